@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import { buildContentSecurityPolicy } from './src/shared/content-security-policy';
+import { DEFAULT_BACKEND_URL } from './src/shared/app-constants';
+
+// The backend the packaged renderer may talk to is fixed at build time and written into the CSP.
+// The browser fallback is served by the backend itself, which sends its own CSP header ('self').
+const backendUrl = process.env.JK_BACKEND_URL ?? DEFAULT_BACKEND_URL;
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input: resolve(import.meta.dirname, 'src/main/index.ts') },
+    },
+    define: { 'process.env.JK_BUILD_BACKEND_URL': JSON.stringify(backendUrl) },
+  },
+  preload: {
+    // A sandboxed preload must be one CommonJS file: with "type": "module" electron-vite would emit
+    // ESM, which Electron only runs with sandbox: false (see STACK.md).
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: resolve(import.meta.dirname, 'src/preload/index.ts'),
+        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(import.meta.dirname, 'src/renderer'),
+    plugins: [
+      react(),
+      {
+        name: 'journalkontor-csp',
+        transformIndexHtml: (html) =>
+          html.replace('%CONTENT_SECURITY_POLICY%', buildContentSecurityPolicy({ connectSources: [backendUrl] })),
+      },
+    ],
+    build: {
+      outDir: resolve(import.meta.dirname, 'out/renderer'),
+      rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') },
+    },
+  },
+});
