@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-22T08-00_foundation';
+
+/**
+ * Every migration, by name, in the order they run. A static list rather than Kysely's
+ * FileMigrationProvider: that one imports files at run time, which fails inside bundles and under
+ * vitest (STACK.md). Names are date-prefixed and never change once released.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-22T08-00_foundation': foundation,
+};

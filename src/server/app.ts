@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { buildContentSecurityPolicy } from '../shared/content-security-policy';
+import { createRequestContext, type ServerDependencies } from './context';
+import { describeErrorForLog } from './log';
+import { type AppRouter, appRouter } from './router';
+
+export const TRPC_PREFIX = '/trpc';
+
+/**
+ * Pino options for the whole backend. Logs are structured and hold no personal data: request logs
+ * carry method, path and status only. The query string is cut because tRPC queries carry their
+ * input there (a search for a patient's name would otherwise land in the log).
+ */
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
+    serializers: {
+      req: (request: { id: string; method: string; url: string }) => ({
+        id: request.id,
+        method: request.method,
+        path: request.url.split('?')[0],
+      }),
+      res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+    },
+  };
+}
+
+type BuildServerDependencies = Omit<ServerDependencies, 'log'> & { logger?: Logger };
+
+export async function buildServer(deps: BuildServerDependencies): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // tRPC batches many procedure names into one path segment.
+    routerOptions: { maxParamLength: 5000 },
+  });
+  const serverDeps: ServerDependencies = { ...deps, log: app.log as unknown as Logger };
+
+  await app.register(helmet, {
+    contentSecurityPolicy: false, // set below: the same policy the desktop build uses
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  const contentSecurityPolicy = buildContentSecurityPolicy({ connectSources: [] });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('Content-Security-Policy', contentSecurityPolicy);
+    // Nothing the API returns may be kept in a disk cache (DESK-2: no patient data on disk).
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
+  });
+
+  await app.register(cors, {
+    // Only the app's own origins; a request with no Origin (same-origin, curl) is not a CORS request.
+    origin: (origin, callback) => callback(null, origin === undefined || config.allowedOrigins.includes(origin)),
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'authorization', 'x-device-id', 'trpc-accept'],
+    maxAge: 600,
+  });
+
+  app.get('/health', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      return { status: 'ok', database: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'degraded', database: 'unreachable' });
+    }
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: TRPC_PREFIX,
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req }) => createRequestContext(serverDeps, req),
+      onError: ({ error, path, ctx }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          (ctx?.log ?? serverDeps.log).error({ path, err: describeErrorForLog(error.cause ?? error) }, 'procedure failed');
+        }
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  if (config.rendererDir) {
+    if (!existsSync(join(config.rendererDir, 'index.html'))) {
+      throw new Error(`JK_SERVE_RENDERER: no index.html in ${config.rendererDir} (run npm run build)`);
+    }
+    // The browser fallback: the same renderer the desktop app loads, served from this origin.
+    await app.register(fastifyStatic, { root: config.rendererDir, index: 'index.html', wildcard: false });
+  }
+
+  // Errors Fastify raises before a handler runs (body too large, malformed JSON, wrong content type)
+  // are the client's fault: keep their 4xx status and say nothing else.
+  app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ error: error.code ?? 'bad_request' });
+    }
+    request.log.error({ err: describeErrorForLog(error) }, 'request failed');
+    return reply.code(500).send({ error: 'internal_error' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));
+
+  return app;
+}

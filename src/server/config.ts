@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { APP_ORIGIN, DEFAULT_BACKEND_PORT } from '../shared/app-constants';
+
+/**
+ * The backend's whole configuration comes from environment variables, validated once at start.
+ * A bad value stops the server with a message naming the variable (and never echoing its value:
+ * DATABASE_URL may hold a password).
+ */
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const environmentSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  JK_DATA_DIR: z.string().min(1).default('.data/pglite'),
+  JK_HOST: z.string().min(1).default('127.0.0.1'),
+  JK_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_BACKEND_PORT),
+  JK_DEMO: booleanFlag.default(false),
+  JK_ALLOWED_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.url()))
+    .optional(),
+  JK_SERVE_RENDERER: z.string().min(1).optional(),
+  JK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  JK_TRUST_PROXY: booleanFlag.default(false),
+  JK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export interface ServerConfig {
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  host: string;
+  port: number;
+  isDemo: boolean;
+  /** Browser origins allowed to call the API (CORS). The desktop app's own origin is always one. */
+  allowedOrigins: string[];
+  /** Folder of the built renderer to serve for the browser fallback, if any. */
+  rendererDir: string | undefined;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  // Treat empty variables as unset, as a shell user would expect (`JK_PORT= npm run server`).
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.JK_DB_POOL_SIZE }
+      : { kind: 'pglite', dataDir: resolve(e.JK_DATA_DIR) },
+    host: e.JK_HOST,
+    port: e.JK_PORT,
+    isDemo: e.JK_DEMO,
+    allowedOrigins: [...new Set([APP_ORIGIN, ...(e.JK_ALLOWED_ORIGINS ?? []).map((url) => new URL(url).origin)])],
+    rendererDir: e.JK_SERVE_RENDERER ? resolve(e.JK_SERVE_RENDERER) : undefined,
+    bodyLimitBytes: e.JK_BODY_LIMIT_BYTES,
+    trustProxy: e.JK_TRUST_PROXY,
+    logLevel: e.JK_LOG_LEVEL,
+  };
+}

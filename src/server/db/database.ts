@@ -1,0 +1,60 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { DB } from './schema';
+
+export type Database = Kysely<DB>;
+/** The executor a repository function takes first: the database, or a transaction in progress. */
+export type Executor = Database | Transaction<DB>;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite'; instance: PGlite };
+
+// PostgreSQL's timestamptz and date come back as JS Dates by default; dates (no time) are kept as
+// 'yyyy-mm-dd' strings so that a date of birth never shifts with the server's time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+/**
+ * Opens the database the configuration names: PostgreSQL through `pg` when DATABASE_URL is set
+ * (production), otherwise an embedded PGlite in a local data folder (demo and development, PLAT-1).
+ * PGlite has one connection: inside a transaction, use the transaction, never the outer `db`.
+ */
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // An idle client that loses its server must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  let pglite: PGlite;
+  if ('instance' in target) {
+    pglite = target.instance;
+  } else {
+    // PGlite does not create parent folders itself.
+    await mkdir(target.dataDir, { recursive: true });
+    pglite = new PGlite(target.dataDir);
+  }
+  await pglite.waitReady;
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

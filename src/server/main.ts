@@ -1,0 +1,37 @@
+// The backend on its own: `npm run server` (production sets DATABASE_URL; without it, PGlite).
+import { ConfigError, loadConfig } from './config';
+import { InstallationModeError } from './db/installation';
+import { MigrationError } from './db/migrate';
+import { describeErrorForLog } from './log';
+import { startServer } from './start';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const server = await startServer(config);
+  server.app.log.info(
+    { url: server.url, database: server.database.kind, demo: config.isDemo },
+    'Journalkontor backend listening',
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down');
+    await server.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  // Start-up failures a person can fix get one plain sentence; anything else its type and stack.
+  if (error instanceof ConfigError || error instanceof InstallationModeError) {
+    process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof MigrationError) {
+    process.stderr.write(`${error.message}\n${JSON.stringify(describeErrorForLog(error.cause))}\n`);
+  } else {
+    process.stderr.write(`Backend failed to start: ${JSON.stringify(describeErrorForLog(error))}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from './app';
+import type { ServerConfig } from './config';
+import { type DatabaseHandle, openDatabase } from './db/database';
+import { claimInstallationMode } from './db/installation';
+import { migrateToLatest } from './db/migrate';
+import { type DemoSeedResult, seedDemo } from './demo/seed';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  url: string;
+  demo: DemoSeedResult | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the database, runs pending migrations (PLAT-2), claims the installation's mode, seeds the
+ * demo when asked, and listens. Used by `npm run server`, `npm start` and the end-to-end tests.
+ */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const database = await openDatabase(
+    config.database.kind === 'postgres'
+      ? { kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize }
+      : { kind: 'pglite', dataDir: config.database.dataDir },
+  );
+  try {
+    await migrateToLatest(database.db);
+    await claimInstallationMode(database.db, config.isDemo ? 'demo' : 'production');
+    const demo = config.isDemo ? await seedDemo(database.db) : undefined;
+    const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date() });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    return {
+      app,
+      database,
+      url,
+      demo,
+      stop: async () => {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
