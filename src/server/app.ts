@@ -6,11 +6,11 @@ import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
-import type { Logger } from 'pino';
 import { buildContentSecurityPolicy } from '../shared/content-security-policy';
 import { createRequestContext, type ServerDependencies } from './context';
 import { describeErrorForLog } from './log';
-import { type AppRouter, appRouter } from './router';
+import type { AnyTRPCRouter } from '@trpc/server';
+import { appRouter } from './router';
 
 export const TRPC_PREFIX = '/trpc';
 
@@ -34,18 +34,22 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   };
 }
 
-type BuildServerDependencies = Omit<ServerDependencies, 'log'> & { logger?: Logger };
+type BuildServerDependencies = Omit<ServerDependencies, 'log'> & {
+  /** The API to serve: the app's own unless a test mounts extra procedures beside it. */
+  router?: AnyTRPCRouter;
+};
 
 export async function buildServer(deps: BuildServerDependencies): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
+    logger: loggerOptions(config.logLevel),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // tRPC batches many procedure names into one path segment.
     routerOptions: { maxParamLength: 5000 },
   });
-  const serverDeps: ServerDependencies = { ...deps, log: app.log as unknown as Logger };
+  const { router: _router, ...baseDeps } = deps;
+  const serverDeps: ServerDependencies = { ...baseDeps, log: app.log };
 
   await app.register(helmet, {
     contentSecurityPolicy: false, // set below: the same policy the desktop build uses
@@ -78,14 +82,14 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
   await app.register(fastifyTRPCPlugin, {
     prefix: TRPC_PREFIX,
     trpcOptions: {
-      router: appRouter,
+      router: deps.router ?? appRouter,
       createContext: ({ req }) => createRequestContext(serverDeps, req),
       onError: ({ error, path, ctx }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           (ctx?.log ?? serverDeps.log).error({ path, err: describeErrorForLog(error.cause ?? error) }, 'procedure failed');
         }
       },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    } satisfies FastifyTRPCPluginOptions<AnyTRPCRouter>['trpcOptions'],
   });
 
   if (config.rendererDir) {

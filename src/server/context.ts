@@ -1,5 +1,4 @@
-import type { FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { ServerConfig } from './config';
 import type { Database, DatabaseKind } from './db/database';
 
@@ -8,7 +7,7 @@ export interface ServerDependencies {
   db: Database;
   databaseKind: DatabaseKind;
   config: ServerConfig;
-  log: Logger;
+  log: FastifyBaseLogger;
   /** The server clock, injectable so tests can move time (session timeouts, lockouts) without sleeping. */
   now: () => Date;
 }
@@ -31,5 +30,5 @@ export function createContextInner(
 
 export function createRequestContext(deps: ServerDependencies, request: FastifyRequest): Context {
   // With JK_TRUST_PROXY set, Fastify resolves request.ip from X-Forwarded-For; otherwise it is the peer.
-  return createContextInner({ ...deps, log: request.log as unknown as Logger }, { requestId: request.id, clientIp: request.ip });
+  return createContextInner({ ...deps, log: request.log }, { requestId: request.id, clientIp: request.ip });
 }

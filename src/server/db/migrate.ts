@@ -1,4 +1,4 @@
-import { type Kysely, Migrator, type MigrationResultSet } from 'kysely';
+import { type Kysely, type Migration, Migrator, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../../migrations';
 
 export class MigrationError extends Error {
@@ -11,10 +11,12 @@ export class MigrationError extends Error {
   }
 }
 
-function createMigrator(db: Kysely<any>): Migrator {
+type MigrationList = Record<string, Migration>;
+
+function createMigrator(db: Kysely<any>, list: MigrationList): Migrator {
   return new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: async () => list },
     // Forward-only (PLAT-2): every deployed migration must still be in the list, in order.
     allowUnorderedMigrations: false,
   });
@@ -25,8 +27,8 @@ function createMigrator(db: Kysely<any>): Migrator {
  * under an advisory lock, so a failure leaves the database exactly as it was, and two server
  * instances starting together do not race.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const { error, results }: MigrationResultSet = await createMigrator(db).migrateToLatest();
+export async function migrateToLatest(db: Kysely<any>, list: MigrationList = migrations): Promise<string[]> {
+  const { error, results }: MigrationResultSet = await createMigrator(db, list).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
     throw new MigrationError(failed?.migrationName, { cause: error });
@@ -36,6 +38,6 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 
 /** Names of the migrations already applied, oldest first. */
 export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
-  const all = await createMigrator(db).getMigrations();
+  const all = await createMigrator(db, migrations).getMigrations();
   return all.filter((migration) => migration.executedAt !== undefined).map((migration) => migration.name);
 }

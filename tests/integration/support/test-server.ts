@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../../src/server/app';
+import { loadConfig, type ServerConfig } from '../../../src/server/config';
+import { createContextInner } from '../../../src/server/context';
+import type { DatabaseHandle } from '../../../src/server/db/database';
+import { appRouter } from '../../../src/server/router';
+import { createCallerFactory } from '../../../src/server/trpc';
+
+export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return { ...loadConfig({ JK_LOG_LEVEL: 'silent' }), ...overrides };
+}
+
+/** The real Fastify app on a test database, driven with inject() (HTTP without a socket). */
+export async function buildTestApp(
+  database: DatabaseHandle,
+  options: { config?: Partial<ServerConfig>; now?: () => Date } = {},
+): Promise<FastifyInstance> {
+  const app = await buildServer({
+    db: database.db,
+    databaseKind: database.kind,
+    config: testConfig(options.config),
+    now: options.now ?? (() => new Date()),
+  });
+  await app.ready();
+  return app;
+}
+
+const createCaller = createCallerFactory(appRouter);
+
+/** Calls procedures directly through the router (same middleware, no HTTP). */
+export function createTestCaller(database: DatabaseHandle, options: { config?: Partial<ServerConfig>; now?: () => Date } = {}) {
+  const silent = { info() {}, warn() {}, error() {}, debug() {}, fatal() {}, trace() {}, child() { return silent; }, level: 'silent', silent() {} };
+  return createCaller(
+    createContextInner({
+      db: database.db,
+      databaseKind: database.kind,
+      config: testConfig(options.config),
+      log: silent as never,
+      now: options.now ?? (() => new Date()),
+    }),
+  );
+}
