@@ -23,7 +23,7 @@ export default defineConfig({
       outDir: 'out/preload',
       rollupOptions: {
         input: resolve(import.meta.dirname, 'src/preload/index.ts'),
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },
@@ -34,10 +34,11 @@ export default defineConfig({
       {
         name: 'journalkontor-csp',
         transformIndexHtml: (html) =>
-          html.replace('%CONTENT_SECURITY_POLICY%', buildContentSecurityPolicy({ connectSources: [backendUrl] })),
+          html.replace('%CONTENT_SECURITY_POLICY%', buildContentSecurityPolicy({ connectSources: [backendUrl], delivery: 'meta' })),
       },
     ],
     build: {
+      minify: true,
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') },
     },

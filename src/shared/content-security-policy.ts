@@ -6,9 +6,11 @@
 export interface ContentSecurityPolicyOptions {
   /** Origins the renderer may call with fetch (the backend). 'self' is always allowed. */
   connectSources: readonly string[];
+  /** A <meta> policy cannot carry frame-ancestors (browsers ignore it there, with a console error). */
+  delivery?: 'header' | 'meta';
 }
 
-export function buildContentSecurityPolicy({ connectSources }: ContentSecurityPolicyOptions): string {
+export function buildContentSecurityPolicy({ connectSources, delivery = 'header' }: ContentSecurityPolicyOptions): string {
   const connect = ["'self'", ...connectSources.map((source) => new URL(source).origin)];
   const directives: Record<string, string[]> = {
     'default-src': ["'none'"],
@@ -20,7 +22,7 @@ export function buildContentSecurityPolicy({ connectSources }: ContentSecurityPo
     'connect-src': [...new Set(connect)],
     'base-uri': ["'none'"],
     'form-action': ["'none'"],
-    'frame-ancestors': ["'none'"],
+    ...(delivery === 'header' ? { 'frame-ancestors': ["'none'"] } : {}),
     'frame-src': ["'none'"],
     'object-src': ["'none'"],
     'worker-src': ["'none'"],
