@@ -1,0 +1,75 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https'];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', '.data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Migrations and test probes take Kysely<any> on purpose (frozen in time, see STYLE.md 7).
+      '@typescript-eslint/no-explicit-any': 'off',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The renderer runs sandboxed: no electron, no node; from the server only types (AppRouter).
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer talks to the main process only through window.desk.' }],
+          patterns: [
+            { group: nodeBuiltins, message: 'No node modules in the renderer.' },
+            { group: ['**/server/**'], allowTypeImports: true, message: 'Only types may come from the server.' },
+            { group: ['**/main/**', '**/preload/**'], message: 'The renderer uses window.desk, typed in src/shared/desk-api.ts.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [
+            { group: nodeBuiltins, message: 'src/shared runs in the renderer too: no node modules.' },
+            { group: ['**/server/**', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'src/shared imports nothing of the app.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: {
+      // Server output goes through pino (structured, no personal data), never console.
+      'no-console': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: ['electron'], patterns: [{ group: ['**/renderer/**', '**/main/**', '**/preload/**'] }] },
+      ],
+    },
+  },
+  {
+    files: ['migrations/**/*.ts'],
+    rules: {
+      // Frozen in time: a migration never changes because application code did.
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**'], message: 'Migrations never import app code.' }] }],
+    },
+  },
+);
