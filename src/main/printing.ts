@@ -1,0 +1,77 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserWindow, Dialog } from 'electron';
+import type { DeskPdfOptions, DeskPrintOptions } from '../shared/desk-api';
+
+/**
+ * Printing goes through the main process (DESK-3): the renderer asks, after the backend has logged
+ * the print (JRN-5), and the main process prints the window's own contents. The renderer never
+ * hands over a file path or HTML; it may only give a footer line and a proposed file name.
+ */
+
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/**
+ * Chromium's PDF footer template: the footer text (escaped, so it stays text) and the page number
+ * on every page. The template has its own tiny font size default, hence the inline style.
+ */
+export function pdfFooterTemplate(footer: string): string {
+  return (
+    '<div style="font-size:8px;width:100%;padding:0 12mm;display:flex;justify-content:space-between;">' +
+    `<span>${escapeHtml(footer)}</span>` +
+    '<span><span class="pageNumber"></span>/<span class="totalPages"></span></span>' +
+    '</div>'
+  );
+}
+
+/** Open the OS print dialog for the window. Resolves false when cancelled or failed. */
+export function printWithDialog(window: BrowserWindow, options: DeskPrintOptions): Promise<boolean> {
+  return new Promise((resolve) => {
+    window.webContents.print(
+      { silent: false, printBackground: true, ...(options.footer ? { footer: options.footer } : {}) },
+      (success) => resolve(success),
+    );
+  });
+}
+
+export const DEFAULT_PDF_FILE_NAME = 'journalkontor.pdf';
+
+export interface PrintToPdfDependencies {
+  dialog: Pick<Dialog, 'showSaveDialog'>;
+  /** The folder the save dialog starts in (the user's documents). */
+  defaultFolder: string;
+  writeFile?: (path: string, data: Uint8Array) => Promise<void>;
+}
+
+/**
+ * Render the window to PDF in memory and write it only where the user chose in the save dialog:
+ * no temporary copy of a patient document is ever left on disk (DESK-2).
+ */
+export async function printToPdf(
+  window: BrowserWindow,
+  options: DeskPdfOptions,
+  { dialog, defaultFolder, writeFile: write = writeFile }: PrintToPdfDependencies,
+): Promise<boolean> {
+  const pdf = await window.webContents.printToPDF({
+    pageSize: 'A4',
+    printBackground: true,
+    ...(options.footer
+      ? { displayHeaderFooter: true, headerTemplate: '<span></span>', footerTemplate: pdfFooterTemplate(options.footer) }
+      : {}),
+  });
+  const choice = await dialog.showSaveDialog(window, {
+    defaultPath: join(defaultFolder, options.suggestedFileName ?? DEFAULT_PDF_FILE_NAME),
+    filters: [{ name: 'PDF', extensions: ['pdf'] }],
+    properties: ['showOverwriteConfirmation', 'createDirectory'],
+  });
+  if (choice.canceled || !choice.filePath) return false;
+  await write(choice.filePath, pdf);
+  return true;
+}
