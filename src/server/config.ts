@@ -23,7 +23,7 @@ const environmentSchema = z.object({
   JK_ALLOWED_ORIGINS: z
     .string()
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
-    .pipe(z.array(z.url()))
+    .pipe(z.array(z.string().refine((url) => originOf(url) !== null, 'must be an http:// or https:// URL')))
     .optional(),
   JK_SERVE_RENDERER: z.string().min(1).optional(),
   JK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
@@ -31,6 +31,18 @@ const environmentSchema = z.object({
   JK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
+
+/**
+ * The origin a browser sends in its Origin header for this URL, or null when there is none. A URL
+ * of another scheme (file:, data:, mailto: …) has the opaque origin "null", which sandboxed frames
+ * and local files also send: allowing it would open CORS to all of them.
+ */
+function originOf(value: string): string | null {
+  if (!URL.canParse(value)) return null;
+  const url = new URL(value);
+  if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+  return `${url.protocol}//${url.host}` === APP_ORIGIN ? APP_ORIGIN : null;
+}
 
 export interface ServerConfig {
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
@@ -70,7 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.JK_HOST,
     port: e.JK_PORT,
     isDemo: e.JK_DEMO,
-    allowedOrigins: [...new Set([APP_ORIGIN, ...(e.JK_ALLOWED_ORIGINS ?? []).map((url) => new URL(url).origin)])],
+    allowedOrigins: [...new Set([APP_ORIGIN, ...(e.JK_ALLOWED_ORIGINS ?? []).map((url) => originOf(url) ?? APP_ORIGIN)])],
     rendererDir: e.JK_SERVE_RENDERER ? resolve(e.JK_SERVE_RENDERER) : undefined,
     bodyLimitBytes: e.JK_BODY_LIMIT_BYTES,
     trustProxy: e.JK_TRUST_PROXY,
