@@ -12,7 +12,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: resolve(import.meta.dirname, 'src/main/index.ts') },
+      // keytar is a native module: loaded from node_modules at run time, never bundled.
+      rollupOptions: { input: resolve(import.meta.dirname, 'src/main/index.ts'), external: ['keytar'] },
     },
     define: { 'process.env.JK_BUILD_BACKEND_URL': JSON.stringify(backendUrl) },
   },
