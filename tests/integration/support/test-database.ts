@@ -37,7 +37,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
       },
     };
   }
-  pgliteTemplate ??= new Blob([await readFile(inject('pgliteTemplatePath'))]);
+  pgliteTemplate ??= new Blob([new Uint8Array(await readFile(inject('pgliteTemplatePath')))]);
   return openDatabase({ kind: 'pglite', instance: new PGlite({ loadDataDir: pgliteTemplate }) });
 }
 
