@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-22T08-00_foundation';
+import * as identityAndAudit from './2026-11-22T09-00_identity_and_audit';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -8,4 +9,5 @@ import * as foundation from './2026-11-22T08-00_foundation';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-22T08-00_foundation': foundation,
+  '2026-11-22T09-00_identity_and_audit': identityAndAudit,
 };

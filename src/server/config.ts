@@ -30,6 +30,11 @@ const environmentSchema = z.object({
   JK_TRUST_PROXY: booleanFlag.default(false),
   JK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  JK_SECRET_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  JK_PUBLIC_APP_URL: z.string().refine((url) => originOf(url) !== null, 'must be an http:// or https:// URL').optional(),
 });
 
 /**
@@ -56,6 +61,13 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   trustProxy: boolean;
   logLevel: string;
+  /**
+   * The key that encrypts second-factor secrets (AUTH-5), kept outside the database. Required with
+   * DATABASE_URL; with PGlite, a key file beside the data folder is created on first start.
+   */
+  secretKey: Buffer | undefined;
+  /** Where people open the app; invitation links point here. Defaults to the server's own address. */
+  publicAppUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +87,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  if (e.DATABASE_URL && !e.JK_SECRET_KEY) {
+    throw new ConfigError(['JK_SECRET_KEY: required with DATABASE_URL (32 random bytes, base64: openssl rand -base64 32)']);
+  }
   return {
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.JK_DB_POOL_SIZE }
@@ -87,5 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.JK_BODY_LIMIT_BYTES,
     trustProxy: e.JK_TRUST_PROXY,
     logLevel: e.JK_LOG_LEVEL,
+    secretKey: e.JK_SECRET_KEY ? Buffer.from(e.JK_SECRET_KEY, 'base64') : undefined,
+    publicAppUrl: e.JK_PUBLIC_APP_URL?.replace(/\/+$/, ''),
   };
 }

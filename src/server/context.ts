@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { SecretBox } from './auth/secret-box';
 import type { ServerConfig } from './config';
 import type { Database, DatabaseKind } from './db/database';
 
@@ -10,25 +11,51 @@ export interface ServerDependencies {
   log: FastifyBaseLogger;
   /** The server clock, injectable so tests can move time (session timeouts, lockouts) without sleeping. */
   now: () => Date;
+  /** Encrypts second-factor secrets with the key kept outside the database (AUTH-5). */
+  secretBox: SecretBox;
+}
+
+export interface RequestFacts {
+  requestId?: string;
+  /** The client's address. Only print and export events may store it (AUD-2). */
+  clientIp?: string;
+  /** The opaque session token from `Authorization: Bearer …`, if any. */
+  bearerToken?: string;
+  /** The device identity the app sends (`X-Device-Id`): from the OS keychain in the desktop app (AUTH-6). */
+  deviceId?: string;
 }
 
 export interface Context extends ServerDependencies {
   requestId: string;
-  /**
-   * The client's address. Only print and export events may store it (AUD-2, data minimisation);
-   * everything else must ignore it.
-   */
   clientIp: string | undefined;
+  bearerToken: string | undefined;
+  deviceId: string | undefined;
 }
 
-export function createContextInner(
-  deps: ServerDependencies,
-  request: { requestId?: string; clientIp?: string } = {},
-): Context {
-  return { ...deps, requestId: request.requestId ?? 'internal', clientIp: request.clientIp };
+export function createContextInner(deps: ServerDependencies, request: RequestFacts = {}): Context {
+  return {
+    ...deps,
+    requestId: request.requestId ?? 'internal',
+    clientIp: request.clientIp,
+    bearerToken: request.bearerToken,
+    deviceId: request.deviceId,
+  };
 }
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,200})$/;
+const DEVICE_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 export function createRequestContext(deps: ServerDependencies, request: FastifyRequest): Context {
-  // With JK_TRUST_PROXY set, Fastify resolves request.ip from X-Forwarded-For; otherwise it is the peer.
-  return createContextInner({ ...deps, log: request.log }, { requestId: request.id, clientIp: request.ip });
+  const authorization = request.headers.authorization;
+  const device = request.headers['x-device-id'];
+  return createContextInner(
+    { ...deps, log: request.log },
+    {
+      requestId: request.id,
+      // With JK_TRUST_PROXY set, Fastify resolves request.ip from X-Forwarded-For; otherwise it is the peer.
+      clientIp: request.ip,
+      bearerToken: typeof authorization === 'string' ? BEARER.exec(authorization)?.[1] : undefined,
+      deviceId: typeof device === 'string' && DEVICE_ID.test(device) ? device : undefined,
+    },
+  );
 }

@@ -1,4 +1,4 @@
-import type { TRPCError } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
 import { type z, ZodError } from 'zod';
 import type { FieldError } from '../shared/api-errors';
 
@@ -30,4 +30,16 @@ export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[]
 
 export function fieldErrorsOf(error: TRPCError): FieldError[] | undefined {
   return error.cause instanceof ZodError ? toFieldErrors(error.cause.issues) : undefined;
+}
+
+/**
+ * A field-level refusal found by a service (an e-mail already in use, a password on the common
+ * list): the same BAD_REQUEST and field-error shape as schema validation, so the client shows it
+ * beside the field.
+ */
+export function fieldError(field: string, messageKey: string): TRPCError {
+  return new TRPCError({
+    code: 'BAD_REQUEST',
+    cause: new ZodError([{ code: 'custom', path: field.split('.'), message: messageKey, input: undefined }]),
+  });
 }

@@ -1,9 +1,17 @@
+import { activityRouter } from './audit/router';
+import { authRouter } from './auth/router';
+import { developerRouter } from './outbox/router';
 import { systemRouter } from './system/router';
 import { router } from './trpc';
+import { userAdminRouter } from './user/router';
 
 /** The whole API. Each domain adds its router here, under its own name. */
 export const appRouter = router({
   system: systemRouter,
+  auth: authRouter,
+  users: userAdminRouter,
+  activity: activityRouter,
+  developer: developerRouter,
 });
 
 export type AppRouter = typeof appRouter;

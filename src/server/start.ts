@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app';
+import { SecretBox } from './auth/secret-box';
+import { resolveSecretKey } from './auth/secret-key';
 import type { ServerConfig } from './config';
-import { type DatabaseHandle, openDatabase } from './db/database';
+import type { DatabaseHandle } from './db/database';
 import { claimInstallationMode } from './db/installation';
-import { migrateToLatest } from './db/migrate';
+import { openApplicationDatabase } from './db/open';
 import { type DemoSeedResult, seedDemo } from './demo/seed';
 
 export interface RunningServer {
@@ -19,16 +21,16 @@ export interface RunningServer {
  * demo when asked, and listens. Used by `npm run server`, `npm start` and the end-to-end tests.
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const database = await openDatabase(
+  const database = await openApplicationDatabase(
     config.database.kind === 'postgres'
       ? { kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize }
       : { kind: 'pglite', dataDir: config.database.dataDir },
   );
   try {
-    await migrateToLatest(database.db);
     await claimInstallationMode(database.db, config.isDemo ? 'demo' : 'production');
-    const demo = config.isDemo ? await seedDemo(database.db) : undefined;
-    const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date() });
+    const secretBox = new SecretBox(await resolveSecretKey(config));
+    const demo = config.isDemo ? await seedDemo(database.db, secretBox) : undefined;
+    const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date(), secretBox });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

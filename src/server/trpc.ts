@@ -1,7 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Role } from '../shared/roles';
 import { API_ERROR_MESSAGES } from '../shared/api-errors';
+import type { AuditAction } from './audit/actions';
+import { type AuditActor, type AuditEventInput, ANONYMOUS_ACTOR, writeAuditEvent } from './audit/record';
+import { actorOf, resolveSession, type SessionUser, STEP_UP_WINDOW_MS, touchSession } from './auth/session';
 import type { Context } from './context';
+import type { Executor } from './db/database';
 import { fieldErrorsOf } from './errors';
 
 /**
@@ -14,8 +18,25 @@ export type ProcedureAccess =
   | { kind: 'roles'; roles: readonly Role[] };
 
 export interface ProcedureMeta {
-  access: ProcedureAccess;
+  access?: ProcedureAccess;
+  /** The audit actions this procedure writes; the first is written on success unless it records its own (AUD-1). */
+  audit?: readonly AuditAction[];
+  /** Needs a second factor entered within the last 5 minutes (AUTH-5). */
+  stepUp?: boolean;
+  /** Callable on a session the idle timeout has locked (only the unlock itself and logout). */
+  allowLockedSession?: boolean;
 }
+
+/** Error messages are codes the renderer translates; they never carry data. */
+export const AUTH_ERRORS = {
+  sessionRequired: 'auth.session_required',
+  sessionLocked: 'auth.session_locked',
+  sessionExpired: 'auth.session_expired',
+  forbidden: 'auth.forbidden',
+  stepUpRequired: 'auth.step_up_required',
+  loginFailed: 'auth.login_failed',
+  notFound: 'error.not_found',
+} as const;
 
 const t = initTRPC
   .context<Context>()
@@ -43,9 +64,145 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /**
- * Base procedures: the only ones the domain routers may use. Each carries its access declaration.
- * Authenticated and role-gated procedures arrive with login (issue 3) and will be built here too.
+ * A refusal the audit log must hear about (ACC-5): the action's transaction is rolled back, then
+ * the denial is written on its own, and the client gets the error with no detail about the object.
  */
-export const publicProcedure = t.procedure.meta({ access: { kind: 'public' } });
+export class AuditedDenial extends TRPCError {
+  constructor(
+    readonly event: Omit<AuditEventInput, 'action' | 'outcome'> & { action?: AuditAction; reason: string },
+    code: 'FORBIDDEN' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'CONFLICT' = 'FORBIDDEN',
+    message: string = code === 'NOT_FOUND' ? AUTH_ERRORS.notFound : AUTH_ERRORS.forbidden,
+  ) {
+    super({ code, message });
+  }
+}
+
+/** Collects the events of one procedure call; written in the call's transaction (AUD-3). */
+export class AuditRecorder {
+  private readonly pending: { actor: AuditActor; event: AuditEventInput }[] = [];
+  /** An error to throw once the transaction has committed (see refuseAfterCommit). */
+  errorAfterCommit: TRPCError | undefined;
+  constructor(
+    readonly defaultActor: AuditActor,
+    private readonly defaultAction: AuditAction | undefined,
+  ) {}
+
+  record(event: Partial<AuditEventInput> & { actor?: AuditActor }): void {
+    const action = event.action ?? this.defaultAction;
+    if (!action) throw new Error('AuditRecorder: no action to record');
+    const { actor, ...rest } = event;
+    this.pending.push({ actor: actor ?? this.defaultActor, event: { ...rest, action } });
+  }
+
+  /**
+   * Refuses the call but keeps what the transaction wrote: a failed login must still count towards
+   * the lockout and leave its failure event, yet the client gets only the error. Return its result.
+   */
+  refuseAfterCommit(error: TRPCError): never {
+    this.errorAfterCommit = error;
+    return undefined as never;
+  }
+
+  get hasRecorded(): boolean {
+    return this.pending.length > 0;
+  }
+
+  async flush(trx: Executor, context: { now: Date; clientIp: string | undefined }): Promise<void> {
+    for (const { actor, event } of this.pending.splice(0)) await writeAuditEvent(trx, actor, event, context);
+  }
+}
+
+const withAuditTransaction = t.middleware(async ({ ctx, meta, next, path }) => {
+  const actions = meta?.audit;
+  const session = (ctx as Context & { session?: SessionUser }).session;
+  const actor = session ? actorOf(session) : ANONYMOUS_ACTOR;
+  if (!actions || actions.length === 0) {
+    return next({ ctx: { trx: ctx.db as Executor, audit: new AuditRecorder(actor, undefined) } });
+  }
+  const now = ctx.now();
+  const recorder = new AuditRecorder(actor, actions[0]);
+  let denial: AuditedDenial | undefined;
+  try {
+    const result = await ctx.db.transaction().execute(async (trx) => {
+      const result = await next({ ctx: { trx: trx as Executor, audit: recorder } });
+      if (!result.ok) {
+        if (result.error instanceof AuditedDenial) denial = result.error;
+        // Throwing rolls the transaction back: nothing half-written remains (PLAT-6).
+        throw result.error;
+      }
+      // An authenticated action always leaves its event; public ones (login, invitation) record their own.
+      if (!recorder.hasRecorded && session) recorder.record({});
+      await recorder.flush(trx, { now, clientIp: ctx.clientIp });
+      return result;
+    });
+    if (recorder.errorAfterCommit) throw recorder.errorAfterCommit;
+    return result;
+  } catch (error) {
+    const refused = denial ?? (error instanceof AuditedDenial ? error : undefined);
+    if (refused) {
+      const { action, ...event } = refused.event;
+      await ctx.db.transaction().execute((trx) =>
+        writeAuditEvent(
+          trx,
+          actor,
+          { ...event, action: action ?? actions[0] ?? 'access.denied', outcome: 'denied', details: { ...event.details, procedure: path } },
+          { now, clientIp: ctx.clientIp },
+        ),
+      );
+    }
+    throw error;
+  }
+});
+
+const requireSession = t.middleware(async ({ ctx, meta, next }) => {
+  if (!ctx.bearerToken) throw new TRPCError({ code: 'UNAUTHORIZED', message: AUTH_ERRORS.sessionRequired });
+  const now = ctx.now();
+  const lookup = await resolveSession(ctx.db, ctx.bearerToken, now);
+  if (lookup.status === 'invalid') throw new TRPCError({ code: 'UNAUTHORIZED', message: AUTH_ERRORS.sessionRequired });
+  if (lookup.status === 'expired') throw new TRPCError({ code: 'UNAUTHORIZED', message: AUTH_ERRORS.sessionExpired });
+  if (lookup.status === 'locked' && !meta?.allowLockedSession) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: AUTH_ERRORS.sessionLocked });
+  }
+  if (lookup.status === 'active') await touchSession(ctx.db, lookup.session.sessionId, now);
+  return next({ ctx: { session: lookup.session, isSessionLocked: lookup.status === 'locked' } });
+});
+
+const requireRoles = t.middleware(async ({ ctx, meta, next, path }) => {
+  const access = meta?.access;
+  const session = (ctx as Context & { session?: SessionUser }).session;
+  if (access?.kind === 'roles' && session && !access.roles.some((role) => session.roles.includes(role))) {
+    // ACC-1, ACC-5: refused by role, logged, and nothing about the object is returned.
+    await ctx.db.transaction().execute((trx) =>
+      writeAuditEvent(
+        trx,
+        actorOf(session),
+        { action: 'access.denied', outcome: 'denied', reason: 'role_not_admitted', details: { procedure: path } },
+        { now: ctx.now(), clientIp: undefined },
+      ),
+    );
+    throw new TRPCError({ code: 'FORBIDDEN', message: AUTH_ERRORS.forbidden });
+  }
+  if (meta?.stepUp && session && ctx.now().getTime() - session.secondFactorAt.getTime() > STEP_UP_WINDOW_MS) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: AUTH_ERRORS.stepUpRequired });
+  }
+  return next();
+});
+
+/**
+ * Base procedures: the only ones the domain routers may use. Each carries its access declaration;
+ * audited ones run in one transaction with their events (`ctx.trx`, `ctx.audit`).
+ */
+export const publicProcedure = t.procedure.meta({ access: { kind: 'public' } }).use(withAuditTransaction);
+
+export const authenticatedProcedure = t.procedure
+  .meta({ access: { kind: 'authenticated' } })
+  .use(requireSession)
+  .use(requireRoles)
+  .use(withAuditTransaction);
+
+/** A procedure for the given roles (a user holding any one of them is admitted). */
+export function roleProcedure(roles: readonly Role[]) {
+  return t.procedure.meta({ access: { kind: 'roles', roles } }).use(requireSession).use(requireRoles).use(withAuditTransaction);
+}
 
 export { TRPCError };

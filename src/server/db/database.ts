@@ -17,8 +17,14 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/**
+ * The role the application's queries run as (created by the migrations): it may read and append to
+ * the audit log but never change it (AUD-4). Migrations run as the connecting login itself.
+ */
+export const APPLICATION_ROLE = 'journalkontor_app';
+
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'postgres'; url: string; poolSize?: number; role?: string }
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pglite'; instance: PGlite };
 
@@ -33,7 +39,12 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
  */
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      // Set at connection start, so no query can run before it: a failure fails the connection.
+      ...(target.role ? { options: `-c role=${target.role}` } : {}),
+    });
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

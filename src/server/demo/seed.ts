@@ -1,3 +1,8 @@
+import type { Role } from '../../shared/roles';
+import { hashPassword } from '../auth/password';
+import { decryptTotpSecret, encryptTotpSecret, issueRecoveryCodes } from '../auth/second-factor';
+import type { SecretBox } from '../auth/secret-box';
+import { newTotpSecret } from '../auth/totp';
 import type { Database } from '../db/database';
 import { findDemoOrganisation, insertOrganisation } from '../organisation/repository';
 
@@ -7,25 +12,91 @@ export const DEMO_ORGANISATION = {
   organisationNumber: '999999999',
 } as const;
 
+/** The demo's one password, shared by every demo user: the demo is for trying, never for real data. */
+export const DEMO_PASSWORD = 'demo-journal-2026';
+
+/** One user per role (PLAT-5), plus a clinician who is also the DPO to show several roles at once. */
+export const DEMO_USERS: { email: string; displayName: string; phone: string; roles: Role[]; profession: string | null; hprNumber: string | null }[] = [
+  { email: 'admin@demo.journalkontor.no', displayName: 'Ada Administrator', phone: '+4790000001', roles: ['admin'], profession: null, hprNumber: null },
+  { email: 'lege@demo.journalkontor.no', displayName: 'Lars Lege', phone: '+4790000002', roles: ['clinician'], profession: 'lege', hprNumber: '1234567' },
+  { email: 'psykolog@demo.journalkontor.no', displayName: 'Pia Psykolog', phone: '+4790000003', roles: ['clinician'], profession: 'psykolog', hprNumber: '7654321' },
+  { email: 'koordinator@demo.journalkontor.no', displayName: 'Kari Koordinator', phone: '+4790000004', roles: ['coordinator'], profession: null, hprNumber: null },
+  { email: 'salg@demo.journalkontor.no', displayName: 'Sigurd Salg', phone: '+4790000005', roles: ['sales'], profession: null, hprNumber: null },
+  { email: 'personvern@demo.journalkontor.no', displayName: 'Petter Personvernombud', phone: '+4790000006', roles: ['dpo'], profession: null, hprNumber: null },
+];
+
+export interface DemoLogin {
+  email: string;
+  displayName: string;
+  roles: Role[];
+  totpSecret: string;
+}
+
 export interface DemoSeedResult {
   organisationId: string;
   created: boolean;
+  password: string;
+  logins: DemoLogin[];
 }
 
 /**
- * Seeds the demo organisation (PLAT-5). Idempotent: a restart finds what the first start made.
- * Only ever called after claimInstallationMode(db, 'demo') succeeded. Later domains (users, patients,
- * visits, CRM) add their demo data here.
+ * Seeds the demo organisation and its users (PLAT-5). Idempotent: a restart finds what the first
+ * start made and prints the same logins. Only ever called after claimInstallationMode(db, 'demo').
+ * Later domains (patients, visits, CRM) add their demo data here.
  */
-export async function seedDemo(db: Database): Promise<DemoSeedResult> {
+export async function seedDemo(db: Database, secretBox: SecretBox): Promise<DemoSeedResult> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction().execute(async (trx) => {
-    const existing = await findDemoOrganisation(trx);
-    if (existing) return { organisationId: existing.id, created: false };
-    const organisation = await insertOrganisation(trx, {
-      name: DEMO_ORGANISATION.name,
-      organisationNumber: DEMO_ORGANISATION.organisationNumber,
-      isDemo: true,
+    let organisation = await findDemoOrganisation(trx);
+    const created = !organisation;
+    if (!organisation) {
+      organisation = await insertOrganisation(trx, {
+        name: DEMO_ORGANISATION.name,
+        organisationNumber: DEMO_ORGANISATION.organisationNumber,
+        isDemo: true,
+      });
+      for (const demoUser of DEMO_USERS) {
+        const user = await trx
+          .insertInto('app_user')
+          .values({
+            organisation_id: organisation.id,
+            email: demoUser.email,
+            display_name: demoUser.displayName,
+            phone: demoUser.phone,
+            profession: demoUser.profession,
+            hpr_number: demoUser.hprNumber,
+            status: 'active',
+            password_hash: passwordHash,
+            totp_secret_encrypted: null,
+            totp_enrolled_at: new Date(),
+            locked_until: null,
+            last_login_at: null,
+          })
+          .returning(['id', 'organisation_id'])
+          .executeTakeFirstOrThrow();
+        await trx
+          .updateTable('app_user')
+          .set({ totp_secret_encrypted: encryptTotpSecret(secretBox, user.id, newTotpSecret()) })
+          .where('id', '=', user.id)
+          .execute();
+        await trx
+          .insertInto('role_grant')
+          .values(demoUser.roles.map((role) => ({ organisation_id: organisation!.id, user_id: user.id, role, granted_by: null, revoked_at: null, revoked_by: null })))
+          .execute();
+        await issueRecoveryCodes(trx, user, new Date());
+      }
+    }
+    const users = await trx
+      .selectFrom('app_user')
+      .select(['id', 'email', 'display_name', 'totp_secret_encrypted'])
+      .where('organisation_id', '=', organisation.id)
+      .where('email', 'in', DEMO_USERS.map((user) => user.email))
+      .execute();
+    const logins = DEMO_USERS.flatMap((demoUser) => {
+      const user = users.find((row) => row.email === demoUser.email);
+      if (!user?.totp_secret_encrypted) return [];
+      return [{ email: user.email, displayName: user.display_name, roles: demoUser.roles, totpSecret: decryptTotpSecret(secretBox, user.id, user.totp_secret_encrypted) }];
     });
-    return { organisationId: organisation.id, created: true };
+    return { organisationId: organisation.id, created, password: DEMO_PASSWORD, logins };
   });
 }

@@ -6,7 +6,7 @@ import { appRouter } from '../../../src/server/router';
 import { publicProcedure, router } from '../../../src/server/trpc';
 import { nationalIdentityNumberSchema } from '../../../src/shared/national-identity-number';
 import { useTestDatabase } from '../support/test-database';
-import { testConfig } from '../support/test-server';
+import { testConfig, testSecretBox } from '../support/test-server';
 
 // Until the domains bring procedures with input, a probe router built from the same base procedure
 // exercises the shared error path (the same errorFormatter, the same Fastify app).
@@ -32,6 +32,7 @@ describe('HTTP edge (PLAT-6, DESK-1)', () => {
       config: testConfig({ bodyLimitBytes: 64 * 1024, allowedOrigins: ['app://journalkontor', 'http://127.0.0.1:4010'] }),
       now: () => new Date(),
       router: probeRouter,
+      secretBox: testSecretBox,
     });
     await app.ready();
   });

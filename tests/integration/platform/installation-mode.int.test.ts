@@ -3,7 +3,7 @@ import { claimInstallationMode, InstallationModeError } from '../../../src/serve
 import { seedDemo } from '../../../src/server/demo/seed';
 import { insertOrganisation } from '../../../src/server/organisation/repository';
 import { useTestDatabase } from '../support/test-database';
-import { createTestCaller } from '../support/test-server';
+import { createTestCaller, testSecretBox } from '../support/test-server';
 
 describe('demo mode never touches real data (PLAT-5)', () => {
   const database = useTestDatabase();
@@ -11,10 +11,13 @@ describe('demo mode never touches real data (PLAT-5)', () => {
   it('PLAT-5: demo mode on an empty database claims it and seeds the demo organisation once', async () => {
     const { db } = database.current;
     await claimInstallationMode(db, 'demo');
-    const first = await seedDemo(db);
-    const second = await seedDemo(db);
+    const first = await seedDemo(db, testSecretBox);
+    const second = await seedDemo(db, testSecretBox);
     expect(first.created).toBe(true);
-    expect(second).toEqual({ organisationId: first.organisationId, created: false });
+    expect(second).toMatchObject({ organisationId: first.organisationId, created: false });
+    // The same logins are printed on every start: the TOTP secrets survive a restart.
+    expect(second.logins).toEqual(first.logins);
+    expect(first.logins.map((login) => login.roles).flat().sort()).toEqual(['admin', 'clinician', 'clinician', 'coordinator', 'dpo', 'sales']);
     const organisations = await db.selectFrom('organisation').select(['name', 'is_demo']).execute();
     expect(organisations).toEqual([{ name: 'Demoklinikken AS', is_demo: true }]);
   });
@@ -46,7 +49,7 @@ describe('demo mode never touches real data (PLAT-5)', () => {
       databaseKind: database.current.kind,
       isDemo: true,
       serverTime: '2026-07-01T10:00:00.000Z',
-      migrationCount: 1,
+      migrationCount: 2,
     });
     expect(info.schemaVersion).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });

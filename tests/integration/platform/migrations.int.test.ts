@@ -18,7 +18,7 @@ describe('migrations (PLAT-2)', () => {
   });
 
   it('PLAT-2: running them again changes nothing', async () => {
-    expect(await migrateToLatest(database.current.db)).toEqual([]);
+    expect(await database.current.asOwner((owner) => migrateToLatest(owner))).toEqual([]);
   });
 
   it('PLAT-2: a failed migration leaves the database exactly as it was (transactional DDL)', async () => {
@@ -32,7 +32,8 @@ describe('migrations (PLAT-2)', () => {
         },
       },
     };
-    const attempt = migrateToLatest(database.current.db, broken);
+    // Migrations run as the owner, as the server runs them (the application role may not create tables).
+    const attempt = database.current.asOwner((owner) => migrateToLatest(owner, broken));
     await expect(attempt).rejects.toBeInstanceOf(MigrationError);
     await expect(attempt).rejects.toMatchObject({ migrationName: '2099-01-01T00-00_creates_then_fails' });
     expect(await tableExists(database.current.db, 'half_written')).toBe(false);
@@ -45,7 +46,8 @@ describe('migrations (PLAT-2)', () => {
   it('PLAT-3: the organisation is the tenant root and every later table must reference it', async () => {
     // Guards the rule written in docs/adr/0002: any table (other than the installation's own and the
     // migrator's) without an organisation_id column fails this test.
-    const exempt = new Set(['organisation', 'installation_setting', 'kysely_migration', 'kysely_migration_lock']);
+    // audit_seal is installation-wide: one seal covers the events of every organisation in its range.
+    const exempt = new Set(['organisation', 'installation_setting', 'audit_seal', 'kysely_migration', 'kysely_migration_lock']);
     const result = await sql<{ table_name: string; has_org: boolean }>`
       select t.table_name,
              exists (select 1 from information_schema.columns c

@@ -4,12 +4,23 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, inject } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../../src/server/db/database';
+import { APPLICATION_ROLE, type DatabaseHandle, openDatabase } from '../../../src/server/db/database';
 
 let pgliteTemplate: Blob | undefined;
 
-/** A fresh, migrated database of its own: PGlite in memory, or a new PostgreSQL database. */
-export async function createTestDatabase(): Promise<DatabaseHandle> {
+export interface TestDatabase extends DatabaseHandle {
+  /**
+   * Runs `fn` as the database owner (superuser here), outside the application role: for tests that
+   * tamper with what the application itself may not touch (the audit log).
+   */
+  asOwner<T>(fn: (db: Kysely<any>) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A fresh, migrated database of its own: PGlite in memory, or a new PostgreSQL database. Its `db`
+ * runs as the application role, like the server's.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
   if (inject('testDatabaseKind') === 'postgres') {
     const databaseUrl = process.env.DATABASE_URL;
     if (!databaseUrl) throw new Error('DATABASE_URL vanished between global setup and the test');
@@ -23,9 +34,17 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
     }
     const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
-    const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+    const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5, role: APPLICATION_ROLE });
     return {
       ...handle,
+      asOwner: async (fn) => {
+        const owner = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 1 });
+        try {
+          return await fn(owner.db);
+        } finally {
+          await owner.close();
+        }
+      },
       close: async () => {
         await handle.close();
         const dropper = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }) });
@@ -38,15 +57,28 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
     };
   }
   pgliteTemplate ??= new Blob([new Uint8Array(await readFile(inject('pgliteTemplatePath')))]);
-  return openDatabase({ kind: 'pglite', instance: new PGlite({ loadDataDir: pgliteTemplate }) });
+  const handle = await openDatabase({ kind: 'pglite', instance: new PGlite({ loadDataDir: pgliteTemplate }) });
+  await sql`set role ${sql.id(APPLICATION_ROLE)}`.execute(handle.db);
+  return {
+    ...handle,
+    // One connection: step out of the application role and back.
+    asOwner: async (fn) => {
+      await sql`reset role`.execute(handle.db);
+      try {
+        return await fn(handle.db);
+      } finally {
+        await sql`set role ${sql.id(APPLICATION_ROLE)}`.execute(handle.db);
+      }
+    },
+  };
 }
 
 /**
  * Gives every test in the file its own fresh database (PLAT-1: the same tests on PGlite and on
  * PostgreSQL). Call at the top of a describe block; read `.current` inside a test.
  */
-export function useTestDatabase(): { readonly current: DatabaseHandle } {
-  let handle: DatabaseHandle | undefined;
+export function useTestDatabase(): { readonly current: TestDatabase } {
+  let handle: TestDatabase | undefined;
   beforeEach(async () => {
     handle = await createTestDatabase();
   });

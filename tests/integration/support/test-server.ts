@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { SecretBox } from '../../../src/server/auth/secret-box';
 import { buildServer } from '../../../src/server/app';
 import { loadConfig, type ServerConfig } from '../../../src/server/config';
-import { createContextInner } from '../../../src/server/context';
+import { createContextInner, type RequestFacts } from '../../../src/server/context';
 import type { DatabaseHandle } from '../../../src/server/db/database';
 import { appRouter } from '../../../src/server/router';
 import { createCallerFactory } from '../../../src/server/trpc';
+
+/** One key per test process: tests never see a real one. */
+export const testSecretBox = new SecretBox(randomBytes(32));
 
 export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
   return { ...loadConfig({ JK_LOG_LEVEL: 'silent' }), ...overrides };
@@ -20,6 +25,7 @@ export async function buildTestApp(
     databaseKind: database.kind,
     config: testConfig(options.config),
     now: options.now ?? (() => new Date()),
+    secretBox: testSecretBox,
   });
   await app.ready();
   return app;
@@ -28,7 +34,11 @@ export async function buildTestApp(
 const createCaller = createCallerFactory(appRouter);
 
 /** Calls procedures directly through the router (same middleware, no HTTP). */
-export function createTestCaller(database: DatabaseHandle, options: { config?: Partial<ServerConfig>; now?: () => Date } = {}) {
+export function createTestCaller(
+  database: DatabaseHandle,
+  options: { config?: Partial<ServerConfig>; now?: () => Date } = {},
+  request: RequestFacts = {},
+) {
   const silent = { info() {}, warn() {}, error() {}, debug() {}, fatal() {}, trace() {}, child() { return silent; }, level: 'silent', silent() {} };
   return createCaller(
     createContextInner({
@@ -37,6 +47,7 @@ export function createTestCaller(database: DatabaseHandle, options: { config?: P
       config: testConfig(options.config),
       log: silent as never,
       now: options.now ?? (() => new Date()),
-    }),
+      secretBox: testSecretBox,
+    }, request),
   );
 }

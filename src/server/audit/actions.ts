@@ -1,0 +1,45 @@
+/**
+ * Every audit action the product writes (AUD-1), in one list so a test can check that each
+ * procedure declares only known actions, and so the DPO's filters can offer them. Names are
+ * `domain.object.verb`; outcome (allowed / denied) is a separate field.
+ */
+export const AUDIT_ACTIONS = [
+  // Login and sessions (AUTH-1…7)
+  'auth.login.success',
+  'auth.login.failure',
+  'auth.login.new_device',
+  'auth.lockout',
+  'auth.logout',
+  'auth.session.expired',
+  'auth.session.unlocked',
+  'auth.step_up',
+  'auth.second_factor.enrolled',
+  'auth.recovery_code.used',
+  'auth.invitation.opened',
+  'auth.invitation.sms_verified',
+  'auth.invitation.accepted',
+  // Administration of users and roles
+  'admin.user.invited',
+  'admin.user.list',
+  'admin.user.locked',
+  'admin.user.unlocked',
+  'admin.user.sessions_revoked',
+  'admin.user.second_factor_reset',
+  'admin.user.roles_changed',
+  // The audit log itself (AUD-7, DPO-1)
+  'audit.read.own',
+  // Generic: a procedure refused because the role does not admit it (ACC-1, ACC-5)
+  'access.denied',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * Only printing and exporting may store the client's IP address (AUD-2: data minimisation).
+ * Later issues add their print and export actions here.
+ */
+export const ACTIONS_THAT_RECORD_CLIENT_IP: ReadonlySet<AuditAction> = new Set<AuditAction>([]);
+
+export function isAuditAction(value: string): value is AuditAction {
+  return (AUDIT_ACTIONS as readonly string[]).includes(value);
+}

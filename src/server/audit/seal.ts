@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Database } from '../db/database';
+import { EVENT_HASH_SQL, GENESIS_HASH } from './canonical';
+
+/** At most this many events go into one seal, so sealing a large backlog stays in bounded memory. */
+const MAX_EVENTS_PER_SEAL = 50_000;
+const SEALER_LOCK_KEY = sql`hashtext('journalkontor.audit_sealer')`;
+
+export function sealHash(seal: {
+  seq: bigint | number | string;
+  txidFrom: bigint | number | string;
+  txidTo: bigint | number | string;
+  eventCount: number;
+  previousHash: Buffer;
+  eventHashes: Buffer;
+}): Buffer {
+  return createHash('sha256')
+    .update(seal.previousHash)
+    .update(`${seal.seq}:${seal.txidFrom}:${seal.txidTo}:${seal.eventCount}`)
+    .update(seal.eventHashes)
+    .digest();
+}
+
+/**
+ * Seals every audit event whose transaction has finished (AUD-4), without ever blocking writers:
+ * writers only insert; this runs on its own, one sealer at a time under an advisory lock.
+ *
+ * Why transaction ids: an event's id is taken when it is inserted, but its transaction may commit
+ * after events with higher ids. Every transaction below the snapshot's xmin has finished, so the
+ * events with txid below that horizon are final: a seal over [previous horizon, horizon) can never
+ * miss an event that commits later. Returns how many events were sealed.
+ */
+export async function sealPendingEvents(db: Database): Promise<number> {
+  let sealedInAll = 0;
+  for (;;) {
+    const sealed = await db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        // The first statement fixes the snapshot the whole transaction reads with.
+        const { rows } = await sql<{ horizon: string; locked: boolean }>`
+          select pg_snapshot_xmin(pg_current_snapshot())::text as horizon,
+                 pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}) as locked`.execute(trx);
+        const head = rows[0];
+        if (!head?.locked) return 0;
+        const horizon = BigInt(head.horizon);
+        const last = await trx
+          .selectFrom('audit_seal')
+          .select(['seq', 'txid_to', 'hash'])
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const txidFrom = last ? BigInt(last.txid_to) : 0n;
+        if (horizon <= txidFrom) return 0;
+        // Keep a seal to whole transactions and at most MAX_EVENTS_PER_SEAL events (or one transaction).
+        const cut = await sql<{ txid: string }>`
+          select txid::text from audit_event
+           where txid >= ${txidFrom.toString()} and txid < ${horizon.toString()}
+           order by txid offset ${MAX_EVENTS_PER_SEAL} limit 1`.execute(trx);
+        const cutTxid = cut.rows[0] ? BigInt(cut.rows[0].txid) : horizon;
+        const txidTo = cutTxid > txidFrom ? cutTxid : horizon;
+        const events = await sql<{ id: string; hash: Buffer }>`
+          select id::text, ${EVENT_HASH_SQL} as hash from audit_event
+           where txid >= ${txidFrom.toString()} and txid < ${txidTo.toString()}
+           order by id`.execute(trx);
+        if (events.rows.length === 0) return 0;
+        const seq = last ? BigInt(last.seq) + 1n : 1n;
+        const previousHash = last ? Buffer.from(last.hash) : GENESIS_HASH;
+        const eventHashes = Buffer.concat(events.rows.map((row) => row.hash));
+        const hash = sealHash({ seq, txidFrom, txidTo, eventCount: events.rows.length, previousHash, eventHashes });
+        await sql`insert into audit_seal (seq, txid_from, txid_to, event_count, event_ids, event_hashes, previous_hash, hash)
+          values (${seq.toString()}, ${txidFrom.toString()}, ${txidTo.toString()}, ${events.rows.length},
+                  ${`{${events.rows.map((row) => row.id).join(',')}}`}::bigint[], ${eventHashes}, ${previousHash}, ${hash})`.execute(trx);
+        return events.rows.length;
+      });
+    sealedInAll += sealed;
+    if (sealed < MAX_EVENTS_PER_SEAL) return sealedInAll;
+  }
+}

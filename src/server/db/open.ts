@@ -1,0 +1,25 @@
+import { sql } from 'kysely';
+import { APPLICATION_ROLE, type DatabaseHandle, type DatabaseTarget, openDatabase } from './database';
+import { migrateToLatest } from './migrate';
+
+/**
+ * Opens the database for the application: migrations first, as the connecting login (the owner),
+ * then every application query as APPLICATION_ROLE. PostgreSQL gets a fresh pool whose connections
+ * start in that role; PGlite has one connection, switched with SET ROLE.
+ */
+export async function openApplicationDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  const owner = await openDatabase(target);
+  try {
+    await migrateToLatest(owner.db);
+    if (owner.kind === 'pglite') {
+      await sql`set role ${sql.id(APPLICATION_ROLE)}`.execute(owner.db);
+      return owner;
+    }
+  } catch (error) {
+    await owner.close();
+    throw error;
+  }
+  await owner.close();
+  if (target.kind !== 'postgres') throw new Error('unreachable');
+  return openDatabase({ ...target, role: APPLICATION_ROLE });
+}
