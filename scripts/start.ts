@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../src/server/config';
 import { InstallationModeError } from '../src/server/db/installation';
+import { formatDemoLogins } from '../src/server/demo/print';
 import { startServer } from '../src/server/start';
 import { DEFAULT_BACKEND_PORT } from '../src/shared/app-constants';
 
@@ -51,7 +52,8 @@ async function main() {
     [
       '',
       `Journalkontor backend: ${server.url} (${server.database.kind}${config.database.kind === 'pglite' ? `, data in ${config.database.dataDir}` : ''}), ready in ${seconds} s`,
-      `Demo organisation: Demoklinikken AS${server.demo?.created ? ' (just created)' : ''}. Demo users and their TOTP secrets arrive with two-factor login.`,
+      `Demo organisation: Demoklinikken AS${server.demo?.created ? ' (just created)' : ''}.`,
+      server.demo ? formatDemoLogins(server.demo, server.url) : '',
       '',
     ].join('\n'),
   );

@@ -23,7 +23,8 @@ fi
 echo "== build"
 npx electron-vite build >/dev/null
 
-echo "== unit and integration tests (database: ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-PGlite})"
+if [ -n "${DATABASE_URL:-}" ]; then database=PostgreSQL; else database=PGlite; fi
+echo "== unit and integration tests (database: $database)"
 # The real-keychain test needs a Secret Service: run the suite inside a private D-Bus session with
 # an unlocked gnome-keyring when the machine has them; without them that one test says why it skips.
 if command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then

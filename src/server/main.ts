@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from './config';
 import { InstallationModeError } from './db/installation';
 import { MigrationError } from './db/migrate';
+import { formatDemoLogins } from './demo/print';
 import { describeErrorForLog } from './log';
 import { startServer } from './start';
 
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
     { url: server.url, database: server.database.kind, demo: config.isDemo },
     'Journalkontor backend listening',
   );
+  // Demo credentials go to standard output for the person at the terminal, never into the log.
+  if (server.demo) process.stdout.write(`${formatDemoLogins(server.demo, config.publicAppUrl ?? server.url)}\n`);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

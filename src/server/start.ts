@@ -7,6 +7,7 @@ import type { DatabaseHandle } from './db/database';
 import { claimInstallationMode } from './db/installation';
 import { openApplicationDatabase } from './db/open';
 import { type DemoSeedResult, seedDemo } from './demo/seed';
+import { startBackgroundJobs } from './jobs';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -32,6 +33,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const demo = config.isDemo ? await seedDemo(database.db, secretBox) : undefined;
     const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date(), secretBox });
     await app.listen({ host: config.host, port: config.port });
+    const jobs = startBackgroundJobs(database.db, app.log);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -41,6 +43,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       url,
       demo,
       stop: async () => {
+        await jobs.stop();
         await app.close();
         await database.close();
       },
