@@ -27,8 +27,11 @@ if [ -n "${DATABASE_URL:-}" ]; then database=PostgreSQL; else database=PGlite; f
 echo "== unit and integration tests (database: $database)"
 # The real-keychain test needs a Secret Service: run the suite inside a private D-Bus session with
 # an unlocked gnome-keyring when the machine has them; without them that one test says why it skips.
+# The keyring lives in a throw-away folder, so no earlier keyring (with another password) is reused.
 if command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then
-  dbus-run-session -- bash -c 'printf "jk-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec npx vitest run'
+  keyring_home=$(mktemp -d)
+  trap 'rm -rf "$keyring_home"' EXIT
+  XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c 'printf "jk-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec npx vitest run' 2> >(grep -v -E "dbus-daemon|gcr-prompter|Gtk-WARNING|^$" >&2)
 else
   npx vitest run
 fi
