@@ -53,7 +53,12 @@ export async function inviteUser(
       last_login_at: null,
     })
     .returning('id')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) => {
+      // Two admins inviting the same address at once: the unique index decides, the loser gets the field error.
+      if ((error as { code?: string }).code === '23505') throw fieldError('email', 'validation.email_taken');
+      throw error;
+    });
   await trx
     .insertInto('role_grant')
     .values([...new Set(input.roles)].map((role) => ({ organisation_id: admin.organisationId, user_id: user.id, role, granted_by: admin.userId, granted_at: now, revoked_at: null, revoked_by: null })))
