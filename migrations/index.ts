@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-22T08-00_foundation';
 import * as identityAndAudit from './2026-11-22T09-00_identity_and_audit';
+import * as patientJournal from './2026-11-22T10-00_patient_journal';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -10,4 +11,5 @@ import * as identityAndAudit from './2026-11-22T09-00_identity_and_audit';
 export const migrations: Record<string, Migration> = {
   '2026-11-22T08-00_foundation': foundation,
   '2026-11-22T09-00_identity_and_audit': identityAndAudit,
+  '2026-11-22T10-00_patient_journal': patientJournal,
 };

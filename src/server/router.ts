@@ -1,5 +1,6 @@
 import { activityRouter } from './audit/router';
 import { authRouter } from './auth/router';
+import { journalRouter, patientRouter } from './journal/router';
 import { developerRouter } from './outbox/router';
 import { systemRouter } from './system/router';
 import { router } from './trpc';
@@ -11,6 +12,8 @@ export const appRouter = router({
   auth: authRouter,
   users: userAdminRouter,
   activity: activityRouter,
+  patients: patientRouter,
+  journal: journalRouter,
   developer: developerRouter,
 });
 

@@ -26,6 +26,29 @@ export const AUDIT_ACTIONS = [
   'admin.user.sessions_revoked',
   'admin.user.second_factor_reset',
   'admin.user.roles_changed',
+  // Patients and the journal (JRN-1…5, AUD-6)
+  'patient.registered',
+  'patient.updated',
+  'patient.search',
+  'journal.record.opened',
+  'journal.notes.read',
+  'journal.note.history_read',
+  'journal.note.draft_created',
+  'journal.note.draft_saved',
+  'journal.note.signed',
+  'journal.note.amended',
+  'journal.printed',
+  // Access: relationships, break-glass, blocks, the authorisation register (ACC-2…6)
+  'access.care_team.added',
+  'access.break_glass',
+  'access.block.set',
+  'access.block.lifted',
+  'access.register.read',
+  // Read-sharing with consent (SHR-1…3)
+  'sharing.consent.recorded',
+  'sharing.consent.withdrawn',
+  'sharing.share.granted',
+  'sharing.share.revoked',
   // The audit log itself (AUD-7, DPO-1)
   'audit.read.own',
   // Generic: a procedure refused because the role does not admit it (ACC-1, ACC-5)
@@ -36,9 +59,9 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
  * Only printing and exporting may store the client's IP address (AUD-2: data minimisation).
- * Later issues add their print and export actions here.
+ * Later issues add their export actions here.
  */
-export const ACTIONS_THAT_RECORD_CLIENT_IP: ReadonlySet<AuditAction> = new Set<AuditAction>([]);
+export const ACTIONS_THAT_RECORD_CLIENT_IP: ReadonlySet<AuditAction> = new Set<AuditAction>(['journal.printed']);
 
 export function isAuditAction(value: string): value is AuditAction {
   return (AUDIT_ACTIONS as readonly string[]).includes(value);

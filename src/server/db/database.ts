@@ -31,6 +31,8 @@ export type DatabaseTarget =
 // PostgreSQL's timestamptz and date come back as JS Dates by default; dates (no time) are kept as
 // 'yyyy-mm-dd' strings so that a date of birth never shifts with the server's time zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+/** The same for PGlite, whose parsers are set per instance: pass these to every `new PGlite`. */
+export const PGLITE_OPTIONS = { parsers: { [pg.types.builtins.DATE]: (value: string) => value } } as const;
 
 /**
  * Opens the database the configuration names: PostgreSQL through `pg` when DATABASE_URL is set
@@ -56,7 +58,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   } else {
     // PGlite does not create parent folders itself.
     await mkdir(target.dataDir, { recursive: true });
-    pglite = new PGlite(target.dataDir);
+    pglite = new PGlite(target.dataDir, PGLITE_OPTIONS);
   }
   await pglite.waitReady;
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });

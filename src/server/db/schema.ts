@@ -21,7 +21,7 @@ export interface InstallationSettingTable {
   updated_at: Generated<Date>;
 }
 
-export interface DB extends IdentityTables {
+export interface DB extends IdentityTables, JournalTables {
   organisation: OrganisationTable;
   installation_setting: InstallationSettingTable;
 }
@@ -181,4 +181,145 @@ export interface IdentityTables {
   outbox_message: OutboxMessageTable;
   audit_event: AuditEventTable;
   audit_seal: AuditSealTable;
+}
+
+/** Calendar dates (no time zone) travel as 'yyyy-mm-dd' strings on both PostgreSQL and PGlite. */
+type CalendarDate = string;
+
+export interface PatientTable {
+  id: Generated<string>;
+  organisation_id: string;
+  national_id: string;
+  given_name: string;
+  family_name: string;
+  date_of_birth: CalendarDate;
+  gender: 'female' | 'male' | 'other' | 'unknown';
+  address: string | null;
+  phone: string | null;
+  email: string | null;
+  next_of_kin: string | null;
+  created_at: Generated<Date>;
+  created_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface CareRelationshipTable {
+  id: Generated<string>;
+  organisation_id: string;
+  patient_id: string;
+  user_id: string;
+  kind: 'assigned_clinician' | 'care_team';
+  starts_at: Date;
+  ends_at: Date | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface AppointmentTable {
+  id: Generated<string>;
+  organisation_id: string;
+  patient_id: string;
+  clinician_id: string;
+  kind: 'consultation' | 'home_visit';
+  starts_at: Date;
+  status: Generated<'booked' | 'completed' | 'cancelled'>;
+  created_at: Generated<Date>;
+}
+
+export interface JournalNoteTable {
+  id: Generated<string>;
+  organisation_id: string;
+  patient_id: string;
+  author_id: string;
+  note_type: string;
+  consultation_date: CalendarDate;
+  status: Generated<'draft' | 'signed' | 'amended'>;
+  current_version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface JournalNoteVersionTable {
+  id: Generated<string>;
+  organisation_id: string;
+  note_id: string;
+  version: number;
+  body: string;
+  amendment_reason: string | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  signed_by: string | null;
+  signed_at: Date | null;
+  signed_auth_method: string | null;
+  content_hash: Buffer | null;
+}
+
+export interface PatientConsentTable {
+  id: Generated<string>;
+  organisation_id: string;
+  patient_id: string;
+  given_by: 'patient' | 'guardian' | 'representative';
+  method: 'verbal' | 'written' | 'digital';
+  given_at: Date;
+  recorded_by: string;
+  recorded_at: Generated<Date>;
+  scope: 'whole_journal' | 'selected_notes';
+  purpose: string;
+  withdrawn_at: Date | null;
+  withdrawn_by: string | null;
+}
+
+export interface ReadShareTable {
+  id: Generated<string>;
+  organisation_id: string;
+  patient_id: string;
+  grantee_id: string;
+  granted_by: string;
+  consent_id: string;
+  scope: 'whole_journal' | 'selected_notes';
+  note_ids: Generated<string[]>;
+  purpose: string;
+  starts_at: Date;
+  ends_at: Date;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+}
+
+export interface BreakGlassAccessTable {
+  id: Generated<string>;
+  organisation_id: string;
+  patient_id: string;
+  user_id: string;
+  reason_code: string;
+  reason_text: string | null;
+  started_at: Date;
+  expires_at: Date;
+  ended_at: Date | null;
+}
+
+export interface PatientBlockTable {
+  id: Generated<string>;
+  organisation_id: string;
+  patient_id: string;
+  blocked_user_id: string;
+  scope: 'whole_journal' | 'selected_notes';
+  note_ids: Generated<string[]>;
+  requested_at: Date;
+  recorded_by: string;
+  recorded_at: Generated<Date>;
+  lifted_at: Date | null;
+  lifted_by: string | null;
+}
+
+export interface JournalTables {
+  patient: PatientTable;
+  care_relationship: CareRelationshipTable;
+  appointment: AppointmentTable;
+  journal_note: JournalNoteTable;
+  journal_note_version: JournalNoteVersionTable;
+  patient_consent: PatientConsentTable;
+  read_share: ReadShareTable;
+  break_glass_access: BreakGlassAccessTable;
+  patient_block: PatientBlockTable;
 }

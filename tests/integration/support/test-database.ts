@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, inject } from 'vitest';
-import { APPLICATION_ROLE, type DatabaseHandle, openDatabase } from '../../../src/server/db/database';
+import { APPLICATION_ROLE, type DatabaseHandle, openDatabase, PGLITE_OPTIONS } from '../../../src/server/db/database';
 
 let pgliteTemplate: Blob | undefined;
 
@@ -57,7 +57,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   pgliteTemplate ??= new Blob([new Uint8Array(await readFile(inject('pgliteTemplatePath')))]);
-  const handle = await openDatabase({ kind: 'pglite', instance: new PGlite({ loadDataDir: pgliteTemplate }) });
+  const handle = await openDatabase({ kind: 'pglite', instance: new PGlite({ ...PGLITE_OPTIONS, loadDataDir: pgliteTemplate }) });
   await sql`set role ${sql.id(APPLICATION_ROLE)}`.execute(handle.db);
   return {
     ...handle,

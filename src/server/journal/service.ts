@@ -1,0 +1,334 @@
+import { sql } from 'kysely';
+import type { SessionUser } from '../auth/session';
+import type { AccessDecision } from '../access/decide';
+import type { Executor } from '../db/database';
+import { fieldError } from '../errors';
+import { requireJournalAccess } from '../patient/service';
+import { AuditedDenial, type AuditRecorder } from '../trpc';
+import { signedContentHash } from './content-hash';
+
+interface Deps {
+  trx: Executor;
+  audit: AuditRecorder;
+  now: Date;
+}
+
+type Allowed = Extract<AccessDecision, { isAllowed: true }>;
+
+export interface NoteSummary {
+  id: string;
+  noteType: string;
+  consultationDate: string;
+  status: 'draft' | 'signed' | 'amended';
+  authorId: string;
+  authorName: string;
+  currentVersion: number;
+  createdAt: string;
+  updatedAt: string;
+  /** The current text; for another author's draft, null (drafts are the author's own, JRN-2). */
+  body: string | null;
+  signedAt: string | null;
+  signedByName: string | null;
+}
+
+/** Which notes a decision lets this user read: none of the blocked ones, only the shared ones. */
+function noteFilter(decision: Allowed) {
+  return { only: decision.onlyNoteIds, blocked: decision.blockedNoteIds };
+}
+
+/** The header of an opened record (logged as "open record" with its basis). */
+export async function openRecord(deps: Deps, user: SessionUser, patientId: string) {
+  const decision = await requireJournalAccess(deps, user, patientId);
+  const patient = await deps.trx
+    .selectFrom('patient')
+    .select(['id', 'national_id', 'given_name', 'family_name', 'date_of_birth', 'gender', 'address', 'phone', 'email', 'next_of_kin'])
+    .where('id', '=', patientId)
+    .where('organisation_id', '=', user.organisationId)
+    .executeTakeFirstOrThrow();
+  deps.audit.record({ patientId, objectType: 'patient', objectId: patientId, basis: decision.basis, details: { grantId: decision.grantId } });
+  return {
+    patient: {
+      id: patient.id,
+      nationalId: patient.national_id,
+      givenName: patient.given_name,
+      familyName: patient.family_name,
+      dateOfBirth: patient.date_of_birth,
+      gender: patient.gender,
+      address: patient.address,
+      phone: patient.phone,
+      email: patient.email,
+      nextOfKin: patient.next_of_kin,
+    },
+    basis: decision.basis,
+    // ACC-4: the clinician is told that blocked information exists, never what it is.
+    hasBlockedNotes: decision.blockedNoteIds.length > 0,
+    isLimitedToSharedNotes: decision.onlyNoteIds !== null,
+  };
+}
+
+/**
+ * The journal, newest first, keyset-paged (fast with thousands of notes). Every note shown is
+ * logged as read in one event (AUD-6 style: which notes, one event).
+ */
+export async function listNotes(
+  deps: Deps,
+  user: SessionUser,
+  input: { patientId: string; limit: number; after?: { consultationDate: string; createdAt: string; id: string } },
+): Promise<{ notes: NoteSummary[]; next: { consultationDate: string; createdAt: string; id: string } | null }> {
+  const decision = await requireJournalAccess(deps, user, input.patientId);
+  const filter = noteFilter(decision);
+  const rows = await deps.trx
+    .selectFrom('journal_note as n')
+    .innerJoin('journal_note_version as v', (join) => join.onRef('v.note_id', '=', 'n.id').onRef('v.version', '=', 'n.current_version'))
+    .innerJoin('app_user as author', 'author.id', 'n.author_id')
+    .leftJoin('app_user as signer', 'signer.id', 'v.signed_by')
+    .select([
+      'n.id',
+      'n.note_type',
+      'n.consultation_date',
+      'n.status',
+      'n.author_id',
+      'author.display_name as author_name',
+      'n.current_version',
+      'n.created_at',
+      'n.updated_at',
+      'v.body',
+      'v.signed_at',
+      'signer.display_name as signer_name',
+    ])
+    .where('n.patient_id', '=', input.patientId)
+    .where('n.organisation_id', '=', user.organisationId)
+    // Another clinician's drafts are not part of the journal yet (JRN-2).
+    .where((eb) => eb.or([eb('n.status', '!=', 'draft'), eb('n.author_id', '=', user.userId)]))
+    .$if(filter.blocked.length > 0, (query) => query.where('n.id', 'not in', filter.blocked))
+    .$if(filter.only !== null, (query) => query.where('n.id', 'in', filter.only && filter.only.length > 0 ? filter.only : ['00000000-0000-0000-0000-000000000000']))
+    .$if(input.after !== undefined, (query) =>
+      query.where(
+        sql<boolean>`(n.consultation_date, n.created_at, n.id) < (${input.after!.consultationDate}::date, ${input.after!.createdAt}::timestamptz, ${input.after!.id}::uuid)`,
+      ),
+    )
+    .orderBy('n.consultation_date', 'desc')
+    .orderBy('n.created_at', 'desc')
+    .orderBy('n.id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
+  const page = rows.slice(0, input.limit);
+  deps.audit.record({
+    patientId: input.patientId,
+    objectType: 'journal_note',
+    basis: decision.basis,
+    details: { noteIds: page.map((row) => row.id), grantId: decision.grantId },
+  });
+  const last = page.at(-1);
+  return {
+    notes: page.map((row) => ({
+      id: row.id,
+      noteType: row.note_type,
+      consultationDate: row.consultation_date,
+      status: row.status,
+      authorId: row.author_id,
+      authorName: row.author_name,
+      currentVersion: row.current_version,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+      body: row.body,
+      signedAt: row.signed_at?.toISOString() ?? null,
+      signedByName: row.signer_name,
+    })),
+    next: rows.length > input.limit && last ? { consultationDate: last.consultation_date, createdAt: last.created_at.toISOString(), id: last.id } : null,
+  };
+}
+
+async function loadNote(deps: Deps, user: SessionUser, noteId: string, options: { forUpdate?: boolean } = {}) {
+  const note = await deps.trx
+    .selectFrom('journal_note')
+    .select(['id', 'patient_id', 'author_id', 'note_type', 'consultation_date', 'status', 'current_version'])
+    .where('id', '=', noteId)
+    .where('organisation_id', '=', user.organisationId)
+    .$if(options.forUpdate === true, (query) => query.forUpdate())
+    .executeTakeFirst();
+  if (!note) throw new AuditedDenial({ reason: 'not_found', objectType: 'journal_note', objectId: noteId }, 'NOT_FOUND');
+  const decision = await requireJournalAccess(deps, user, note.patient_id);
+  const isHidden =
+    decision.blockedNoteIds.includes(note.id) ||
+    (decision.onlyNoteIds !== null && !decision.onlyNoteIds.includes(note.id)) ||
+    (note.status === 'draft' && note.author_id !== user.userId);
+  if (isHidden) {
+    throw new AuditedDenial(
+      { reason: decision.blockedNoteIds.includes(note.id) ? 'blocked' : 'not_shared', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id },
+      'FORBIDDEN',
+      decision.blockedNoteIds.includes(note.id) ? 'access.blocked' : 'access.no_basis',
+    );
+  }
+  return { note, decision };
+}
+
+/** A note with every version, oldest first: the history view (JRN-4: who amended, when, why). */
+export async function getNoteHistory(deps: Deps, user: SessionUser, noteId: string) {
+  const { note, decision } = await loadNote(deps, user, noteId);
+  const versions = await deps.trx
+    .selectFrom('journal_note_version as v')
+    .innerJoin('app_user as creator', 'creator.id', 'v.created_by')
+    .leftJoin('app_user as signer', 'signer.id', 'v.signed_by')
+    .select([
+      'v.version',
+      'v.body',
+      'v.amendment_reason',
+      'v.created_at',
+      'creator.display_name as created_by_name',
+      'v.signed_at',
+      'signer.display_name as signed_by_name',
+      'v.signed_auth_method',
+    ])
+    .where('v.note_id', '=', note.id)
+    .orderBy('v.version')
+    .execute();
+  deps.audit.record({ patientId: note.patient_id, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { versions: versions.length } });
+  return {
+    noteId: note.id,
+    noteType: note.note_type,
+    consultationDate: note.consultation_date,
+    status: note.status,
+    versions: versions.map((version) => ({
+      version: version.version,
+      body: version.body,
+      amendmentReason: version.amendment_reason,
+      createdAt: version.created_at.toISOString(),
+      createdByName: version.created_by_name,
+      signedAt: version.signed_at?.toISOString() ?? null,
+      signedByName: version.signed_by_name,
+      signedAuthMethod: version.signed_auth_method,
+    })),
+  };
+}
+
+export async function createDraft(
+  deps: Deps,
+  user: SessionUser,
+  input: { patientId: string; noteType: string; consultationDate: string; body: string },
+): Promise<{ noteId: string }> {
+  const decision = await requireJournalAccess(deps, user, input.patientId);
+  // Writing in the journal needs a treatment relationship or break-glass; a read-share is for reading.
+  if (decision.basis === 'read_share') {
+    throw new AuditedDenial({ reason: 'read_share_is_read_only', patientId: input.patientId, objectType: 'patient', objectId: input.patientId }, 'FORBIDDEN', 'access.read_only');
+  }
+  const note = await deps.trx
+    .insertInto('journal_note')
+    .values({ organisation_id: user.organisationId, patient_id: input.patientId, author_id: user.userId, note_type: input.noteType, consultation_date: input.consultationDate, created_at: deps.now, updated_at: deps.now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await deps.trx
+    .insertInto('journal_note_version')
+    .values({ organisation_id: user.organisationId, note_id: note.id, version: 1, body: input.body, amendment_reason: null, created_by: user.userId, created_at: deps.now, updated_at: deps.now, signed_by: null, signed_at: null, signed_auth_method: null, content_hash: null })
+    .execute();
+  deps.audit.record({ patientId: input.patientId, objectType: 'journal_note', objectId: note.id, basis: decision.basis });
+  return { noteId: note.id };
+}
+
+/** Autosave (JRN-2): only the author, only while a draft. */
+export async function updateDraft(
+  deps: Deps,
+  user: SessionUser,
+  input: { noteId: string; body: string; noteType?: string; consultationDate?: string },
+): Promise<{ updatedAt: string }> {
+  const { note, decision } = await loadNote(deps, user, input.noteId, { forUpdate: true });
+  if (note.author_id !== user.userId) {
+    throw new AuditedDenial({ reason: 'not_author', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'FORBIDDEN');
+  }
+  if (note.status !== 'draft') throw fieldError('noteId', 'validation.note_not_draft');
+  await deps.trx
+    .updateTable('journal_note_version')
+    .set({ body: input.body, updated_at: deps.now })
+    .where('note_id', '=', note.id)
+    .where('version', '=', note.current_version)
+    .execute();
+  await deps.trx
+    .updateTable('journal_note')
+    .set({ updated_at: deps.now, ...(input.noteType ? { note_type: input.noteType } : {}), ...(input.consultationDate ? { consultation_date: input.consultationDate } : {}) })
+    .where('id', '=', note.id)
+    .execute();
+  deps.audit.record({ patientId: note.patient_id, objectType: 'journal_note', objectId: note.id, basis: decision.basis });
+  return { updatedAt: deps.now.toISOString() };
+}
+
+/** JRN-3: signing freezes the draft: signer, time, auth method and a content hash. Step-up required. */
+export async function signNote(deps: Deps, user: SessionUser, noteId: string): Promise<{ signedAt: string }> {
+  const { note, decision } = await loadNote(deps, user, noteId, { forUpdate: true });
+  if (note.author_id !== user.userId) {
+    throw new AuditedDenial({ reason: 'not_author', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'FORBIDDEN');
+  }
+  if (note.status !== 'draft') throw fieldError('noteId', 'validation.note_not_draft');
+  const version = await deps.trx
+    .selectFrom('journal_note_version')
+    .select(['body', 'amendment_reason'])
+    .where('note_id', '=', note.id)
+    .where('version', '=', note.current_version)
+    .executeTakeFirstOrThrow();
+  if (version.body.trim() === '') throw fieldError('body', 'validation.required');
+  const contentHash = signedContentHash({
+    noteId: note.id,
+    patientId: note.patient_id,
+    version: note.current_version,
+    noteType: note.note_type,
+    consultationDate: note.consultation_date,
+    body: version.body,
+    amendmentReason: version.amendment_reason,
+    signedBy: user.userId,
+    signedAt: deps.now,
+    signedAuthMethod: user.authMethod,
+  });
+  await deps.trx
+    .updateTable('journal_note_version')
+    .set({ signed_by: user.userId, signed_at: deps.now, signed_auth_method: user.authMethod, content_hash: contentHash })
+    .where('note_id', '=', note.id)
+    .where('version', '=', note.current_version)
+    .execute();
+  await deps.trx.updateTable('journal_note').set({ status: 'signed', updated_at: deps.now }).where('id', '=', note.id).execute();
+  deps.audit.record({ patientId: note.patient_id, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { version: note.current_version } });
+  return { signedAt: deps.now.toISOString() };
+}
+
+/**
+ * JRN-4: amending a signed note adds a signed version with its reason; the original stays. Two
+ * clinicians amending at once both get their version (the note row lock orders them).
+ */
+export async function amendNote(deps: Deps, user: SessionUser, input: { noteId: string; body: string; reason: string }): Promise<{ version: number }> {
+  const { note, decision } = await loadNote(deps, user, input.noteId, { forUpdate: true });
+  if (decision.basis === 'read_share') {
+    throw new AuditedDenial({ reason: 'read_share_is_read_only', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'FORBIDDEN', 'access.read_only');
+  }
+  if (note.status === 'draft') throw fieldError('noteId', 'validation.note_is_draft');
+  const version = note.current_version + 1;
+  const contentHash = signedContentHash({
+    noteId: note.id,
+    patientId: note.patient_id,
+    version,
+    noteType: note.note_type,
+    consultationDate: note.consultation_date,
+    body: input.body,
+    amendmentReason: input.reason,
+    signedBy: user.userId,
+    signedAt: deps.now,
+    signedAuthMethod: user.authMethod,
+  });
+  await deps.trx
+    .insertInto('journal_note_version')
+    .values({
+      organisation_id: user.organisationId,
+      note_id: note.id,
+      version,
+      body: input.body,
+      amendment_reason: input.reason,
+      created_by: user.userId,
+      created_at: deps.now,
+      updated_at: deps.now,
+      signed_by: user.userId,
+      signed_at: deps.now,
+      signed_auth_method: user.authMethod,
+      content_hash: contentHash,
+    })
+    .execute();
+  await deps.trx.updateTable('journal_note').set({ status: 'amended', current_version: version, updated_at: deps.now }).where('id', '=', note.id).execute();
+  deps.audit.record({ patientId: note.patient_id, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { version } });
+  return { version };
+}

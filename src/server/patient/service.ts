@@ -1,0 +1,163 @@
+import type { SessionUser } from '../auth/session';
+import { decideJournalAccess } from '../access/decide';
+import type { Executor } from '../db/database';
+import { fieldError } from '../errors';
+import { parseNationalIdentityNumber } from '../../shared/national-identity-number';
+import type { patientDetailsSchema } from '../../shared/patient-schemas';
+import { AuditedDenial, type AuditRecorder } from '../trpc';
+import type { z } from 'zod';
+
+type PatientDetails = z.output<typeof patientDetailsSchema>;
+
+interface Deps {
+  trx: Executor;
+  audit: AuditRecorder;
+  now: Date;
+  isDemo: boolean;
+}
+
+export interface PatientSummary {
+  id: string;
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string;
+  gender: string;
+}
+
+const SEARCH_LIMIT = 25;
+
+/** JRN-1: synthetic test numbers only in demo mode; a known number only once per organisation. */
+function checkNationalId(details: PatientDetails, isDemo: boolean): void {
+  const parsed = parseNationalIdentityNumber(details.nationalId, { allowSynthetic: isDemo });
+  if (!parsed.ok) throw fieldError('nationalId', `validation.nationalIdentityNumber.${parsed.reason}`);
+}
+
+export async function registerPatient(deps: Deps, user: SessionUser, details: PatientDetails): Promise<{ patientId: string }> {
+  checkNationalId(details, deps.isDemo);
+  const row = await deps.trx
+    .insertInto('patient')
+    .values({
+      organisation_id: user.organisationId,
+      national_id: details.nationalId,
+      given_name: details.givenName,
+      family_name: details.familyName,
+      date_of_birth: details.dateOfBirth,
+      gender: details.gender,
+      address: details.address,
+      phone: details.phone,
+      email: details.email,
+      next_of_kin: details.nextOfKin,
+      created_by: user.userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code === '23505') throw fieldError('nationalId', 'validation.nationalId_taken');
+      throw error;
+    });
+  // The clinician who registers a patient is treating them: a care-team relationship (ACC-2).
+  await deps.trx
+    .insertInto('care_relationship')
+    .values({ organisation_id: user.organisationId, patient_id: row.id, user_id: user.userId, kind: 'care_team', starts_at: deps.now, ends_at: null, created_by: user.userId })
+    .execute();
+  deps.audit.record({ patientId: row.id, objectType: 'patient', objectId: row.id, basis: 'treatment_relationship' });
+  return { patientId: row.id };
+}
+
+/** Opens the patient's record for this user, or refuses with the reason logged (ACC-5: no data). */
+export async function requireJournalAccess(deps: Pick<Deps, 'trx' | 'now'>, user: SessionUser, patientId: string) {
+  const decision = await decideJournalAccess(deps.trx, { organisationId: user.organisationId, userId: user.userId }, patientId, deps.now);
+  if (!decision.isAllowed) {
+    throw new AuditedDenial(
+      {
+        reason: decision.reason,
+        // An unknown id is not a patient: log the attempt, but no patient id that might not exist.
+        ...(decision.reason === 'patient_not_found' ? {} : { patientId }),
+        objectType: 'patient',
+        objectId: patientId,
+        details: { hasBreakGlassOption: decision.hasBreakGlassOption },
+      },
+      decision.reason === 'patient_not_found' ? 'NOT_FOUND' : 'FORBIDDEN',
+      decision.reason === 'patient_not_found' ? 'error.not_found' : decision.reason === 'blocked' ? 'access.blocked' : 'access.no_basis',
+    );
+  }
+  return decision;
+}
+
+export async function updatePatient(deps: Deps, user: SessionUser, patientId: string, details: PatientDetails): Promise<void> {
+  const decision = await requireJournalAccess(deps, user, patientId);
+  checkNationalId(details, deps.isDemo);
+  await deps.trx
+    .updateTable('patient')
+    .set({
+      national_id: details.nationalId,
+      given_name: details.givenName,
+      family_name: details.familyName,
+      date_of_birth: details.dateOfBirth,
+      gender: details.gender,
+      address: details.address,
+      phone: details.phone,
+      email: details.email,
+      next_of_kin: details.nextOfKin,
+      updated_at: deps.now,
+    })
+    .where('id', '=', patientId)
+    .where('organisation_id', '=', user.organisationId)
+    .execute()
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code === '23505') throw fieldError('nationalId', 'validation.nationalId_taken');
+      throw error;
+    });
+  deps.audit.record({ patientId, objectType: 'patient', objectId: patientId, basis: decision.basis });
+}
+
+/** dd.mm.yyyy → yyyy-mm-dd, or null. */
+function parseNorwegianDate(query: string): string | null {
+  const match = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(query);
+  return match ? `${match[3]}-${match[2]}-${match[1]}` : null;
+}
+
+/**
+ * JRN-1: search by name, number or date of birth — results only for patients this user may open
+ * now (each candidate goes through the same access decision), and the search logs which patients it
+ * showed (AUD-6), so "who has seen me in a list" is complete.
+ */
+export async function searchPatients(deps: Deps, user: SessionUser, query: string): Promise<PatientSummary[]> {
+  const digits = query.replace(/\s/g, '');
+  const date = parseNorwegianDate(query);
+  const candidates = await deps.trx
+    .selectFrom('patient')
+    .select(['id', 'given_name', 'family_name', 'date_of_birth', 'gender'])
+    .where('organisation_id', '=', user.organisationId)
+    .where((eb) => {
+      if (/^\d{11}$/.test(digits)) return eb('national_id', '=', digits);
+      if (date) return eb('date_of_birth', '=', date);
+      const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+      return eb.and(
+        words.map((word) => {
+          const prefix = `${word.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+          return eb.or([eb(eb.fn('lower', ['family_name']), 'like', prefix), eb(eb.fn('lower', ['given_name']), 'like', prefix)]);
+        }),
+      );
+    })
+    .orderBy('family_name')
+    .orderBy('given_name')
+    .limit(SEARCH_LIMIT * 4)
+    .execute();
+  const visible: PatientSummary[] = [];
+  for (const candidate of candidates) {
+    if (visible.length >= SEARCH_LIMIT) break;
+    const decision = await decideJournalAccess(deps.trx, { organisationId: user.organisationId, userId: user.userId }, candidate.id, deps.now);
+    if (decision.isAllowed) {
+      visible.push({
+        id: candidate.id,
+        givenName: candidate.given_name,
+        familyName: candidate.family_name,
+        dateOfBirth: candidate.date_of_birth,
+        gender: candidate.gender,
+      });
+    }
+  }
+  deps.audit.record({ objectType: 'patient_search', details: { shownPatientIds: visible.map((patient) => patient.id), resultCount: visible.length } });
+  return visible;
+}
