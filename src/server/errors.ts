@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { type z, ZodError } from 'zod';
+import { type z, ZodError, ZodRealError } from 'zod';
 import type { FieldError } from '../shared/api-errors';
 
 /**
@@ -40,6 +40,8 @@ export function fieldErrorsOf(error: TRPCError): FieldError[] | undefined {
 export function fieldError(field: string, messageKey: string): TRPCError {
   return new TRPCError({
     code: 'BAD_REQUEST',
-    cause: new ZodError([{ code: 'custom', path: field.split('.'), message: messageKey, input: undefined }]),
+    // ZodRealError, not ZodError: zod 4's ZodError is no Error subclass, so tRPC would wrap it as an
+    // unknown cause and the field errors would be lost (the client got zod's JSON as the message).
+    cause: new ZodRealError([{ code: 'custom', path: field.split('.'), message: messageKey, input: undefined }]),
   });
 }
