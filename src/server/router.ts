@@ -1,7 +1,9 @@
+import { accessRouter } from './access/router';
 import { activityRouter } from './audit/router';
 import { authRouter } from './auth/router';
 import { journalRouter, patientRouter } from './journal/router';
 import { developerRouter } from './outbox/router';
+import { sharingRouter } from './sharing/router';
 import { systemRouter } from './system/router';
 import { router } from './trpc';
 import { userAdminRouter } from './user/router';
@@ -14,6 +16,8 @@ export const appRouter = router({
   activity: activityRouter,
   patients: patientRouter,
   journal: journalRouter,
+  access: accessRouter,
+  sharing: sharingRouter,
   developer: developerRouter,
 });
 

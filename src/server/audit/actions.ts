@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = [
   'sharing.consent.withdrawn',
   'sharing.share.granted',
   'sharing.share.revoked',
+  'sharing.overview.read',
   // The audit log itself (AUD-7, DPO-1)
   'audit.read.own',
   // Generic: a procedure refused because the role does not admit it (ACC-1, ACC-5)

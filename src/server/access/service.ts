@@ -1,0 +1,170 @@
+import type { SessionUser } from '../auth/session';
+import type { Executor } from '../db/database';
+import { fieldError } from '../errors';
+import { requireJournalAccess } from '../patient/service';
+import { AuditedDenial, type AuditRecorder } from '../trpc';
+import { BREAK_GLASS_DURATION_MS, decideJournalAccess } from './decide';
+
+interface Deps {
+  trx: Executor;
+  audit: AuditRecorder;
+  now: Date;
+}
+
+/**
+ * ACC-3: break-glass. Only where no ordinary basis exists and no block applies; a coded reason
+ * (free text optional, never shown to the patient), 4 hours, flagged for the DPO's review.
+ */
+export async function breakGlass(
+  deps: Deps,
+  user: SessionUser,
+  input: { patientId: string; reasonCode: string; reasonText: string | null },
+): Promise<{ expiresAt: string }> {
+  const decision = await decideJournalAccess(deps.trx, { organisationId: user.organisationId, userId: user.userId }, input.patientId, deps.now);
+  if (!decision.isAllowed && decision.reason !== 'no_basis') {
+    throw new AuditedDenial(
+      { reason: decision.reason, ...(decision.reason === 'blocked' ? { patientId: input.patientId } : {}), objectType: 'patient', objectId: input.patientId },
+      decision.reason === 'patient_not_found' ? 'NOT_FOUND' : 'FORBIDDEN',
+      decision.reason === 'patient_not_found' ? 'error.not_found' : 'access.blocked',
+    );
+  }
+  if (decision.isAllowed && decision.basis !== 'read_share') throw fieldError('patientId', 'validation.break_glass_not_needed');
+  const expiresAt = new Date(deps.now.getTime() + BREAK_GLASS_DURATION_MS);
+  const grant = await deps.trx
+    .insertInto('break_glass_access')
+    .values({ organisation_id: user.organisationId, patient_id: input.patientId, user_id: user.userId, reason_code: input.reasonCode, reason_text: input.reasonText, started_at: deps.now, expires_at: expiresAt, ended_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // The free text stays in the grant (for the DPO's review); the event carries only the code (AUD-2).
+  deps.audit.record({
+    patientId: input.patientId,
+    objectType: 'break_glass',
+    objectId: grant.id,
+    basis: 'break_glass',
+    reason: input.reasonCode,
+    details: { flag: 'dpo_review', expiresAt: expiresAt.toISOString() },
+  });
+  return { expiresAt: expiresAt.toISOString() };
+}
+
+/** ACC-2: a clinician with a treatment relationship adds a colleague to the patient's care team. */
+export async function addCareTeamMember(deps: Deps, user: SessionUser, input: { patientId: string; userId: string }): Promise<void> {
+  const decision = await requireJournalAccess(deps, user, input.patientId);
+  if (decision.basis !== 'treatment_relationship') {
+    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId: input.patientId, objectType: 'patient', objectId: input.patientId }, 'FORBIDDEN', 'access.no_basis');
+  }
+  const colleague = await deps.trx
+    .selectFrom('app_user')
+    .select('id')
+    .where('id', '=', input.userId)
+    .where('organisation_id', '=', user.organisationId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  if (!colleague) throw fieldError('userId', 'validation.unknown_colleague');
+  await deps.trx
+    .insertInto('care_relationship')
+    .values({ organisation_id: user.organisationId, patient_id: input.patientId, user_id: colleague.id, kind: 'care_team', starts_at: deps.now, ends_at: null, created_by: user.userId })
+    .execute();
+  deps.audit.record({ patientId: input.patientId, objectType: 'user', objectId: colleague.id, basis: decision.basis });
+}
+
+/**
+ * ACC-4: the patient bars a named colleague from all or chosen notes. Recorded by a clinician with
+ * a treatment relationship on the patient's request; holds against every basis at once.
+ */
+export async function setBlock(
+  deps: Deps,
+  user: SessionUser,
+  input: { patientId: string; blockedUserId: string; scope: 'whole_journal' | 'selected_notes'; noteIds: string[]; requestedAt: Date },
+): Promise<{ blockId: string }> {
+  const decision = await requireJournalAccess(deps, user, input.patientId);
+  if (decision.basis !== 'treatment_relationship') {
+    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId: input.patientId, objectType: 'patient', objectId: input.patientId }, 'FORBIDDEN', 'access.no_basis');
+  }
+  if (input.blockedUserId === user.userId) throw fieldError('blockedUserId', 'validation.not_yourself');
+  const blocked = await deps.trx
+    .selectFrom('app_user')
+    .select('id')
+    .where('id', '=', input.blockedUserId)
+    .where('organisation_id', '=', user.organisationId)
+    .executeTakeFirst();
+  if (!blocked) throw fieldError('blockedUserId', 'validation.unknown_colleague');
+  if (input.scope === 'selected_notes') {
+    if (input.noteIds.length === 0) throw fieldError('noteIds', 'validation.required');
+    const found = await deps.trx.selectFrom('journal_note').select('id').where('patient_id', '=', input.patientId).where('id', 'in', input.noteIds).execute();
+    if (found.length !== new Set(input.noteIds).size) throw fieldError('noteIds', 'validation.unknown_note');
+  }
+  const block = await deps.trx
+    .insertInto('patient_block')
+    .values({
+      organisation_id: user.organisationId,
+      patient_id: input.patientId,
+      blocked_user_id: blocked.id,
+      scope: input.scope,
+      note_ids: input.scope === 'selected_notes' ? [...new Set(input.noteIds)] : [],
+      requested_at: input.requestedAt,
+      recorded_by: user.userId,
+      lifted_at: null,
+      lifted_by: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  deps.audit.record({ patientId: input.patientId, objectType: 'patient_block', objectId: block.id, basis: decision.basis, details: { blockedUserId: blocked.id, scope: input.scope } });
+  return { blockId: block.id };
+}
+
+export async function liftBlock(deps: Deps, user: SessionUser, blockId: string): Promise<void> {
+  const block = await deps.trx
+    .selectFrom('patient_block')
+    .select(['id', 'patient_id', 'blocked_user_id'])
+    .where('id', '=', blockId)
+    .where('organisation_id', '=', user.organisationId)
+    .where('lifted_at', 'is', null)
+    .executeTakeFirst();
+  if (!block) throw new AuditedDenial({ reason: 'not_found', objectType: 'patient_block', objectId: blockId }, 'NOT_FOUND');
+  const decision = await requireJournalAccess(deps, user, block.patient_id);
+  if (decision.basis !== 'treatment_relationship') {
+    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId: block.patient_id, objectType: 'patient_block', objectId: block.id }, 'FORBIDDEN', 'access.no_basis');
+  }
+  await deps.trx.updateTable('patient_block').set({ lifted_at: deps.now, lifted_by: user.userId }).where('id', '=', block.id).execute();
+  deps.audit.record({ patientId: block.patient_id, objectType: 'patient_block', objectId: block.id, basis: decision.basis, details: { blockedUserId: block.blocked_user_id } });
+}
+
+/**
+ * ACC-6: the authorisation register for one user — roles, treatment relationships, read-shares and
+ * break-glass grants they hold or held, with dates. For admins and the DPO; reading it is logged.
+ */
+export async function authorisationRegister(deps: Deps, user: SessionUser, userId: string) {
+  const subject = await deps.trx
+    .selectFrom('app_user')
+    .select(['id', 'display_name', 'email', 'profession', 'hpr_number'])
+    .where('id', '=', userId)
+    .where('organisation_id', '=', user.organisationId)
+    .executeTakeFirst();
+  if (!subject) throw new AuditedDenial({ reason: 'not_found', objectType: 'user', objectId: userId }, 'NOT_FOUND');
+  const [roles, relationships, appointments, shares, breakGlassGrants] = await Promise.all([
+    deps.trx.selectFrom('role_grant').select(['role', 'granted_at', 'revoked_at']).where('user_id', '=', userId).orderBy('granted_at').execute(),
+    deps.trx.selectFrom('care_relationship').select(['patient_id', 'kind', 'starts_at', 'ends_at']).where('user_id', '=', userId).orderBy('starts_at').execute(),
+    deps.trx.selectFrom('appointment').select(['patient_id', 'kind', 'starts_at', 'status']).where('clinician_id', '=', userId).orderBy('starts_at').execute(),
+    deps.trx
+      .selectFrom('read_share')
+      .innerJoin('patient_consent', 'patient_consent.id', 'read_share.consent_id')
+      .select(['read_share.patient_id', 'read_share.scope', 'read_share.purpose', 'read_share.starts_at', 'read_share.ends_at', 'read_share.revoked_at', 'patient_consent.withdrawn_at'])
+      .where('read_share.grantee_id', '=', userId)
+      .orderBy('read_share.starts_at')
+      .execute(),
+    deps.trx.selectFrom('break_glass_access').select(['patient_id', 'reason_code', 'started_at', 'expires_at']).where('user_id', '=', userId).orderBy('started_at').execute(),
+  ]);
+  deps.audit.record({ objectType: 'user', objectId: userId });
+  const iso = (value: Date | null) => value?.toISOString() ?? null;
+  return {
+    user: { id: subject.id, displayName: subject.display_name, email: subject.email, profession: subject.profession, hprNumber: subject.hpr_number },
+    roles: roles.map((row) => ({ role: row.role, from: iso(row.granted_at), until: iso(row.revoked_at) })),
+    treatmentRelationships: [
+      ...relationships.map((row) => ({ patientId: row.patient_id, kind: row.kind, from: iso(row.starts_at), until: iso(row.ends_at) })),
+      ...appointments.map((row) => ({ patientId: row.patient_id, kind: `${row.kind}:${row.status}`, from: iso(row.starts_at), until: null })),
+    ],
+    readShares: shares.map((row) => ({ patientId: row.patient_id, scope: row.scope, purpose: row.purpose, from: iso(row.starts_at), until: iso(row.revoked_at ?? row.withdrawn_at ?? row.ends_at) })),
+    breakGlass: breakGlassGrants.map((row) => ({ patientId: row.patient_id, reasonCode: row.reason_code, from: iso(row.started_at), until: iso(row.expires_at) })),
+  };
+}
