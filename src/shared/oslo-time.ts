@@ -1,0 +1,40 @@
+/**
+ * Dates and times as Norwegian users read them (PLAT-4): dd.mm.yyyy and 24-hour HH:mm, always in
+ * Europe/Oslo whatever the machine's own time zone. The server stores UTC. Used by the renderer and
+ * by the server's printouts.
+ */
+const OSLO = 'Europe/Oslo';
+
+const dateFormat = new Intl.DateTimeFormat('nb-NO', { timeZone: OSLO, day: '2-digit', month: '2-digit', year: 'numeric' });
+const timeFormat = new Intl.DateTimeFormat('nb-NO', {
+  timeZone: OSLO,
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+function parts(format: Intl.DateTimeFormat, date: Date): Record<string, string> {
+  return Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
+}
+
+/** 24.12.2026 — built from parts so the separators do not depend on the ICU build. */
+export function formatDate(value: Date | string): string {
+  const p = parts(dateFormat, new Date(value));
+  return `${p.day}.${p.month}.${p.year}`;
+}
+
+/** 24.12.2026 18:05 (seconds when asked for). */
+export function formatDateTime(value: Date | string, options: { seconds?: boolean } = {}): string {
+  const date = new Date(value);
+  const p = parts(timeFormat, date);
+  const time = options.seconds ? `${p.hour}:${p.minute}:${p.second}` : `${p.hour}:${p.minute}`;
+  return `${formatDate(date)} ${time}`;
+}
+
+/** A calendar date stored as yyyy-mm-dd (a date of birth), shown as dd.mm.yyyy with no time-zone shift. */
+export function formatCalendarDate(isoDate: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) throw new RangeError('Expected a yyyy-mm-dd date');
+  return `${match[3]}.${match[2]}.${match[1]}`;
+}
