@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { NOTE_TYPES, patientDetailsSchema, patientSearchSchema } from '../../shared/patient-schemas';
 import { registerPatient, searchPatients, updatePatient } from '../patient/service';
 import { roleProcedure, router } from '../trpc';
-import { amendNote, createDraft, getNoteHistory, listNotes, openRecord, signNote, updateDraft } from './service';
+import { renderJournalPdf } from './print';
+import { amendNote, createDraft, getNoteHistory, listNotes, openRecord, printJournal, signNote, updateDraft } from './service';
 
 /** The journal is for clinicians (ACC-1); every procedure also passes the access decision (ACC-2). */
 const clinicianProcedure = roleProcedure(['clinician']);
@@ -65,4 +66,10 @@ export const journalRouter = router({
     .meta({ audit: ['journal.note.amended'], stepUp: true })
     .input(z.object({ noteId: uuid, body: noteBody.min(1, 'validation.required'), reason: z.string().trim().min(3, 'validation.required').max(2000, 'validation.too_long') }).strict())
     .mutation(({ ctx, input }) => amendNote({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input)),
+
+  /** JRN-5: to PDF, logged with the client IP (AUD-2); a sensitive action, so step-up (AUTH-5). */
+  print: clinicianProcedure
+    .meta({ audit: ['journal.printed'], stepUp: true })
+    .input(z.object({ patientId: uuid, noteId: uuid.optional() }).strict())
+    .mutation(({ ctx, input }) => printJournal({ trx: ctx.trx, audit: ctx.audit, now: ctx.now(), renderPdf: renderJournalPdf }, ctx.session, input)),
 });

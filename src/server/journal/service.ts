@@ -6,6 +6,7 @@ import { fieldError } from '../errors';
 import { requireJournalAccess } from '../patient/service';
 import { AuditedDenial, type AuditRecorder } from '../trpc';
 import { signedContentHash } from './content-hash';
+import type { PrintRequest } from './print';
 
 interface Deps {
   trx: Executor;
@@ -331,4 +332,65 @@ export async function amendNote(deps: Deps, user: SessionUser, input: { noteId: 
   await deps.trx.updateTable('journal_note').set({ status: 'amended', current_version: version, updated_at: deps.now }).where('id', '=', note.id).execute();
   deps.audit.record({ patientId: note.patient_id, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { version } });
   return { version };
+}
+
+/**
+ * JRN-5: a note or the whole journal to PDF. The print is logged with the client's IP address in
+ * the same transaction that produces the document (AUD-2, DESK-3): no PDF without its event.
+ */
+export async function printJournal(
+  deps: Deps & { renderPdf: (request: PrintRequest) => Promise<Buffer> },
+  user: SessionUser,
+  input: { patientId: string; noteId?: string },
+): Promise<{ fileName: string; pdfBase64: string; pageNoteCount: number }> {
+  const decision = await requireJournalAccess(deps, user, input.patientId);
+  if (input.noteId) await loadNote(deps, user, input.noteId);
+  const filter = noteFilter(decision);
+  const [patient, organisation, notes] = await Promise.all([
+    deps.trx.selectFrom('patient').select(['given_name', 'family_name', 'national_id', 'date_of_birth']).where('id', '=', input.patientId).where('organisation_id', '=', user.organisationId).executeTakeFirstOrThrow(),
+    deps.trx.selectFrom('organisation').select('name').where('id', '=', user.organisationId).executeTakeFirstOrThrow(),
+    deps.trx
+      .selectFrom('journal_note as n')
+      .innerJoin('journal_note_version as v', (join) => join.onRef('v.note_id', '=', 'n.id').onRef('v.version', '=', 'n.current_version'))
+      .innerJoin('app_user as author', 'author.id', 'n.author_id')
+      .leftJoin('app_user as signer', 'signer.id', 'v.signed_by')
+      .select(['n.id', 'n.note_type', 'n.consultation_date', 'n.status', 'author.display_name as author_name', 'v.body', 'v.version', 'v.signed_at', 'v.amendment_reason', 'signer.display_name as signer_name'])
+      .where('n.patient_id', '=', input.patientId)
+      .where('n.organisation_id', '=', user.organisationId)
+      // Only the journal proper: signed and amended notes, never drafts.
+      .where('n.status', '!=', 'draft')
+      .$if(input.noteId !== undefined, (query) => query.where('n.id', '=', input.noteId as string))
+      .$if(filter.blocked.length > 0, (query) => query.where('n.id', 'not in', filter.blocked))
+      .$if(filter.only !== null, (query) => query.where('n.id', 'in', filter.only && filter.only.length > 0 ? filter.only : ['00000000-0000-0000-0000-000000000000']))
+      .orderBy('n.consultation_date', 'desc')
+      .orderBy('n.created_at', 'desc')
+      .execute(),
+  ]);
+  const pdf = await deps.renderPdf({
+    organisationName: organisation.name,
+    patient: { givenName: patient.given_name, familyName: patient.family_name, nationalId: patient.national_id, dateOfBirth: patient.date_of_birth },
+    notes: notes.map((note) => ({
+      noteType: note.note_type,
+      consultationDate: note.consultation_date,
+      status: note.status,
+      authorName: note.author_name,
+      body: note.body,
+      version: note.version,
+      signedByName: note.signer_name,
+      signedAt: note.signed_at,
+      amendmentReason: note.amendment_reason,
+    })),
+    printedBy: { displayName: user.displayName, profession: user.profession },
+    printedAt: deps.now,
+    hasBlockedNotes: decision.blockedNoteIds.length > 0,
+  });
+  deps.audit.record({
+    patientId: input.patientId,
+    objectType: input.noteId ? 'journal_note' : 'journal',
+    objectId: input.noteId ?? input.patientId,
+    basis: decision.basis,
+    details: { noteIds: notes.map((note) => note.id), format: 'pdf' },
+  });
+  const stamp = deps.now.toISOString().slice(0, 10);
+  return { fileName: `journal-${stamp}.pdf`, pdfBase64: pdf.toString('base64'), pageNoteCount: notes.length };
 }
