@@ -6,17 +6,37 @@ import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { SessionProvider } from './features/auth/session-context';
 import { AppLayout } from './features/shell/AppLayout';
 import { initI18n } from './i18n';
 import { resolveBackendUrl } from './lib/backend';
+import { createSessionStore } from './lib/session-store';
 import { createQueryClient, createTrpcClient, TRPCProvider } from './lib/trpc';
 
 const theme = createTheme({ primaryColor: 'teal', defaultRadius: 'sm' });
 
+/** Queries anyone may make; everything else belongs to a session and goes when it ends. */
+const PUBLIC_QUERY_ROOTS = new Set(['system', 'developer']);
+
 async function bootstrap() {
   const [backendUrl] = await Promise.all([resolveBackendUrl(), initI18n()]);
-  const queryClient = createQueryClient();
-  const trpcClient = createTrpcClient(backendUrl);
+  const session = createSessionStore();
+  const queryClient = createQueryClient(session);
+  const trpcClient = createTrpcClient(backendUrl, session);
+  // When the session ends, what it fetched leaves memory too: the next user sees none of it.
+  let token = session.getToken();
+  session.subscribe(() => {
+    const next = session.getToken();
+    if (next !== token && token !== null) {
+      queryClient.removeQueries({
+        predicate: (query) => {
+          const path = query.queryKey[0];
+          return !(Array.isArray(path) && PUBLIC_QUERY_ROOTS.has(String(path[0])));
+        },
+      });
+    }
+    token = next;
+  });
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root');
   createRoot(root).render(
@@ -25,7 +45,9 @@ async function bootstrap() {
         <Notifications position="top-right" />
         <QueryClientProvider client={queryClient}>
           <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-            <AppLayout />
+            <SessionProvider store={session}>
+              <AppLayout />
+            </SessionProvider>
           </TRPCProvider>
         </QueryClientProvider>
       </MantineProvider>

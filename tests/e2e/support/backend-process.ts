@@ -6,6 +6,25 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../../..');
 
+/** One demo user as the backend prints it at start (PLAT-5). */
+export interface DemoLogin {
+  email: string;
+  totpSecret: string;
+  roles: string[];
+}
+
+/** `Demo logins (password for all: …)` and `  email  TOTP secret ABC…  (admin, dpo)` lines. */
+export function parseDemoLogins(output: string): { password: string; logins: DemoLogin[] } | undefined {
+  const header = /Demo logins \(password for all: (\S+)\)/.exec(output);
+  if (!header?.[1]) return undefined;
+  const logins = [...output.matchAll(/^\s+(\S+@\S+)\s+TOTP secret ([A-Z2-7]+)\s+\(([^)]*)\)\s*$/gm)].map((match) => ({
+    email: match[1] ?? '',
+    totpSecret: match[2] ?? '',
+    roles: (match[3] ?? '').split(',').map((role) => role.trim()),
+  }));
+  return { password: header[1], logins };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -24,6 +43,8 @@ async function freePort(): Promise<number> {
  */
 export class BackendProcess {
   private child: ChildProcess | undefined;
+  /** What the current run printed on stdout (also passed through to this process's stdout). */
+  private output = '';
   private constructor(
     readonly port: number,
     private readonly dataDir: string,
@@ -53,7 +74,13 @@ export class BackendProcess {
     this.child = spawn(process.execPath, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'src/server/main.ts')], {
       cwd: root,
       env,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    this.output = '';
+    this.child.stdout?.setEncoding('utf8');
+    this.child.stdout?.on('data', (chunk: string) => {
+      this.output += chunk;
+      process.stdout.write(chunk);
     });
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
@@ -67,6 +94,29 @@ export class BackendProcess {
       await new Promise((resolveWait) => setTimeout(resolveWait, 200));
     }
     throw new Error('backend did not become healthy within 30 s');
+  }
+
+  /** The demo logins the backend printed at start; waits a little for the lines to arrive. */
+  async demoLogins(): Promise<{ password: string; logins: DemoLogin[] }> {
+    const deadline = Date.now() + 10_000;
+    let previous = '';
+    for (;;) {
+      const parsed = parseDemoLogins(this.output);
+      // The block arrives in one write, but a pipe may split it: take it once it stops growing.
+      const current = JSON.stringify(parsed ?? null);
+      if (parsed && parsed.logins.length > 0 && current === previous) return parsed;
+      if (Date.now() > deadline) throw new Error('the backend printed no demo logins');
+      previous = current;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    }
+  }
+
+  /** The demo login of one user (by e-mail), with the shared password. */
+  async demoLogin(email: string): Promise<DemoLogin & { password: string }> {
+    const { password, logins } = await this.demoLogins();
+    const login = logins.find((candidate) => candidate.email === email);
+    if (!login) throw new Error(`no demo login for ${email}`);
+    return { ...login, password };
   }
 
   async stop(): Promise<void> {

@@ -1,28 +1,29 @@
-import { AppShell, Badge, Burger, Group, NavLink, ScrollArea, Title } from '@mantine/core';
+import { AppShell, Badge, Burger, Center, Divider, Group, Loader, NavLink, ScrollArea, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useTRPC } from '../../lib/trpc';
+import { ActivityPage } from '../account/ActivityPage';
+import { AdminPage } from '../admin/AdminPage';
+import { InvitationWizard } from '../auth/InvitationWizard';
+import { LockScreen } from '../auth/LockScreen';
+import { LoginPage } from '../auth/LoginPage';
+import { useCurrentUser, useSession } from '../auth/session-context';
+import { StepUpProvider } from '../auth/step-up';
+import { useIdleLock } from '../auth/use-idle-lock';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator';
 import { OfflineBanner } from '../connection/OfflineBanner';
 import { type ConnectionState, useConnectionStatus } from '../connection/use-connection-status';
+import { OutboxPage } from '../developer/OutboxPage';
 import { StatusPage } from '../system/StatusPage';
 import { WorkspacePage } from '../workspace/WorkspacePage';
 import { LanguageSwitch } from './LanguageSwitch';
-import { type Workspace, WORKSPACES, workspaceFromHash } from './workspaces';
-
-/** Follows the URL hash so a workspace can be linked and the back button works. */
-function useWorkspace(): [Workspace, (workspace: Workspace) => void] {
-  const [workspace, setWorkspace] = useState<Workspace>(() => workspaceFromHash(window.location.hash));
-  useEffect(() => {
-    const onHashChange = () => setWorkspace(workspaceFromHash(window.location.hash));
-    window.addEventListener('hashchange', onHashChange);
-    return () => window.removeEventListener('hashchange', onHashChange);
-  }, []);
-  return [workspace, (next) => (window.location.hash = `/${next}`)];
-}
+import { hashOf, isPublicRoute, type Route } from './routes';
+import { useRoute } from './use-route';
+import { UserMenu } from './UserMenu';
+import { WORKSPACES } from './workspaces';
 
 /** Tells the user, once, when the backend comes back after being away. */
 function useBackOnlineNotice(state: ConnectionState) {
@@ -36,60 +37,102 @@ function useBackOnlineNotice(state: ConnectionState) {
   }, [state, t]);
 }
 
+function isSameRoute(a: Route, b: Route): boolean {
+  return hashOf(a) === hashOf(b);
+}
+
+/**
+ * The frame (header, menu, connection state) is there with or without a session, so the status
+ * page and the connection indicator work before logging in (DESK-4). Every other page needs a
+ * session; without one, the main area shows the login form instead.
+ */
 export function AppLayout() {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const [isNavOpen, { toggle: toggleNav }] = useDisclosure();
-  const [workspace, openWorkspace] = useWorkspace();
+  const [isNavOpen, { toggle: toggleNav, close: closeNav }] = useDisclosure();
+  const route = useRoute();
   const connection = useConnectionStatus();
   useBackOnlineNotice(connection);
+  useIdleLock();
   const info = useQuery(trpc.system.info.queryOptions(undefined, { staleTime: Infinity }));
+  const { token } = useSession();
+
+  const navRoutes: { route: Route; label: string }[] = [
+    ...WORKSPACES.map((workspace) => ({ route: { page: 'workspace', workspace } as const, label: t(`nav.${workspace}`) })),
+    ...(info.data?.isDemo ? [{ route: { page: 'developer' } as const, label: t('nav.developer') }] : []),
+  ];
 
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !isNavOpen } }} padding="md">
-      <a href="#main" className="skip-link">
-        {t('app.skipToContent')}
-      </a>
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Burger opened={isNavOpen} onClick={toggleNav} hiddenFrom="sm" size="sm" aria-label={t('nav.toggle')} />
-            <Title order={1} size="h3">
-              {t('app.name')}
-            </Title>
-            {info.data?.isDemo && (
-              <Badge color="grape" variant="outline" data-testid="demo-badge">
-                {t('app.demoBadge')}
-              </Badge>
-            )}
+    <StepUpProvider>
+      <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !isNavOpen } }} padding="md">
+        <a href="#main" className="skip-link">
+          {t('app.skipToContent')}
+        </a>
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
+              <Burger opened={isNavOpen} onClick={toggleNav} hiddenFrom="sm" size="sm" aria-label={t('nav.toggle')} />
+              <Title order={1} size="h3">
+                {t('app.name')}
+              </Title>
+              {info.data?.isDemo && (
+                <Badge color="grape" variant="outline" data-testid="demo-badge">
+                  {t('app.demoBadge')}
+                </Badge>
+              )}
+            </Group>
+            <Group gap="sm" wrap="nowrap">
+              <ConnectionIndicator state={connection} />
+              <LanguageSwitch />
+              {token && <UserMenu />}
+            </Group>
           </Group>
-          <Group gap="sm" wrap="nowrap">
-            <ConnectionIndicator state={connection} />
-            <LanguageSwitch />
-          </Group>
-        </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
-        <ScrollArea>
-          {WORKSPACES.map((name) => (
-            <NavLink
-              key={name}
-              href={`#/${name}`}
-              label={t(`nav.${name}`)}
-              active={workspace === name}
-              aria-current={workspace === name ? 'page' : undefined}
-              onClick={(event) => {
-                event.preventDefault();
-                openWorkspace(name);
-              }}
-            />
-          ))}
-        </ScrollArea>
-      </AppShell.Navbar>
-      <AppShell.Main id="main">
-        <OfflineBanner state={connection} />
-        {workspace === 'status' ? <StatusPage /> : <WorkspacePage workspace={workspace} />}
-      </AppShell.Main>
-    </AppShell>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
+          <ScrollArea>
+            {navRoutes.map(({ route: target, label }, index) => (
+              <div key={hashOf(target)}>
+                {target.page === 'developer' && index > 0 && <Divider my="xs" />}
+                <NavLink
+                  href={hashOf(target)}
+                  label={label}
+                  active={isSameRoute(route, target)}
+                  aria-current={isSameRoute(route, target) ? 'page' : undefined}
+                  onClick={closeNav}
+                />
+              </div>
+            ))}
+          </ScrollArea>
+        </AppShell.Navbar>
+        <AppShell.Main id="main">
+          <OfflineBanner state={connection} />
+          <Page route={route} hasSession={token !== null} />
+        </AppShell.Main>
+      </AppShell>
+      {token && <LockScreen />}
+    </StepUpProvider>
   );
+}
+
+function Page({ route, hasSession }: { route: Route; hasSession: boolean }): ReactNode {
+  if (route.page === 'invitation') return <InvitationWizard key={route.token} token={route.token} />;
+  if (route.page === 'developer') return <OutboxPage />;
+  if (route.page === 'workspace' && route.workspace === 'status') return <StatusPage />;
+  if (!isPublicRoute(route) && !hasSession) return <LoginPage />;
+  return <SignedInPage route={route} />;
+}
+
+function SignedInPage({ route }: { route: Route }): ReactNode {
+  const me = useCurrentUser();
+  if (!me.data) {
+    return (
+      <Center mt="xl">
+        <Loader size="sm" />
+      </Center>
+    );
+  }
+  if (route.page === 'activity') return <ActivityPage />;
+  if (route.page === 'workspace' && route.workspace === 'admin') return <AdminPage />;
+  if (route.page === 'workspace' && route.workspace !== 'status') return <WorkspacePage workspace={route.workspace} />;
+  return null;
 }

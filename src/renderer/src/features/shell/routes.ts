@@ -1,0 +1,44 @@
+import { type Workspace, WORKSPACES } from './workspaces';
+
+/**
+ * Where the URL hash points. Pages that need no session: the invitation wizard (the invitee has no
+ * account yet), the system status and, in the demo, the developer's message outbox.
+ */
+export type Route =
+  | { page: 'invitation'; token: string | null }
+  | { page: 'workspace'; workspace: Workspace }
+  | { page: 'activity' }
+  | { page: 'developer' };
+
+/** The shape of an invitation token (as the server's tokenSchema); anything else is shown as invalid. */
+const INVITATION = /^#\/invitation\/(.*)$/;
+const TOKEN = /^[A-Za-z0-9_-]{20,200}$/;
+
+export function routeFromHash(hash: string): Route {
+  const invitation = INVITATION.exec(hash);
+  if (invitation) {
+    const token = invitation[1] ?? '';
+    return { page: 'invitation', token: TOKEN.test(token) ? token : null };
+  }
+  const name = hash.replace(/^#\/?/, '');
+  if (name === 'activity') return { page: 'activity' };
+  if (name === 'developer') return { page: 'developer' };
+  return { page: 'workspace', workspace: (WORKSPACES as readonly string[]).includes(name) ? (name as Workspace) : 'journal' };
+}
+
+/** The hash of a route, for links and navigation. */
+export function hashOf(route: Route): string {
+  switch (route.page) {
+    case 'invitation':
+      return `#/invitation/${route.token ?? ''}`;
+    case 'workspace':
+      return `#/${route.workspace}`;
+    default:
+      return `#/${route.page}`;
+  }
+}
+
+/** Pages anyone may see without logging in. */
+export function isPublicRoute(route: Route): boolean {
+  return route.page === 'invitation' || route.page === 'developer' || (route.page === 'workspace' && route.workspace === 'status');
+}

@@ -1,0 +1,46 @@
+import { TRPCClientError } from '@trpc/client';
+import type { FieldError } from '../../../shared/api-errors';
+
+/**
+ * What the backend's errors mean to the renderer. The server sends codes, never prose
+ * (`auth.session_locked`, `error.validation` with field errors …); the renderer translates them.
+ */
+export const SESSION_ERRORS = {
+  required: 'auth.session_required',
+  expired: 'auth.session_expired',
+  locked: 'auth.session_locked',
+  stepUpRequired: 'auth.step_up_required',
+} as const;
+
+interface ErrorData {
+  code?: string;
+  httpStatus?: number;
+  fieldErrors?: FieldError[];
+}
+
+function dataOf(error: unknown): ErrorData | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  return typeof data === 'object' && data !== null ? (data as ErrorData) : undefined;
+}
+
+/** The coded message of a tRPC error (`auth.login_failed` …), or undefined for anything else. */
+export function apiErrorCode(error: unknown): string | undefined {
+  return error instanceof TRPCClientError && typeof error.message === 'string' ? error.message : undefined;
+}
+
+/** The HTTP-ish tRPC code (UNAUTHORIZED, BAD_REQUEST …), if the server answered at all. */
+export function apiErrorKind(error: unknown): string | undefined {
+  return dataOf(error)?.code;
+}
+
+export function fieldErrorsOf(error: unknown): FieldError[] {
+  const fieldErrors = dataOf(error)?.fieldErrors;
+  return Array.isArray(fieldErrors) ? fieldErrors : [];
+}
+
+/** Errors a second try will not fix: the server understood and said no. */
+export function isFinalError(error: unknown): boolean {
+  const kind = apiErrorKind(error);
+  return kind !== undefined && kind !== 'INTERNAL_SERVER_ERROR' && kind !== 'TIMEOUT';
+}
