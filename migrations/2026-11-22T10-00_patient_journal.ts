@@ -119,6 +119,25 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create trigger journal_note_version_immutable before update or delete on journal_note_version
     for each row execute function refuse_signed_version_change()`.execute(db);
 
+  // A signed note's identity (patient, author, type, date) is part of what was signed: frozen too.
+  await sql`
+    create function refuse_signed_note_change() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'DELETE' then
+        raise exception 'journal notes cannot be deleted' using errcode = 'insufficient_privilege';
+      end if;
+      if old.status <> 'draft' and (new.patient_id, new.author_id, new.note_type, new.consultation_date, new.organisation_id)
+          is distinct from (old.patient_id, old.author_id, old.note_type, old.consultation_date, old.organisation_id) then
+        raise exception 'a signed journal note cannot change' using errcode = 'insufficient_privilege';
+      end if;
+      if old.status <> 'draft' and new.status = 'draft' then
+        raise exception 'a signed journal note cannot become a draft again' using errcode = 'insufficient_privilege';
+      end if;
+      return new;
+    end $$`.execute(db);
+  await sql`create trigger journal_note_immutable before update or delete on journal_note
+    for each row execute function refuse_signed_note_change()`.execute(db);
+
   // SHR-2: the patient's consent, recorded before a read-share can be active.
   await sql`
     create table patient_consent (

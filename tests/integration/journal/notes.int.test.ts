@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { verifyJournalHashes } from '../../../src/server/journal/verify';
 import { callerAs, createOrganisation, createUser, eventsOf, login, TestClock } from '../support/identity';
 import { useTestDatabase } from '../support/test-database';
 
@@ -87,5 +88,47 @@ describe('journal notes (JRN-2, JRN-3, JRN-4)', () => {
     const colleagueCaller = callerAs(database.current, (await login(database.current, colleague, clock)).token, clock);
     expect((await colleagueCaller.journal.notes({ patientId })).notes).toEqual([]);
     await expect(colleagueCaller.journal.saveDraft({ noteId, body: 'endret' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('journal:verify and concurrent amendments (JRN-3, JRN-4)', () => {
+  const database = useTestDatabase();
+
+  it('JRN-3: journal:verify finds nothing wrong, then names a version whose text was altered behind the triggers', async () => {
+    const clock = new TestClock();
+    const organisation = await createOrganisation(database.current.db);
+    const user = await createUser(database.current.db, organisation.id, { roles: ['clinician'] });
+    const caller = callerAs(database.current, (await login(database.current, user, clock)).token, clock);
+    const { patientId } = await caller.patients.register(patientDetails);
+    const { noteId } = await caller.journal.createDraft({ patientId, noteType: 'consultation', consultationDate: '2026-11-22', body: 'Original.' });
+    await caller.journal.sign({ noteId });
+    await caller.journal.amend({ noteId, body: 'Rettet.', reason: 'Skrivefeil' });
+    expect(await verifyJournalHashes(database.current.db)).toEqual({ checkedVersions: 2, mismatches: [] });
+    await database.current.asOwner(async (owner) => {
+      await sql`alter table journal_note_version disable trigger journal_note_version_immutable`.execute(owner);
+      await sql`update journal_note_version set body = 'Forfalsket.' where note_id = ${noteId} and version = 1`.execute(owner);
+      await sql`alter table journal_note_version enable trigger journal_note_version_immutable`.execute(owner);
+    });
+    expect(await verifyJournalHashes(database.current.db)).toEqual({ checkedVersions: 2, mismatches: [{ noteId, version: 1 }] });
+  });
+
+  it('JRN-4: two clinicians amending the same note at once both get their version; none is lost', async () => {
+    const clock = new TestClock();
+    const organisation = await createOrganisation(database.current.db);
+    const first = await createUser(database.current.db, organisation.id, { roles: ['clinician'] });
+    const second = await createUser(database.current.db, organisation.id, { roles: ['clinician'] });
+    const firstCaller = callerAs(database.current, (await login(database.current, first, clock)).token, clock);
+    const secondCaller = callerAs(database.current, (await login(database.current, second, clock)).token, clock);
+    const { patientId } = await firstCaller.patients.register(patientDetails);
+    await firstCaller.access.addCareTeamMember({ patientId, userId: second.id });
+    const { noteId } = await firstCaller.journal.createDraft({ patientId, noteType: 'consultation', consultationDate: '2026-11-22', body: 'Original.' });
+    await firstCaller.journal.sign({ noteId });
+    const results = await Promise.all([
+      firstCaller.journal.amend({ noteId, body: 'Rettelse A.', reason: 'Grunn A' }),
+      secondCaller.journal.amend({ noteId, body: 'Rettelse B.', reason: 'Grunn B' }),
+    ]);
+    expect(results.map((result) => result.version).sort()).toEqual([2, 3]);
+    const history = await firstCaller.journal.history({ noteId });
+    expect(history.versions.map((version) => version.body).sort()).toEqual(['Original.', 'Rettelse A.', 'Rettelse B.']);
   });
 });
