@@ -174,12 +174,16 @@ export async function secondFactorStep(
   input: { ticket: string; code?: string; recoveryCode?: string; isEnrolment: boolean },
 ): Promise<LoginSuccess> {
   const { trx, audit, now, secretBox } = deps;
+  // Locked first, before any other row: two requests racing with one ticket queue here, and the
+  // second then finds it used. Taking this lock only at the claim below let a TOTP request (holding
+  // the user row) and a recovery-code request (holding the ticket) deadlock on PostgreSQL.
   const challenge = await trx
     .selectFrom('login_challenge')
     .select(['id', 'user_id', 'device_id'])
     .where('ticket_hash', '=', hashToken(input.ticket))
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
+    .forUpdate()
     .executeTakeFirst();
   if (!challenge) {
     audit.record({ action: 'auth.login.failure', outcome: 'denied', reason: 'bad_ticket', actor: anonymousWithDevice(null) });
