@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   'journal.note.draft_saved',
   'journal.note.signed',
   'journal.note.amended',
+  'journal.note.correction_refused',
   'journal.printed',
   // Access: relationships, break-glass, blocks, the authorisation register (ACC-2…6)
   'access.care_team.added',

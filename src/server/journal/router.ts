@@ -3,7 +3,7 @@ import { NOTE_TYPES, patientDetailsSchema, patientSearchSchema } from '../../sha
 import { registerPatient, searchPatients, updatePatient } from '../patient/service';
 import { roleProcedure, router } from '../trpc';
 import { renderJournalPdf } from './print';
-import { amendNote, createDraft, getNoteHistory, listNotes, openRecord, printJournal, signNote, updateDraft } from './service';
+import { amendNote, createDraft, getNoteHistory, listNotes, openRecord, printJournal, recordCorrectionRefusal, signNote, updateDraft } from './service';
 
 /** The journal is for clinicians (ACC-1); every procedure also passes the access decision (ACC-2). */
 const clinicianProcedure = roleProcedure(['clinician']);
@@ -72,4 +72,19 @@ export const journalRouter = router({
     .meta({ audit: ['journal.printed'], stepUp: true })
     .input(z.object({ patientId: uuid, noteId: uuid.optional() }).strict())
     .mutation(({ ctx, input }) => printJournal({ trx: ctx.trx, audit: ctx.audit, now: ctx.now(), renderPdf: renderJournalPdf }, ctx.session, input)),
+
+  /** JRN-4: a refused correction request, recorded in the journal with its reasons (signed, so step-up). */
+  recordCorrectionRefusal: clinicianProcedure
+    .meta({ audit: ['journal.note.correction_refused'], stepUp: true })
+    .input(
+      z
+        .object({
+          patientId: uuid,
+          requestedAt: z.iso.date('validation.date'),
+          requestedChange: z.string().trim().min(3, 'validation.required').max(5000, 'validation.too_long'),
+          reasons: z.string().trim().min(3, 'validation.required').max(5000, 'validation.too_long'),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => recordCorrectionRefusal({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input)),
 });

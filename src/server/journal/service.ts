@@ -394,3 +394,42 @@ export async function printJournal(
   const stamp = deps.now.toISOString().slice(0, 10);
   return { fileName: `journal-${stamp}.pdf`, pdfBase64: pdf.toString('base64'), pageNoteCount: notes.length };
 }
+
+/**
+ * JRN-4: a refused request to correct the journal is itself recorded in the journal, with what was
+ * asked and why it was refused — as a signed note, so it cannot be quietly changed later.
+ */
+export async function recordCorrectionRefusal(
+  deps: Deps,
+  user: SessionUser,
+  input: { patientId: string; requestedAt: string; requestedChange: string; reasons: string },
+): Promise<{ noteId: string }> {
+  const decision = await requireJournalAccess(deps, user, input.patientId);
+  if (decision.basis !== 'treatment_relationship') {
+    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId: input.patientId, objectType: 'patient', objectId: input.patientId }, 'FORBIDDEN', 'access.no_basis');
+  }
+  const body = `Anmodning om retting mottatt ${input.requestedAt.split('-').reverse().join('.')}.\n\nDet ble bedt om:\n${input.requestedChange}\n\nAnmodningen er avslått. Begrunnelse:\n${input.reasons}`;
+  const note = await deps.trx
+    .insertInto('journal_note')
+    .values({ organisation_id: user.organisationId, patient_id: input.patientId, author_id: user.userId, note_type: 'correction_refused', consultation_date: deps.now.toISOString().slice(0, 10), status: 'signed', created_at: deps.now, updated_at: deps.now })
+    .returning(['id', 'consultation_date'])
+    .executeTakeFirstOrThrow();
+  const contentHash = signedContentHash({
+    noteId: note.id,
+    patientId: input.patientId,
+    version: 1,
+    noteType: 'correction_refused',
+    consultationDate: note.consultation_date,
+    body,
+    amendmentReason: null,
+    signedBy: user.userId,
+    signedAt: deps.now,
+    signedAuthMethod: user.authMethod,
+  });
+  await deps.trx
+    .insertInto('journal_note_version')
+    .values({ organisation_id: user.organisationId, note_id: note.id, version: 1, body, amendment_reason: null, created_by: user.userId, created_at: deps.now, updated_at: deps.now, signed_by: user.userId, signed_at: deps.now, signed_auth_method: user.authMethod, content_hash: contentHash })
+    .execute();
+  deps.audit.record({ patientId: input.patientId, objectType: 'journal_note', objectId: note.id, basis: decision.basis });
+  return { noteId: note.id };
+}

@@ -132,3 +132,23 @@ describe('journal:verify and concurrent amendments (JRN-3, JRN-4)', () => {
     expect(history.versions.map((version) => version.body).sort()).toEqual(['Original.', 'Rettelse A.', 'Rettelse B.']);
   });
 });
+
+describe('refused correction requests (JRN-4)', () => {
+  const database = useTestDatabase();
+
+  it('JRN-4: a refused correction request is recorded in the journal as a signed note with its reasons', async () => {
+    const clock = new TestClock();
+    const organisation = await createOrganisation(database.current.db);
+    const user = await createUser(database.current.db, organisation.id, { roles: ['clinician'] });
+    const caller = callerAs(database.current, (await login(database.current, user, clock)).token, clock);
+    const { patientId } = await caller.patients.register(patientDetails);
+    const { noteId } = await caller.journal.recordCorrectionRefusal({ patientId, requestedAt: '2026-11-20', requestedChange: 'Fjerne diagnosen F32', reasons: 'Diagnosen er faglig begrunnet og riktig ført.' });
+    const { notes } = await caller.journal.notes({ patientId });
+    expect(notes).toEqual([expect.objectContaining({ id: noteId, noteType: 'correction_refused', status: 'signed' })]);
+    expect(notes[0]?.body).toContain('Anmodning om retting mottatt 20.11.2026');
+    expect(notes[0]?.body).toContain('Diagnosen er faglig begrunnet');
+    expect(await verifyJournalHashes(database.current.db)).toMatchObject({ mismatches: [] });
+    const [event] = await eventsOf(database.current.db, { action: 'journal.note.correction_refused' });
+    expect(JSON.stringify(event)).not.toContain('F32');
+  });
+});
