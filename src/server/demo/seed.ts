@@ -5,6 +5,7 @@ import type { SecretBox } from '../auth/secret-box';
 import { newTotpSecret } from '../auth/totp';
 import type { Database } from '../db/database';
 import { findDemoOrganisation, insertOrganisation } from '../organisation/repository';
+import { seedDemoJournal } from './journal-seed';
 
 export const DEMO_ORGANISATION = {
   name: 'Demoklinikken AS',
@@ -42,7 +43,7 @@ export interface DemoSeedResult {
 /**
  * Seeds the demo organisation and its users (PLAT-5). Idempotent: a restart finds what the first
  * start made and prints the same logins. Only ever called after claimInstallationMode(db, 'demo').
- * Later domains (patients, visits, CRM) add their demo data here.
+ * Later domains (visits, CRM) add their demo data here.
  */
 export async function seedDemo(db: Database, secretBox: SecretBox): Promise<DemoSeedResult> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -85,6 +86,8 @@ export async function seedDemo(db: Database, secretBox: SecretBox): Promise<Demo
           .execute();
         await issueRecoveryCodes(trx, user, new Date());
       }
+      const byEmail = async (email: string) => (await trx.selectFrom('app_user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+      await seedDemoJournal(trx, { organisationId: organisation.id, lege: await byEmail('lege@demo.journalkontor.no'), psykolog: await byEmail('psykolog@demo.journalkontor.no') }, new Date());
     }
     const users = await trx
       .selectFrom('app_user')

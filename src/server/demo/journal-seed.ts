@@ -1,0 +1,136 @@
+import type { Executor } from '../db/database';
+import { signedContentHash } from '../journal/content-hash';
+import { mod11CheckDigit, parseNationalIdentityNumber } from '../../shared/national-identity-number';
+
+const K1 = [3, 7, 6, 1, 8, 9, 4, 5, 2];
+const K2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+
+/**
+ * A synthetic national identity number (month + 80, as in Skatteetaten's Tenor test data) for a
+ * demo patient: valid check digits, but never a real person's number. Accepted only in demo mode.
+ */
+export function syntheticNationalId(birthDate: string, seed: number): string {
+  const [year, month, day] = birthDate.split('-');
+  const datePart = `${day}${String(Number(month) + 80).padStart(2, '0')}${year!.slice(2)}`;
+  for (let offset = 0; offset < 500; offset++) {
+    const individual = String((seed * 37 + offset) % 500).padStart(3, '0');
+    const digits = [...`${datePart}${individual}`].map(Number);
+    const k1 = mod11CheckDigit(digits, K1);
+    if (k1 === null) continue;
+    const k2 = mod11CheckDigit([...digits, k1], K2);
+    if (k2 === null) continue;
+    const candidate = `${datePart}${individual}${k1}${k2}`;
+    if (parseNationalIdentityNumber(candidate, { allowSynthetic: true }).ok) return candidate;
+  }
+  throw new Error(`no synthetic number for ${birthDate}`);
+}
+
+interface DemoPeople {
+  organisationId: string;
+  lege: string;
+  psykolog: string;
+}
+
+const DEMO_PATIENTS = [
+  { givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' as const, address: 'Storgata 1, 0155 Oslo', phone: '+4791000001' },
+  { givenName: 'Ola', familyName: 'Hansen', dateOfBirth: '1982-03-02', gender: 'male' as const, address: 'Fjordveien 12, 5003 Bergen', phone: '+4791000002' },
+  { givenName: 'Ingrid', familyName: 'Solberg', dateOfBirth: '1994-11-23', gender: 'female' as const, address: 'Nidarosgata 5, 7012 Trondheim', phone: '+4791000003' },
+  { givenName: 'Åse', familyName: 'Ødegård', dateOfBirth: '1951-01-30', gender: 'female' as const, address: 'Bakkeveien 3, 9008 Tromsø', phone: '+4791000004' },
+  { givenName: 'Per', familyName: 'Berg', dateOfBirth: '2001-06-09', gender: 'male' as const, address: null, phone: '+4791000005' },
+];
+
+const NOTE_TEXTS = [
+  ['consultation', 'Kommer for vedvarende hoste i tre uker. Ingen feber. Lunger: normale funn. Råd om væske og hvile; ny kontroll ved forverring.'],
+  ['phone', 'Telefon: spør om prøvesvar. Blodprøver normale, informert.'],
+  ['consultation', 'Kontroll. Hosten er borte. Avslutter oppfølging.'],
+  ['consultation', 'Smerter i høyre kne etter fotball. Lett hevelse, stabilt. Henvist til fysioterapi.'],
+  ['letter', 'Epikrise fra sykehuset mottatt og gjennomgått.'],
+] as const;
+
+/**
+ * The journal part of the demo (PLAT-5): patients with histories, each case of the access rules to
+ * try — Lars Lege treats four patients (one note amended, one refused correction); Pia Psykolog has
+ * a booked consultation with one, reads another under a read-share with the patient's consent, and
+ * is blocked ("sperret") by a third.
+ */
+export async function seedDemoJournal(trx: Executor, people: DemoPeople, now: Date): Promise<void> {
+  const day = 24 * 60 * 60 * 1000;
+  const patientIds: string[] = [];
+  for (const [index, patient] of DEMO_PATIENTS.entries()) {
+    const row = await trx
+      .insertInto('patient')
+      .values({ organisation_id: people.organisationId, national_id: syntheticNationalId(patient.dateOfBirth, index + 1), given_name: patient.givenName, family_name: patient.familyName, date_of_birth: patient.dateOfBirth, gender: patient.gender, address: patient.address, phone: patient.phone, email: null, next_of_kin: null, created_by: people.lege })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    patientIds.push(row.id);
+  }
+  const [kari, ola, ingrid, ase, per] = patientIds as [string, string, string, string, string];
+
+  for (const patientId of [kari, ola, ingrid, ase]) {
+    await trx.insertInto('care_relationship').values({ organisation_id: people.organisationId, patient_id: patientId, user_id: people.lege, kind: 'assigned_clinician', starts_at: new Date(now.getTime() - 400 * day), ends_at: null, created_by: people.lege }).execute();
+  }
+  await trx.insertInto('appointment').values({ organisation_id: people.organisationId, patient_id: per, clinician_id: people.psykolog, kind: 'consultation', starts_at: new Date(now.getTime() + 2 * day) }).execute();
+
+  const signedNote = async (patientId: string, author: string, noteType: string, daysAgo: number, body: string) => {
+    const at = new Date(now.getTime() - daysAgo * day);
+    const consultationDate = at.toISOString().slice(0, 10);
+    const note = await trx
+      .insertInto('journal_note')
+      .values({ organisation_id: people.organisationId, patient_id: patientId, author_id: author, note_type: noteType, consultation_date: consultationDate, status: 'signed', created_at: at, updated_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const contentHash = signedContentHash({ noteId: note.id, patientId, version: 1, noteType, consultationDate, body, amendmentReason: null, signedBy: author, signedAt: at, signedAuthMethod: 'password+totp' });
+    await trx
+      .insertInto('journal_note_version')
+      .values({ organisation_id: people.organisationId, note_id: note.id, version: 1, body, amendment_reason: null, created_by: author, created_at: at, updated_at: at, signed_by: author, signed_at: at, signed_auth_method: 'password+totp', content_hash: contentHash })
+      .execute();
+    return { noteId: note.id, consultationDate, noteType };
+  };
+
+  const kariNotes = [];
+  for (const [index, [noteType, body]] of NOTE_TEXTS.entries()) kariNotes.push(await signedNote(kari, people.lege, noteType, 200 - index * 30, body));
+  await signedNote(ola, people.lege, 'consultation', 12, 'Ryggsmerter etter flytting. Råd om aktivitet, ibux ved behov.');
+  await signedNote(ingrid, people.lege, 'consultation', 30, 'Samtale om søvnvansker. Søvnhygiene gjennomgått.');
+  await signedNote(ase, people.lege, 'home_visit', 3, 'Hjemmebesøk: svimmel ved oppreisning. Blodtrykk 110/70 sittende, 95/60 stående. Reduserer dose.');
+
+  // One amended note: version 2 with a reason, the original kept (JRN-4).
+  const amended = kariNotes[3]!;
+  const amendedAt = new Date(now.getTime() - 80 * day);
+  const amendedBody = 'Smerter i venstre kne etter fotball. Lett hevelse, stabilt. Henvist til fysioterapi.';
+  await trx
+    .insertInto('journal_note_version')
+    .values({
+      organisation_id: people.organisationId,
+      note_id: amended.noteId,
+      version: 2,
+      body: amendedBody,
+      amendment_reason: 'Feil side ført opp: gjelder venstre kne.',
+      created_by: people.lege,
+      created_at: amendedAt,
+      updated_at: amendedAt,
+      signed_by: people.lege,
+      signed_at: amendedAt,
+      signed_auth_method: 'password+totp',
+      content_hash: signedContentHash({ noteId: amended.noteId, patientId: kari, version: 2, noteType: amended.noteType, consultationDate: amended.consultationDate, body: amendedBody, amendmentReason: 'Feil side ført opp: gjelder venstre kne.', signedBy: people.lege, signedAt: amendedAt, signedAuthMethod: 'password+totp' }),
+    })
+    .execute();
+  await trx.updateTable('journal_note').set({ status: 'amended', current_version: 2 }).where('id', '=', amended.noteId).execute();
+
+  // A read-share to Pia for supervision, under Ola's recorded verbal consent (SHR-1, SHR-2).
+  const consent = await trx
+    .insertInto('patient_consent')
+    .values({ organisation_id: people.organisationId, patient_id: ola, given_by: 'patient', method: 'verbal', given_at: new Date(now.getTime() - day), recorded_by: people.lege, scope: 'whole_journal', purpose: 'Veiledning', withdrawn_at: null, withdrawn_by: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('read_share')
+    .values({ organisation_id: people.organisationId, patient_id: ola, grantee_id: people.psykolog, granted_by: people.lege, consent_id: consent.id, scope: 'whole_journal', purpose: 'Veiledning', starts_at: new Date(now.getTime() - day), ends_at: new Date(now.getTime() + 30 * day), revoked_at: null, revoked_by: null })
+    .execute();
+
+  // Ingrid has barred Pia from her journal (ACC-4); Pia has a care-team role there that the block overrides.
+  await trx.insertInto('care_relationship').values({ organisation_id: people.organisationId, patient_id: ingrid, user_id: people.psykolog, kind: 'care_team', starts_at: new Date(now.getTime() - 60 * day), ends_at: null, created_by: people.lege }).execute();
+  await trx
+    .insertInto('patient_block')
+    .values({ organisation_id: people.organisationId, patient_id: ingrid, blocked_user_id: people.psykolog, scope: 'whole_journal', requested_at: new Date(now.getTime() - 10 * day), recorded_by: people.lege, lifted_at: null, lifted_by: null })
+    .execute();
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { totpCodeAt } from '../../../src/server/auth/totp';
+import { claimInstallationMode } from '../../../src/server/db/installation';
+import { DEMO_PASSWORD, seedDemo } from '../../../src/server/demo/seed';
+import { verifyJournalHashes } from '../../../src/server/journal/verify';
+import { callerAs, TestClock } from '../support/identity';
+import { useTestDatabase } from '../support/test-database';
+import { createTestCaller, testSecretBox } from '../support/test-server';
+
+describe('the demo journal (PLAT-5)', () => {
+  const database = useTestDatabase();
+
+  it('PLAT-5: the demo shows each access case: relationships, a booked consultation, a read-share with consent, a block', async () => {
+    await claimInstallationMode(database.current.db, 'demo');
+    const demo = await seedDemo(database.current.db, testSecretBox);
+    const clock = new TestClock(new Date());
+    const loginAs = async (email: string) => {
+      const login = demo.logins.find((candidate) => candidate.email === email)!;
+      const caller = createTestCaller(database.current, { now: clock.now, config: { isDemo: true } });
+      const first = await caller.auth.login.password({ email, password: DEMO_PASSWORD, deviceId: null });
+      if (first.step !== 'second_factor') throw new Error('demo users are enrolled');
+      const { token } = await caller.auth.login.secondFactor({ ticket: first.ticket, code: await totpCodeAt(login.totpSecret, clock.now()) });
+      clock.advance(30_000);
+      return callerAs(database.current, token, clock);
+    };
+    const lars = await loginAs('lege@demo.journalkontor.no');
+    expect((await lars.patients.search({ query: 'nordmann' })).map((patient) => patient.familyName)).toEqual(['Nordmann']);
+    const kari = (await lars.patients.search({ query: 'kari' }))[0]!;
+    const { notes } = await lars.journal.notes({ patientId: kari.id });
+    expect(notes.length).toBe(5);
+    expect(notes.some((note) => note.status === 'amended')).toBe(true);
+
+    const pia = await loginAs('psykolog@demo.journalkontor.no');
+    const names = (await Promise.all(['berg', 'hansen', 'solberg'].map((query) => pia.patients.search({ query })))).flat().map((patient) => patient.familyName);
+    expect(names.sort()).toEqual(['Berg', 'Hansen']);
+    const ola = (await lars.patients.search({ query: 'hansen' }))[0]!;
+    expect((await pia.journal.open({ patientId: ola.id })).basis).toBe('read_share');
+    const ingrid = (await lars.patients.search({ query: 'solberg' }))[0]!;
+    await expect(pia.journal.open({ patientId: ingrid.id })).rejects.toMatchObject({ message: 'access.blocked' });
+    expect(await verifyJournalHashes(database.current.db)).toMatchObject({ mismatches: [] });
+  });
+});
