@@ -28,7 +28,13 @@ export const roleSchema = z.enum(ROLES);
 
 export const inviteUserSchema = z
   .object({
-    displayName: z.string().trim().min(1, 'validation.required').max(200),
+    // No control characters: a NUL cannot be stored in a PostgreSQL text column (it failed with 500).
+    displayName: z
+      .string()
+      .trim()
+      .min(1, 'validation.required')
+      .max(200)
+      .regex(/^\P{Cc}*$/u, 'validation.invalid_format'),
     email: emailSchema,
     phone: z
       .string()
