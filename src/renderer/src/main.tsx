@@ -1,7 +1,7 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import './styles.css';
-import { createTheme, MantineProvider } from '@mantine/core';
+import { Badge, createTheme, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
@@ -13,7 +13,14 @@ import { resolveBackendUrl } from './lib/backend';
 import { createSessionStore } from './lib/session-store';
 import { createQueryClient, createTrpcClient, TRPCProvider } from './lib/trpc';
 
-const theme = createTheme({ primaryColor: 'teal', defaultRadius: 'sm' });
+const theme = createTheme({
+  primaryColor: 'teal',
+  defaultRadius: 'sm',
+  components: {
+    // A badge in a narrow table cell keeps its whole word instead of shrinking to "ADMINI…".
+    Badge: Badge.extend({ styles: { root: { minWidth: 'max-content' } } }),
+  },
+});
 
 /** Queries anyone may make; everything else belongs to a session and goes when it ends. */
 const PUBLIC_QUERY_ROOTS = new Set(['system', 'developer']);

@@ -69,12 +69,13 @@ function UserAdministration({ ownUserId }: { ownUserId: string }) {
         </Alert>
       )}
       {users.data && (
-        <Table.ScrollContainer minWidth={1100}>
-          <Table striped highlightOnHover aria-label={t('admin.usersLabel')} data-testid="users-table">
+        <Table.ScrollContainer minWidth={960}>
+          <Table striped highlightOnHover horizontalSpacing="xs" fz="sm" aria-label={t('admin.usersLabel')} data-testid="users-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>{t('admin.name')}</Table.Th>
-                <Table.Th>{t('admin.email')}</Table.Th>
+                <Table.Th>
+                  {t('admin.name')} / {t('admin.email')}
+                </Table.Th>
                 <Table.Th>{t('admin.roles')}</Table.Th>
                 <Table.Th>{t('admin.professionHpr')}</Table.Th>
                 <Table.Th>{t('admin.status')}</Table.Th>
@@ -90,8 +91,14 @@ function UserAdministration({ ownUserId }: { ownUserId: string }) {
             <Table.Tbody>
               {users.data.map((user) => (
                 <Table.Tr key={user.id} data-email={user.email}>
-                  <Table.Td fw={500}>{user.displayName}</Table.Td>
-                  <Table.Td>{user.email}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {user.displayName}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {user.email}
+                    </Text>
+                  </Table.Td>
                   <Table.Td>
                     <Group gap={4}>
                       {user.roles.map((role) => (

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Loader, Paper, PasswordInput, Stack, Stepper, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Paper, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { apiErrorCode } from '../../lib/api-error';
 import { formatDateTime } from '../../lib/format';
 import { errorText, fieldErrorMessages } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
+import { PasswordField } from './PasswordField';
 import { CodeInput } from './CodeInput';
 import { setLoginEmailHint } from './LoginPage';
 import { RecoveryCodes } from './RecoveryCodes';
@@ -113,7 +114,7 @@ function InvitationSteps({ token }: { token: string }) {
             <form onSubmit={submitAccount}>
               <Stack gap="md">
                 <Stack gap="sm" maw={420}>
-                  <PasswordInput
+                  <PasswordField
                     label={t('auth.invitation.passwordLabel')}
                     description={t('auth.invitation.policy')}
                     autoComplete="new-password"
@@ -122,7 +123,7 @@ function InvitationSteps({ token }: { token: string }) {
                     onChange={(event) => setPassword(event.currentTarget.value)}
                     error={accountErrors.password}
                   />
-                  <PasswordInput
+                  <PasswordField
                     label={t('auth.invitation.passwordRepeat')}
                     autoComplete="new-password"
                     required

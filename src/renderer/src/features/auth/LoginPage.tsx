@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
@@ -8,6 +8,7 @@ import { deviceId } from '../../lib/device-id';
 import { rememberedUsername, rememberUsername } from '../../lib/remembered-username';
 import { errorText } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
+import { PasswordField } from './PasswordField';
 import { CodeInput } from './CodeInput';
 import { RecoveryCodes } from './RecoveryCodes';
 import { useSession, useSessionStore } from './session-context';
@@ -136,7 +137,7 @@ export function LoginPage() {
               value={email}
               onChange={(event) => setEmail(event.currentTarget.value)}
             />
-            <PasswordInput
+            <PasswordField
               label={t('auth.login.password')}
               autoComplete="current-password"
               required

@@ -46,7 +46,7 @@ export function TotpEnrolment({ totpUri, totpSecret }: { totpUri: string; totpSe
           <Text size="sm" fw={500} id="totp-secret-label">
             {t('auth.enrol.secretLabel')}
           </Text>
-          <Code block fz="md" data-testid="totp-secret" aria-labelledby="totp-secret-label" style={{ wordBreak: 'break-all' }}>
+          <Code block fz="md" data-testid="totp-secret" aria-labelledby="totp-secret-label" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
             {groupSecret(totpSecret)}
           </Code>
         </Stack>

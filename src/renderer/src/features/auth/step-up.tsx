@@ -86,7 +86,8 @@ function StepUpModal({ opened, onDone }: { opened: boolean; onDone: (isConfirmed
   };
 
   return (
-    <Modal opened={opened} onClose={() => close(false)} title={t('auth.stepUp.title')} centered data-testid="step-up-modal">
+    // Above any dialog that asked for it (Mantine's modals sit at 200), below the lock screen.
+    <Modal opened={opened} onClose={() => close(false)} title={t('auth.stepUp.title')} centered zIndex={300} data-testid="step-up-modal">
       <form onSubmit={submit}>
         <Stack gap="sm">
           <Text size="sm">{t('auth.stepUp.body')}</Text>

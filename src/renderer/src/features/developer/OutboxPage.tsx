@@ -64,7 +64,7 @@ export function OutboxPage() {
                         </Anchor>
                       )}
                     </Table.Td>
-                    <Table.Td>{message.status}</Table.Td>
+                    <Table.Td>{translateCode(`developer.statuses.${message.status}`, {}, message.status)}</Table.Td>
                   </Table.Tr>
                 );
               })}

@@ -1,9 +1,10 @@
-import { AppShell, Badge, Burger, Center, Divider, Group, Loader, NavLink, ScrollArea, Title } from '@mantine/core';
+import { Alert, AppShell, Badge, Burger, Button, Center, Divider, Group, Loader, NavLink, ScrollArea, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { ActivityPage } from '../account/ActivityPage';
 import { AdminPage } from '../admin/AdminPage';
@@ -123,7 +124,20 @@ function Page({ route, hasSession }: { route: Route; hasSession: boolean }): Rea
 }
 
 function SignedInPage({ route }: { route: Route }): ReactNode {
+  const { t } = useTranslation();
   const me = useCurrentUser();
+  if (me.isError && !me.data) {
+    return (
+      <Alert color="red" role="alert" mt="md">
+        <Stack gap="xs" align="flex-start">
+          {errorText(me.error)}
+          <Button size="xs" variant="default" onClick={() => void me.refetch()}>
+            {t('error.retry')}
+          </Button>
+        </Stack>
+      </Alert>
+    );
+  }
   if (!me.data) {
     return (
       <Center mt="xl">
