@@ -112,6 +112,29 @@ export class AuditRecorder {
   }
 }
 
+/**
+ * PostgreSQL codes that mean the input itself was unusable (a NUL character, text the encoding cannot
+ * hold): the client's fault, so 400 with nothing written, never a 500 (PLAT-6).
+ */
+const DATABASE_INPUT_ERRORS = new Set(['22021', '22P05']);
+
+function databaseErrorCode(error: unknown): string | undefined {
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+const translateInputErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
+    const code = databaseErrorCode(result.error.cause);
+    if (code && DATABASE_INPUT_ERRORS.has(code)) throw new TRPCError({ code: 'BAD_REQUEST', message: API_ERROR_MESSAGES.validation });
+  }
+  return result;
+});
+
 const withAuditTransaction = t.middleware(async ({ ctx, meta, next, path }) => {
   const actions = meta?.audit;
   const session = (ctx as Context & { session?: SessionUser }).session;
@@ -192,17 +215,18 @@ const requireRoles = t.middleware(async ({ ctx, meta, next, path }) => {
  * Base procedures: the only ones the domain routers may use. Each carries its access declaration;
  * audited ones run in one transaction with their events (`ctx.trx`, `ctx.audit`).
  */
-export const publicProcedure = t.procedure.meta({ access: { kind: 'public' } }).use(withAuditTransaction);
+export const publicProcedure = t.procedure.meta({ access: { kind: 'public' } }).use(translateInputErrors).use(withAuditTransaction);
 
 export const authenticatedProcedure = t.procedure
   .meta({ access: { kind: 'authenticated' } })
+  .use(translateInputErrors)
   .use(requireSession)
   .use(requireRoles)
   .use(withAuditTransaction);
 
 /** A procedure for the given roles (a user holding any one of them is admitted). */
 export function roleProcedure(roles: readonly Role[]) {
-  return t.procedure.meta({ access: { kind: 'roles', roles } }).use(requireSession).use(requireRoles).use(withAuditTransaction);
+  return t.procedure.meta({ access: { kind: 'roles', roles } }).use(translateInputErrors).use(requireSession).use(requireRoles).use(withAuditTransaction);
 }
 
 export { TRPCError };

@@ -121,7 +121,9 @@ export async function passwordStep(
   input: { email: string; password: string; deviceId: string | null },
 ): Promise<PasswordStepResult> {
   const { trx, audit, now } = deps;
-  const user = await trx.selectFrom('app_user').select(USER_COLUMNS).where('email', '=', input.email).executeTakeFirst();
+  // The row lock makes concurrent guesses for one account take turns, so the fifth failure locks
+  // the account before a sixth is checked (AUTH-4), on any number of backend instances.
+  const user = await trx.selectFrom('app_user').select(USER_COLUMNS).where('email', '=', input.email).forUpdate().executeTakeFirst();
   if (!user) {
     await verifyAgainstDummy(input.password);
     audit.record({ action: 'auth.login.failure', outcome: 'denied', reason: 'unknown_user', actor: { ...anonymousWithDevice(input.deviceId) } });

@@ -12,13 +12,18 @@ export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeC
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 200;
 
+/** "å" typed as one character or as "a" + ring must be the same password: compare in NFC. */
+function normalize(password: string): string {
+  return password.normalize('NFC');
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
+  return argon2.hash(normalize(password), ARGON2_OPTIONS);
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    return await argon2.verify(hash, normalize(password));
   } catch {
     return false;
   }
@@ -45,7 +50,7 @@ export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'contains_em
  * symbols ("password1234", "Sommer2026!!"), nor a single repeated character, nor the e-mail name.
  */
 export function checkPasswordPolicy(password: string, context: { email?: string } = {}): PasswordProblem | undefined {
-  const length = [...password].length;
+  const length = [...normalize(password)].length;
   if (length < PASSWORD_MIN_LENGTH) return 'too_short';
   if (length > PASSWORD_MAX_LENGTH) return 'too_long';
   const lower = password.toLowerCase();

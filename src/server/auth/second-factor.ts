@@ -41,7 +41,14 @@ export async function consumeTotpCode(
   now: Date,
 ): Promise<CodeCheck> {
   if (!user.totp_secret_encrypted) return { ok: false, reason: 'no_second_factor' };
-  const step = await matchTotp(decryptTotpSecret(box, user.id, user.totp_secret_encrypted), code, now);
+  let secret: string;
+  try {
+    secret = decryptTotpSecret(box, user.id, user.totp_secret_encrypted);
+  } catch {
+    // A ciphertext that does not open (altered, moved from another row, another key) is no factor.
+    return { ok: false, reason: 'no_second_factor' };
+  }
+  const step = await matchTotp(secret, code, now);
   if (step === null) return { ok: false, reason: 'bad_code' };
   const result = await trx
     .updateTable('app_user')

@@ -152,3 +152,17 @@ describe('refused correction requests (JRN-4)', () => {
     expect(JSON.stringify(event)).not.toContain('F32');
   });
 });
+
+describe('input the database cannot store (PLAT-6)', () => {
+  const database = useTestDatabase();
+
+  it('PLAT-6: a NUL character in a note is a 400 with nothing written, not a 500', async () => {
+    const clock = new TestClock();
+    const organisation = await createOrganisation(database.current.db);
+    const user = await createUser(database.current.db, organisation.id, { roles: ['clinician'] });
+    const caller = callerAs(database.current, (await login(database.current, user, clock)).token, clock);
+    const { patientId } = await caller.patients.register(patientDetails);
+    await expect(caller.journal.createDraft({ patientId, noteType: 'consultation', consultationDate: '2026-11-22', body: 'før\u0000etter' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await database.current.db.selectFrom('journal_note').selectAll().execute()).toEqual([]);
+  });
+});

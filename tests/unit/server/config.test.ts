@@ -44,15 +44,32 @@ describe('loadConfig defaults', () => {
 });
 
 describe('loadConfig with DATABASE_URL', () => {
+  // Production needs the key that encrypts TOTP secrets, kept outside the database (AUTH-5).
+  const JK_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+
   it.each(['postgres://jk:secret@db.example:5432/jk', 'postgresql://localhost/jk'])(
     'PLAT-1: %s selects PostgreSQL with the default pool size',
     (url) => {
-      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url, poolSize: 10 });
+      expect(loadConfig({ DATABASE_URL: url, JK_SECRET_KEY }).database).toEqual({ kind: 'postgres', url, poolSize: 10 });
     },
   );
 
+  it('AUTH-5: DATABASE_URL without JK_SECRET_KEY is refused, naming JK_SECRET_KEY', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/jk' })).toThrow(/JK_SECRET_KEY/);
+  });
+
+  it('AUTH-5: a JK_SECRET_KEY that is not 32 bytes is refused and not echoed', () => {
+    const short = Buffer.alloc(16, 1).toString('base64');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/jk', JK_SECRET_KEY: short })).toThrow(/JK_SECRET_KEY/);
+    try {
+      loadConfig({ DATABASE_URL: 'postgres://localhost/jk', JK_SECRET_KEY: short });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(short);
+    }
+  });
+
   it('PLAT-1: JK_DB_POOL_SIZE sets the pool size', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/jk', JK_DB_POOL_SIZE: '25' }).database).toEqual({
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/jk', JK_DB_POOL_SIZE: '25', JK_SECRET_KEY }).database).toEqual({
       kind: 'postgres',
       url: 'postgres://localhost/jk',
       poolSize: 25,
@@ -100,7 +117,7 @@ describe('loadConfig rejects bad values, naming the variable', () => {
     ['JK_LOG_LEVEL', 'loud'],
     ['JK_DB_POOL_SIZE', '0'],
     ['JK_BODY_LIMIT_BYTES', '10'],
-  ])('PLAT-1: %s=%s throws a ConfigError naming %s', (name, value) => {
+  ])('PLAT-1: %s=%s throws a ConfigError naming the variable', (name, value) => {
     const error = configErrorFor({ [name]: value });
     expect(error.name).toBe('ConfigError');
     expect(error.message).toContain(name);
