@@ -34,7 +34,7 @@ export function sealHash(seal: {
 export async function sealPendingEvents(db: Database): Promise<number> {
   let sealedInAll = 0;
   for (;;) {
-    const sealed = await db
+    const { sealed, isCut } = await db
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (trx) => {
@@ -43,7 +43,8 @@ export async function sealPendingEvents(db: Database): Promise<number> {
           select pg_snapshot_xmin(pg_current_snapshot())::text as horizon,
                  pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}) as locked`.execute(trx);
         const head = rows[0];
-        if (!head?.locked) return 0;
+        const none = { sealed: 0, isCut: false };
+        if (!head?.locked) return none;
         const horizon = BigInt(head.horizon);
         const last = await trx
           .selectFrom('audit_seal')
@@ -52,19 +53,23 @@ export async function sealPendingEvents(db: Database): Promise<number> {
           .limit(1)
           .executeTakeFirst();
         const txidFrom = last ? BigInt(last.txid_to) : 0n;
-        if (horizon <= txidFrom) return 0;
-        // Keep a seal to whole transactions and at most MAX_EVENTS_PER_SEAL events (or one transaction).
-        const cut = await sql<{ txid: string }>`
-          select txid::text from audit_event
+        if (horizon <= txidFrom) return none;
+        // Keep a seal to whole transactions and at most MAX_EVENTS_PER_SEAL events (or one transaction,
+        // when the first transaction alone has more).
+        const cut = await sql<{ txid: string; first_txid: string }>`
+          select txid::text,
+                 (select min(txid) from audit_event where txid >= ${txidFrom.toString()} and txid < ${horizon.toString()})::text as first_txid
+            from audit_event
            where txid >= ${txidFrom.toString()} and txid < ${horizon.toString()}
            order by txid offset ${MAX_EVENTS_PER_SEAL} limit 1`.execute(trx);
-        const cutTxid = cut.rows[0] ? BigInt(cut.rows[0].txid) : horizon;
-        const txidTo = cutTxid > txidFrom ? cutTxid : horizon;
+        const cutRow = cut.rows[0];
+        const cutTxid = cutRow ? BigInt(cutRow.txid) : horizon;
+        const txidTo = cutRow && cutTxid === BigInt(cutRow.first_txid) ? cutTxid + 1n : cutTxid;
         const events = await sql<{ id: string; hash: Buffer }>`
           select id::text, ${EVENT_HASH_SQL} as hash from audit_event
            where txid >= ${txidFrom.toString()} and txid < ${txidTo.toString()}
            order by id`.execute(trx);
-        if (events.rows.length === 0) return 0;
+        if (events.rows.length === 0) return none;
         const seq = last ? BigInt(last.seq) + 1n : 1n;
         const previousHash = last ? Buffer.from(last.hash) : GENESIS_HASH;
         const eventHashes = Buffer.concat(events.rows.map((row) => row.hash));
@@ -72,9 +77,10 @@ export async function sealPendingEvents(db: Database): Promise<number> {
         await sql`insert into audit_seal (seq, txid_from, txid_to, event_count, event_ids, event_hashes, previous_hash, hash)
           values (${seq.toString()}, ${txidFrom.toString()}, ${txidTo.toString()}, ${events.rows.length},
                   ${`{${events.rows.map((row) => row.id).join(',')}}`}::bigint[], ${eventHashes}, ${previousHash}, ${hash})`.execute(trx);
-        return events.rows.length;
+        return { sealed: events.rows.length, isCut: txidTo < horizon };
       });
     sealedInAll += sealed;
-    if (sealed < MAX_EVENTS_PER_SEAL) return sealedInAll;
+    // A seal cut short of the horizon leaves more to seal now; each round seals at least one event.
+    if (!isCut || sealed === 0) return sealedInAll;
   }
 }

@@ -1,0 +1,361 @@
+// Benchmark 1: throughput of a small audited mutation against the same mutation without its audit
+// event, at 1, 8 and 32 concurrent clients, with the sealer running beside the audited writers.
+import { readFile } from 'node:fs/promises';
+import { sql } from 'kysely';
+import { userIdSchema } from '../../src/shared/auth-schemas';
+import { sealPendingEvents } from '../../src/server/audit/seal';
+import { verifyAuditLog } from '../../src/server/audit/verify';
+import { actorOf } from '../../src/server/auth/session';
+import type { Database } from '../../src/server/db/database';
+import { AuditRecorder, createCallerFactory, roleProcedure, router } from '../../src/server/trpc';
+import { unlockUser } from '../../src/server/user/admin-service';
+import { createBenchDatabase } from './support/database';
+import { benchCaller, benchContext, BenchClock, createOrganisation, createUser, login } from './support/identity';
+import { type LatencySummary, log, machineBusyPercent, readMachineCpu, round, summarise } from './support/stats';
+
+/**
+ * `users.unlock` without its audit event: the same procedure base (session resolution, role check),
+ * the same service function and SQL in one transaction of its own, but the event it records is
+ * dropped instead of inserted. Built here, never mounted in the app.
+ */
+const unauditedRouter = router({
+  unlock: roleProcedure(['admin'])
+    .input(userIdSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction().execute((trx) =>
+        unlockUser({ trx, audit: new AuditRecorder(actorOf(ctx.session), 'admin.user.unlocked'), now: ctx.now() }, ctx.session, input.userId),
+      ),
+    ),
+});
+const createUnauditedCaller = createCallerFactory(unauditedRouter);
+
+export interface WriteModeResult {
+  ops: number;
+  seconds: number;
+  opsPerSecond: number;
+  latency: LatencySummary;
+  /** CPU time of this Node process (all threads) over wall time: 100 = one core. */
+  nodeCpuPercent: number;
+  /**
+   * CPU time per operation, in µs: this Node process, and the database's client backends (from
+   * /proc; the sealer's included in the audited runs). Unlike ops/s, these hardly depend on what
+   * else the shared machine is doing. null when /proc could not be read.
+   */
+  cpuPerOp: { nodeMicros: number; postgresMicros: number | null; totalMicros: number | null };
+  /** Busy share of the whole machine's CPUs (Linux /proc/stat), if readable. */
+  machineBusyPercent: number | null;
+  /**
+   * What the active backends were doing, sampled every 50 ms: average number of backends per
+   * state ('CPU' = running, else wait_event_type:wait_event), largest first.
+   */
+  backendStates: Record<string, number>;
+}
+
+export interface SealerStats {
+  runs: number;
+  eventsSealed: number;
+  meanMs: number;
+  maxMs: number;
+}
+
+export interface WriteLevelResult {
+  clients: number;
+  poolSize: number;
+  unaudited: WriteModeResult;
+  audited: WriteModeResult;
+  /** audited ops/s ÷ unaudited ops/s (target ≥ 0.8 at 32 clients). */
+  ratio: number;
+  /**
+   * Unaudited ÷ audited CPU per operation (Node + PostgreSQL): the throughput ratio to expect when
+   * the CPUs are the limit, measured without the noise of other load. null without /proc.
+   */
+  cpuRatio: number | null;
+  sealer: SealerStats;
+}
+
+export interface AuditedWritesReport {
+  secondsPerMode: number;
+  levels: WriteLevelResult[];
+  /** After the run: the whole log sealed and verified. */
+  finalCheck: { auditedCalls: number; unlockEvents: number; verifiedEvents: number; seals: number; isIntact: boolean };
+}
+
+interface Segment {
+  ops: number;
+  elapsedMs: number;
+  latencies: number[];
+  cpuMicros: number;
+  cpuBefore: Awaited<ReturnType<typeof readMachineCpu>>;
+  cpuAfter: Awaited<ReturnType<typeof readMachineCpu>>;
+  waits: { samples: number; counts: Map<string, number> } | undefined;
+  pgCpuMicros: number | undefined;
+}
+
+/**
+ * CPU time (µs) used so far by each client backend of this database, read from /proc (Linux, with
+ * PostgreSQL on this host); undefined when not readable. The caller's own backend is left out.
+ */
+async function backendCpu(owner: Database): Promise<Map<number, number> | undefined> {
+  const { rows } = await sql<{ pid: number }>`
+    select pid from pg_stat_activity
+     where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`.execute(owner);
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const result = new Map<number, number>();
+  try {
+    for (const { pid } of rows) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+      if (stat === undefined) continue; // ended meanwhile
+      // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      result.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticksPerSecond);
+    }
+  } catch {
+    return undefined;
+  }
+  return rows.length > 0 && result.size === 0 ? undefined : result;
+}
+
+function cpuSpent(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number | undefined {
+  if (!before || !after) return undefined;
+  let micros = 0;
+  for (const [pid, value] of after) micros += value - (before.get(pid) ?? 0);
+  return micros;
+}
+
+/**
+ * Samples what the segment's backends wait on, every 50 ms, from the owner's connection: a global
+ * lock would show as most active backends waiting on the same Lock or LWLock.
+ */
+function startWaitSampler(owner: Database) {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const { rows } = await sql<{ wait: string; count: string }>`
+        select coalesce(wait_event_type || ':' || wait_event, 'CPU') as wait, count(*)::text as count
+          from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid() and state = 'active'
+           and backend_type = 'client backend'
+         group by 1`.execute(owner);
+      samples++;
+      for (const row of rows) counts.set(row.wait, (counts.get(row.wait) ?? 0) + Number(row.count));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    async stop(): Promise<{ samples: number; counts: Map<string, number> }> {
+      stopped = true;
+      await loop;
+      return { samples, counts };
+    },
+  };
+}
+
+/** Each client calls in a closed loop until the deadline; any error stops all and is thrown. */
+async function runSegment(calls: readonly (() => Promise<unknown>)[], seconds: number, owner?: Database): Promise<Segment> {
+  const backendsBefore = owner ? await backendCpu(owner) : undefined;
+  const sampler = owner ? startWaitSampler(owner) : undefined;
+  const latencies: number[] = [];
+  let failure: { error: unknown } | undefined;
+  const cpuBefore = await readMachineCpu();
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    calls.map(async (call) => {
+      while (!failure && performance.now() < deadline) {
+        const begun = performance.now();
+        try {
+          await call();
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
+        latencies.push(performance.now() - begun);
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuAfter = await readMachineCpu();
+  const waits = await sampler?.stop();
+  const pgCpuMicros = owner ? cpuSpent(backendsBefore, await backendCpu(owner)) : undefined;
+  if (failure) throw failure.error;
+  return { ops: latencies.length, elapsedMs, latencies, cpuMicros: cpu.user + cpu.system, pgCpuMicros, cpuBefore, cpuAfter, waits };
+}
+
+function combine(segments: readonly Segment[]): WriteModeResult {
+  const ops = segments.reduce((sum, segment) => sum + segment.ops, 0);
+  const elapsedMs = segments.reduce((sum, segment) => sum + segment.elapsedMs, 0);
+  const cpuMicros = segments.reduce((sum, segment) => sum + segment.cpuMicros, 0);
+  let busy = 0;
+  let total = 0;
+  for (const segment of segments) {
+    if (segment.cpuBefore && segment.cpuAfter) {
+      busy += segment.cpuAfter.busy - segment.cpuBefore.busy;
+      total += segment.cpuAfter.total - segment.cpuBefore.total;
+    }
+  }
+  const pgMicros = segments.every((segment) => segment.pgCpuMicros !== undefined)
+    ? segments.reduce((sum, segment) => sum + (segment.pgCpuMicros ?? 0), 0)
+    : undefined;
+  const samples = segments.reduce((sum, segment) => sum + (segment.waits?.samples ?? 0), 0);
+  const states = new Map<string, number>();
+  for (const segment of segments) for (const [state, count] of segment.waits?.counts ?? []) states.set(state, (states.get(state) ?? 0) + count);
+  const backendStates = Object.fromEntries(
+    [...states.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([state, count]) => [state, round(count / Math.max(1, samples), 2)]),
+  );
+  return {
+    ops,
+    seconds: round(elapsedMs / 1000, 2),
+    opsPerSecond: round(ops / (elapsedMs / 1000), 0),
+    latency: summarise(segments.flatMap((segment) => segment.latencies)),
+    nodeCpuPercent: round((100 * cpuMicros) / 1000 / elapsedMs, 0),
+    cpuPerOp: {
+      nodeMicros: round(cpuMicros / Math.max(1, ops), 0),
+      postgresMicros: pgMicros === undefined ? null : round(pgMicros / Math.max(1, ops), 0),
+      totalMicros: pgMicros === undefined ? null : round((cpuMicros + pgMicros) / Math.max(1, ops), 0),
+    },
+    machineBusyPercent: total > 0 ? machineBusyPercent({ busy: 0, total: 0 }, { busy, total }) : null,
+    backendStates,
+  };
+}
+
+/** Seals every `intervalMs` on its own pool, as the server's background job does (there every 5 s). */
+function startSealer(db: Database, intervalMs: number) {
+  const runs: { ms: number; sealed: number }[] = [];
+  let stopped = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped) {
+      const begun = performance.now();
+      try {
+        const sealed = await sealPendingEvents(db);
+        runs.push({ ms: performance.now() - begun, sealed });
+      } catch (error) {
+        failure = { error };
+        return;
+      }
+      const wait = Math.max(0, intervalMs - (performance.now() - begun));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
+  return {
+    async stop(): Promise<{ ms: number; sealed: number }[]> {
+      stopped = true;
+      wake?.();
+      await loop;
+      if (failure) throw new Error('The sealer failed during the audited run', { cause: failure.error });
+      return runs;
+    },
+  };
+}
+
+export async function benchAuditedWrites(options: { clientCounts: readonly number[]; secondsPerMode: number; warmupSeconds: number }): Promise<AuditedWritesReport> {
+  const maxClients = Math.max(...options.clientCounts);
+  const database = await createBenchDatabase('writes');
+  try {
+    const app = await database.openAsApplication(maxClients);
+    const sealerHandle = await database.openAsApplication(2);
+    const db = app.db;
+    const clock = new BenchClock();
+
+    // One admin per client, each logged in through the real procedures, each unlocking a user of
+    // their own: the clients share the organisation (as a clinic's staff do) but no user row.
+    log(`  setting up ${maxClients} admins and ${maxClients} users …`);
+    const organisation = await createOrganisation(db);
+    const clients: { audited: () => Promise<unknown>; unaudited: () => Promise<unknown> }[] = [];
+    for (let index = 0; index < maxClients; index++) {
+      const admin = await createUser(db, organisation.id, ['admin']);
+      const target = await createUser(db, organisation.id, ['clinician']);
+      const token = await login(db, admin, clock);
+      // Real time from here on (the login clock only keeps each admin's TOTP step fresh).
+      const realNow = () => new Date();
+      const audited = benchCaller(db, realNow, { bearerToken: token });
+      const unaudited = createUnauditedCaller(benchContext(db, realNow, { bearerToken: token }));
+      const input = { userId: target.id };
+      clients.push({ audited: () => audited.users.unlock(input), unaudited: () => unaudited.unlock(input) });
+    }
+    await sealPendingEvents(sealerHandle.db);
+
+    let auditedCalls = 0;
+    const levels: WriteLevelResult[] = [];
+    for (const count of options.clientCounts) {
+      const active = clients.slice(0, count);
+      const auditedLoop = active.map((client) => client.audited);
+      const unauditedCalls = active.map((client) => client.unaudited);
+      // Warm-up (connections opened, JIT warm), not counted.
+      await runSegment(unauditedCalls, options.warmupSeconds);
+      auditedCalls += (await runSegment(auditedLoop, options.warmupSeconds)).ops;
+      // ABBA: unaudited, audited, audited, unaudited, so a drift in the machine's load weighs on both alike.
+      const half = options.secondsPerMode / 2;
+      const unaudited: Segment[] = [];
+      const audited: Segment[] = [];
+      const owner = database.owner.db;
+      unaudited.push(await runSegment(unauditedCalls, half, owner));
+      const sealer = startSealer(sealerHandle.db, 1000);
+      let sealerRuns: { ms: number; sealed: number }[];
+      try {
+        audited.push(await runSegment(auditedLoop, half, owner));
+        audited.push(await runSegment(auditedLoop, half, owner));
+      } finally {
+        sealerRuns = await sealer.stop();
+      }
+      unaudited.push(await runSegment(unauditedCalls, half, owner));
+      auditedCalls += audited.reduce((sum, segment) => sum + segment.ops, 0);
+
+      const level: WriteLevelResult = {
+        clients: count,
+        poolSize: maxClients,
+        unaudited: combine(unaudited),
+        audited: combine(audited),
+        ratio: 0,
+        cpuRatio: null,
+        sealer: {
+          runs: sealerRuns.length,
+          eventsSealed: sealerRuns.reduce((sum, run) => sum + run.sealed, 0),
+          meanMs: round(sealerRuns.reduce((sum, run) => sum + run.ms, 0) / Math.max(1, sealerRuns.length), 1),
+          maxMs: round(sealerRuns.reduce((max, run) => Math.max(max, run.ms), 0), 1),
+        },
+      };
+      level.ratio = round(level.audited.opsPerSecond / level.unaudited.opsPerSecond, 3);
+      const [plainCpu, auditedCpu] = [level.unaudited.cpuPerOp.totalMicros, level.audited.cpuPerOp.totalMicros];
+      level.cpuRatio = plainCpu !== null && auditedCpu !== null && auditedCpu > 0 ? round(plainCpu / auditedCpu, 3) : null;
+      levels.push(level);
+      log(
+        `  ${String(count).padStart(2)} clients: unaudited ${level.unaudited.opsPerSecond} ops/s, audited ${level.audited.opsPerSecond} ops/s, ratio ${level.ratio.toFixed(2)}` +
+          ` (p99 ${level.unaudited.latency.p99Ms} / ${level.audited.latency.p99Ms} ms; sealer ${level.sealer.runs} runs, ${level.sealer.eventsSealed} events, max ${level.sealer.maxMs} ms)` +
+          `; CPU µs/op ${level.unaudited.cpuPerOp.nodeMicros}+${level.unaudited.cpuPerOp.postgresMicros ?? '?'} / ${level.audited.cpuPerOp.nodeMicros}+${level.audited.cpuPerOp.postgresMicros ?? '?'} (Node+PG), CPU ratio ${level.cpuRatio?.toFixed(2) ?? '?'}`,
+      );
+      const states = (mode: WriteModeResult) => Object.entries(mode.backendStates).map(([state, count]) => `${state} ${count}`).join(', ');
+      log(`     backends (avg active): unaudited ${states(level.unaudited)} | audited ${states(level.audited)}`);
+    }
+
+    // Every audited call left exactly one event, and the whole log seals and verifies.
+    await sealPendingEvents(sealerHandle.db);
+    const events = await sql<{ count: string }>`select count(*)::text as count from audit_event where action = 'admin.user.unlocked'`.execute(db);
+    const unlockEvents = Number(events.rows[0]?.count ?? 0);
+    const all = await sql<{ count: string }>`select count(*)::text as count from audit_event`.execute(db);
+    const report = await verifyAuditLog(db);
+    if (unlockEvents !== auditedCalls) throw new Error(`Expected ${auditedCalls} unlock events, found ${unlockEvents}`);
+    // Pending events are possible only while another transaction on the cluster holds the horizon back.
+    if (!report.isIntact || report.checkedEvents + report.pendingEvents !== Number(all.rows[0]?.count)) {
+      throw new Error(`Audit log not intact after the write benchmark: ${JSON.stringify(report)}`);
+    }
+    return {
+      secondsPerMode: options.secondsPerMode,
+      levels,
+      finalCheck: { auditedCalls, unlockEvents, verifiedEvents: report.checkedEvents, seals: report.sealCount, isIntact: report.isIntact },
+    };
+  } finally {
+    await database.drop();
+  }
+}
