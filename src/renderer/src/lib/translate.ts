@@ -74,6 +74,10 @@ export function errorText(error: unknown): string {
       return translateCode('error.forbidden');
     case 'auth.login_failed':
       return translateCode('auth.login.failed');
+    case 'auth.step_up_required':
+      return translateCode('auth.stepUp.body');
+    case 'auth.step_up_failed':
+      return translateCode('auth.stepUp.failed');
     default:
       return translateCode('error.unknown');
   }
