@@ -61,14 +61,15 @@ export async function sealPendingEvents(db: Database): Promise<number> {
                  (select min(txid) from audit_event where txid >= ${txidFrom.toString()} and txid < ${horizon.toString()})::text as first_txid
             from audit_event
            where txid >= ${txidFrom.toString()} and txid < ${horizon.toString()}
-           order by txid offset ${MAX_EVENTS_PER_SEAL} limit 1`.execute(trx);
+           order by audit_event.txid offset ${MAX_EVENTS_PER_SEAL} limit 1`.execute(trx);
         const cutRow = cut.rows[0];
         const cutTxid = cutRow ? BigInt(cutRow.txid) : horizon;
         const txidTo = cutRow && cutTxid === BigInt(cutRow.first_txid) ? cutTxid + 1n : cutTxid;
+        // Ordered by the column, not by the text it is selected as (that would put 10 before 9).
         const events = await sql<{ id: string; hash: Buffer }>`
           select id::text, ${EVENT_HASH_SQL} as hash from audit_event
            where txid >= ${txidFrom.toString()} and txid < ${txidTo.toString()}
-           order by id`.execute(trx);
+           order by audit_event.id`.execute(trx);
         if (events.rows.length === 0) return none;
         const seq = last ? BigInt(last.seq) + 1n : 1n;
         const previousHash = last ? Buffer.from(last.hash) : GENESIS_HASH;

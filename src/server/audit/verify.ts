@@ -54,9 +54,9 @@ const SEALS_IN_FLIGHT = 2;
  * row (checkSealInDetail), which names the first problem exactly as before.
  */
 function fetchSealCheck(db: Executor, seq: string): Promise<SealCheck | undefined> {
-  // The order is the sealer's: its `select id::text … order by id` sorts by that text column. No
-  // ORDER BY inside the aggregates: the sorted subquery feeds both in the same order. Should a plan
-  // ever change that order, the ids would not match and the detailed check would decide.
+  // The order is the sealer's: by id, as a number. No ORDER BY inside the aggregates: the sorted
+  // subquery feeds both in the same order. Should a plan ever change that order, the ids would not
+  // match and the detailed check would decide.
   return sql<SealCheck>`
     select s.seq::text, s.txid_from::text, s.txid_to::text, s.event_count, cardinality(s.event_ids) as id_count,
            s.event_hashes, s.previous_hash, s.hash,
@@ -65,7 +65,7 @@ function fetchSealCheck(db: Executor, seq: string): Promise<SealCheck | undefine
       cross join lateral (
         select array_agg(r.id) as ids, string_agg(r.hash, ''::bytea) as hashes
           from (select id, ${EVENT_HASH_SQL} as hash from audit_event
-                 where txid >= s.txid_from and txid < s.txid_to order by id::text) as r
+                 where txid >= s.txid_from and txid < s.txid_to order by audit_event.id) as r
       ) as e
      where s.seq = ${seq}`
     .execute(db)
@@ -105,7 +105,7 @@ async function checkSealInDetail(db: Executor, seq: string, previousHash: Buffer
   if (sealIsAltered(seal, seal.event_ids.length, previousHash, expectedFrom)) return { problem: { kind: 'seal_altered', seq: seal.seq }, checked: 0 };
   const events = await sql<{ id: string; hash: Buffer }>`
     select id::text, ${EVENT_HASH_SQL} as hash from audit_event
-     where txid >= ${seal.txid_from} and txid < ${seal.txid_to} order by id`.execute(db);
+     where txid >= ${seal.txid_from} and txid < ${seal.txid_to} order by audit_event.id`.execute(db);
   const sealedHashes = Buffer.from(seal.event_hashes);
   const count = Math.max(events.rows.length, seal.event_count);
   let checked = 0;

@@ -58,14 +58,14 @@ export interface SealRow {
 export async function sealsOf(db: Database): Promise<SealRow[]> {
   const { rows } = await sql<SealRow>`
     select seq::text, txid_from::text, txid_to::text, event_count, event_ids::text[] as event_ids
-      from audit_seal order by seq`.execute(db);
+      from audit_seal order by audit_seal.seq`.execute(db);
   return rows;
 }
 
 /** Event ids with their txid, in id order. */
 export async function eventIdsOf(db: Database): Promise<{ id: string; txid: string; action: string }[]> {
   const { rows } = await sql<{ id: string; txid: string; action: string }>`
-    select id::text, txid::text, action from audit_event order by id`.execute(db);
+    select id::text, txid::text, action from audit_event order by audit_event.id`.execute(db);
   return rows;
 }
 
