@@ -34,6 +34,8 @@ const environmentSchema = z.object({
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)')
     .optional(),
+  // AUTH-5 fixes the step-up window at 5 minutes; an organisation may only shorten it (tests do).
+  JK_STEP_UP_WINDOW_SECONDS: z.coerce.number().int().min(5).max(300).default(300),
   JK_PUBLIC_APP_URL: z.string().refine((url) => originOf(url) !== null, 'must be an http:// or https:// URL').optional(),
 });
 
@@ -68,6 +70,8 @@ export interface ServerConfig {
   secretKey: Buffer | undefined;
   /** Where people open the app; invitation links point here. Defaults to the server's own address. */
   publicAppUrl: string | undefined;
+  /** How recent a second factor must be for signing, printing, exports and resets (AUTH-5): at most 5 minutes. */
+  stepUpWindowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.JK_TRUST_PROXY,
     logLevel: e.JK_LOG_LEVEL,
     secretKey: e.JK_SECRET_KEY ? Buffer.from(e.JK_SECRET_KEY, 'base64') : undefined,
+    stepUpWindowMs: e.JK_STEP_UP_WINDOW_SECONDS * 1000,
     publicAppUrl: e.JK_PUBLIC_APP_URL?.replace(/\/+$/, ''),
   };
 }

@@ -3,7 +3,7 @@ import type { Role } from '../shared/roles';
 import { API_ERROR_MESSAGES } from '../shared/api-errors';
 import type { AuditAction } from './audit/actions';
 import { type AuditActor, type AuditEventInput, ANONYMOUS_ACTOR, writeAuditEvent } from './audit/record';
-import { actorOf, resolveSession, type SessionUser, STEP_UP_WINDOW_MS, touchSession } from './auth/session';
+import { actorOf, resolveSession, type SessionUser, touchSession } from './auth/session';
 import type { Context } from './context';
 import type { Executor } from './db/database';
 import { fieldErrorsOf } from './errors';
@@ -205,7 +205,7 @@ const requireRoles = t.middleware(async ({ ctx, meta, next, path }) => {
     );
     throw new TRPCError({ code: 'FORBIDDEN', message: AUTH_ERRORS.forbidden });
   }
-  if (meta?.stepUp && session && ctx.now().getTime() - session.secondFactorAt.getTime() > STEP_UP_WINDOW_MS) {
+  if (meta?.stepUp && session && ctx.now().getTime() - session.secondFactorAt.getTime() > ctx.config.stepUpWindowMs) {
     throw new TRPCError({ code: 'FORBIDDEN', message: AUTH_ERRORS.stepUpRequired });
   }
   return next();

@@ -7,7 +7,7 @@ import { loginFailed, MAX_FAILED_ATTEMPTS, passwordStep, secondFactorStep } from
 import { verifyPassword } from './password';
 import { consumeTotpCode, unusedRecoveryCodeCount } from './second-factor';
 import type { SecretBox } from './secret-box';
-import { endSessions, markSecondFactor, STEP_UP_WINDOW_MS, unlockSession } from './session';
+import { endSessions, markSecondFactor, unlockSession } from './session';
 
 const loginDeps = (ctx: { trx: Executor; audit: AuditRecorder; now: () => Date; secretBox: SecretBox }) => ({
   trx: ctx.trx,
@@ -69,7 +69,7 @@ export const authRouter = router({
       profession: ctx.session.profession,
       authMethod: ctx.session.authMethod,
       expiresAt: ctx.session.expiresAt.toISOString(),
-      stepUpValidUntil: new Date(ctx.session.secondFactorAt.getTime() + STEP_UP_WINDOW_MS).toISOString(),
+      stepUpValidUntil: new Date(ctx.session.secondFactorAt.getTime() + ctx.config.stepUpWindowMs).toISOString(),
       unusedRecoveryCodes: await unusedRecoveryCodeCount(ctx.db, ctx.session.userId),
     })),
 
@@ -119,7 +119,7 @@ export const authRouter = router({
         if (!check.ok) throw new AuditedDenial({ reason: check.reason, objectType: 'session', objectId: ctx.session.sessionId }, 'UNAUTHORIZED', 'auth.step_up_failed');
         await markSecondFactor(ctx.trx, ctx.session.sessionId, ctx.now());
         ctx.audit.record({ objectType: 'session', objectId: ctx.session.sessionId });
-        return { stepUpValidUntil: new Date(ctx.now().getTime() + STEP_UP_WINDOW_MS).toISOString() };
+        return { stepUpValidUntil: new Date(ctx.now().getTime() + ctx.config.stepUpWindowMs).toISOString() };
       }),
   }),
 });

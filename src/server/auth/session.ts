@@ -7,8 +7,6 @@ import { hashToken, newToken } from './tokens';
 /** AUTH-5: the app locks after 15 idle minutes; every session ends after 12 hours. */
 export const IDLE_TIMEOUT_MS = 15 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
-/** Signing and exports need a second factor entered within this window (step-up). */
-export const STEP_UP_WINDOW_MS = 5 * 60 * 1000;
 /** last_seen_at is written at most this often, so reads do not each cost a write. */
 const TOUCH_INTERVAL_MS = 15 * 1000;
 

@@ -180,3 +180,14 @@ describe('loadConfig allowedOrigins', () => {
     ]);
   });
 });
+
+describe('loadConfig step-up window (AUTH-5)', () => {
+  it('AUTH-5: the step-up window is 5 minutes unless shortened', () => {
+    expect(loadConfig({}).stepUpWindowMs).toBe(300_000);
+    expect(loadConfig({ JK_STEP_UP_WINDOW_SECONDS: '60' }).stepUpWindowMs).toBe(60_000);
+  });
+
+  it('AUTH-5: it can never be lengthened past 5 minutes', () => {
+    expect(() => loadConfig({ JK_STEP_UP_WINDOW_SECONDS: '301' })).toThrow(/JK_STEP_UP_WINDOW_SECONDS/);
+  });
+});
