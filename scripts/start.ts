@@ -2,9 +2,9 @@
 // PostgreSQL (PGlite) in .data/ with the demo organisation, then opens the desktop app — or, where
 // Electron cannot run, serves the same app to a browser and prints its address.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../src/server/config';
 import { InstallationModeError } from '../src/server/db/installation';
 import { formatDemoLogins } from '../src/server/demo/print';
@@ -14,19 +14,26 @@ import { DEFAULT_BACKEND_PORT } from '../src/shared/app-constants';
 const root = resolve(import.meta.dirname, '..');
 const startedAt = performance.now();
 
-/** The Electron binary's path, or why it cannot be used here. */
+/**
+ * The Electron binary's path, or why it cannot be used here. Read from electron's own path.txt
+ * rather than by requiring the package: requiring it tries to download the binary when missing,
+ * which on a machine without internet prints a stack trace instead of one clear line.
+ */
 function findElectron(): { path: string } | { reason: string } {
+  let electronDir: string;
   try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    if (typeof path !== 'string' || !existsSync(path)) return { reason: 'the Electron binary is not installed' };
-    if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-      return { reason: 'there is no display (DISPLAY is not set)' };
-    }
-    return { path };
+    electronDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
   } catch {
-    // electron's index.js throws when its download step did not run (as on machines without internet).
-    return { reason: 'the Electron binary is not installed (its download is not possible here)' };
+    return { reason: 'the electron package is not installed' };
   }
+  const pathFile = join(electronDir, 'path.txt');
+  if (!existsSync(pathFile)) return { reason: 'the Electron binary is not installed (its download is not possible here)' };
+  const path = join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  if (!existsSync(path)) return { reason: 'the Electron binary is not installed (its download is not possible here)' };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return { reason: 'there is no display (DISPLAY is not set)' };
+  }
+  return { path };
 }
 
 async function main() {
