@@ -2,13 +2,14 @@ import { app, dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } fro
 import { z } from 'zod';
 import {
   DESK_CHANNELS,
+  DESK_SAVE_PDF_MAX_BYTES,
   type DeskAppInfo,
   type DeskChannel,
   type DeskErrorCode,
 } from '../shared/desk-api';
 import { deviceIdProvider, getRememberedUsername, setRememberedUsername } from './device-identity';
 import { KeychainUnavailableError, type SecretStore } from './keychain';
-import { printToPdf, printWithDialog } from './printing';
+import { isPdfDocument, printToPdf, printWithDialog, savePdf } from './printing';
 import { isAppUrl } from './trusted-url';
 
 /**
@@ -75,6 +76,23 @@ const pdfOptionsSchema = z.strictObject({
 const printArgumentsSchema = z.tuple([printOptionsSchema]);
 const pdfArgumentsSchema = z.tuple([pdfOptionsSchema]);
 
+/** Base64 of at most DESK_SAVE_PDF_MAX_BYTES bytes: checked as text before anything is decoded. */
+const MAX_PDF_BASE64_LENGTH = Math.ceil(DESK_SAVE_PDF_MAX_BYTES / 3) * 4;
+
+/** A PDF as the backend sends it (journal.print): canonical base64 that decodes to `%PDF-…`. */
+const pdfBase64Schema = z
+  .string()
+  .min(8)
+  .max(MAX_PDF_BASE64_LENGTH)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/)
+  .refine((value) => value.length % 4 === 0)
+  .transform((value) => Buffer.from(value, 'base64'))
+  .refine((pdf) => pdf.length <= DESK_SAVE_PDF_MAX_BYTES && isPdfDocument(pdf));
+
+const savePdfArgumentsSchema = z.tuple([
+  z.strictObject({ pdfBase64: pdfBase64Schema, suggestedFileName: pdfFileNameSchema }),
+]);
+
 export interface IpcDependencies {
   /** The app's window, or null before it exists / after it closed. */
   getMainWindow(): BrowserWindow | null;
@@ -132,5 +150,8 @@ export function registerIpcHandlers({ getMainWindow, secretStore, backendUrl }: 
   handle(DESK_CHANNELS.printDialog, printArgumentsSchema, ([options], window) => printWithDialog(window, options));
   handle(DESK_CHANNELS.printPdf, pdfArgumentsSchema, ([options], window) =>
     printToPdf(window, options, { dialog, defaultFolder: app.getPath('documents') }),
+  );
+  handle(DESK_CHANNELS.savePdf, savePdfArgumentsSchema, ([request], window) =>
+    savePdf(window, { pdf: request.pdfBase64, suggestedFileName: request.suggestedFileName }, { dialog, defaultFolder: app.getPath('documents') }),
   );
 }

@@ -75,3 +75,43 @@ export async function printToPdf(
   await write(choice.filePath, pdf);
   return true;
 }
+
+/** What every PDF file begins with. */
+const PDF_MAGIC = '%PDF-';
+
+/** True when the bytes begin like a PDF document (`%PDF-`). */
+export function isPdfDocument(bytes: Uint8Array): boolean {
+  if (bytes.length < PDF_MAGIC.length) return false;
+  for (let index = 0; index < PDF_MAGIC.length; index++) {
+    if (bytes[index] !== PDF_MAGIC.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
+export interface SavePdfDependencies {
+  dialog: Pick<Dialog, 'showSaveDialog'>;
+  /** The folder the save dialog starts in (the user's documents). */
+  defaultFolder: string;
+  writeFile?: (path: string, data: Uint8Array) => Promise<void>;
+}
+
+/**
+ * Save a PDF the backend rendered (and logged, JRN-5) where the user chooses in the save dialog,
+ * and nowhere else: no temporary copy is left on disk (DESK-2, DESK-3). The bytes were checked by
+ * the IPC handler; checked again here, so this function never writes anything but a PDF.
+ */
+export async function savePdf(
+  window: BrowserWindow,
+  request: { pdf: Uint8Array; suggestedFileName: string },
+  { dialog, defaultFolder, writeFile: write = writeFile }: SavePdfDependencies,
+): Promise<boolean> {
+  if (!isPdfDocument(request.pdf)) throw new Error('not a PDF document');
+  const choice = await dialog.showSaveDialog(window, {
+    defaultPath: join(defaultFolder, request.suggestedFileName),
+    filters: [{ name: 'PDF', extensions: ['pdf'] }],
+    properties: ['showOverwriteConfirmation', 'createDirectory'],
+  });
+  if (choice.canceled || !choice.filePath) return false;
+  await write(choice.filePath, request.pdf);
+  return true;
+}

@@ -39,6 +39,7 @@ const desk = {
   setRememberedUsername: (username) => invoke(DESK_CHANNELS.setRememberedUsername, username),
   printWithDialog: (options) => invoke(DESK_CHANNELS.printDialog, options ?? {}),
   printToPdf: (options) => invoke(DESK_CHANNELS.printPdf, options ?? {}),
+  savePdf: (request) => invoke(DESK_CHANNELS.savePdf, request),
 } satisfies DeskApi;
 
 contextBridge.exposeInMainWorld('desk', desk);

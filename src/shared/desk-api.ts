@@ -31,6 +31,16 @@ export interface DeskPdfOptions extends DeskPrintOptions {
   suggestedFileName?: string;
 }
 
+/** The largest PDF `savePdf` accepts (the decoded document, in bytes). */
+export const DESK_SAVE_PDF_MAX_BYTES = 50 * 1024 * 1024;
+
+export interface DeskSavePdfRequest {
+  /** The document the backend produced (journal.print), base64 encoded; must be a PDF (`%PDF-`). */
+  pdfBase64: string;
+  /** The file name the save dialog proposes, ending in `.pdf` (no folders). */
+  suggestedFileName: string;
+}
+
 export interface DeskApi {
   getAppInfo(): Promise<DeskAppInfo>;
   /** This installation's device identity, kept in the OS keychain (AUTH-6, DESK-2). */
@@ -49,6 +59,12 @@ export interface DeskApi {
    * the print (DESK-3, JRN-5). Resolves false when the user cancelled the save dialog.
    */
   printToPdf(options?: DeskPdfOptions): Promise<boolean>;
+  /**
+   * Save a PDF the backend produced (and logged: JRN-5, DESK-3) where the user picks in the save
+   * dialog; nothing is written anywhere else. At most DESK_SAVE_PDF_MAX_BYTES. Resolves false when
+   * the user cancelled.
+   */
+  savePdf(request: DeskSavePdfRequest): Promise<boolean>;
 }
 
 /** The verbs, listed once so tests can check the exposed object has exactly these. */
@@ -59,6 +75,7 @@ export const DESK_API_VERBS = [
   'setRememberedUsername',
   'printWithDialog',
   'printToPdf',
+  'savePdf',
 ] as const satisfies readonly (keyof DeskApi)[];
 
 /** One IPC channel per verb; main registers exactly these, the preload invokes exactly these. */
@@ -69,6 +86,7 @@ export const DESK_CHANNELS = {
   setRememberedUsername: 'keychain:set-remembered-username',
   printDialog: 'print:dialog',
   printPdf: 'print:pdf',
+  savePdf: 'print:save-pdf',
 } as const;
 
 export type DeskChannel = (typeof DESK_CHANNELS)[keyof typeof DESK_CHANNELS];

@@ -2,7 +2,7 @@ import type { BrowserWindow } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeskIpcError, isTrustedSender, registerIpcHandlers, type IpcSender } from '../../../src/main/ipc';
 import { KeychainUnavailableError } from '../../../src/main/keychain';
-import { DESK_CHANNELS } from '../../../src/shared/desk-api';
+import { DESK_CHANNELS, DESK_SAVE_PDF_MAX_BYTES } from '../../../src/shared/desk-api';
 import { createMemorySecretStore } from './memory-secret-store';
 
 // DESK-1: every IPC handler checks its sender first and parses its arguments; errors carry no data.
@@ -12,6 +12,12 @@ type Handler = (event: IpcSender, ...args: unknown[]) => Promise<unknown>;
 const electron = vi.hoisted(() => ({
   handlers: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
   showSaveDialog: vi.fn(),
+  writeFile: vi.fn(async (_path: string, _data: Uint8Array) => {}),
+}));
+
+vi.mock('node:fs/promises', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('node:fs/promises')>()),
+  writeFile: electron.writeFile,
 }));
 
 vi.mock('electron', () => ({
@@ -85,6 +91,7 @@ describe('registerIpcHandlers', () => {
   beforeEach(() => {
     electron.handlers.clear();
     electron.showSaveDialog.mockReset();
+    electron.writeFile.mockClear();
     store = createMemorySecretStore();
     webContents = {
       print: vi.fn((_options: unknown, callback: (success: boolean) => void) => callback(true)),
@@ -222,5 +229,73 @@ describe('registerIpcHandlers', () => {
     await expect(invoke(channel, trustedEvent(), ...args)).rejects.toThrow('DESK_BAD_REQUEST');
     expect(webContents.print).not.toHaveBeenCalled();
     expect(webContents.printToPDF).not.toHaveBeenCalled();
+  });
+
+  describe('print:save-pdf (JRN-5, DESK-3: the PDF the backend printed and logged)', () => {
+    const pdf = Buffer.from('%PDF-1.3\n% Journalutskrift\n%%EOF\n');
+    const request = (overrides: Record<string, unknown> = {}) => ({ pdfBase64: pdf.toString('base64'), suggestedFileName: 'journal-2026-02-01.pdf', ...overrides });
+
+    it('writes the bytes only where the user chose, starting in Documents', async () => {
+      electron.showSaveDialog.mockResolvedValue({ canceled: false, filePath: '/home/kari/Dokumenter/kari.pdf' });
+      await expect(invoke(DESK_CHANNELS.savePdf, trustedEvent(), request())).resolves.toBe(true);
+      expect(electron.showSaveDialog).toHaveBeenCalledWith(
+        window,
+        expect.objectContaining({ defaultPath: '/home/kari/documents/journal-2026-02-01.pdf', filters: [{ name: 'PDF', extensions: ['pdf'] }] }),
+      );
+      expect(electron.writeFile).toHaveBeenCalledExactlyOnceWith('/home/kari/Dokumenter/kari.pdf', pdf);
+      expect(webContents.printToPDF).not.toHaveBeenCalled();
+    });
+
+    it('writes nothing when the user cancels', async () => {
+      electron.showSaveDialog.mockResolvedValue({ canceled: true, filePath: '' });
+      await expect(invoke(DESK_CHANNELS.savePdf, trustedEvent(), request())).resolves.toBe(false);
+      expect(electron.writeFile).not.toHaveBeenCalled();
+    });
+
+    it('accepts a PDF of exactly the size limit', async () => {
+      electron.showSaveDialog.mockResolvedValue({ canceled: true, filePath: '' });
+      const largest = Buffer.alloc(DESK_SAVE_PDF_MAX_BYTES, 0x20);
+      largest.write('%PDF-1.7', 0, 'latin1');
+      await expect(invoke(DESK_CHANNELS.savePdf, trustedEvent(), request({ pdfBase64: largest.toString('base64') }))).resolves.toBe(false);
+      expect(electron.showSaveDialog).toHaveBeenCalledOnce();
+    });
+
+    const tooLarge = Buffer.alloc(DESK_SAVE_PDF_MAX_BYTES + 1, 0x20);
+    tooLarge.write('%PDF-1.7', 0, 'latin1');
+
+    it.each([
+      ['no request', []],
+      ['an empty object', [{}]],
+      ['no file name', [{ pdfBase64: pdf.toString('base64') }]],
+      ['no document', [{ suggestedFileName: 'a.pdf' }]],
+      ['an unknown field', [request({ path: '/etc/passwd' })]],
+      ['a file name with a folder', [request({ suggestedFileName: '../../.bashrc.pdf' })]],
+      ['an absolute path', [request({ suggestedFileName: '/etc/x.pdf' })]],
+      ['a file name that is not .pdf', [request({ suggestedFileName: 'x.exe' })]],
+      ['a document that is not a PDF', [request({ pdfBase64: Buffer.from('MZ\u0090\u0000 an executable').toString('base64') })]],
+      ['HTML', [request({ pdfBase64: Buffer.from('<html><script>alert(1)</script></html>').toString('base64') })]],
+      ['an empty document', [request({ pdfBase64: '' })]],
+      ['text that is not base64', [request({ pdfBase64: '%PDF-1.7 plain text' })]],
+      ['base64 of the wrong length', [request({ pdfBase64: `${pdf.toString('base64')}A` })]],
+      ['a document over the size limit', [request({ pdfBase64: tooLarge.toString('base64') })]],
+      ['a number', [request({ pdfBase64: 42 })]],
+      ['bytes instead of base64', [request({ pdfBase64: pdf })]],
+      ['extra arguments', [request(), 'extra']],
+    ])('rejects %s with a bare code, before any dialog', async (_name, args) => {
+      const error = await invoke(DESK_CHANNELS.savePdf, trustedEvent(), ...args).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DeskIpcError);
+      expect((error as Error).message).toBe('DESK_BAD_REQUEST');
+      expect(electron.showSaveDialog).not.toHaveBeenCalled();
+      expect(electron.writeFile).not.toHaveBeenCalled();
+    });
+
+    it('a failed write is DESK_FAILED, without the path', async () => {
+      const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+      electron.showSaveDialog.mockResolvedValue({ canceled: false, filePath: '/home/kari/secret/kari.pdf' });
+      electron.writeFile.mockRejectedValueOnce(new Error("EACCES: permission denied, open '/home/kari/secret/kari.pdf'"));
+      const error = await invoke(DESK_CHANNELS.savePdf, trustedEvent(), request()).catch((caught: unknown) => caught);
+      expect((error as Error).message).toBe('DESK_FAILED');
+      consoleError.mockRestore();
+    });
   });
 });

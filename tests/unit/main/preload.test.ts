@@ -44,6 +44,7 @@ describe('preload', () => {
     ['printWithDialog', [{ footer: 'x' }], DESK_CHANNELS.printDialog, [{ footer: 'x' }]],
     ['printToPdf', [], DESK_CHANNELS.printPdf, [{}]],
     ['printToPdf', [{ suggestedFileName: 'a.pdf' }], DESK_CHANNELS.printPdf, [{ suggestedFileName: 'a.pdf' }]],
+    ['savePdf', [{ pdfBase64: 'JVBERi0=', suggestedFileName: 'a.pdf' }], DESK_CHANNELS.savePdf, [{ pdfBase64: 'JVBERi0=', suggestedFileName: 'a.pdf' }]],
   ] as const)('%s(%j) invokes %s with %j', async (verb, args, channel, sent) => {
     electron.invoke.mockResolvedValue('answer');
     await expect((desk[verb] as (...a: unknown[]) => Promise<unknown>)(...args)).resolves.toBe('answer');

@@ -1,6 +1,6 @@
 import type { BrowserWindow } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { escapeHtml, pdfFooterTemplate, printToPdf, printWithDialog } from '../../../src/main/printing';
+import { escapeHtml, isPdfDocument, pdfFooterTemplate, printToPdf, printWithDialog, savePdf } from '../../../src/main/printing';
 
 // DESK-3 / JRN-5: printing the window's own contents, with "printed by, when" on every page.
 
@@ -81,5 +81,46 @@ describe('printToPdf', () => {
     await printToPdf(window, {}, { dialog: { showSaveDialog } as never, defaultFolder: '/docs', writeFile: vi.fn() });
     expect(webContents.printToPDF).toHaveBeenCalledWith({ pageSize: 'A4', printBackground: true });
     expect(showSaveDialog).toHaveBeenCalledWith(window, expect.objectContaining({ defaultPath: '/docs/journalkontor.pdf' }));
+  });
+});
+
+describe('isPdfDocument', () => {
+  it.each([
+    ['%PDF-1.7 …', true],
+    ['%PDF-', true],
+    ['%PDF', false],
+    ['', false],
+    [' %PDF-1.7', false],
+    ['%pdf-1.7', false],
+    ['<html>', false],
+  ])('%j → %s', (text, expected) => {
+    expect(isPdfDocument(Buffer.from(text, 'latin1'))).toBe(expected);
+  });
+});
+
+describe('savePdf', () => {
+  it('writes the given PDF only where the user chose', async () => {
+    const { window } = fakeWindow();
+    const pdf = Buffer.from('%PDF-1.3 journal');
+    const showSaveDialog = vi.fn(async () => ({ canceled: false, filePath: '/home/kari/Dokumenter/journal.pdf' }));
+    const write = vi.fn(async () => {});
+    await expect(savePdf(window, { pdf, suggestedFileName: 'journal.pdf' }, { dialog: { showSaveDialog } as never, defaultFolder: '/home/kari/Dokumenter', writeFile: write })).resolves.toBe(true);
+    expect(showSaveDialog).toHaveBeenCalledWith(window, expect.objectContaining({ defaultPath: '/home/kari/Dokumenter/journal.pdf' }));
+    expect(write).toHaveBeenCalledExactlyOnceWith('/home/kari/Dokumenter/journal.pdf', pdf);
+  });
+
+  it('writes nothing when cancelled', async () => {
+    const { window } = fakeWindow();
+    const write = vi.fn(async () => {});
+    const showSaveDialog = async () => ({ canceled: true, filePath: '' });
+    await expect(savePdf(window, { pdf: Buffer.from('%PDF-1.3'), suggestedFileName: 'a.pdf' }, { dialog: { showSaveDialog } as never, defaultFolder: '/tmp', writeFile: write })).resolves.toBe(false);
+    expect(write).not.toHaveBeenCalled();
+  });
+
+  it('refuses anything but a PDF, before the dialog', async () => {
+    const { window } = fakeWindow();
+    const showSaveDialog = vi.fn();
+    await expect(savePdf(window, { pdf: Buffer.from('<html>'), suggestedFileName: 'a.pdf' }, { dialog: { showSaveDialog } as never, defaultFolder: '/tmp', writeFile: vi.fn() })).rejects.toThrow();
+    expect(showSaveDialog).not.toHaveBeenCalled();
   });
 });
