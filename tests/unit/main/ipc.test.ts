@@ -1,3 +1,4 @@
+import type * as FsPromises from 'node:fs/promises';
 import type { BrowserWindow } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeskIpcError, isTrustedSender, registerIpcHandlers, type IpcSender } from '../../../src/main/ipc';
@@ -16,7 +17,7 @@ const electron = vi.hoisted(() => ({
 }));
 
 vi.mock('node:fs/promises', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('node:fs/promises')>()),
+  ...(await importOriginal<typeof FsPromises>()),
   writeFile: electron.writeFile,
 }));
 
