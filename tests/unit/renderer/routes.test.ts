@@ -26,6 +26,20 @@ describe('routeFromHash', () => {
     expect(routeFromHash('#/developer')).toEqual({ page: 'developer' });
   });
 
+  it('JRN: #/journal/<uuid> opens that patient\'s journal; the URL carries the id and nothing else', () => {
+    const patientId = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    expect(routeFromHash(`#/journal/${patientId}`)).toEqual({ page: 'patient', patientId });
+    expect(hashOf({ page: 'patient', patientId })).toBe(`#/journal/${patientId}`);
+    expect(isPublicRoute({ page: 'patient', patientId })).toBe(false);
+  });
+
+  it.each(['#/journal/', '#/journal/kari', '#/journal/0F8FAD5B-D9CB-469F-A165-70867728950E', '#/journal/0f8fad5b-d9cb-469f-a165-70867728950e/x', '#/journal/0f8fad5b-d9cb-469f-a165-70867728950'])(
+    '%j is no patient link: the journal search',
+    (hash) => {
+      expect(routeFromHash(hash)).toEqual({ page: 'workspace', workspace: 'journal' });
+    },
+  );
+
   it.each(['', '#', '#/', '#/unknown', '#/Activity', '#/__proto__', '#/invitation', '#invitation/x'])('%j falls back to the journal', (hash) => {
     expect(routeFromHash(hash)).toEqual({ page: 'workspace', workspace: 'journal' });
   });
@@ -35,6 +49,7 @@ describe('routeFromHash', () => {
       { page: 'invitation', token: TOKEN },
       { page: 'activity' },
       { page: 'developer' },
+      { page: 'patient', patientId: '0f8fad5b-d9cb-469f-a165-70867728950e' },
       ...WORKSPACES.map((workspace) => ({ page: 'workspace' as const, workspace })),
     ];
     for (const route of routes) expect(routeFromHash(hashOf(route))).toEqual(route);

@@ -78,6 +78,12 @@ export function errorText(error: unknown): string {
       return translateCode('auth.stepUp.body');
     case 'auth.step_up_failed':
       return translateCode('auth.stepUp.failed');
+    case 'access.no_basis':
+      return translateCode('error.access.noBasis');
+    case 'access.blocked':
+      return translateCode('error.access.blocked');
+    case 'access.read_only':
+      return translateCode('error.access.readOnly');
     default:
       return translateCode('error.unknown');
   }

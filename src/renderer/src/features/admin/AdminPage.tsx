@@ -10,9 +10,10 @@ import { errorText, fieldErrorMessages, translateCode } from '../../lib/translat
 import { useTRPC } from '../../lib/trpc';
 import { useCurrentUser } from '../auth/session-context';
 import { useStepUpMutation } from '../auth/step-up';
+import { AuthorisationRegisterModal } from './AuthorisationRegisterModal';
 import { InviteUserModal } from './InviteUserModal';
 
-type PendingAction = { kind: 'lock' | 'revoke' | 'reset' | 'roles'; user: UserSummary };
+type PendingAction = { kind: 'lock' | 'revoke' | 'reset' | 'roles' | 'register'; user: UserSummary };
 
 /** User administration (admin only): the users, invitations, and what an admin may do to an account. */
 export function AdminPage() {
@@ -148,6 +149,7 @@ function UserAdministration({ ownUserId }: { ownUserId: string }) {
                         )}
                         <Menu.Item onClick={() => setPending({ kind: 'revoke', user })}>{t('admin.actions.revokeSessions')}</Menu.Item>
                         <Menu.Item onClick={() => setPending({ kind: 'roles', user })}>{t('admin.actions.changeRoles')}</Menu.Item>
+                        <Menu.Item onClick={() => setPending({ kind: 'register', user })}>{t('admin.actions.register')}</Menu.Item>
                         <Menu.Divider />
                         <Menu.Item color="red" disabled={!user.isSecondFactorEnrolled} onClick={() => setPending({ kind: 'reset', user })}>
                           {t('admin.actions.resetSecondFactor')}
@@ -162,7 +164,8 @@ function UserAdministration({ ownUserId }: { ownUserId: string }) {
         </Table.ScrollContainer>
       )}
       <InviteUserModal opened={isInviteOpen} onClose={() => setIsInviteOpen(false)} />
-      <ConfirmAction pending={pending?.kind === 'roles' ? null : pending} onCancel={() => setPending(null)} onDone={done} />
+      <ConfirmAction pending={pending?.kind === 'roles' || pending?.kind === 'register' ? null : pending} onCancel={() => setPending(null)} onDone={done} />
+      <AuthorisationRegisterModal user={pending?.kind === 'register' ? { id: pending.user.id, displayName: pending.user.displayName } : null} onClose={() => setPending(null)} />
       <RolesModal user={pending?.kind === 'roles' ? pending.user : null} onCancel={() => setPending(null)} onDone={done} />
     </Stack>
   );
@@ -182,6 +185,7 @@ function ConfirmAction({ pending, onCancel, onDone }: { pending: PendingAction |
     revoke: { title: t('admin.confirm.revokeTitle'), body: t('admin.confirm.revokeBody', { name }), action: t('admin.actions.revokeSessions'), done: t('admin.done.revoked', { name }) },
     reset: { title: t('admin.confirm.resetTitle'), body: t('admin.confirm.resetBody', { name }), action: t('admin.actions.resetSecondFactor'), done: t('admin.done.reset', { name }) },
     roles: { title: '', body: '', action: '', done: '' },
+    register: { title: '', body: '', action: '', done: '' },
   }[pending?.kind ?? 'lock'];
   const fieldErrors = fieldErrorMessages(mutation.error, {});
 

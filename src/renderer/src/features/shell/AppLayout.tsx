@@ -18,6 +18,7 @@ import { ConnectionIndicator } from '../connection/ConnectionIndicator';
 import { OfflineBanner } from '../connection/OfflineBanner';
 import { type ConnectionState, useConnectionStatus } from '../connection/use-connection-status';
 import { OutboxPage } from '../developer/OutboxPage';
+import { JournalPage } from '../journal/JournalPage';
 import { StatusPage } from '../system/StatusPage';
 import { WorkspacePage } from '../workspace/WorkspacePage';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -38,8 +39,10 @@ function useBackOnlineNotice(state: ConnectionState) {
   }, [state, t]);
 }
 
-function isSameRoute(a: Route, b: Route): boolean {
-  return hashOf(a) === hashOf(b);
+/** Is the menu entry `target` where `route` is? A patient's journal belongs to the journal workspace. */
+function isSameRoute(route: Route, target: Route): boolean {
+  if (route.page === 'patient') return target.page === 'workspace' && target.workspace === 'journal';
+  return hashOf(route) === hashOf(target);
 }
 
 /**
@@ -146,6 +149,8 @@ function SignedInPage({ route }: { route: Route }): ReactNode {
     );
   }
   if (route.page === 'activity') return <ActivityPage />;
+  if (route.page === 'patient') return <JournalPage patientId={route.patientId} />;
+  if (route.page === 'workspace' && route.workspace === 'journal') return <JournalPage />;
   if (route.page === 'workspace' && route.workspace === 'admin') return <AdminPage />;
   if (route.page === 'workspace' && route.workspace !== 'status') return <WorkspacePage workspace={route.workspace} />;
   return null;

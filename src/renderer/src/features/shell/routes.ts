@@ -7,12 +7,15 @@ import { type Workspace, WORKSPACES } from './workspaces';
 export type Route =
   | { page: 'invitation'; token: string | null }
   | { page: 'workspace'; workspace: Workspace }
+  /** One patient's journal (JRN, ACC): the id only, never a name or number in the URL. */
+  | { page: 'patient'; patientId: string }
   | { page: 'activity' }
   | { page: 'developer' };
 
 /** The shape of an invitation token (as the server's tokenSchema); anything else is shown as invalid. */
 const INVITATION = /^#\/invitation\/(.*)$/;
 const TOKEN = /^[A-Za-z0-9_-]{20,200}$/;
+const PATIENT = /^#\/journal\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export function routeFromHash(hash: string): Route {
   const invitation = INVITATION.exec(hash);
@@ -20,6 +23,8 @@ export function routeFromHash(hash: string): Route {
     const token = invitation[1] ?? '';
     return { page: 'invitation', token: TOKEN.test(token) ? token : null };
   }
+  const patient = PATIENT.exec(hash);
+  if (patient?.[1]) return { page: 'patient', patientId: patient[1] };
   const name = hash.replace(/^#\/?/, '');
   if (name === 'activity') return { page: 'activity' };
   if (name === 'developer') return { page: 'developer' };
@@ -33,6 +38,8 @@ export function hashOf(route: Route): string {
       return `#/invitation/${route.token ?? ''}`;
     case 'workspace':
       return `#/${route.workspace}`;
+    case 'patient':
+      return `#/journal/${route.patientId}`;
     default:
       return `#/${route.page}`;
   }

@@ -1,0 +1,185 @@
+import { Alert, Button, Group, NativeSelect, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NOTE_TYPES } from '../../../../shared/patient-schemas';
+import { formatDateTime } from '../../lib/format';
+import { errorText, fieldErrorMessages, translateCode } from '../../lib/translate';
+import { useTRPC } from '../../lib/trpc';
+import { useStepUpMutation } from '../auth/step-up';
+import { AutosaveController, type AutosaveState } from './autosave';
+import { osloToday, parseDateInput, toDateInput } from './dates';
+import type { NoteSummary } from './types';
+
+type NoteType = (typeof NOTE_TYPES)[number];
+interface DraftValue {
+  noteType: NoteType;
+  consultationDate: string;
+  body: string;
+}
+
+/** How long after the last keystroke a draft is saved (JRN-2). */
+export const AUTOSAVE_DELAY_MS = 1500;
+
+/**
+ * JRN-2 draft editor: type, consultation date and text, saved by itself a moment after each change
+ * (the first save creates the draft). Signing (JRN-3) saves what is left first, then asks the
+ * server to sign — with a fresh second factor if the last one is too old (AUTH-5).
+ */
+export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientId: string; draft: NoteSummary | null; onCreated: () => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const [noteType, setNoteType] = useState<NoteType>(() => ((NOTE_TYPES as readonly string[]).includes(draft?.noteType ?? '') ? (draft?.noteType as NoteType) : 'consultation'));
+  const [dateText, setDateText] = useState(() => toDateInput(draft?.consultationDate ?? osloToday()));
+  const [body, setBody] = useState(draft?.body ?? '');
+  const [saveState, setSaveState] = useState<AutosaveState>(draft ? { status: 'saved', at: new Date(draft.updatedAt) } : { status: 'idle' });
+  const [isSigning, setIsSigning] = useState(false);
+  const createDraft = useMutation(trpc.journal.createDraft.mutationOptions());
+  const saveDraft = useMutation(trpc.journal.saveDraft.mutationOptions());
+  const sign = useStepUpMutation(trpc.journal.sign.mutationOptions());
+  const consultationDate = parseDateInput(dateText);
+
+  // The controller lives as long as the editor; its save reads the note id as it is by then
+  // (none until the first save has created the draft).
+  const [{ autosave, note }] = useState(() => {
+    const current: { id: string | null } = { id: draft?.id ?? null };
+    const controller = new AutosaveController<DraftValue>({
+      delayMs: AUTOSAVE_DELAY_MS,
+      onState: setSaveState,
+      save: async (value) => {
+        if (current.id) {
+          await saveDraft.mutateAsync({ noteId: current.id, ...value });
+        } else {
+          const created = await createDraft.mutateAsync({ patientId, ...value });
+          current.id = created.noteId;
+          onCreated();
+        }
+      },
+    });
+    return { autosave: controller, note: current };
+  });
+  // Leaving the editor saves what is left (the page, the patient or the app closing it alike).
+  useEffect(() => () => void autosave.flush().catch(() => {}), [autosave]);
+
+  const change = (next: Partial<DraftValue & { dateText: string }>) => {
+    const value = { noteType, consultationDate: consultationDate ?? '', body, ...next };
+    if (next.dateText !== undefined) value.consultationDate = parseDateInput(next.dateText) ?? '';
+    // An unreadable date is shown beside its field; nothing is saved until it reads.
+    if (value.consultationDate) autosave.schedule({ noteType: value.noteType, consultationDate: value.consultationDate, body: value.body });
+  };
+
+  const close = async () => {
+    try {
+      await autosave.flush();
+      onClose();
+    } catch {
+      // The error is shown; the editor stays open with the text.
+    }
+  };
+
+  const signNote = async () => {
+    setIsSigning(true);
+    try {
+      await autosave.flush();
+      if (!note.id) return;
+      await sign.mutateAsync({ noteId: note.id });
+      notifications.show({ color: 'teal', message: t('journal.editor.signed') });
+      autosave.dispose();
+      onClose();
+    } catch {
+      // Shown below (a save failed, the step-up was cancelled, the server refused).
+    } finally {
+      setIsSigning(false);
+    }
+  };
+
+  const labels = { noteType: t('journal.editor.type'), consultationDate: t('journal.editor.date'), body: t('journal.editor.text'), noteId: t('journal.editor.title') };
+  const saveError = saveState.status === 'error' ? saveState.error : null;
+  const errors = fieldErrorMessages(sign.error ?? saveError, labels);
+  const generalError = sign.error ?? saveError;
+
+  return (
+    <Paper withBorder p="md" radius="md" data-testid="draft-editor" bg="var(--mantine-color-body)">
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Title order={4}>{draft ? t('journal.editor.editTitle') : t('journal.editor.title')}</Title>
+          <Text size="sm" c={saveState.status === 'error' ? 'red' : 'dimmed'} data-testid="autosave-status" aria-live="polite">
+            {saveStatusText(saveState, t)}
+          </Text>
+        </Group>
+        <Group grow align="flex-start">
+          <NativeSelect
+            label={labels.noteType}
+            value={noteType}
+            onChange={(event) => {
+              const value = (NOTE_TYPES as readonly string[]).includes(event.currentTarget.value) ? (event.currentTarget.value as NoteType) : 'consultation';
+              setNoteType(value);
+              change({ noteType: value });
+            }}
+            data={NOTE_TYPES.map((type) => ({ value: type, label: translateCode(`journal.noteTypes.${type}`, {}, type) }))}
+            error={errors.noteType}
+          />
+          <TextInput
+            label={labels.consultationDate}
+            placeholder={t('journal.datePlaceholder')}
+            value={dateText}
+            onChange={(event) => {
+              setDateText(event.currentTarget.value);
+              change({ dateText: event.currentTarget.value });
+            }}
+            error={!consultationDate ? translateCode('validation.date', { field: labels.consultationDate }) : errors.consultationDate}
+          />
+        </Group>
+        <Textarea
+          label={labels.body}
+          autosize
+          minRows={6}
+          maxRows={24}
+          maxLength={100_000}
+          value={body}
+          onChange={(event) => {
+            setBody(event.currentTarget.value);
+            change({ body: event.currentTarget.value });
+          }}
+          error={errors.body}
+          data-autofocus
+          autoFocus
+        />
+        {Boolean(generalError) && !errors.body && !errors.consultationDate && !errors.noteType && (
+          <Alert color="red" role="alert">
+            {errors.noteId ?? errors[''] ?? errorText(generalError)}
+          </Alert>
+        )}
+        <Group justify="space-between">
+          <Text size="xs" c="dimmed">
+            {t('journal.editor.hint')}
+          </Text>
+          <Group gap="xs">
+            <Button variant="default" onClick={() => void close()}>
+              {t('journal.editor.close')}
+            </Button>
+            <Button onClick={() => void signNote()} loading={isSigning} disabled={body.trim() === '' || !consultationDate}>
+              {t('journal.editor.sign')}
+            </Button>
+          </Group>
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}
+
+function saveStatusText(state: AutosaveState, t: ReturnType<typeof useTranslation>['t']): string {
+  switch (state.status) {
+    case 'idle':
+      return t('journal.editor.notSaved');
+    case 'pending':
+      return t('journal.editor.unsaved');
+    case 'saving':
+      return t('journal.editor.saving');
+    case 'saved':
+      return t('journal.editor.savedAt', { time: formatDateTime(state.at).slice(-5) });
+    case 'error':
+      return t('journal.editor.saveFailed');
+  }
+}

@@ -1,0 +1,123 @@
+import { Alert, Anchor, Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { patientSearchSchema } from '../../../../shared/patient-schemas';
+import { formatCalendarDate } from '../../lib/format';
+import { errorText, fieldErrorMessages, issueMessages, translateCode } from '../../lib/translate';
+import { useTRPC } from '../../lib/trpc';
+import { hashOf } from '../shell/routes';
+import { PatientFormModal } from './PatientFormModal';
+
+/**
+ * JRN-1: find a patient by name, national identity number or date of birth. The server answers
+ * only with patients this clinician may open now, and logs whom it showed (AUD-6).
+ */
+export function PatientFinder() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const [text, setText] = useState('');
+  const [query, setQuery] = useState<string | null>(null);
+  const [clientError, setClientError] = useState<string | undefined>();
+  const [isRegisterOpen, setIsRegisterOpen] = useState(false);
+  const search = useQuery(trpc.patients.search.queryOptions({ query: query ?? '' }, { enabled: query !== null, staleTime: 0, gcTime: 0 }));
+  const label = t('journal.search.label');
+  const serverError = fieldErrorMessages(search.error, { query: label });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = patientSearchSchema.safeParse({ query: text });
+    if (!parsed.success) {
+      setClientError(issueMessages(parsed.error.issues, { query: label }).query);
+      return;
+    }
+    setClientError(undefined);
+    if (parsed.data.query === query) void search.refetch();
+    else setQuery(parsed.data.query);
+  };
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2}>{t('workspace.journal.title')}</Title>
+          <Text c="dimmed" size="sm">
+            {t('workspace.journal.description')}
+          </Text>
+        </div>
+        <Button variant="light" onClick={() => setIsRegisterOpen(true)}>
+          {t('journal.register.open')}
+        </Button>
+      </Group>
+      <form onSubmit={submit} role="search" aria-label={t('journal.search.title')} noValidate>
+        <Text component="label" htmlFor="patient-search" size="sm" fw={500} display="block" mb={4}>
+          {label}
+        </Text>
+        <Group align="flex-start" gap="sm" wrap="nowrap">
+          <TextInput
+            id="patient-search"
+            inputWrapperOrder={['input', 'description', 'error']}
+            description={t('journal.search.hint')}
+            value={text}
+            onChange={(event) => {
+              setText(event.currentTarget.value);
+              setClientError(undefined);
+            }}
+            error={clientError ?? serverError.query}
+            style={{ flex: 1, maxWidth: 520 }}
+            data-autofocus
+            autoComplete="off"
+          />
+          <Button type="submit" loading={search.isFetching}>
+            {t('journal.search.submit')}
+          </Button>
+        </Group>
+      </form>
+      {search.isError && !serverError.query && (
+        <Alert color="red" role="alert">
+          {errorText(search.error)}
+        </Alert>
+      )}
+      {search.isPending && query !== null && <Loader size="sm" />}
+      {search.data && search.data.length === 0 && (
+        <Alert color="gray" data-testid="search-empty">
+          {t('journal.search.empty')}
+        </Alert>
+      )}
+      {search.data && search.data.length > 0 && (
+        <Table.ScrollContainer minWidth={480}>
+          <Table striped highlightOnHover aria-label={t('journal.search.results')} data-testid="search-results">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('journal.patient.name')}</Table.Th>
+                <Table.Th>{t('journal.patient.dateOfBirth')}</Table.Th>
+                <Table.Th>{t('journal.patient.gender')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {search.data.map((patient) => (
+                <Table.Tr key={patient.id}>
+                  <Table.Td>
+                    <Anchor href={hashOf({ page: 'patient', patientId: patient.id })} fw={500}>
+                      {patient.familyName}, {patient.givenName}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{formatCalendarDate(patient.dateOfBirth)}</Table.Td>
+                  <Table.Td>{translateCode(`journal.genders.${patient.gender}`, {}, patient.gender)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <PatientFormModal
+        opened={isRegisterOpen}
+        onClose={() => setIsRegisterOpen(false)}
+        onSaved={(patientId) => {
+          setIsRegisterOpen(false);
+          window.location.hash = hashOf({ page: 'patient', patientId });
+        }}
+      />
+    </Stack>
+  );
+}

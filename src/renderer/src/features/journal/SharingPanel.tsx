@@ -1,0 +1,715 @@
+import { Alert, Badge, Button, Checkbox, Group, Loader, Modal, NativeSelect, Radio, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatCalendarDate, formatDate, formatDateTime } from '../../lib/format';
+import { errorText, fieldErrorMessages, translateCode } from '../../lib/translate';
+import { useTRPC } from '../../lib/trpc';
+import { addDays, osloInstant, osloTimeOfDay, osloToday, parseDateInput, parseTimeInput, toDateInput } from './dates';
+import type { SharingOverview } from './types';
+
+type Scope = 'whole_journal' | 'selected_notes';
+type Consent = SharingOverview['consents'][number];
+type Share = SharingOverview['shares'][number];
+type Block = SharingOverview['blocks'][number];
+type Pending = { kind: 'withdraw'; consent: Consent } | { kind: 'revoke'; share: Share } | { kind: 'lift'; block: Block };
+
+const GIVEN_BY = ['patient', 'guardian', 'representative'] as const;
+const METHODS = ['verbal', 'written', 'digital'] as const;
+
+/** Keeps only the messages that were found (undefined ones are no error). */
+function found(errors: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** The errors of a form: its own checks first, then the server's field errors, then a general one. */
+function formErrors(error: unknown, labels: Record<string, string>, clientErrors: Record<string, string>) {
+  const serverErrors = fieldErrorMessages(error, labels);
+  const errors: Record<string, string | undefined> = { ...serverErrors, ...clientErrors };
+  const general = error && Object.keys(serverErrors).every((key) => key === '') ? (serverErrors[''] ?? errorText(error)) : undefined;
+  return { errors, general };
+}
+
+function GeneralError({ message }: { message: string | undefined }) {
+  return message ? (
+    <Alert color="red" role="alert">
+      {message}
+    </Alert>
+  ) : null;
+}
+
+/**
+ * SHR-1…3 and ACC-2, ACC-4 for a clinician who treats the patient: the patient's consents, the
+ * read-shares resting on them, the patient's blocks ("sperringer") and the care team. Every change
+ * takes effect at once on the server and is logged there.
+ */
+export function SharingPanel({ patientId }: { patientId: string }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const overview = useQuery(trpc.sharing.overview.queryOptions({ patientId }, { staleTime: 0, gcTime: 0, retry: false }));
+  const [dialog, setDialog] = useState<'consent' | 'share' | 'block' | 'careTeam' | null>(null);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.sharing.overview.queryKey({ patientId }) });
+  const done = (message: string) => {
+    notifications.show({ color: 'teal', message });
+    setDialog(null);
+    setPending(null);
+    refresh();
+  };
+
+  if (overview.isPending) return <Loader size="sm" />;
+  if (overview.isError) {
+    return (
+      <Alert color="red" role="alert">
+        {errorText(overview.error)}
+      </Alert>
+    );
+  }
+  const { consents, shares, blocks } = overview.data;
+  const activeConsents = consents.filter((consent) => consent.withdrawnAt === null);
+  const consentById = new Map(consents.map((consent) => [consent.id, consent]));
+  // Whether a share has run out, as of when the overview was fetched.
+  const now = overview.dataUpdatedAt;
+  const shareStatus = (share: Share): 'active' | 'revoked' | 'expired' | 'consentWithdrawn' => {
+    if (share.revokedAt) return 'revoked';
+    if (consentById.get(share.consentId)?.withdrawnAt) return 'consentWithdrawn';
+    if (share.endsAt && new Date(share.endsAt).getTime() <= now) return 'expired';
+    return 'active';
+  };
+
+  return (
+    <Stack gap="lg" data-testid="sharing-panel">
+      <Section
+        title={t('sharing.consents.title')}
+        intro={t('sharing.consents.intro')}
+        action={
+          <Button variant="light" onClick={() => setDialog('consent')}>
+            {t('sharing.consents.add')}
+          </Button>
+        }
+      >
+        {consents.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('sharing.consents.empty')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={760}>
+            <Table striped fz="sm" aria-label={t('sharing.consents.title')} data-testid="consents-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('sharing.consents.givenAt')}</Table.Th>
+                  <Table.Th>{t('sharing.consents.givenBy')}</Table.Th>
+                  <Table.Th>{t('sharing.consents.method')}</Table.Th>
+                  <Table.Th>{t('sharing.scope.label')}</Table.Th>
+                  <Table.Th>{t('sharing.purpose')}</Table.Th>
+                  <Table.Th>{t('sharing.consents.recordedBy')}</Table.Th>
+                  <Table.Th>{t('sharing.status.label')}</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {consents.map((consent) => (
+                  <Table.Tr key={consent.id} data-consent-id={consent.id}>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{consent.givenAt ? formatDateTime(consent.givenAt) : '—'}</Table.Td>
+                    <Table.Td>{translateCode(`sharing.givenBy.${consent.givenBy}`, {}, consent.givenBy)}</Table.Td>
+                    <Table.Td>{translateCode(`sharing.methods.${consent.method}`, {}, consent.method)}</Table.Td>
+                    <Table.Td>{translateCode(`sharing.scope.${consent.scope}`, {}, consent.scope)}</Table.Td>
+                    <Table.Td>{consent.purpose}</Table.Td>
+                    <Table.Td>{consent.recordedByName ?? '—'}</Table.Td>
+                    <Table.Td>
+                      {consent.withdrawnAt ? (
+                        <Badge color="gray" variant="light">
+                          {t('sharing.status.withdrawnAt', { date: formatDate(consent.withdrawnAt) })}
+                        </Badge>
+                      ) : (
+                        <Badge color="teal" variant="light">
+                          {t('sharing.status.active')}
+                        </Badge>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      {!consent.withdrawnAt && (
+                        <Button size="compact-sm" variant="subtle" color="red" onClick={() => setPending({ kind: 'withdraw', consent })}>
+                          {t('sharing.consents.withdraw')}
+                        </Button>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Section>
+
+      <Section
+        title={t('sharing.shares.title')}
+        intro={t('sharing.shares.intro')}
+        action={
+          <Button variant="light" onClick={() => setDialog('share')}>
+            {t('sharing.shares.add')}
+          </Button>
+        }
+      >
+        {shares.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('sharing.shares.empty')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={760}>
+            <Table striped fz="sm" aria-label={t('sharing.shares.title')} data-testid="shares-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('sharing.shares.grantee')}</Table.Th>
+                  <Table.Th>{t('sharing.scope.label')}</Table.Th>
+                  <Table.Th>{t('sharing.purpose')}</Table.Th>
+                  <Table.Th>{t('sharing.shares.from')}</Table.Th>
+                  <Table.Th>{t('sharing.shares.until')}</Table.Th>
+                  <Table.Th>{t('sharing.status.label')}</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {shares.map((share) => {
+                  const status = shareStatus(share);
+                  return (
+                    <Table.Tr key={share.id} data-share-id={share.id}>
+                      <Table.Td>{share.granteeName}</Table.Td>
+                      <Table.Td>{share.scope === 'selected_notes' ? t('sharing.scope.notesCount', { count: share.noteIds.length }) : t('sharing.scope.whole_journal')}</Table.Td>
+                      <Table.Td>{share.purpose}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{share.startsAt ? formatDate(share.startsAt) : '—'}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{share.endsAt ? formatDate(share.endsAt) : '—'}</Table.Td>
+                      <Table.Td>
+                        <Badge color={status === 'active' ? 'teal' : 'gray'} variant="light">
+                          {t(`sharing.status.${status}`)}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        {!share.revokedAt && status !== 'consentWithdrawn' && (
+                          <Button size="compact-sm" variant="subtle" color="red" onClick={() => setPending({ kind: 'revoke', share })}>
+                            {t('sharing.shares.revoke')}
+                          </Button>
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Section>
+
+      <Section
+        title={t('sharing.blocks.title')}
+        intro={t('sharing.blocks.intro')}
+        action={
+          <Button variant="light" onClick={() => setDialog('block')}>
+            {t('sharing.blocks.add')}
+          </Button>
+        }
+      >
+        {blocks.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('sharing.blocks.empty')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={640}>
+            <Table striped fz="sm" aria-label={t('sharing.blocks.title')} data-testid="blocks-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('sharing.blocks.person')}</Table.Th>
+                  <Table.Th>{t('sharing.scope.label')}</Table.Th>
+                  <Table.Th>{t('sharing.blocks.requestedAt')}</Table.Th>
+                  <Table.Th>{t('sharing.status.label')}</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {blocks.map((block) => (
+                  <Table.Tr key={block.id} data-block-id={block.id}>
+                    <Table.Td>{block.blockedName}</Table.Td>
+                    <Table.Td>{block.scope === 'selected_notes' ? t('sharing.scope.notesCount', { count: block.noteIds.length }) : t('sharing.scope.whole_journal')}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{block.requestedAt ? formatDate(block.requestedAt) : '—'}</Table.Td>
+                    <Table.Td>
+                      {block.liftedAt ? (
+                        <Badge color="gray" variant="light">
+                          {t('sharing.status.liftedAt', { date: formatDate(block.liftedAt) })}
+                        </Badge>
+                      ) : (
+                        <Badge color="red" variant="light">
+                          {t('sharing.status.active')}
+                        </Badge>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      {!block.liftedAt && (
+                        <Button size="compact-sm" variant="subtle" onClick={() => setPending({ kind: 'lift', block })}>
+                          {t('sharing.blocks.lift')}
+                        </Button>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Section>
+
+      <Section
+        title={t('sharing.careTeam.title')}
+        intro={t('sharing.careTeam.intro')}
+        action={
+          <Button variant="light" onClick={() => setDialog('careTeam')}>
+            {t('sharing.careTeam.add')}
+          </Button>
+        }
+      />
+
+      <ConsentModal opened={dialog === 'consent'} patientId={patientId} onClose={() => setDialog(null)} onDone={done} />
+      <ShareModal opened={dialog === 'share'} patientId={patientId} consents={activeConsents} onClose={() => setDialog(null)} onDone={done} />
+      <BlockModal opened={dialog === 'block'} patientId={patientId} onClose={() => setDialog(null)} onDone={done} />
+      <CareTeamModal opened={dialog === 'careTeam'} patientId={patientId} onClose={() => setDialog(null)} onDone={done} />
+      <ConfirmModal pending={pending} onCancel={() => setPending(null)} onDone={done} />
+    </Stack>
+  );
+}
+
+function Section({ title, intro, action, children }: { title: string; intro: string; action: ReactNode; children?: ReactNode }) {
+  return (
+    <Stack gap="xs" component="section" aria-label={title}>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <div>
+          <Title order={3} size="h4">
+            {title}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {intro}
+          </Text>
+        </div>
+        {action}
+      </Group>
+      {children}
+    </Stack>
+  );
+}
+
+function ConfirmModal({ pending, onCancel, onDone }: { pending: Pending | null; onCancel: () => void; onDone: (message: string) => void }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const withdraw = useMutation(trpc.sharing.withdrawConsent.mutationOptions());
+  const revoke = useMutation(trpc.sharing.revoke.mutationOptions());
+  const lift = useMutation(trpc.access.liftBlock.mutationOptions());
+  const mutation = pending?.kind === 'withdraw' ? withdraw : pending?.kind === 'revoke' ? revoke : lift;
+  const texts =
+    pending?.kind === 'withdraw'
+      ? { title: t('sharing.confirm.withdrawTitle'), body: t('sharing.confirm.withdrawBody'), action: t('sharing.consents.withdraw'), done: t('sharing.done.withdrawn') }
+      : pending?.kind === 'revoke'
+        ? { title: t('sharing.confirm.revokeTitle'), body: t('sharing.confirm.revokeBody', { name: pending.share.granteeName }), action: t('sharing.shares.revoke'), done: t('sharing.done.revoked') }
+        : { title: t('sharing.confirm.liftTitle'), body: t('sharing.confirm.liftBody', { name: pending?.block.blockedName ?? '' }), action: t('sharing.blocks.lift'), done: t('sharing.done.lifted') };
+  const cancel = () => {
+    withdraw.reset();
+    revoke.reset();
+    lift.reset();
+    onCancel();
+  };
+  const confirm = () => {
+    if (!pending) return;
+    const onSuccess = () => {
+      mutation.reset();
+      onDone(texts.done);
+    };
+    if (pending.kind === 'withdraw') withdraw.mutate({ consentId: pending.consent.id }, { onSuccess });
+    else if (pending.kind === 'revoke') revoke.mutate({ shareId: pending.share.id }, { onSuccess });
+    else lift.mutate({ blockId: pending.block.id }, { onSuccess });
+  };
+  return (
+    <Modal opened={pending !== null} onClose={cancel} title={texts.title} centered data-testid="sharing-confirm">
+      <Stack gap="sm">
+        <Text size="sm">{texts.body}</Text>
+        <GeneralError message={mutation.error ? errorText(mutation.error) : undefined} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={cancel}>
+            {t('journal.cancel')}
+          </Button>
+          <Button color={pending?.kind === 'lift' ? undefined : 'red'} onClick={confirm} loading={mutation.isPending}>
+            {texts.action}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** SHR-2: who consented, how, when, to what scope and for which purpose. */
+function ConsentModal({ opened, patientId, onClose, onDone }: { opened: boolean; patientId: string; onClose: () => void; onDone: (message: string) => void }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const initial = () => ({ givenBy: 'patient' as (typeof GIVEN_BY)[number], method: 'verbal' as (typeof METHODS)[number], date: toDateInput(osloToday()), time: osloTimeOfDay(), scope: 'whole_journal' as Scope, purpose: '' });
+  const [form, setForm] = useState(initial);
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const record = useMutation(trpc.sharing.recordConsent.mutationOptions());
+  const labels = { givenBy: t('sharing.consents.givenBy'), method: t('sharing.consents.method'), givenAt: t('sharing.consents.givenAt'), scope: t('sharing.scope.label'), purpose: t('sharing.purpose') };
+  const { errors, general } = formErrors(record.error, labels, clientErrors);
+  const set = <K extends keyof ReturnType<typeof initial>>(key: K, value: ReturnType<typeof initial>[K]) => {
+    setForm((current) => ({ ...current, [key]: value }));
+    setClientErrors({});
+  };
+  const close = () => {
+    setForm(initial());
+    setClientErrors({});
+    record.reset();
+    onClose();
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const date = parseDateInput(form.date);
+    const time = parseTimeInput(form.time);
+    const problems = found({
+      givenAt: date && time ? undefined : translateCode('validation.date', { field: labels.givenAt }),
+      purpose: form.purpose.trim().length < 3 ? translateCode('validation.required', { field: labels.purpose }) : undefined,
+    });
+    setClientErrors(problems);
+    if (!date || !time || Object.keys(problems).length > 0) return;
+    record.mutate(
+      { patientId, givenBy: form.givenBy, method: form.method, givenAt: osloInstant(date, time), scope: form.scope, purpose: form.purpose },
+      {
+        onSuccess: () => {
+          setForm(initial());
+          record.reset();
+          onDone(t('sharing.done.consentRecorded'));
+        },
+      },
+    );
+  };
+  return (
+    <Modal opened={opened} onClose={close} title={t('sharing.consents.add')} size="lg" data-testid="consent-modal">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <NativeSelect label={labels.givenBy} value={form.givenBy} onChange={(event) => set('givenBy', GIVEN_BY.find((value) => value === event.currentTarget.value) ?? 'patient')} data={GIVEN_BY.map((value) => ({ value, label: t(`sharing.givenBy.${value}`) }))} error={errors.givenBy} />
+          <Radio.Group label={labels.method} value={form.method} onChange={(value) => set('method', METHODS.find((method) => method === value) ?? 'verbal')} error={errors.method}>
+            <Group gap="md" mt={4}>
+              {METHODS.map((method) => (
+                <Radio key={method} value={method} label={t(`sharing.methods.${method}`)} />
+              ))}
+            </Group>
+          </Radio.Group>
+          <Group grow align="flex-start">
+            <TextInput label={labels.givenAt} required placeholder={t('journal.datePlaceholder')} value={form.date} onChange={(event) => set('date', event.currentTarget.value)} error={errors.givenAt} />
+            <TextInput label={t('sharing.time')} required placeholder="tt:mm" value={form.time} onChange={(event) => set('time', event.currentTarget.value)} />
+          </Group>
+          <ScopeChoice value={form.scope} onChange={(value) => set('scope', value)} error={errors.scope} />
+          <TextInput label={labels.purpose} required description={t('sharing.purposeHint')} value={form.purpose} onChange={(event) => set('purpose', event.currentTarget.value)} error={errors.purpose} maxLength={500} />
+          <GeneralError message={general} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              {t('journal.cancel')}
+            </Button>
+            <Button type="submit" loading={record.isPending}>
+              {t('sharing.consents.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ScopeChoice({ value, onChange, error }: { value: Scope; onChange: (value: Scope) => void; error?: string | undefined }) {
+  const { t } = useTranslation();
+  return (
+    <Radio.Group label={t('sharing.scope.label')} value={value} onChange={(next) => onChange(next === 'selected_notes' ? 'selected_notes' : 'whole_journal')} error={error}>
+      <Group gap="md" mt={4}>
+        <Radio value="whole_journal" label={t('sharing.scope.whole_journal')} />
+        <Radio value="selected_notes" label={t('sharing.scope.selected_notes')} />
+      </Group>
+    </Radio.Group>
+  );
+}
+
+/** The signed notes to choose from (drafts are not part of the journal yet). */
+function NotePicker({ patientId, value, onChange, error }: { patientId: string; value: string[]; onChange: (value: string[]) => void; error?: string | undefined }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const notes = useQuery(trpc.journal.notes.queryOptions({ patientId, limit: 100 }, { staleTime: 0, gcTime: 0 }));
+  if (notes.isPending) return <Loader size="sm" />;
+  if (notes.isError) return <GeneralError message={errorText(notes.error)} />;
+  const signed = notes.data.notes.filter((note) => note.status !== 'draft');
+  return (
+    <Checkbox.Group label={t('sharing.notes')} withAsterisk value={value} onChange={onChange} error={error}>
+      <ScrollArea.Autosize mah={220} type="auto" mt={4}>
+        <Stack gap={6}>
+          {signed.length === 0 && (
+            <Text size="sm" c="dimmed">
+              {t('journal.notes.empty')}
+            </Text>
+          )}
+          {signed.map((note) => (
+            <Checkbox
+              key={note.id}
+              value={note.id}
+              label={`${formatCalendarDate(note.consultationDate)} · ${translateCode(`journal.noteTypes.${note.noteType}`, {}, note.noteType)} · ${note.authorName}`}
+            />
+          ))}
+        </Stack>
+      </ScrollArea.Autosize>
+    </Checkbox.Group>
+  );
+}
+
+function ColleagueSelect({ label, value, onChange, error }: { label: string; value: string; onChange: (value: string) => void; error?: string | undefined }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const colleagues = useQuery(trpc.access.colleagues.queryOptions(undefined, { staleTime: 60_000 }));
+  return (
+    <NativeSelect
+      label={label}
+      required
+      value={value}
+      onChange={(event) => onChange(event.currentTarget.value)}
+      data={[
+        { value: '', label: colleagues.isPending ? t('sharing.loading') : '—' },
+        ...(colleagues.data ?? []).map((colleague) => ({
+          value: colleague.id,
+          label: colleague.profession ? `${colleague.displayName} (${translateCode(`profession.${colleague.profession}`, {}, colleague.profession)})` : colleague.displayName,
+        })),
+      ]}
+      error={error ?? (colleagues.isError ? errorText(colleagues.error) : undefined)}
+    />
+  );
+}
+
+/** SHR-1: read access for a named colleague, whole journal or chosen notes, for a purpose, until a date, under a consent (SHR-2). */
+function ShareModal({ opened, patientId, consents, onClose, onDone }: { opened: boolean; patientId: string; consents: Consent[]; onClose: () => void; onDone: (message: string) => void }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const initial = () => ({ granteeId: '', consentId: '', scope: 'whole_journal' as Scope, noteIds: [] as string[], purpose: '', endsAt: toDateInput(addDays(osloToday(), 30)) });
+  const [form, setForm] = useState(initial);
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const grant = useMutation(trpc.sharing.grant.mutationOptions());
+  const labels = { granteeId: t('sharing.shares.grantee'), consentId: t('sharing.shares.consent'), scope: t('sharing.scope.label'), noteIds: t('sharing.notes'), purpose: t('sharing.purpose'), endsAt: t('sharing.shares.until') };
+  const { errors, general } = formErrors(grant.error, labels, clientErrors);
+  const consentId = form.consentId || (consents.length === 1 ? (consents[0]?.id ?? '') : '');
+  const set = <K extends keyof ReturnType<typeof initial>>(key: K, value: ReturnType<typeof initial>[K]) => {
+    setForm((current) => ({ ...current, [key]: value }));
+    setClientErrors({});
+  };
+  const close = () => {
+    setForm(initial());
+    setClientErrors({});
+    grant.reset();
+    onClose();
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const endsAt = parseDateInput(form.endsAt);
+    const problems = found({
+      granteeId: form.granteeId ? undefined : translateCode('validation.required', { field: labels.granteeId }),
+      consentId: consentId ? undefined : translateCode('validation.consent_required', { field: labels.consentId }),
+      noteIds: form.scope === 'selected_notes' && form.noteIds.length === 0 ? translateCode('validation.required', { field: labels.noteIds }) : undefined,
+      purpose: form.purpose.trim().length < 3 ? translateCode('validation.required', { field: labels.purpose }) : undefined,
+      endsAt: endsAt ? undefined : translateCode('validation.date', { field: labels.endsAt }),
+    });
+    setClientErrors(problems);
+    if (!endsAt || Object.keys(problems).length > 0) return;
+    grant.mutate(
+      {
+        patientId,
+        granteeId: form.granteeId,
+        consentId,
+        scope: form.scope,
+        noteIds: form.scope === 'selected_notes' ? form.noteIds : [],
+        purpose: form.purpose,
+        // Until the end of the chosen day, in Oslo.
+        endsAt: osloInstant(endsAt, '23:59'),
+      },
+      {
+        onSuccess: () => {
+          setForm(initial());
+          grant.reset();
+          onDone(t('sharing.done.shared'));
+        },
+      },
+    );
+  };
+  return (
+    <Modal opened={opened} onClose={close} title={t('sharing.shares.add')} size="lg" data-testid="share-modal">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          {consents.length === 0 && (
+            <Alert color="yellow" variant="light">
+              {t('sharing.shares.needsConsent')}
+            </Alert>
+          )}
+          <ColleagueSelect label={labels.granteeId} value={form.granteeId} onChange={(value) => set('granteeId', value)} error={errors.granteeId} />
+          <NativeSelect
+            label={labels.consentId}
+            required
+            value={consentId}
+            onChange={(event) => set('consentId', event.currentTarget.value)}
+            data={[
+              ...(consents.length === 1 ? [] : [{ value: '', label: '—' }]),
+              ...consents.map((consent) => ({
+                value: consent.id,
+                label: t('sharing.shares.consentOption', {
+                  method: translateCode(`sharing.methods.${consent.method}`, {}, consent.method),
+                  givenBy: translateCode(`sharing.givenBy.${consent.givenBy}`, {}, consent.givenBy),
+                  date: consent.givenAt ? formatDate(consent.givenAt) : '—',
+                  scope: translateCode(`sharing.scope.${consent.scope}`, {}, consent.scope),
+                }),
+              })),
+            ]}
+            error={errors.consentId}
+          />
+          <ScopeChoice value={form.scope} onChange={(value) => set('scope', value)} error={errors.scope} />
+          {form.scope === 'selected_notes' && <NotePicker patientId={patientId} value={form.noteIds} onChange={(value) => set('noteIds', value)} error={errors.noteIds} />}
+          <TextInput label={labels.purpose} required description={t('sharing.purposeHint')} value={form.purpose} onChange={(event) => set('purpose', event.currentTarget.value)} error={errors.purpose} maxLength={500} />
+          <TextInput label={labels.endsAt} required description={t('sharing.shares.untilHint')} placeholder={t('journal.datePlaceholder')} value={form.endsAt} onChange={(event) => set('endsAt', event.currentTarget.value)} error={errors.endsAt} w={240} />
+          <GeneralError message={general} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              {t('journal.cancel')}
+            </Button>
+            <Button type="submit" loading={grant.isPending} disabled={consents.length === 0}>
+              {t('sharing.shares.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** ACC-4: the patient bars a named colleague from the whole journal or chosen notes. */
+function BlockModal({ opened, patientId, onClose, onDone }: { opened: boolean; patientId: string; onClose: () => void; onDone: (message: string) => void }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const initial = () => ({ blockedUserId: '', scope: 'whole_journal' as Scope, noteIds: [] as string[], requestedAt: toDateInput(osloToday()) });
+  const [form, setForm] = useState(initial);
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const block = useMutation(trpc.access.setBlock.mutationOptions());
+  const labels = { blockedUserId: t('sharing.blocks.person'), scope: t('sharing.scope.label'), noteIds: t('sharing.notes'), requestedAt: t('sharing.blocks.requestedAt') };
+  const { errors, general } = formErrors(block.error, labels, clientErrors);
+  const set = <K extends keyof ReturnType<typeof initial>>(key: K, value: ReturnType<typeof initial>[K]) => {
+    setForm((current) => ({ ...current, [key]: value }));
+    setClientErrors({});
+  };
+  const close = () => {
+    setForm(initial());
+    setClientErrors({});
+    block.reset();
+    onClose();
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const requestedAt = parseDateInput(form.requestedAt);
+    const problems = found({
+      blockedUserId: form.blockedUserId ? undefined : translateCode('validation.required', { field: labels.blockedUserId }),
+      noteIds: form.scope === 'selected_notes' && form.noteIds.length === 0 ? translateCode('validation.required', { field: labels.noteIds }) : undefined,
+      requestedAt: requestedAt ? undefined : translateCode('validation.date', { field: labels.requestedAt }),
+    });
+    setClientErrors(problems);
+    if (!requestedAt || Object.keys(problems).length > 0) return;
+    const isToday = requestedAt === osloToday();
+    block.mutate(
+      { patientId, blockedUserId: form.blockedUserId, scope: form.scope, noteIds: form.scope === 'selected_notes' ? form.noteIds : [], requestedAt: isToday ? new Date().toISOString() : osloInstant(requestedAt, '12:00') },
+      {
+        onSuccess: () => {
+          setForm(initial());
+          block.reset();
+          onDone(t('sharing.done.blocked'));
+        },
+      },
+    );
+  };
+  return (
+    <Modal opened={opened} onClose={close} title={t('sharing.blocks.add')} size="lg" data-testid="block-modal">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Text size="sm" c="dimmed">
+            {t('sharing.blocks.formIntro')}
+          </Text>
+          <ColleagueSelect label={labels.blockedUserId} value={form.blockedUserId} onChange={(value) => set('blockedUserId', value)} error={errors.blockedUserId} />
+          <ScopeChoice value={form.scope} onChange={(value) => set('scope', value)} error={errors.scope} />
+          {form.scope === 'selected_notes' && <NotePicker patientId={patientId} value={form.noteIds} onChange={(value) => set('noteIds', value)} error={errors.noteIds} />}
+          <TextInput label={labels.requestedAt} required placeholder={t('journal.datePlaceholder')} value={form.requestedAt} onChange={(event) => set('requestedAt', event.currentTarget.value)} error={errors.requestedAt} w={240} />
+          <GeneralError message={general} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              {t('journal.cancel')}
+            </Button>
+            <Button type="submit" color="red" loading={block.isPending}>
+              {t('sharing.blocks.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** ACC-2: explicit care-team membership, a treatment relationship for a colleague. */
+function CareTeamModal({ opened, patientId, onClose, onDone }: { opened: boolean; patientId: string; onClose: () => void; onDone: (message: string) => void }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const [userId, setUserId] = useState('');
+  const [clientError, setClientError] = useState<string | undefined>();
+  const add = useMutation(trpc.access.addCareTeamMember.mutationOptions());
+  const label = t('sharing.careTeam.colleague');
+  const { errors, general } = formErrors(add.error, { userId: label }, clientError ? { userId: clientError } : {});
+  const close = () => {
+    setUserId('');
+    setClientError(undefined);
+    add.reset();
+    onClose();
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!userId) {
+      setClientError(translateCode('validation.required', { field: label }));
+      return;
+    }
+    add.mutate(
+      { patientId, userId },
+      {
+        onSuccess: () => {
+          setUserId('');
+          add.reset();
+          onDone(t('sharing.done.careTeamAdded'));
+        },
+      },
+    );
+  };
+  return (
+    <Modal opened={opened} onClose={close} title={t('sharing.careTeam.add')} data-testid="care-team-modal">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Text size="sm" c="dimmed">
+            {t('sharing.careTeam.formIntro')}
+          </Text>
+          <ColleagueSelect
+            label={label}
+            value={userId}
+            onChange={(value) => {
+              setUserId(value);
+              setClientError(undefined);
+            }}
+            error={errors.userId}
+          />
+          <GeneralError message={general} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              {t('journal.cancel')}
+            </Button>
+            <Button type="submit" loading={add.isPending}>
+              {t('sharing.careTeam.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,14 @@
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '../../../../server/router';
+
+type Outputs = inferRouterOutputs<AppRouter>;
+
+export type OpenedRecord = Outputs['journal']['open'];
+export type PatientDetails = OpenedRecord['patient'];
+export type AccessBasis = OpenedRecord['basis'];
+export type NoteSummary = Outputs['journal']['notes']['notes'][number];
+export type NoteCursor = NonNullable<Outputs['journal']['notes']['next']>;
+export type NoteHistory = Outputs['journal']['history'];
+export type PatientSummary = Outputs['patients']['search'][number];
+export type SharingOverview = Outputs['sharing']['overview'];
+export type Colleague = Outputs['access']['colleagues'][number];

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '../../../src/renderer/src/i18n/en';
+import { nb } from '../../../src/renderer/src/i18n/nb';
+import { BREAK_GLASS_REASONS, GENDERS, NOTE_TYPES } from '../../../src/shared/patient-schemas';
+
+function lookup(catalogue: object, key: string): unknown {
+  return key.split('.').reduce<unknown>((node, part) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined), catalogue);
+}
+
+/** The validation keys the patient, journal, access and sharing procedures send (their schemas and fieldError calls). */
+const JOURNAL_VALIDATION_KEYS = [
+  'validation.date',
+  'validation.date_in_past',
+  'validation.date_in_future',
+  'validation.too_long',
+  'validation.search_too_short',
+  'validation.acknowledge',
+  'validation.nationalId_taken',
+  'validation.consent_required',
+  'validation.consent_scope',
+  'validation.break_glass_not_needed',
+  'validation.note_not_draft',
+  'validation.note_is_draft',
+  'validation.unknown_colleague',
+  'validation.unknown_note',
+  'validation.not_yourself',
+  'validation.required',
+  'validation.phone',
+  'validation.email',
+  'validation.id',
+];
+
+describe.each(Object.entries({ nb, en }))('the %s catalogue', (_language, catalogue) => {
+  it.each(JOURNAL_VALIDATION_KEYS)('PLAT-6: %s is translated', (key) => {
+    expect(typeof lookup(catalogue, key)).toBe('string');
+  });
+
+  it('PLAT-4: every note type (the refused correction included), gender, break-glass reason and basis has a name', () => {
+    for (const type of [...NOTE_TYPES, 'correction_refused']) expect(typeof lookup(catalogue, `journal.noteTypes.${type}`), type).toBe('string');
+    for (const gender of GENDERS) expect(typeof lookup(catalogue, `journal.genders.${gender}`), gender).toBe('string');
+    for (const reason of BREAK_GLASS_REASONS) expect(typeof lookup(catalogue, `journal.breakGlass.reasons.${reason}`), reason).toBe('string');
+    for (const basis of ['treatment_relationship', 'read_share', 'break_glass']) expect(typeof lookup(catalogue, `journal.basis.${basis}`), basis).toBe('string');
+    for (const status of ['draft', 'signed', 'amended']) expect(typeof lookup(catalogue, `journal.noteStatus.${status}`), status).toBe('string');
+  });
+
+  it('ACC-5: each refusal of access has its own words', () => {
+    for (const key of ['error.access.noBasis', 'error.access.blocked', 'error.access.readOnly']) expect(typeof lookup(catalogue, key), key).toBe('string');
+  });
+});
+
+describe('the Bokmål words the spec names', () => {
+  it('JRN, ACC-3, ACC-4: basis badges and the blocked-notes notice', () => {
+    expect(nb.journal.basis).toEqual({ treatment_relationship: 'Behandlingsrelasjon', read_share: 'Lesetilgang (deling)', break_glass: 'Akuttilgang' });
+    expect(nb.journal.blockedNotes).toBe('Noe av journalen er sperret for deg. Du kan be pasienten oppheve sperringen.');
+    expect(nb.journal.noteStatus).toEqual({ draft: 'Utkast', signed: 'Signert', amended: 'Rettet' });
+  });
+});
