@@ -1,0 +1,341 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { type Browser, expect, type Locator, type Page, test } from '@playwright/test';
+import { Authenticator } from './support/authenticator';
+import { BackendProcess, E2E_STEP_UP_WINDOW_SECONDS } from './support/backend-process';
+import { keepScreenshot } from './support/screenshot';
+
+/**
+ * The journal end to end in Chromium against the real backend (demo mode, PLAT-5): Lars Lege
+ * treats Kari Nordmann, writes, signs, amends and prints; shares read access with Pia Psykolog
+ * under Kari's consent and withdraws it; Pia meets break-glass and a block.
+ */
+
+const LARS = 'lege@demo.journalkontor.no';
+const PIA = 'psykolog@demo.journalkontor.no';
+const ADA = 'admin@demo.journalkontor.no';
+const STEP_UP_WINDOW_MS = E2E_STEP_UP_WINDOW_SECONDS * 1000;
+
+let backend: BackendProcess;
+const authenticator = new Authenticator();
+
+/** A logged-in user's page, and when they last entered a second factor (for AUTH-5's step-up window). */
+interface Session {
+  page: Page;
+  totpSecret: string;
+  lastSecondFactorAt: number;
+}
+let lars: Session;
+let pia: Session;
+/** Kari's journal, as Lars opened it: the URL holds the patient's id and nothing else. */
+let kariUrl = '';
+
+async function logIn(browser: Browser, email: string, hash = '#/journal'): Promise<Session> {
+  const { password, totpSecret } = await backend.demoLogin(email);
+  const context = await browser.newContext({ locale: 'nb-NO', timezoneId: 'Europe/Oslo', acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${backend.url}/${hash}`);
+  const login = page.getByTestId('login-page');
+  await login.getByLabel('E-post').fill(email);
+  await login.getByRole('textbox', { name: 'Passord', exact: true }).fill(password);
+  await login.getByRole('button', { name: 'Logg inn' }).click();
+  await login.getByLabel('Kode fra autentiseringsappen').fill(await authenticator.code(totpSecret));
+  await login.getByRole('button', { name: 'Bekreft' }).click();
+  await expect(page.getByTestId('user-menu')).toBeVisible();
+  return { page, totpSecret, lastSecondFactorAt: Date.now() };
+}
+
+/**
+ * AUTH-5: signing, amending and printing need a second factor from the last (here 20) seconds. If
+ * the server asks, answer the step-up dialog; if the last code is recent enough, it does not ask.
+ */
+async function answerStepUpIfAsked(session: Session, done: Locator): Promise<boolean> {
+  const stepUp = session.page.getByRole('dialog', { name: 'Bekreft med kode' });
+  await expect(stepUp.or(done).first()).toBeVisible();
+  if (!(await stepUp.isVisible())) return false;
+  await stepUp.getByLabel('Kode fra autentiseringsappen').fill(await authenticator.code(session.totpSecret));
+  await stepUp.getByRole('button', { name: 'Bekreft' }).click();
+  session.lastSecondFactorAt = Date.now();
+  await expect(stepUp).toBeHidden();
+  return true;
+}
+
+async function search(page: Page, query: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Journal' }).click();
+  await page.getByLabel('Søk etter pasient').fill(query);
+  await page.getByRole('button', { name: 'Søk', exact: true }).click();
+}
+
+/** Opens a patient by its URL without reloading the page (the session lives in memory only). */
+async function openByHash(page: Page, url: string): Promise<void> {
+  const hash = new URL(url).hash;
+  await page.evaluate((target) => {
+    window.location.hash = target;
+  }, hash);
+}
+
+/** Lars looks a patient up and opens them; returns the journal's URL. */
+async function patientUrl(session: Session, query: string, name: string): Promise<string> {
+  await search(session.page, query);
+  await session.page.getByTestId('search-results').getByRole('link', { name }).click();
+  await expect(session.page.getByTestId('patient-header')).toBeVisible();
+  return session.page.url();
+}
+
+test.describe.serial('journal', () => {
+  test.beforeAll(async () => {
+    backend = await BackendProcess.create();
+    await backend.start();
+  });
+
+  test.afterAll(async () => {
+    await lars?.page.context().close();
+    await pia?.page.context().close();
+    await backend?.dispose();
+  });
+
+  test('JRN-1…5, AUTH-5: Lars finds Kari, writes a draft that saves itself, signs, amends, reads the history and prints the journal', async ({ browser }, testInfo) => {
+    test.setTimeout(150_000);
+    lars = await logIn(browser, LARS);
+    const { page } = lars;
+
+    // JRN-1: search by name; only patients Lars may open.
+    await search(page, 'Nordmann');
+    const results = page.getByTestId('search-results');
+    await expect(results.getByRole('link', { name: 'Nordmann, Kari' })).toBeVisible();
+    await expect(results).toContainText('15.07.1965');
+    await keepScreenshot(page, testInfo, 'journal-search');
+    await results.getByRole('link', { name: 'Nordmann, Kari' }).click();
+    kariUrl = page.url();
+    expect(kariUrl).toMatch(/#\/journal\/[0-9a-f-]{36}$/);
+
+    // The header and the basis of access (ACC-2); notes newest first with type, date, author, status.
+    const header = page.getByTestId('patient-header');
+    await expect(header.getByRole('heading', { name: 'Kari Nordmann' })).toBeVisible();
+    await expect(header.getByTestId('access-basis')).toHaveText('Behandlingsrelasjon');
+    await expect(header).toContainText('15.07.1965');
+    await expect(header).toContainText('Storgata 1, 0155 Oslo');
+    const notes = page.getByTestId('note-card');
+    await expect(notes).toHaveCount(5);
+    await expect(notes.first()).toContainText('Brev');
+    await expect(notes.first()).toContainText('Lars Lege');
+    await expect(page.locator('[data-testid="note-card"][data-status="amended"]')).toContainText('Rettet');
+    await keepScreenshot(page, testInfo, 'journal-kari');
+
+    // JRN-2: a draft saves itself a moment after typing (the first save creates it).
+    await page.getByRole('button', { name: 'Nytt notat' }).click();
+    const editor = page.getByTestId('draft-editor');
+    await expect(editor.getByTestId('autosave-status')).toHaveText('Ikke lagret ennå');
+    const draftText = 'Sår hals i to døgn. Tonsiller lett forstørret, ingen belegg. Råd om væske og smertestillende ved behov.';
+    await editor.getByLabel('Tekst').fill(draftText);
+    await expect(editor.getByTestId('autosave-status')).toHaveText(/^Lagret \d{2}:\d{2}$/);
+    await keepScreenshot(page, testInfo, 'journal-draft-saved');
+
+    // JRN-3: sign (with a fresh code if the step-up window has passed).
+    await editor.getByRole('button', { name: 'Signer' }).click();
+    await answerStepUpIfAsked(lars, page.getByText('Notatet er signert.'));
+    await expect(page.getByText('Notatet er signert.')).toBeVisible();
+    await expect(editor).toBeHidden();
+    const ours = notes.filter({ hasText: 'Sår hals i to døgn' });
+    await expect(ours).toHaveCount(1);
+    await expect(ours.getByTestId('note-status')).toHaveText('Signert');
+    await expect(notes).toHaveCount(6);
+
+    // JRN-4: amend with a reason; the history shows both versions with who, when and why.
+    await ours.getByRole('button', { name: /Handlinger for notatet/ }).click();
+    await page.getByRole('menuitem', { name: 'Rett notat' }).click();
+    const amend = page.getByRole('dialog', { name: 'Rett notat' });
+    await amend.getByRole('button', { name: 'Rett og signer' }).click();
+    await expect(amend.getByText('Begrunnelse for rettingen må fylles ut.')).toBeVisible();
+    const amendedText = 'Sår hals i tre døgn. Tonsiller lett forstørret, ingen belegg. Råd om væske og smertestillende ved behov.';
+    await amend.getByLabel('Ny tekst').fill(amendedText);
+    await amend.getByLabel('Begrunnelse for rettingen').fill('Feil varighet ført opp: tre døgn, ikke to.');
+    await amend.getByRole('button', { name: 'Rett og signer' }).click();
+    await answerStepUpIfAsked(lars, page.getByText('Notatet er rettet.'));
+    await expect(page.getByText('Notatet er rettet.')).toBeVisible();
+    const amended = notes.filter({ hasText: 'Sår hals i tre døgn' });
+    await expect(amended.getByTestId('note-status')).toHaveText('Rettet');
+    await amended.getByRole('button', { name: 'Historikk' }).click();
+    const history = page.getByRole('dialog', { name: 'Historikk for notatet' });
+    const versions = history.getByTestId('history-version');
+    await expect(versions).toHaveCount(2);
+    await expect(versions.nth(0)).toContainText('Versjon 1');
+    await expect(versions.nth(0).getByTestId('history-body')).toHaveText(draftText);
+    await expect(versions.nth(0)).toContainText('Signert av Lars Lege');
+    await expect(versions.nth(1)).toContainText('Versjon 2');
+    await expect(versions.nth(1)).toContainText('Rettet av Lars Lege');
+    await expect(versions.nth(1).getByTestId('history-reason')).toHaveText('Feil varighet ført opp: tre døgn, ikke to.');
+    await expect(versions.nth(1).getByTestId('history-body')).toHaveText(amendedText);
+    await keepScreenshot(page, testInfo, 'journal-history');
+    await page.keyboard.press('Escape');
+    await expect(history).toBeHidden();
+
+    // JRN-5, AUTH-5: printing is an export; past the step-up window the server asks for a fresh code.
+    const wait = lars.lastSecondFactorAt + STEP_UP_WINDOW_MS + 1_000 - Date.now();
+    if (wait > 0) await page.waitForTimeout(wait);
+    await page.getByRole('button', { name: 'Skriv ut journal' }).click();
+    const stepUp = page.getByRole('dialog', { name: 'Bekreft med kode' });
+    await expect(stepUp).toBeVisible();
+    await stepUp.getByLabel('Kode fra autentiseringsappen').fill(await authenticator.code(lars.totpSecret));
+    await keepScreenshot(page, testInfo, 'journal-print-step-up');
+    const downloading = page.waitForEvent('download');
+    await stepUp.getByRole('button', { name: 'Bekreft' }).click();
+    lars.lastSecondFactorAt = Date.now();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^journal-\d{4}-\d{2}-\d{2}\.pdf$/);
+    const pdfPath = testInfo.outputPath('journal.pdf');
+    await download.saveAs(pdfPath);
+    expect(readFileSync(pdfPath).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Skrevet ut av Lars Lege');
+    expect(text).toContain('Nordmann');
+    expect(text).toContain('Sår hals i tre døgn');
+    expect(text).toContain('væske');
+    expect(text).toContain('gjennomgått');
+    await expect(page.getByText(/PDF-en er lastet ned/)).toBeVisible();
+  });
+
+  test('SHR-1…3: Lars records Kari\'s consent and shares read access with Pia; Pia reads; withdrawing the consent ends it at once', async ({ browser }, testInfo) => {
+    test.setTimeout(90_000);
+    test.skip(!lars || !kariUrl, 'needs the first test');
+    const { page } = lars;
+    await openByHash(page, kariUrl);
+    await page.getByRole('tab', { name: 'Deling og sperring' }).click();
+    const panel = page.getByTestId('sharing-panel');
+    await expect(panel.getByText('Ingen samtykker registrert.')).toBeVisible();
+
+    // SHR-2: the consent first: who, how, when, scope, purpose.
+    await panel.getByRole('button', { name: 'Registrer samtykke' }).click();
+    const consent = page.getByRole('dialog', { name: 'Registrer samtykke' });
+    await consent.getByRole('radio', { name: 'Skriftlig' }).check();
+    await consent.getByLabel('Formål').fill('Veiledning i behandlingen');
+    await consent.getByRole('button', { name: 'Registrer samtykke' }).click();
+    await expect(page.getByText('Samtykket er registrert.')).toBeVisible();
+    const consents = panel.getByTestId('consents-table');
+    await expect(consents).toContainText('Skriftlig');
+    await expect(consents).toContainText('Veiledning i behandlingen');
+    await expect(consents).toContainText('Aktiv');
+
+    // SHR-1: read access for a named colleague, the whole journal, for a purpose, until a date.
+    await panel.getByRole('button', { name: 'Del lesetilgang' }).click();
+    const share = page.getByRole('dialog', { name: 'Del lesetilgang' });
+    await share.getByLabel('Kollega').selectOption({ label: 'Pia Psykolog (Psykolog)' });
+    await share.getByLabel('Formål').fill('Veiledning');
+    await keepScreenshot(page, testInfo, 'sharing-share-form');
+    await share.getByRole('button', { name: 'Del lesetilgang' }).click();
+    await expect(page.getByText('Lesetilgangen er delt.')).toBeVisible();
+    const shares = panel.getByTestId('shares-table');
+    await expect(shares).toContainText('Pia Psykolog');
+    await expect(shares).toContainText('Aktiv');
+    await keepScreenshot(page, testInfo, 'sharing-panel');
+
+    // Pia finds and reads Kari's journal, on the basis of the read-share, and cannot write in it.
+    pia = await logIn(browser, PIA);
+    await search(pia.page, 'Nordmann');
+    await pia.page.getByTestId('search-results').getByRole('link', { name: 'Nordmann, Kari' }).click();
+    await expect(pia.page.getByTestId('access-basis')).toHaveText('Lesetilgang (deling)');
+    await expect(pia.page.getByTestId('note-card')).toHaveCount(6);
+    await expect(pia.page.getByRole('button', { name: 'Nytt notat' })).toHaveCount(0);
+    await expect(pia.page.getByRole('tab', { name: 'Deling og sperring' })).toHaveCount(0);
+    await keepScreenshot(pia.page, testInfo, 'sharing-pia-reads');
+
+    // SHR-3: Lars withdraws the consent; the share rests on it and ends with it.
+    await consents.getByRole('button', { name: 'Trekk tilbake' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Trekke tilbake samtykket?' });
+    await confirm.getByRole('button', { name: 'Trekk tilbake' }).click();
+    await expect(page.getByText('Samtykket er trukket tilbake.')).toBeVisible();
+    await expect(consents).toContainText(/Trukket tilbake \d{2}\.\d{2}\.\d{4}/);
+    await expect(shares).toContainText('Samtykket er trukket tilbake');
+
+    // Pia's next open is refused, and shows nothing of Kari.
+    await search(pia.page, 'Nordmann');
+    await expect(pia.page.getByTestId('search-empty')).toBeVisible();
+    await openByHash(pia.page, kariUrl);
+    const denied = pia.page.getByTestId('journal-denied');
+    await expect(denied).toHaveAttribute('data-reason', 'no_basis');
+    await expect(pia.page.getByTestId('patient-header')).toHaveCount(0);
+    await expect(pia.page.locator('#main')).not.toContainText('Kari');
+    await expect(pia.page.locator('#main')).not.toContainText('Nordmann');
+    await keepScreenshot(pia.page, testInfo, 'sharing-pia-refused');
+  });
+
+  test('ACC-3: Pia opens Åse under break-glass after the warning; ACC-4: Ingrid has blocked Pia, in search and by id', async ({ browser }, testInfo) => {
+    test.setTimeout(90_000);
+    lars ??= await logIn(browser, LARS);
+    pia ??= await logIn(browser, PIA);
+    const aseUrl = await patientUrl(lars, 'Ødegård', 'Ødegård, Åse');
+    const ingridUrl = await patientUrl(lars, 'Solberg', 'Solberg, Ingrid');
+    const page = pia.page;
+
+    // Pia has no basis for Åse: the search shows nothing, the link shows no patient data.
+    await search(page, 'Ødegård');
+    await expect(page.getByTestId('search-empty')).toBeVisible();
+    await openByHash(page, aseUrl);
+    const denied = page.getByTestId('journal-denied');
+    await expect(denied).toHaveAttribute('data-reason', 'no_basis');
+    await expect(page.locator('#main')).not.toContainText('Åse');
+
+    // ACC-3: a coded reason, the warning, an explicit acknowledgement, then access for 4 hours.
+    await denied.getByRole('button', { name: 'Akuttilgang (nødstilfelle)' }).click();
+    const breakGlass = page.getByRole('dialog', { name: 'Akuttilgang (nødstilfelle)' });
+    const warning = breakGlass.getByTestId('break-glass-warning');
+    await expect(warning).toContainText('logges');
+    await expect(warning).toContainText('4 timer');
+    await expect(warning).toContainText('personvernombudet');
+    const confirm = breakGlass.getByRole('button', { name: 'Åpne med akuttilgang' });
+    await expect(confirm).toBeDisabled();
+    await breakGlass.getByRole('radio', { name: 'Akutt behandling' }).check();
+    await breakGlass.getByLabel('Utdyping (valgfritt)').fill('Innlagt akutt, fastlege ikke tilgjengelig.');
+    await expect(confirm).toBeDisabled();
+    await breakGlass.getByRole('checkbox', { name: /Jeg forstår at tilgangen logges/ }).check();
+    await keepScreenshot(page, testInfo, 'break-glass-modal');
+    await confirm.click();
+    await expect(page.getByTestId('access-basis')).toHaveText('Akuttilgang');
+    await expect(page.getByTestId('patient-header')).toContainText('Åse Ødegård');
+    await expect(page.getByTestId('break-glass-notice')).toBeVisible();
+    await expect(page.getByTestId('note-card')).toContainText('Hjemmebesøk');
+    await keepScreenshot(page, testInfo, 'break-glass-open');
+
+    // ACC-4: Ingrid's block holds in the search and by id, and offers no break-glass.
+    await search(page, 'Solberg');
+    await expect(page.getByTestId('search-empty')).toBeVisible();
+    await openByHash(page, ingridUrl);
+    const blocked = page.getByTestId('journal-denied');
+    await expect(blocked).toHaveAttribute('data-reason', 'blocked');
+    await expect(blocked).toContainText('Pasienten har sperret journalen sin for deg');
+    await expect(page.getByRole('button', { name: 'Akuttilgang (nødstilfelle)' })).toHaveCount(0);
+    await expect(page.locator('#main')).not.toContainText('Ingrid');
+    await keepScreenshot(page, testInfo, 'blocked');
+  });
+
+  test('ACC-6, ACC-1: the admin reads Pia\'s authorisation register and exports it; the journal is not for the admin', async ({ browser }, testInfo) => {
+    test.setTimeout(60_000);
+    const ada = await logIn(browser, ADA, '#/admin');
+    const { page } = ada;
+    const row = page.getByTestId('users-table').locator('tr', { hasText: PIA });
+    await row.getByRole('button', { name: 'Handlinger for Pia Psykolog' }).click();
+    await page.getByRole('menuitem', { name: 'Tilgangsregister' }).click();
+    const register = page.getByRole('dialog', { name: 'Tilgangsregister for Pia Psykolog' });
+    await expect(register.getByRole('region', { name: 'Roller' })).toContainText('Behandler');
+    await expect(register.getByRole('region', { name: 'Behandlingsrelasjoner' })).toContainText('Behandlingsteam');
+    await expect(register.getByRole('region', { name: 'Delt lesetilgang' })).toContainText('Veiledning');
+    await expect(register.getByRole('region', { name: 'Akuttilganger' })).toContainText('Akutt behandling');
+    await keepScreenshot(page, testInfo, 'register');
+    const downloading = page.waitForEvent('download');
+    await register.getByRole('button', { name: 'Eksporter (JSON)' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^tilgangsregister-pia-psykolog-\d{4}-\d{2}-\d{2}\.json$/);
+    const path = testInfo.outputPath('register.json');
+    await download.saveAs(path);
+    const exported = JSON.parse(readFileSync(path, 'utf8')) as { user: { displayName: string }; breakGlass: { reasonCode: string }[]; readShares: unknown[] };
+    expect(exported.user.displayName).toBe('Pia Psykolog');
+    expect(exported.breakGlass.map((grant) => grant.reasonCode)).toContain('emergency_treatment');
+    expect(exported.readShares.length).toBeGreaterThanOrEqual(2);
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Journal' }).click();
+    await expect(page.getByTestId('journal-no-access')).toBeVisible();
+    await expect(page.getByLabel('Søk etter pasient')).toHaveCount(0);
+    await page.context().close();
+  });
+});
