@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { type Browser, expect, type Locator, type Page, test } from '@playwright/test';
+import { syntheticNationalId } from '../../src/server/demo/journal-seed';
+import { apiAs } from './support/api';
 import { Authenticator } from './support/authenticator';
 import { BackendProcess, E2E_STEP_UP_WINDOW_SECONDS } from './support/backend-process';
 import { keepScreenshot } from './support/screenshot';
@@ -195,6 +197,50 @@ test.describe.serial('journal', () => {
     await expect(page.getByText(/PDF-en er lastet ned/)).toBeVisible();
   });
 
+  test('JRN-1: Lars registers a patient; the number is checked before sending and by the server, errors beside their fields', async ({ browser }, testInfo) => {
+    test.setTimeout(60_000);
+    lars ??= await logIn(browser, LARS);
+    const { page } = lars;
+    await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Journal' }).click();
+    await page.getByRole('button', { name: 'Registrer pasient' }).click();
+    const form = page.getByRole('dialog', { name: 'Registrer pasient' });
+    const valid = syntheticNationalId('1990-05-17', 42);
+    const badChecksum = `${valid.slice(0, 10)}${(Number(valid[10]) + 1) % 10}`;
+
+    // Checked before sending, with the schema the server uses (two mod-11 check digits).
+    await form.getByLabel('Fødselsnummer').fill(badChecksum);
+    await form.getByRole('button', { name: 'Registrer pasient' }).click();
+    await expect(form.getByText('Fødselsnummer har feil kontrollsiffer.')).toBeVisible();
+    await expect(form.getByText('Fornavn må fylles ut.')).toBeVisible();
+    await expect(form.getByText('Fødselsdato må være en gyldig dato (dd.mm.åååå).')).toBeVisible();
+
+    // Known only to the server: Kari already has this number.
+    await form.getByLabel('Fødselsnummer').fill(syntheticNationalId('1965-07-15', 1));
+    await form.getByLabel('Fornavn').fill('Nora');
+    await form.getByLabel('Etternavn').fill('Nyberg');
+    await form.getByLabel('Fødselsdato').fill('15.07.1965');
+    await form.getByLabel('Kjønn').selectOption({ label: 'Kvinne' });
+    await form.getByRole('button', { name: 'Registrer pasient' }).click();
+    await expect(form.getByText('Det finnes allerede en pasient med dette fødselsnummeret.')).toBeVisible();
+    await keepScreenshot(page, testInfo, 'register-patient-errors');
+
+    // A new number: its date of birth fills itself in when the field is empty.
+    await form.getByLabel('Fødselsdato').fill('');
+    await form.getByLabel('Fødselsnummer').fill(valid);
+    await expect(form.getByLabel('Fødselsdato')).toHaveValue('17.05.1990');
+    await form.getByLabel('Telefon').fill('+47 912 34 567');
+    await form.getByLabel('Pårørende').fill('Nils Nyberg (ektefelle), 912 34 568');
+    await form.getByRole('button', { name: 'Registrer pasient' }).click();
+    await expect(page.getByText('Nora Nyberg er registrert.')).toBeVisible();
+    const header = page.getByTestId('patient-header');
+    await expect(header.getByRole('heading', { name: 'Nora Nyberg' })).toBeVisible();
+    await expect(header.getByTestId('access-basis')).toHaveText('Behandlingsrelasjon');
+    await expect(header).toContainText('17.05.1990');
+    await expect(header).toContainText('+4791234567');
+    await expect(header).toContainText('Nils Nyberg (ektefelle)');
+    await expect(page.getByText('Ingen notater ennå.')).toBeVisible();
+  });
+
   test('SHR-1…3: Lars records Kari\'s consent and shares read access with Pia; Pia reads; withdrawing the consent ends it at once', async ({ browser }, testInfo) => {
     test.setTimeout(90_000);
     test.skip(!lars || !kariUrl, 'needs the first test');
@@ -306,6 +352,52 @@ test.describe.serial('journal', () => {
     await expect(page.getByRole('button', { name: 'Akuttilgang (nødstilfelle)' })).toHaveCount(0);
     await expect(page.locator('#main')).not.toContainText('Ingrid');
     await keepScreenshot(page, testInfo, 'blocked');
+  });
+
+  test('JRN-2: a long journal comes a page at a time ("Vis flere"), each note as a short preview until opened', async ({ browser }, testInfo) => {
+    test.setTimeout(90_000);
+    pia ??= await logIn(browser, PIA);
+    // Pia treats Per Berg (a booked consultation): 28 signed notes, written through the API.
+    const api = await apiAs(backend, authenticator, PIA);
+    const [per] = await api.patients.search.query({ query: 'Berg' });
+    if (!per) throw new Error('Per Berg not found');
+    const longBody = `Samtale ${'om søvn, arbeid og familie. '.repeat(30)}\n\nPlan: ny time om to uker.`;
+    for (let index = 0; index < 28; index++) {
+      const day = String(28 - index).padStart(2, '0');
+      const { noteId } = await api.journal.createDraft.mutate({
+        patientId: per.id,
+        noteType: index % 3 === 0 ? 'phone' : 'consultation',
+        consultationDate: `2026-01-${day}`,
+        body: index === 0 ? longBody : `Samtale nr. ${28 - index}: følger opp søvnvansker.`,
+      });
+      await api.journal.sign.mutate({ noteId });
+    }
+    const { page } = pia;
+    await search(page, 'Berg');
+    await page.getByTestId('search-results').getByRole('link', { name: 'Berg, Per' }).click();
+    await expect(page.getByTestId('access-basis')).toHaveText('Behandlingsrelasjon');
+    const notes = page.getByTestId('note-card');
+    await expect(notes).toHaveCount(25);
+    await expect(page.getByText('Viser 25 notater')).toBeVisible();
+    await expect(notes.first()).toContainText('28.01.2026');
+    await expect(notes.nth(24)).toContainText('04.01.2026');
+
+    // The long note shows a preview; its full text only when opened.
+    const long = notes.first();
+    await expect(long.getByTestId('note-preview')).toContainText('…');
+    await expect(long.getByTestId('note-body')).toHaveCount(0);
+    await long.getByRole('button', { name: 'Vis hele' }).click();
+    await expect(long.getByTestId('note-body')).toContainText('Plan: ny time om to uker.');
+    await long.getByRole('button', { name: 'Vis mindre' }).click();
+    await expect(long.getByTestId('note-body')).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Vis flere' }).click();
+    await expect(notes).toHaveCount(28);
+    await expect(notes.nth(25)).toContainText('03.01.2026');
+    await expect(notes.last()).toContainText('01.01.2026');
+    await expect(page.getByRole('button', { name: 'Vis flere' })).toHaveCount(0);
+    await expect(page.getByText('Viser 28 notater')).toBeVisible();
+    await keepScreenshot(page, testInfo, 'journal-paged');
   });
 
   test('ACC-6, ACC-1: the admin reads Pia\'s authorisation register and exports it; the journal is not for the admin', async ({ browser }, testInfo) => {

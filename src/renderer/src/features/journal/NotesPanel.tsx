@@ -45,11 +45,16 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
   const next = last?.data?.next ?? null;
   const failed = pages.find((page) => page.isError);
 
-  /** After a change the list starts over from the newest note. */
+  /**
+   * After a change the list starts over from the newest note. The later pages go first, so only
+   * the pages still shown are fetched again (and logged as read).
+   */
   const refresh = useCallback(() => {
     setAfters([]);
-    void queryClient.invalidateQueries(trpc.journal.notes.pathFilter());
-    void queryClient.invalidateQueries(trpc.journal.history.pathFilter());
+    setTimeout(() => {
+      void queryClient.invalidateQueries(trpc.journal.notes.pathFilter());
+      void queryClient.invalidateQueries(trpc.journal.history.pathFilter());
+    }, 0);
   }, [queryClient, trpc]);
 
   const onEdit = useCallback((note: NoteSummary) => setEditing({ draft: note, key: Date.now() }), []);

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { patientSearchSchema } from '../../../../shared/patient-schemas';
@@ -9,6 +9,8 @@ import { useTRPC } from '../../lib/trpc';
 import { hashOf } from '../shell/routes';
 import { PatientFormModal } from './PatientFormModal';
 
+const LAST_SEARCH_KEY = ['journal', 'lastSearch'] as const;
+
 /**
  * JRN-1: find a patient by name, national identity number or date of birth. The server answers
  * only with patients this clinician may open now, and logs whom it showed (AUD-6).
@@ -16,8 +18,11 @@ import { PatientFormModal } from './PatientFormModal';
 export function PatientFinder() {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const [text, setText] = useState('');
-  const [query, setQuery] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  // The last search comes back with the page (after a patient was opened), from memory only: it is
+  // kept in the query cache, which forgets everything of the session when it ends.
+  const [text, setText] = useState(() => queryClient.getQueryData<string>(LAST_SEARCH_KEY) ?? '');
+  const [query, setQuery] = useState<string | null>(() => queryClient.getQueryData<string>(LAST_SEARCH_KEY) ?? null);
   const [clientError, setClientError] = useState<string | undefined>();
   const [isRegisterOpen, setIsRegisterOpen] = useState(false);
   const search = useQuery(trpc.patients.search.queryOptions({ query: query ?? '' }, { enabled: query !== null, staleTime: 0, gcTime: 0 }));
@@ -32,6 +37,7 @@ export function PatientFinder() {
       return;
     }
     setClientError(undefined);
+    queryClient.setQueryData(LAST_SEARCH_KEY, parsed.data.query);
     if (parsed.data.query === query) void search.refetch();
     else setQuery(parsed.data.query);
   };
