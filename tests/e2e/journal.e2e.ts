@@ -397,7 +397,19 @@ test.describe.serial('journal', () => {
     await expect(notes.last()).toContainText('01.01.2026');
     await expect(page.getByRole('button', { name: 'Vis flere' })).toHaveCount(0);
     await expect(page.getByText('Viser 28 notater')).toBeVisible();
-    await keepScreenshot(page, testInfo, 'journal-paged');
+    await notes.nth(24).scrollIntoViewIfNeeded();
+    await keepScreenshot(page, testInfo, 'journal-paged', { fullPage: false });
+
+    // PLAT-4: the journal in English too, dates still dd.mm.yyyy.
+    await page.getByTestId('language-switch').getByText('English').click();
+    await expect(page.getByTestId('access-basis')).toHaveText('Treatment relationship');
+    await expect(page.getByText('Showing 28 notes')).toBeVisible();
+    await expect(notes.first()).toContainText('28.01.2026');
+    await expect(notes.first().getByTestId('note-status')).toHaveText('Signed');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await keepScreenshot(page, testInfo, 'journal-en', { fullPage: false });
+    await page.getByTestId('language-switch').getByText('Norsk').click();
+    await expect(page.getByTestId('access-basis')).toHaveText('Behandlingsrelasjon');
   });
 
   test('ACC-6, ACC-1: the admin reads Pia\'s authorisation register and exports it; the journal is not for the admin', async ({ browser }, testInfo) => {

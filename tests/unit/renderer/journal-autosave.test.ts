@@ -125,4 +125,42 @@ describe('AutosaveController', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(saved).toEqual([]);
   });
+
+  it('DESK-4: a save the network failed is tried again by itself; a refusal is not', async () => {
+    let calls = 0;
+    const saved: string[] = [];
+    const controller = new AutosaveController<string>({
+      delayMs: 1500,
+      retryDelayMs: 5000,
+      shouldRetry: (error) => (error as Error).message === 'network',
+      save: async (value) => {
+        calls++;
+        if (calls <= 2) throw new Error(value === 'refused' ? 'refused' : 'network');
+        saved.push(value);
+      },
+    });
+    controller.schedule('text');
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls).toBe(2);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(saved).toEqual(['text']);
+    expect(controller.hasUnsavedChanges).toBe(false);
+
+    calls = 0;
+    const refusing = new AutosaveController<string>({
+      delayMs: 1500,
+      retryDelayMs: 5000,
+      shouldRetry: (error) => (error as Error).message === 'network',
+      save: async () => {
+        calls++;
+        throw new Error('refused');
+      },
+    });
+    refusing.schedule('refused');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(calls).toBe(1);
+    expect(refusing.hasUnsavedChanges).toBe(true);
+  });
 });

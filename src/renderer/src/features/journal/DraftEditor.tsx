@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NOTE_TYPES } from '../../../../shared/patient-schemas';
 import { formatDateTime } from '../../lib/format';
+import { isFinalError } from '../../lib/api-error';
 import { errorText, fieldErrorMessages, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { useStepUpMutation } from '../auth/step-up';
@@ -21,13 +22,15 @@ interface DraftValue {
 
 /** How long after the last keystroke a draft is saved (JRN-2). */
 export const AUTOSAVE_DELAY_MS = 1500;
+/** How long to wait before saving again when the server could not be reached. */
+const AUTOSAVE_RETRY_MS = 5000;
 
 /**
  * JRN-2 draft editor: type, consultation date and text, saved by itself a moment after each change
  * (the first save creates the draft). Signing (JRN-3) saves what is left first, then asks the
  * server to sign — with a fresh second factor if the last one is too old (AUTH-5).
  */
-export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientId: string; draft: NoteSummary | null; onCreated: () => void; onClose: () => void }) {
+export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientId: string; draft: NoteSummary | null; onCreated: (noteId: string) => void; onClose: () => void }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const [noteType, setNoteType] = useState<NoteType>(() => ((NOTE_TYPES as readonly string[]).includes(draft?.noteType ?? '') ? (draft?.noteType as NoteType) : 'consultation'));
@@ -46,6 +49,9 @@ export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientI
     const current: { id: string | null } = { id: draft?.id ?? null };
     const controller = new AutosaveController<DraftValue>({
       delayMs: AUTOSAVE_DELAY_MS,
+      // The server unreachable for a moment: try again by itself (DESK-4, nothing typed is lost).
+      shouldRetry: (error) => !isFinalError(error),
+      retryDelayMs: AUTOSAVE_RETRY_MS,
       onState: setSaveState,
       save: async (value) => {
         if (current.id) {
@@ -53,7 +59,7 @@ export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientI
         } else {
           const created = await createDraft.mutateAsync({ patientId, ...value });
           current.id = created.noteId;
-          onCreated();
+          onCreated(created.noteId);
         }
       },
     });

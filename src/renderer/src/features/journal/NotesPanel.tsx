@@ -25,7 +25,8 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
   const canWrite = basis !== 'read_share';
   // The cursor of each page after the first; pages stay as fetched while shown (no note twice or skipped).
   const [afters, setAfters] = useState<NoteCursor[]>([]);
-  const [editing, setEditing] = useState<{ draft: NoteSummary | null; key: number } | null>(null);
+  // The draft being written (its id once the first save created it) is in the editor, not the list.
+  const [editing, setEditing] = useState<{ draft: NoteSummary | null; draftId: string | null; key: number } | null>(null);
   const [amending, setAmending] = useState<NoteSummary | null>(null);
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [isRefusalOpen, setIsRefusalOpen] = useState(false);
@@ -41,7 +42,7 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
   });
   const first = pages[0];
   const last = pages.at(-1);
-  const notes = pages.flatMap((page) => page.data?.notes ?? []).filter((note) => note.id !== editing?.draft?.id);
+  const notes = pages.flatMap((page) => page.data?.notes ?? []).filter((note) => note.id !== editing?.draftId);
   const next = last?.data?.next ?? null;
   const failed = pages.find((page) => page.isError);
 
@@ -57,7 +58,14 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
     }, 0);
   }, [queryClient, trpc]);
 
-  const onEdit = useCallback((note: NoteSummary) => setEditing({ draft: note, key: Date.now() }), []);
+  const onEdit = useCallback((note: NoteSummary) => setEditing({ draft: note, draftId: note.id, key: Date.now() }), []);
+  const onCreated = useCallback(
+    (noteId: string) => {
+      setEditing((current) => (current ? { ...current, draftId: noteId } : current));
+      refresh();
+    },
+    [refresh],
+  );
   const onHistory = useCallback((note: NoteSummary) => setHistoryOf(note.id), []);
 
   return (
@@ -73,7 +81,7 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
             </Button>
           )}
           {canWrite && !editing && (
-            <Button onClick={() => setEditing({ draft: null, key: Date.now() })} data-testid="new-note">
+            <Button onClick={() => setEditing({ draft: null, draftId: null, key: Date.now() })} data-testid="new-note">
               {t('journal.notes.new')}
             </Button>
           )}
@@ -84,7 +92,7 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
           key={editing.key}
           patientId={patientId}
           draft={editing.draft}
-          onCreated={refresh}
+          onCreated={onCreated}
           onClose={() => {
             setEditing(null);
             refresh();

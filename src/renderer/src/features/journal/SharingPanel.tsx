@@ -187,7 +187,7 @@ export function SharingPanel({ patientId }: { patientId: string }) {
                         </Badge>
                       </Table.Td>
                       <Table.Td>
-                        {!share.revokedAt && status !== 'consentWithdrawn' && (
+                        {status === 'active' && (
                           <Button size="compact-sm" variant="subtle" color="red" onClick={() => setPending({ kind: 'revoke', share })}>
                             {t('sharing.shares.revoke')}
                           </Button>

@@ -13,6 +13,9 @@ export type AutosaveState =
 export interface AutosaveOptions<T> {
   delayMs: number;
   save: (value: T) => Promise<void>;
+  /** A failed save this says is worth another try (the network, not a refusal) is tried again after retryDelayMs. */
+  shouldRetry?: (error: unknown) => boolean;
+  retryDelayMs?: number;
   onState?: (state: AutosaveState) => void;
   now?: () => Date;
 }
@@ -58,6 +61,11 @@ export class AutosaveController<T> {
         // Keep the text to try again, unless the user has typed something newer meanwhile.
         this.pending ??= next;
         this.emit({ status: 'error', error });
+        if (this.options.retryDelayMs !== undefined && this.options.shouldRetry?.(error) && !this.isDisposed && this.timer === undefined) {
+          this.timer = setTimeout(() => {
+            this.flush().catch(() => {});
+          }, this.options.retryDelayMs);
+        }
         throw error;
       }
       if (!this.pending) this.emit({ status: 'saved', at: this.options.now?.() ?? new Date() });
