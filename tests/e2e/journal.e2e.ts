@@ -197,7 +197,7 @@ test.describe.serial('journal', () => {
     await expect(page.getByText(/PDF-en er lastet ned/)).toBeVisible();
   });
 
-  test('JRN-1: Lars registers a patient; the number is checked before sending and by the server, errors beside their fields', async ({ browser }, testInfo) => {
+  test('JRN-1, JRN-4: Lars registers a patient (the number checked before sending and by the server, errors beside their fields) and records a refused correction', async ({ browser }, testInfo) => {
     test.setTimeout(60_000);
     lars ??= await logIn(browser, LARS);
     const { page } = lars;
@@ -239,6 +239,24 @@ test.describe.serial('journal', () => {
     await expect(header).toContainText('+4791234567');
     await expect(header).toContainText('Nils Nyberg (ektefelle)');
     await expect(page.getByText('Ingen notater ennå.')).toBeVisible();
+
+    // JRN-4: a refused request for correction is itself recorded in the journal, as a signed note.
+    await page.getByRole('button', { name: 'Registrer avslått retting' }).click();
+    const refusal = page.getByRole('dialog', { name: 'Registrer avslått anmodning om retting' });
+    await refusal.getByRole('button', { name: 'Registrer og signer' }).click();
+    await expect(refusal.getByText('Hva pasienten ba om må fylles ut.')).toBeVisible();
+    await refusal.getByLabel('Hva pasienten ba om').fill('At diagnosen fra 2019 slettes.');
+    await refusal.getByLabel('Begrunnelse for avslaget').fill('Opplysningen er riktig og nødvendig for videre behandling.');
+    await refusal.getByRole('button', { name: 'Registrer og signer' }).click();
+    await answerStepUpIfAsked(lars, page.getByText('Den avslåtte anmodningen er ført i journalen.'));
+    await expect(page.getByText('Den avslåtte anmodningen er ført i journalen.')).toBeVisible();
+    const note = page.getByTestId('note-card');
+    await expect(note).toHaveCount(1);
+    await expect(note).toContainText('Avslått retting');
+    await expect(note.getByTestId('note-status')).toHaveText('Signert');
+    await note.getByRole('button', { name: 'Vis hele' }).click();
+    await expect(note.getByTestId('note-body')).toContainText('Anmodningen er avslått. Begrunnelse:');
+    await keepScreenshot(page, testInfo, 'journal-refusal');
   });
 
   test('SHR-1…3: Lars records Kari\'s consent and shares read access with Pia; Pia reads; withdrawing the consent ends it at once', async ({ browser }, testInfo) => {
