@@ -30,12 +30,16 @@ export const accessRouter = router({
     .input(
       z
         .object({
-          patientId: uuid,
+          // By id from a link, or by fødselsnummer when search (which shows only patients one may
+          // open) cannot find the patient: in an emergency the number is what the clinician has.
+          patientId: uuid.optional(),
+          nationalId: z.string().trim().regex(/^\d{11}$/, 'validation.nationalIdentityNumber.format').optional(),
           reasonCode: z.enum(BREAK_GLASS_REASONS),
           reasonText: z.string().trim().max(1000, 'validation.too_long').transform((value) => (value === '' ? null : value)).nullable().default(null),
           isWarningAcknowledged: z.literal(true, 'validation.acknowledge'),
         })
-        .strict(),
+        .strict()
+        .refine((value) => (value.patientId === undefined) !== (value.nationalId === undefined), { message: 'validation.patient_or_number', path: ['patientId'] }),
     )
     .mutation(({ ctx, input }) => breakGlass(deps(ctx), ctx.session, input)),
 

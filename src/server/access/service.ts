@@ -18,8 +18,21 @@ interface Deps {
 export async function breakGlass(
   deps: Deps,
   user: SessionUser,
-  input: { patientId: string; reasonCode: string; reasonText: string | null },
-): Promise<{ expiresAt: string }> {
+  request: { patientId?: string; nationalId?: string; reasonCode: string; reasonText: string | null },
+): Promise<{ patientId: string; expiresAt: string }> {
+  let patientId = request.patientId;
+  if (patientId === undefined) {
+    const patient = await deps.trx
+      .selectFrom('patient')
+      .select('id')
+      .where('organisation_id', '=', user.organisationId)
+      .where('national_id', '=', request.nationalId ?? '')
+      .executeTakeFirst();
+    // An unknown number is "not found", exactly like an unknown id (the attempt is still logged).
+    if (!patient) throw new AuditedDenial({ reason: 'patient_not_found', objectType: 'patient' }, 'NOT_FOUND');
+    patientId = patient.id;
+  }
+  const input = { patientId, reasonCode: request.reasonCode, reasonText: request.reasonText };
   const decision = await decideJournalAccess(deps.trx, { organisationId: user.organisationId, userId: user.userId }, input.patientId, deps.now);
   if (!decision.isAllowed && decision.reason !== 'no_basis') {
     throw new AuditedDenial(
@@ -44,7 +57,7 @@ export async function breakGlass(
     reason: input.reasonCode,
     details: { flag: 'dpo_review', expiresAt: expiresAt.toISOString() },
   });
-  return { expiresAt: expiresAt.toISOString() };
+  return { patientId: input.patientId, expiresAt: expiresAt.toISOString() };
 }
 
 /** ACC-2: a clinician with a treatment relationship adds a colleague to the patient's care team. */

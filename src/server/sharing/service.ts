@@ -128,7 +128,7 @@ export async function revokeShare(deps: Deps, user: SessionUser, shareId: string
 /** The patient's consents, shares and blocks, for the sharing panel of a treating clinician. */
 export async function sharingOverview(deps: Deps, user: SessionUser, patientId: string) {
   await requireTreatingClinician(deps, user, patientId);
-  const [consents, shares, blocks] = await Promise.all([
+  const [consents, shares, blocks, careTeam] = await Promise.all([
     deps.trx
       .selectFrom('patient_consent')
       .leftJoin('app_user', 'app_user.id', 'patient_consent.recorded_by')
@@ -150,6 +150,13 @@ export async function sharingOverview(deps: Deps, user: SessionUser, patientId: 
       .where('patient_id', '=', patientId)
       .orderBy('requested_at', 'desc')
       .execute(),
+    deps.trx
+      .selectFrom('care_relationship')
+      .innerJoin('app_user', 'app_user.id', 'care_relationship.user_id')
+      .select(['care_relationship.id', 'care_relationship.kind', 'care_relationship.starts_at', 'care_relationship.ends_at', 'app_user.display_name as member_name', 'app_user.profession'])
+      .where('patient_id', '=', patientId)
+      .orderBy('starts_at')
+      .execute(),
   ]);
   const iso = (value: Date | null) => value?.toISOString() ?? null;
   deps.audit.record({ patientId, objectType: 'patient', objectId: patientId, basis: 'treatment_relationship' });
@@ -157,5 +164,6 @@ export async function sharingOverview(deps: Deps, user: SessionUser, patientId: 
     consents: consents.map((row) => ({ id: row.id, givenBy: row.given_by, method: row.method, givenAt: iso(row.given_at), scope: row.scope, purpose: row.purpose, withdrawnAt: iso(row.withdrawn_at), recordedByName: row.recorded_by_name })),
     shares: shares.map((row) => ({ id: row.id, consentId: row.consent_id, scope: row.scope, noteIds: row.note_ids, purpose: row.purpose, startsAt: iso(row.starts_at), endsAt: iso(row.ends_at), revokedAt: iso(row.revoked_at), granteeName: row.grantee_name })),
     blocks: blocks.map((row) => ({ id: row.id, scope: row.scope, noteIds: row.note_ids, requestedAt: iso(row.requested_at), liftedAt: iso(row.lifted_at), blockedName: row.blocked_name })),
+    careTeam: careTeam.map((row) => ({ id: row.id, kind: row.kind, memberName: row.member_name, profession: row.profession, startsAt: iso(row.starts_at), endsAt: iso(row.ends_at) })),
   };
 }

@@ -167,3 +167,26 @@ describe('the access decision (ACC-2…5, SHR-1…3)', () => {
     expect(shape(foreign)).toEqual(shape(madeUp));
   });
 });
+
+describe('break-glass by national identity number (ACC-3)', () => {
+  const database = useTestDatabase();
+
+  it('ACC-3: a clinician whose search shows nothing can break the glass with the number; an unknown number is "not found"', async () => {
+    const { colleagueCaller, colleague, patientId } = await setting(database.current);
+    expect(await colleagueCaller.patients.search({ query: '15076500565' })).toEqual([]);
+    await expect(
+      colleagueCaller.access.breakGlass({ nationalId: '01010100131', reasonCode: 'emergency_treatment', reasonText: null, isWarningAcknowledged: true }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'error.not_found' });
+    const granted = await colleagueCaller.access.breakGlass({ nationalId: '15076500565', reasonCode: 'patient_unconscious', reasonText: null, isWarningAcknowledged: true });
+    expect(granted.patientId).toBe(patientId);
+    expect(await basisOf(colleagueCaller, patientId)).toBe('break_glass');
+    const events = await eventsOf(database.current.db, { action: 'access.break_glass', userId: colleague.id });
+    expect(events.map((event) => [event.outcome, event.reason])).toEqual([
+      ['denied', 'patient_not_found'],
+      ['allowed', 'patient_unconscious'],
+    ]);
+    await expect(
+      colleagueCaller.access.breakGlass({ patientId, nationalId: '15076500565', reasonCode: 'emergency_treatment', reasonText: null, isWarningAcknowledged: true }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});
