@@ -10,7 +10,7 @@ import { keepScreenshot } from './support/screenshot';
 /**
  * The journal end to end in Chromium against the real backend (demo mode, PLAT-5): Lars Lege
  * treats Kari Nordmann, writes, signs, amends and prints; shares read access with Pia Psykolog
- * under Kari's consent and withdraws it; Pia meets break-glass and a block.
+ * under Kari's consent and withdraws it; Pia meets break-glass (by link and by fødselsnummer) and a block.
  */
 
 const LARS = 'lege@demo.journalkontor.no';
@@ -291,6 +291,10 @@ test.describe.serial('journal', () => {
     const shares = panel.getByTestId('shares-table');
     await expect(shares).toContainText('Pia Psykolog');
     await expect(shares).toContainText('Aktiv');
+    // ACC-2: the care team, with what each member is to the patient.
+    const careTeam = panel.getByTestId('care-team-table');
+    await expect(careTeam.getByRole('row', { name: /Lars Lege/ })).toContainText('Ansvarlig behandler');
+    await expect(careTeam.getByRole('row', { name: /Lars Lege/ })).toContainText('Lege');
     await keepScreenshot(page, testInfo, 'sharing-panel');
 
     // Pia finds and reads Kari's journal, on the basis of the read-share, and cannot write in it.
@@ -323,25 +327,51 @@ test.describe.serial('journal', () => {
     await keepScreenshot(pia.page, testInfo, 'sharing-pia-refused');
   });
 
-  test('ACC-3: Pia opens Åse under break-glass after the warning; ACC-4: Ingrid has blocked Pia, in search and by id', async ({ browser }, testInfo) => {
+  test('ACC-3: Pia cannot find Åse by her fødselsnummer and opens her under break-glass by that number after the warning; ACC-4: Ingrid has blocked Pia, in search and by id', async ({ browser }, testInfo) => {
     test.setTimeout(90_000);
     lars ??= await logIn(browser, LARS);
     pia ??= await logIn(browser, PIA);
     const aseUrl = await patientUrl(lars, 'Ødegård', 'Ødegård, Åse');
+    // Åse's fødselsnummer as Lars's header shows it ("300151 12345"): what a clinician would be told.
+    const aseNumber = (await lars.page.getByTestId('patient-header').getByText(/^\d{6} \d{5}$/).textContent()) ?? '';
+    expect(aseNumber).toMatch(/^\d{6} \d{5}$/);
     const ingridUrl = await patientUrl(lars, 'Solberg', 'Solberg, Ingrid');
     const page = pia.page;
+    const byNumber = { name: 'Akuttilgang (nødstilfelle) med dette fødselsnummeret' };
 
-    // Pia has no basis for Åse: the search shows nothing, the link shows no patient data.
+    // Pia has no basis for Åse: the name search shows nothing (and offers nothing); the link shows
+    // no patient data, only the way to break-glass.
     await search(page, 'Ødegård');
     await expect(page.getByTestId('search-empty')).toBeVisible();
+    await expect(page.getByRole('button', byNumber)).toHaveCount(0);
     await openByHash(page, aseUrl);
     const denied = page.getByTestId('journal-denied');
     await expect(denied).toHaveAttribute('data-reason', 'no_basis');
+    await expect(denied.getByRole('button', { name: 'Akuttilgang (nødstilfelle)', exact: true })).toBeVisible();
     await expect(page.locator('#main')).not.toContainText('Åse');
 
-    // ACC-3: a coded reason, the warning, an explicit acknowledgement, then access for 4 hours.
-    await denied.getByRole('button', { name: 'Akuttilgang (nødstilfelle)' }).click();
+    // A number no patient has: the same offer; that no one has it is said only after confirming.
+    await search(page, syntheticNationalId('1977-03-03', 7));
+    await page.getByTestId('search-empty').getByRole('button', byNumber).click();
     const breakGlass = page.getByRole('dialog', { name: 'Akuttilgang (nødstilfelle)' });
+    await breakGlass.getByRole('radio', { name: 'Akutt behandling' }).check();
+    await breakGlass.getByRole('checkbox', { name: /Jeg forstår at tilgangen logges/ }).check();
+    await breakGlass.getByRole('button', { name: 'Åpne med akuttilgang' }).click();
+    await expect(breakGlass.getByTestId('break-glass-error')).toHaveText('Det finnes ingen pasient med dette fødselsnummeret i virksomheten. Ingen tilgang er gitt, og forsøket er logget.');
+    await breakGlass.getByRole('button', { name: 'Avbryt' }).click();
+    await expect(breakGlass).toBeHidden();
+
+    // Åse's number (as written, with its space): the search shows no one, and nothing of Åse.
+    await search(page, aseNumber);
+    const empty = page.getByTestId('search-empty');
+    await expect(empty).toContainText('Fant ingen pasienter du har tilgang til');
+    await expect(page.locator('#main')).not.toContainText('Åse');
+    await expect(page.locator('#main')).not.toContainText('Ødegård');
+    await keepScreenshot(page, testInfo, 'break-glass-search-fallback');
+
+    // ACC-3: a coded reason, the warning, an explicit acknowledgement, then access for 4 hours.
+    await empty.getByRole('button', byNumber).click();
+    await expect(breakGlass.getByTestId('break-glass-number')).toContainText(aseNumber);
     const warning = breakGlass.getByTestId('break-glass-warning');
     await expect(warning).toContainText('logges');
     await expect(warning).toContainText('4 timer');
@@ -352,9 +382,11 @@ test.describe.serial('journal', () => {
     await breakGlass.getByLabel('Utdyping (valgfritt)').fill('Innlagt akutt, fastlege ikke tilgjengelig.');
     await expect(confirm).toBeDisabled();
     await breakGlass.getByRole('checkbox', { name: /Jeg forstår at tilgangen logges/ }).check();
+    await expect(page.locator('#main')).not.toContainText('Åse');
     await keepScreenshot(page, testInfo, 'break-glass-modal');
     await confirm.click();
     await expect(page.getByTestId('access-basis')).toHaveText('Akuttilgang');
+    await expect(page).toHaveURL(aseUrl);
     await expect(page.getByTestId('patient-header')).toContainText('Åse Ødegård');
     await expect(page.getByTestId('break-glass-notice')).toBeVisible();
     await expect(page.getByTestId('note-card')).toContainText('Hjemmebesøk');

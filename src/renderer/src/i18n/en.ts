@@ -415,6 +415,12 @@ export const en: Messages = {
       confirm: 'Open with emergency access',
       granted: 'Emergency access granted until {{time}}. The access has been logged.',
       active: 'You are reading the journal with emergency access. The access is logged, lasts 4 hours and is reviewed by the data protection officer.',
+      byNumber: {
+        open: 'Emergency access (break the glass) with this national identity number',
+        hint: 'If the patient needs care now and you cannot find them the usual way, you can request emergency access with the national identity number. Whether the patient exists in the organisation is shown only after you have confirmed.',
+        number: 'National identity number',
+        notFound: 'There is no patient with this national identity number in the organisation. No access was given, and the attempt has been logged.',
+      },
     },
     readShare: {
       whole: 'You have read access to the journal through a share under the patient\'s consent. You can read, not write.',
@@ -588,6 +594,16 @@ export const en: Messages = {
       formIntro: 'The colleague gets access to the journal as a clinician. This is logged.',
       colleague: 'Colleague',
       submit: 'Add',
+      empty: 'No one in the care team.',
+      member: 'Clinician',
+      profession: 'Profession',
+      kind: 'Role',
+      until: 'Until',
+      ended: 'Ended',
+      kinds: {
+        assigned_clinician: 'Responsible clinician',
+        care_team: 'Care team member',
+      },
     },
     confirm: {
       withdrawTitle: 'Withdraw the consent?',
@@ -708,6 +724,7 @@ export const en: Messages = {
     consent_required: 'The share needs a recorded consent that has not been withdrawn.',
     consent_scope: 'The consent covers selected notes only, so the whole journal cannot be shared.',
     break_glass_not_needed: 'You already have access to the journal; emergency access is not needed.',
+    patient_or_number: 'Give either the patient or the national identity number, not both.',
     note_not_draft: 'The note is already signed and cannot be changed. Use "Amend note".',
     note_is_draft: 'The note is a draft. A draft is not amended; keep writing in it and sign it.',
     unknown_colleague: 'The colleague was not found.',

@@ -414,6 +414,12 @@ export const nb = {
       confirm: 'Åpne med akuttilgang',
       granted: 'Akuttilgang gitt til {{time}}. Tilgangen er logget.',
       active: 'Du leser journalen med akuttilgang. Tilgangen er logget, varer i 4 timer og gjennomgås av personvernombudet.',
+      byNumber: {
+        open: 'Akuttilgang (nødstilfelle) med dette fødselsnummeret',
+        hint: 'Trenger pasienten helsehjelp nå og du ikke finner pasienten på vanlig måte, kan du be om akuttilgang med fødselsnummeret. Om pasienten finnes i virksomheten, får du vite først når du har bekreftet.',
+        number: 'Fødselsnummer',
+        notFound: 'Det finnes ingen pasient med dette fødselsnummeret i virksomheten. Ingen tilgang er gitt, og forsøket er logget.',
+      },
     },
     readShare: {
       whole: 'Du har lesetilgang til journalen gjennom en deling med pasientens samtykke. Du kan lese, ikke skrive.',
@@ -587,6 +593,16 @@ export const nb = {
       formIntro: 'Kollegaen får tilgang til journalen som behandler. Det logges.',
       colleague: 'Kollega',
       submit: 'Legg til',
+      empty: 'Ingen i behandlingsteamet.',
+      member: 'Behandler',
+      profession: 'Yrke',
+      kind: 'Rolle',
+      until: 'Til',
+      ended: 'Avsluttet',
+      kinds: {
+        assigned_clinician: 'Ansvarlig behandler',
+        care_team: 'Medlem av behandlingsteamet',
+      },
     },
     confirm: {
       withdrawTitle: 'Trekke tilbake samtykket?',
@@ -707,6 +723,7 @@ export const nb = {
     consent_required: 'Delingen krever et registrert samtykke som ikke er trukket tilbake.',
     consent_scope: 'Samtykket gjelder bare utvalgte notater, så hele journalen kan ikke deles.',
     break_glass_not_needed: 'Du har allerede tilgang til journalen; akuttilgang trengs ikke.',
+    patient_or_number: 'Oppgi enten pasienten eller fødselsnummeret, ikke begge.',
     note_not_draft: 'Notatet er allerede signert og kan ikke endres. Bruk «Rett notat».',
     note_is_draft: 'Notatet er et utkast. Et utkast rettes ikke; skriv videre i det og signer.',
     unknown_colleague: 'Fant ikke kollegaen.',

@@ -7,13 +7,23 @@ import { formatCalendarDate } from '../../lib/format';
 import { errorText, fieldErrorMessages, issueMessages, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { hashOf } from '../shell/routes';
+import { BreakGlassModal } from './BreakGlassModal';
 import { PatientFormModal } from './PatientFormModal';
 
 const LAST_SEARCH_KEY = ['journal', 'lastSearch'] as const;
 
+/** The fødselsnummer a search was for (spaces allowed, as the server reads it), or null. */
+function searchedNationalId(query: string | null): string | null {
+  const digits = query?.replace(/\s/g, '') ?? '';
+  return /^\d{11}$/.test(digits) ? digits : null;
+}
+
 /**
  * JRN-1: find a patient by name, national identity number or date of birth. The server answers
- * only with patients this clinician may open now, and logs whom it showed (AUD-6).
+ * only with patients this clinician may open now, and logs whom it showed (AUD-6). A number that
+ * finds no one may be a patient this clinician has no basis for: in an emergency, break-glass by
+ * that number (ACC-3) — offered alike whether or not such a patient exists, which only the
+ * confirmed request answers.
  */
 export function PatientFinder() {
   const { t } = useTranslation();
@@ -25,9 +35,11 @@ export function PatientFinder() {
   const [query, setQuery] = useState<string | null>(() => queryClient.getQueryData<string>(LAST_SEARCH_KEY) ?? null);
   const [clientError, setClientError] = useState<string | undefined>();
   const [isRegisterOpen, setIsRegisterOpen] = useState(false);
+  const [isBreakGlassOpen, setIsBreakGlassOpen] = useState(false);
   const search = useQuery(trpc.patients.search.queryOptions({ query: query ?? '' }, { enabled: query !== null, staleTime: 0, gcTime: 0 }));
   const label = t('journal.search.label');
   const serverError = fieldErrorMessages(search.error, { query: label });
+  const nationalId = searchedNationalId(query);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -87,7 +99,17 @@ export function PatientFinder() {
       {search.isPending && query !== null && <Loader size="sm" />}
       {search.data && search.data.length === 0 && (
         <Alert color="gray" data-testid="search-empty">
-          {t('journal.search.empty')}
+          <Stack gap="sm" align="flex-start">
+            <Text size="sm">{t('journal.search.empty')}</Text>
+            {nationalId && (
+              <>
+                <Text size="sm">{t('journal.breakGlass.byNumber.hint')}</Text>
+                <Button color="red" variant="outline" onClick={() => setIsBreakGlassOpen(true)}>
+                  {t('journal.breakGlass.byNumber.open')}
+                </Button>
+              </>
+            )}
+          </Stack>
         </Alert>
       )}
       {search.data && search.data.length > 0 && (
@@ -115,6 +137,17 @@ export function PatientFinder() {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      )}
+      {nationalId && (
+        <BreakGlassModal
+          opened={isBreakGlassOpen}
+          target={{ nationalId }}
+          onClose={() => setIsBreakGlassOpen(false)}
+          onGranted={(result) => {
+            setIsBreakGlassOpen(false);
+            window.location.hash = hashOf({ page: 'patient', patientId: result.patientId });
+          }}
+        />
       )}
       <PatientFormModal
         opened={isRegisterOpen}

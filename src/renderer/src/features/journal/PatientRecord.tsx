@@ -95,7 +95,7 @@ function DeniedAccess({ patientId, error, onRetry }: { patientId: string; error:
       {body}
       <BreakGlassModal
         opened={isBreakGlassOpen}
-        patientId={patientId}
+        target={{ patientId }}
         onClose={() => setIsBreakGlassOpen(false)}
         onGranted={() => {
           setIsBreakGlassOpen(false);

@@ -67,7 +67,7 @@ export function SharingPanel({ patientId }: { patientId: string }) {
       </Alert>
     );
   }
-  const { consents, shares, blocks } = overview.data;
+  const { consents, shares, blocks, careTeam } = overview.data;
   const activeConsents = consents.filter((consent) => consent.withdrawnAt === null);
   const consentById = new Map(consents.map((consent) => [consent.id, consent]));
   // Whether a share has run out, as of when the overview was fetched.
@@ -267,7 +267,47 @@ export function SharingPanel({ patientId }: { patientId: string }) {
             {t('sharing.careTeam.add')}
           </Button>
         }
-      />
+      >
+        {careTeam.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('sharing.careTeam.empty')}
+          </Text>
+        ) : (
+          <Table.ScrollContainer minWidth={640}>
+            <Table striped fz="sm" aria-label={t('sharing.careTeam.title')} data-testid="care-team-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('sharing.careTeam.member')}</Table.Th>
+                  <Table.Th>{t('sharing.careTeam.profession')}</Table.Th>
+                  <Table.Th>{t('sharing.careTeam.kind')}</Table.Th>
+                  <Table.Th>{t('sharing.shares.from')}</Table.Th>
+                  <Table.Th>{t('sharing.careTeam.until')}</Table.Th>
+                  <Table.Th>{t('sharing.status.label')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {careTeam.map((member) => {
+                  const hasEnded = member.endsAt !== null && new Date(member.endsAt).getTime() <= now;
+                  return (
+                    <Table.Tr key={member.id} data-care-relationship-id={member.id}>
+                      <Table.Td>{member.memberName}</Table.Td>
+                      <Table.Td>{member.profession ? translateCode(`profession.${member.profession}`, {}, member.profession) : '—'}</Table.Td>
+                      <Table.Td>{translateCode(`sharing.careTeam.kinds.${member.kind}`, {}, member.kind)}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{member.startsAt ? formatDate(member.startsAt) : '—'}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{member.endsAt ? formatDate(member.endsAt) : '—'}</Table.Td>
+                      <Table.Td>
+                        <Badge color={hasEnded ? 'gray' : 'teal'} variant="light">
+                          {hasEnded ? t('sharing.careTeam.ended') : t('sharing.status.active')}
+                        </Badge>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Section>
 
       <ConsentModal opened={dialog === 'consent'} patientId={patientId} onClose={() => setDialog(null)} onDone={done} />
       <ShareModal opened={dialog === 'share'} patientId={patientId} consents={activeConsents} onClose={() => setDialog(null)} onDone={done} />
