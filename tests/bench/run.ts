@@ -1,4 +1,4 @@
-// `npm run bench`: figures for the audit log and login on this machine (see tests/bench/README.md).
+// `npm run bench`: figures for the audit log, login and opening a journal on this machine (see tests/bench/README.md).
 // Each benchmark makes its own throw-away PostgreSQL database and drops it. Benchmarks print
 // figures and never fail on speed; any error stops the run with exit code 1.
 import { execFile } from 'node:child_process';
@@ -9,13 +9,14 @@ import { promisify } from 'node:util';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type AuditedWritesReport, benchAuditedWrites } from './audited-writes';
+import { benchJournalRead, type JournalReadReport } from './journal-read';
 import { type LoginLatencyReport, benchLoginLatency } from './login-latency';
 import { benchPgbench, type PgbenchReport } from './pgbench';
 import { dropLiveBenchDatabases, serverUrl } from './support/database';
 import { log, round, table } from './support/stats';
 import { benchVerifySpeed, type VerifySpeedReport } from './verify-speed';
 
-const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login'] as const;
+const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const args = process.argv.slice(2);
@@ -40,6 +41,15 @@ const settings = {
   verifyTarget: 500_000,
   logins: envNumber('BENCH_LOGINS', isQuick ? 10 : 50),
   argon2Samples: isQuick ? 5 : 20,
+  journal: {
+    patients: envNumber('BENCH_PATIENTS', isQuick ? 10_000 : 100_000),
+    notesPerPatient: 20,
+    clinicians: 40,
+    clientCounts: [1, 32],
+    // Longer than the others' 5 s: the checked/unchecked difference is large, but the machine is noisy.
+    secondsPerMode: envNumber('BENCH_SECONDS', isQuick ? 1 : 8),
+    traceCalls: isQuick ? 100 : 500,
+  },
 };
 
 interface Results {
@@ -51,6 +61,7 @@ interface Results {
   auditedWrites?: AuditedWritesReport;
   verify?: VerifySpeedReport;
   login?: LoginLatencyReport;
+  journal?: JournalReadReport;
 }
 
 async function postgresVersion(): Promise<string> {
@@ -158,6 +169,47 @@ function summary(results: Results): string {
       ),
     );
   }
+  const journal = results.journal;
+  if (journal) {
+    const { scale, targets } = journal;
+    parts.push(
+      `\n4. Opening a journal: journal.notes through the tRPC router (session, access decision, first page of ${25} notes, audit event, commit), ${journal.secondsPerMode} s per mode per level (A B C C B A halves),` +
+        `\n   on ${scale.patients.toLocaleString('en')} patients / ${scale.notes.toLocaleString('en')} notes / ${scale.clinicians} clinicians; ${journal.pairs.total.toLocaleString('en')} pairs with a basis (${Object.entries(journal.pairs.byKind).map(([kind, count]) => `${kind} ${count}`).join(', ')}; ${journal.pairs.withPartialBlock} with a partial block).` +
+        `\n   generated in ${journal.generation.seconds} s (${journal.generation.steps.map((step) => `${step.name} ${step.seconds}`).join(', ')}), set-up and logins ${journal.generation.setupSeconds} s; database ${journal.database.sizeMb} MB (${Object.entries(journal.database.tablesMb).map(([name, size]) => `${name} ${size}`).join(', ')}).` +
+        `\n   unchecked = the same first-page query alone (no session, decision, audit or transaction); session+page = the procedure base and the page query, no decision or audit (diagnostic).` +
+        `\n   Targets at 32 clients: checked p95 ≤ 20 ms; checked ≥ 70% of the unchecked ops/s.\n`,
+    );
+    parts.push(
+      table(
+        ['clients', 'unchecked ops/s', 'session+page ops/s', 'checked ops/s', 'ratio', 'CPU µs/op Node+PG (u/s/c)', 'CPU ratio', 'checked p50/p95/p99 ms', 'unchecked p50/p95/p99 ms', 'machine busy % (u/c)'],
+        journal.levels.map((level) => [
+          String(level.clients),
+          level.unchecked.opsPerSecond,
+          level.sessionOnly.opsPerSecond,
+          level.checked.opsPerSecond,
+          `${level.ratio.toFixed(2)}${level.clients === 32 ? (level.ratio >= 0.7 ? ' (met)' : ' (NOT met)') : ''}`,
+          [level.unchecked, level.sessionOnly, level.checked].map((mode) => `${mode.cpuPerOp.nodeMicros}+${mode.cpuPerOp.postgresMicros ?? '?'}`).join(' / '),
+          level.cpuRatio?.toFixed(2) ?? '–',
+          `${level.checked.latency.p50Ms} / ${level.checked.latency.p95Ms}${level.clients === 32 ? (level.checked.latency.p95Ms <= 20 ? ' (met)' : ' (NOT met)') : ''} / ${level.checked.latency.p99Ms}`,
+          `${level.unchecked.latency.p50Ms} / ${level.unchecked.latency.p95Ms} / ${level.unchecked.latency.p99Ms}`,
+          `${level.unchecked.machineBusyPercent ?? '?'} / ${level.checked.machineBusyPercent ?? '?'}`,
+        ]),
+      ),
+    );
+    parts.push(`   targets: p95 ${targets.p95MsAt32} ms → ${targets.p95Met ? 'met' : 'NOT met'}; ratio ${targets.ratioAt32.toFixed(2)} → ${targets.ratioMet ? 'met' : 'NOT met'}. ${journal.finalCheck.readEvents} read events for ${journal.finalCheck.checkedCalls} checked calls; the decision agreed with the generated bases on ${journal.decisionChecks} samples.`);
+    const { trace } = journal;
+    parts.push(
+      `   one call at 1 client (${trace.calls} calls): ${trace.callMeanMs} ms, ${trace.statementsPerCall} statements; per call: ` +
+        trace.statements.map((statement) => `${statement.label}${statement.perCall === 1 ? '' : ` ×${statement.perCall}`} ${statement.meanMsPerCall}`).join(', ') +
+        ` (ms, round trips as Node sees them; the rest is Node: tRPC, zod, Kysely).`,
+    );
+    const alone = journal.decisionAlone;
+    parts.push(`   decideJournalAccess alone, 1 client: ${alone.opsPerSecond} decisions/s, p50/p95 ${alone.latency.p50Ms}/${alone.latency.p95Ms} ms, CPU µs/decision Node+PG ${alone.cpuPerOp.nodeMicros}+${alone.cpuPerOp.postgresMicros ?? '?'}.`);
+    parts.push('   server time per statement after the session (EXPLAIN ANALYZE, best of 3, planning + execution ms):');
+    for (const entry of journal.profile) {
+      parts.push(`   ${entry.kind.padEnd(36)} ${entry.roundTrips} statements, ${entry.totalExecutionMs} ms: ${entry.queries.map((query) => `${query.label} ${round(query.planningMs + query.executionMs, 3)}`).join(', ')}`);
+    }
+  }
   return parts.join('\n');
 }
 
@@ -193,6 +245,10 @@ async function main(): Promise<void> {
   if (selected.has('login')) {
     log('\n[login] latency');
     results.login = await benchLoginLatency({ logins: settings.logins, warmup: 3, argon2Samples: settings.argon2Samples });
+  }
+  if (selected.has('journal')) {
+    log(`\n[journal] opening a journal at ${settings.journal.patients} patients`);
+    results.journal = await benchJournalRead({ ...settings.journal, warmupSeconds: settings.warmupSeconds });
   }
   results.machine.loadAverageAtEnd = loads();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);

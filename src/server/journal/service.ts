@@ -68,17 +68,17 @@ export async function openRecord(deps: Deps, user: SessionUser, patientId: strin
 }
 
 /**
- * The journal, newest first, keyset-paged (fast with thousands of notes). Every note shown is
- * logged as read in one event (AUD-6 style: which notes, one event).
+ * listNotes' page query alone: one patient's notes as this user may see them (no drafts of others,
+ * the decision's filter applied), newest first, keyset-paged; one row more than the page to tell
+ * whether there is a next. Exported for the benchmark's unchecked baseline (tests/bench/journal-read.ts).
  */
-export async function listNotes(
-  deps: Deps,
-  user: SessionUser,
+export function selectNotesPage(
+  trx: Executor,
+  user: Pick<SessionUser, 'organisationId' | 'userId'>,
   input: { patientId: string; limit: number; after?: { consultationDate: string; createdAt: string; id: string } },
-): Promise<{ notes: NoteSummary[]; next: { consultationDate: string; createdAt: string; id: string } | null }> {
-  const decision = await requireJournalAccess(deps, user, input.patientId);
-  const filter = noteFilter(decision);
-  const rows = await deps.trx
+  filter: { only: string[] | null; blocked: string[] },
+) {
+  return trx
     .selectFrom('journal_note as n')
     .innerJoin('journal_note_version as v', (join) => join.onRef('v.note_id', '=', 'n.id').onRef('v.version', '=', 'n.current_version'))
     .innerJoin('app_user as author', 'author.id', 'n.author_id')
@@ -113,6 +113,19 @@ export async function listNotes(
     .orderBy('n.id', 'desc')
     .limit(input.limit + 1)
     .execute();
+}
+
+/**
+ * The journal, newest first, keyset-paged (fast with thousands of notes). Every note shown is
+ * logged as read in one event (AUD-6 style: which notes, one event).
+ */
+export async function listNotes(
+  deps: Deps,
+  user: SessionUser,
+  input: { patientId: string; limit: number; after?: { consultationDate: string; createdAt: string; id: string } },
+): Promise<{ notes: NoteSummary[]; next: { consultationDate: string; createdAt: string; id: string } | null }> {
+  const decision = await requireJournalAccess(deps, user, input.patientId);
+  const rows = await selectNotesPage(deps.trx, user, input, noteFilter(decision));
   const page = rows.slice(0, input.limit);
   deps.audit.record({
     patientId: input.patientId,

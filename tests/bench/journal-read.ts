@@ -1,0 +1,445 @@
+// Benchmark 4: opening a journal at scale. `journal.notes` (session, access decision, first page of
+// notes, its audit event, in one transaction) through the real router, against the same first-page
+// query alone, at 1 and 32 concurrent clients on 100,000 patients with 2,000,000 notes.
+import { createHash } from 'node:crypto';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { z } from 'zod';
+import { decideJournalAccess } from '../../src/server/access/decide';
+import type { SessionUser } from '../../src/server/auth/session';
+import { APPLICATION_ROLE } from '../../src/server/db/database';
+import type { DB } from '../../src/server/db/schema';
+import { listNotes, selectNotesPage } from '../../src/server/journal/service';
+import { AuditRecorder, createCallerFactory, roleProcedure, router } from '../../src/server/trpc';
+import { type BenchDatabase, createBenchDatabase } from './support/database';
+import { benchCaller, benchContext, BenchClock, createOrganisation, createUser, login } from './support/identity';
+import { type AccessPair, admittedPairs, EXPECTED_BASIS, generateJournalData, type JournalDataReport, type PairKind } from './support/journal-data';
+import { combine, type ModeResult, runSegment, type Segment } from './support/load';
+import { log, round } from './support/stats';
+
+const PAGE_SIZE = 25;
+
+/**
+ * Diagnostic middle step, never mounted in the app: the same procedure base as `journal.notes`
+ * (session resolution and touch, role check) and the same page query, but no access decision, no
+ * transaction and no audit event. It splits the checked path's cost into "session" and "decision +
+ * audit".
+ */
+const sessionOnlyRouter = router({
+  notes: roleProcedure(['clinician'])
+    .input(z.object({ patientId: z.uuid() }).strict())
+    .query(({ ctx, input }) => selectNotesPage(ctx.db, ctx.session, { patientId: input.patientId, limit: PAGE_SIZE }, { only: null, blocked: [] })),
+});
+const createSessionOnlyCaller = createCallerFactory(sessionOnlyRouter);
+
+export interface JournalLevelResult {
+  clients: number;
+  poolSize: number;
+  /** The first-page query alone, on the application's pool: no session, no decision, no audit, no transaction. */
+  unchecked: ModeResult;
+  /** Diagnostic: session + role check + the page query (no decision, no audit). */
+  sessionOnly: ModeResult;
+  /** `journal.notes` through the router: session, decision, page, audit event, commit. */
+  checked: ModeResult;
+  /** checked ops/s ÷ unchecked ops/s (target ≥ 0.70 at 32 clients). */
+  ratio: number;
+  /** Unchecked ÷ checked CPU per operation (Node + PostgreSQL), the ratio to expect when CPU-bound. */
+  cpuRatio: number | null;
+}
+
+export interface ProfiledQuery {
+  label: string;
+  planningMs: number;
+  executionMs: number;
+  /** Plan nodes, outermost first ("Index Scan using care_relationship_lookup", …). */
+  plan: string;
+  rows: number;
+  sql: string;
+}
+
+export interface ProcedureTrace {
+  calls: number;
+  /** Wall time per call, mean. */
+  callMeanMs: number;
+  statementsPerCall: number;
+  statements: { label: string; perCall: number; meanMsPerCall: number }[];
+}
+
+export interface JournalReadReport {
+  scale: { patients: number; notes: number; notesPerPatient: number; clinicians: number };
+  generation: JournalDataReport & { setupSeconds: number };
+  database: { sizeMb: number; tablesMb: Record<string, number> };
+  pairs: { total: number; byKind: Record<string, number>; withPartialBlock: number };
+  decisionChecks: number;
+  secondsPerMode: number;
+  levels: JournalLevelResult[];
+  /** EXPLAIN ANALYZE of every query `listNotes` runs (decision + page; roundTrips counts begin and commit too), for one pair of each kind. */
+  profile: { kind: string; roundTrips: number; totalExecutionMs: number; queries: ProfiledQuery[] }[];
+  /**
+   * Where one `journal.notes` call's time goes, seen from Node at 1 client: every statement the
+   * call sends (session, transaction, decision, page, audit event), mean ms per call by statement.
+   */
+  trace: ProcedureTrace;
+  /** decideJournalAccess alone, 1 client, random pairs: the steadiest figure for a change to the decision. */
+  decisionAlone: ModeResult;
+  targets: { p95MsAt32: number; p95Met: boolean; ratioAt32: number; ratioMet: boolean };
+  finalCheck: { checkedCalls: number; readEvents: number };
+}
+
+/** The uuid the generator gives patient g: md5('p' || g) with the v4 version and variant digits. */
+function md5Uuid(text: string): string {
+  const md5 = createHash('md5').update(text).digest('hex');
+  const hex = `${md5.slice(0, 12)}4${md5.slice(13, 16)}8${md5.slice(17)}`;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A small seeded generator, so runs pick the same sequence of pairs. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function expectedNoteCount(pair: AccessPair, notesPerPatient: number): number {
+  if (pair.kind === 'read_share_selected') return 3;
+  return Math.min(PAGE_SIZE, notesPerPatient - (pair.hasPartialBlock ? 2 : 0));
+}
+
+/**
+ * The application's decision, checked against what was generated: for a sample of every kind of
+ * pair, and for pairs that must be refused (whole-journal block, no basis, expired bases, unknown
+ * patient). A wrong answer stops the run.
+ */
+async function checkDecisions(db: Kysely<DB>, organisationId: string, clinicianIds: readonly string[], pairs: readonly AccessPair[], now: Date): Promise<number> {
+  let checks = 0;
+  const byKind = new Map<PairKind, AccessPair[]>();
+  for (const pair of pairs) {
+    const list = byKind.get(pair.kind) ?? [];
+    if (list.length < 25 || (pair.hasPartialBlock && list.filter((entry) => entry.hasPartialBlock).length < 10)) list.push(pair);
+    byKind.set(pair.kind, list);
+  }
+  for (const pair of [...byKind.values()].flat()) {
+    const decision = await decideJournalAccess(db, { organisationId, userId: pair.userId }, pair.patientId, now);
+    const ok =
+      decision.isAllowed &&
+      decision.basis === EXPECTED_BASIS[pair.kind] &&
+      (pair.kind === 'read_share_selected' ? decision.onlyNoteIds?.length === 3 : decision.onlyNoteIds === null) &&
+      decision.blockedNoteIds.length === (pair.hasPartialBlock ? 2 : 0);
+    if (!ok) throw new Error(`Access decision for a ${pair.kind} pair: ${JSON.stringify(decision)} (expected ${EXPECTED_BASIS[pair.kind]})`);
+    checks++;
+  }
+  const clinician = (g: number, offset: number) => clinicianIds[(g + offset) % clinicianIds.length] as string;
+  const patient = (g: number) => md5Uuid(`p${g}`);
+  const refusals: { label: string; userId: string; patientId: string; reason: string }[] = [
+    { label: 'whole-journal block', userId: clinician(2, 29), patientId: patient(2), reason: 'blocked' },
+    { label: 'whole-journal block', userId: clinician(32, 29), patientId: patient(32), reason: 'blocked' },
+    { label: 'no basis', userId: clinician(1, 1), patientId: patient(1), reason: 'no_basis' },
+    { label: 'ended relationship', userId: clinician(17, 13), patientId: patient(17), reason: 'no_basis' },
+    { label: 'cancelled appointment', userId: clinician(25, 5), patientId: patient(25), reason: 'no_basis' },
+    { label: 'old appointment', userId: clinician(30, 9), patientId: patient(30), reason: 'no_basis' },
+    { label: 'withdrawn consent', userId: clinician(70, 31), patientId: patient(70), reason: 'no_basis' },
+    { label: 'revoked share', userId: clinician(90, 35), patientId: patient(90), reason: 'no_basis' },
+    { label: 'expired break-glass', userId: clinician(150, 27), patientId: patient(150), reason: 'no_basis' },
+    { label: 'unknown patient', userId: clinician(1, 0), patientId: '00000000-0000-4000-8000-000000000000', reason: 'patient_not_found' },
+  ];
+  for (const refusal of refusals) {
+    const decision = await decideJournalAccess(db, { organisationId, userId: refusal.userId }, refusal.patientId, now);
+    if (decision.isAllowed || decision.reason !== refusal.reason) throw new Error(`Access decision, ${refusal.label}: ${JSON.stringify(decision)} (expected ${refusal.reason})`);
+    checks++;
+  }
+  return checks;
+}
+
+function planNodes(node: Record<string, unknown>, out: string[] = []): string[] {
+  const type = String(node['Node Type']);
+  const index = node['Index Name'] ? ` using ${String(node['Index Name'])}` : node['Relation Name'] ? ` on ${String(node['Relation Name'])}` : '';
+  out.push(`${type}${index}`);
+  for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) planNodes(child, out);
+  return out;
+}
+
+/**
+ * Runs `listNotes` (decision + page query) for one pair on a connection that records every
+ * statement, then EXPLAIN ANALYZEs each statement (best of three) as the application role.
+ */
+async function profilePair(database: BenchDatabase, organisationId: string, pair: AccessPair, now: Date) {
+  const captured: CompiledQuery[] = [];
+  let isCapturing = true;
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1, options: `-c role=${APPLICATION_ROLE}` }) }),
+    log: (event) => {
+      if (isCapturing && event.level === 'query') captured.push(event.query);
+    },
+  });
+  try {
+    const user = { organisationId, userId: pair.userId } as SessionUser;
+    await db.transaction().execute((trx) => listNotes({ trx, audit: new AuditRecorder({ organisationId, userId: pair.userId } as never, 'journal.notes.read'), now }, user, { patientId: pair.patientId, limit: PAGE_SIZE }));
+    isCapturing = false;
+    const queries: ProfiledQuery[] = [];
+    for (const query of captured.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql))) {
+      let best: { planning: number; execution: number; plan: Record<string, unknown> } | undefined;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const result = await db.executeQuery<{ 'QUERY PLAN': { Plan: Record<string, unknown>; 'Planning Time': number; 'Execution Time': number }[] }>(
+          CompiledQuery.raw(`explain (analyze, buffers, format json) ${query.sql}`, [...query.parameters]),
+        );
+        const [explained] = result.rows[0]?.['QUERY PLAN'] ?? [];
+        if (explained && (!best || explained['Execution Time'] < best.execution)) best = { planning: explained['Planning Time'], execution: explained['Execution Time'], plan: explained.Plan };
+      }
+      if (!best) continue;
+      // Labelled by the tables it reads: "patient_block+care_relationship+patient" for a combined statement.
+      const tables = [...new Set([...query.sql.matchAll(/\b(?:from|join)\s+"?([a-z_]+)"?/gi)].map((match) => match[1]))];
+      const table = tables.join('+') || query.sql.slice(0, 30);
+      queries.push({
+        label: table,
+        planningMs: round(best.planning, 3),
+        executionMs: round(best.execution, 3),
+        plan: [...new Set(planNodes(best.plan))].join(' > '),
+        rows: Number(best.plan['Actual Rows'] ?? 0),
+        sql: query.sql.replace(/\s+/g, ' '),
+      });
+    }
+    return { roundTrips: captured.length, totalExecutionMs: round(queries.reduce((sum, query) => sum + query.executionMs + query.planningMs, 0), 3), queries };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** "select patient_block+care_relationship+patient", "insert audit_event", "begin" …: a statement by verb and tables. */
+function statementLabel(text: string): string {
+  const verb = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? '?';
+  const tables = [...new Set([...text.matchAll(/\b(?:from|join|into|update)\s+"?([a-z_]+)"?/gi)].map((match) => match[1]))];
+  return tables.length > 0 ? `${verb} ${tables.join('+')}` : verb;
+}
+
+/**
+ * Calls `journal.notes` through the router, one client, on a connection that logs every statement
+ * with its duration as Node sees it (round trip included), and sums them by statement per call.
+ */
+async function traceProcedure(database: BenchDatabase, clinicians: readonly { id: string; token: string }[], pairs: readonly AccessPair[], calls: number): Promise<ProcedureTrace> {
+  const seen: { label: string; ms: number }[] = [];
+  let isRecording = false;
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1, options: `-c role=${APPLICATION_ROLE}` }) }),
+    log: (event) => {
+      if (isRecording && event.level === 'query') seen.push({ label: statementLabel(event.query.sql), ms: event.queryDurationMillis });
+    },
+  });
+  try {
+    const realNow = () => new Date();
+    const callers = new Map(clinicians.map((clinician) => [clinician.id, benchCaller(db, realNow, { bearerToken: clinician.token })]));
+    const random = mulberry32(7);
+    const call = async () => {
+      const pair = pairs[Math.floor(random() * pairs.length)] as AccessPair;
+      await callers.get(pair.userId)!.journal.notes({ patientId: pair.patientId });
+    };
+    for (let index = 0; index < Math.min(50, calls); index++) await call();
+    isRecording = true;
+    const started = performance.now();
+    for (let index = 0; index < calls; index++) await call();
+    const elapsedMs = performance.now() - started;
+    isRecording = false;
+    const byLabel = new Map<string, { count: number; ms: number }>();
+    for (const statement of seen) {
+      const entry = byLabel.get(statement.label) ?? { count: 0, ms: 0 };
+      entry.count++;
+      entry.ms += statement.ms;
+      byLabel.set(statement.label, entry);
+    }
+    return {
+      calls,
+      callMeanMs: round(elapsedMs / calls, 3),
+      statementsPerCall: round(seen.length / calls, 2),
+      statements: [...byLabel.entries()].map(([label, entry]) => ({ label, perCall: round(entry.count / calls, 2), meanMsPerCall: round(entry.ms / calls, 3) })),
+    };
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function benchJournalRead(options: {
+  patients: number;
+  notesPerPatient: number;
+  clinicians: number;
+  clientCounts: readonly number[];
+  secondsPerMode: number;
+  warmupSeconds: number;
+  traceCalls: number;
+}): Promise<JournalReadReport> {
+  const maxClients = Math.max(...options.clientCounts);
+  const setupStarted = performance.now();
+  const database = await createBenchDatabase('journal');
+  try {
+    const app = await database.openAsApplication(maxClients);
+    const db = app.db;
+
+    // The clinicians log in through the real procedures, each on a clock of their own at the real
+    // time (one login each, so no TOTP step is reused), and the calls then run on real time.
+    log(`  ${options.clinicians} clinicians, logged in …`);
+    const organisation = await createOrganisation(db);
+    const clinicians: { id: string; token: string }[] = [];
+    for (let index = 0; index < options.clinicians; index++) {
+      const user = await createUser(db, organisation.id, ['clinician']);
+      clinicians.push({ id: user.id, token: await login(db, user, new BenchClock()) });
+    }
+    const setupSeconds = round((performance.now() - setupStarted) / 1000, 1);
+
+    const now = new Date();
+    log(`  generating ${options.patients.toLocaleString('en')} patients, ${(options.patients * options.notesPerPatient).toLocaleString('en')} notes (owner, INSERT … SELECT generate_series) …`);
+    const generation = await generateJournalData(
+      { url: database.url, organisationId: organisation.id, clinicianIds: clinicians.map((clinician) => clinician.id), patients: options.patients, notesPerPatient: options.notesPerPatient, now },
+      log,
+    );
+    const sizes = await sql<{ name: string; bytes: string }>`
+      select 'database' as name, pg_database_size(current_database())::text as bytes
+      union all
+      select relname::text, pg_total_relation_size(oid)::text from pg_class
+       where relname in ('patient', 'journal_note', 'journal_note_version', 'care_relationship', 'appointment', 'read_share', 'patient_block', 'break_glass_access')`.execute(database.owner.db);
+    const mb = (bytes: string | undefined) => round(Number(bytes ?? 0) / 1024 / 1024, 0);
+    const sizeMb = mb(sizes.rows.find((row) => row.name === 'database')?.bytes);
+    const tablesMb = Object.fromEntries(sizes.rows.filter((row) => row.name !== 'database').map((row) => [row.name, mb(row.bytes)]));
+    log(`  generated in ${generation.seconds} s (FK checks ${generation.skippedForeignKeyChecks ? 'skipped' : 'on'}); database ${sizeMb} MB (${Object.entries(tablesMb).map(([name, size]) => `${name} ${size}`).join(', ')})`);
+
+    const pairs = await admittedPairs(database.url, new Date());
+    const byKind: Record<string, number> = {};
+    for (const pair of pairs) byKind[pair.kind] = (byKind[pair.kind] ?? 0) + 1;
+    const withPartialBlock = pairs.filter((pair) => pair.hasPartialBlock).length;
+    log(`  ${pairs.length.toLocaleString('en')} (clinician, patient) pairs with a basis: ${Object.entries(byKind).map(([kind, count]) => `${kind} ${count}`).join(', ')}; ${withPartialBlock} with a partial block`);
+    const decisionChecks = await checkDecisions(db, organisation.id, clinicians.map((clinician) => clinician.id), pairs, new Date());
+    log(`  access decision agrees with the generated bases on ${decisionChecks} samples (allowed and refused)`);
+
+    const profile: JournalReadReport['profile'] = [];
+    const samples: [string, AccessPair | undefined][] = [
+      ['assigned_clinician', pairs.find((pair) => pair.kind === 'assigned_clinician' && !pair.hasPartialBlock)],
+      ['assigned_clinician + partial block', pairs.find((pair) => pair.kind === 'assigned_clinician' && pair.hasPartialBlock)],
+      ['appointment', pairs.find((pair) => pair.kind === 'appointment')],
+      ['read_share_selected', pairs.find((pair) => pair.kind === 'read_share_selected')],
+      ['break_glass', pairs.find((pair) => pair.kind === 'break_glass')],
+    ];
+    for (const [kind, pair] of samples) {
+      if (!pair) continue;
+      const profiled = await profilePair(database, organisation.id, pair, new Date());
+      profile.push({ kind, ...profiled });
+      log(`  profile, ${kind}: ${profiled.roundTrips} statements, ${profiled.totalExecutionMs} ms planning + execution in all`);
+      for (const query of profiled.queries) log(`     ${query.label.padEnd(40)} plan ${String(query.planningMs).padStart(6)} ms, exec ${String(query.executionMs).padStart(6)} ms, ${String(query.rows).padStart(3)} rows: ${query.plan}`);
+    }
+
+    const trace = await traceProcedure(database, clinicians, pairs, options.traceCalls);
+    log(`  one journal.notes call, 1 client, ${trace.calls} calls: ${trace.callMeanMs} ms, ${trace.statementsPerCall} statements; ms per call by statement (as Node sees them):`);
+    for (const statement of trace.statements) log(`     ${statement.label.padEnd(48)} ${String(statement.perCall).padStart(5)} × ${String(statement.meanMsPerCall).padStart(6)} ms`);
+
+    const decisionRandom = mulberry32(99);
+    const decide = async () => {
+      const pair = pairs[Math.floor(decisionRandom() * pairs.length)] as AccessPair;
+      const decision = await decideJournalAccess(db, { organisationId: organisation.id, userId: pair.userId }, pair.patientId, new Date());
+      if (!decision.isAllowed) throw new Error(`decideJournalAccess refused a ${pair.kind} pair: ${decision.reason}`);
+    };
+    await runSegment([decide], options.warmupSeconds);
+    const decisionAlone = combine([await runSegment([decide], options.secondsPerMode / 2, database.owner.db), await runSegment([decide], options.secondsPerMode / 2, database.owner.db)]);
+    log(
+      `  decideJournalAccess alone, 1 client: ${decisionAlone.opsPerSecond} decisions/s, p50/p95 ${decisionAlone.latency.p50Ms}/${decisionAlone.latency.p95Ms} ms,` +
+        ` CPU µs/decision Node+PG ${decisionAlone.cpuPerOp.nodeMicros}+${decisionAlone.cpuPerOp.postgresMicros ?? '?'}`,
+    );
+
+    // One caller per clinician (the router's, and the diagnostic one), on real time from here on.
+    const realNow = () => new Date();
+    const callers = new Map(
+      clinicians.map((clinician) => [
+        clinician.id,
+        {
+          checked: benchCaller(db, realNow, { bearerToken: clinician.token }),
+          sessionOnly: createSessionOnlyCaller(benchContext(db, realNow, { bearerToken: clinician.token })),
+        },
+      ]),
+    );
+    // The traced calls above left their read events too.
+    let checkedCalls = Math.min(50, options.traceCalls) + options.traceCalls;
+    const makeClient = (seed: number) => {
+      const random = mulberry32(seed);
+      const pick = () => pairs[Math.floor(random() * pairs.length)] as AccessPair;
+      return {
+        checked: async () => {
+          const pair = pick();
+          const result = await callers.get(pair.userId)!.checked.journal.notes({ patientId: pair.patientId });
+          checkedCalls++;
+          if (result.notes.length !== expectedNoteCount(pair, options.notesPerPatient)) throw new Error(`journal.notes (${pair.kind}) returned ${result.notes.length} notes`);
+        },
+        sessionOnly: async () => {
+          const pair = pick();
+          const rows = await callers.get(pair.userId)!.sessionOnly.notes({ patientId: pair.patientId });
+          if (rows.length !== Math.min(PAGE_SIZE + 1, options.notesPerPatient)) throw new Error(`session-only page returned ${rows.length} rows`);
+        },
+        unchecked: async () => {
+          const pair = pick();
+          const rows = await selectNotesPage(db, { organisationId: organisation.id, userId: pair.userId }, { patientId: pair.patientId, limit: PAGE_SIZE }, { only: null, blocked: [] });
+          if (rows.length !== Math.min(PAGE_SIZE + 1, options.notesPerPatient)) throw new Error(`page query returned ${rows.length} rows`);
+        },
+      };
+    };
+    const clients = Array.from({ length: maxClients }, (_, index) => makeClient(1000 + index));
+
+    const levels: JournalLevelResult[] = [];
+    const owner = database.owner.db;
+    for (const count of options.clientCounts) {
+      const active = clients.slice(0, count);
+      const calls = {
+        unchecked: active.map((client) => client.unchecked),
+        sessionOnly: active.map((client) => client.sessionOnly),
+        checked: active.map((client) => client.checked),
+      };
+      for (const mode of ['unchecked', 'sessionOnly', 'checked'] as const) await runSegment(calls[mode], options.warmupSeconds);
+      // A B C C B A: a drift in the machine's load weighs on every mode alike.
+      const half = options.secondsPerMode / 2;
+      const segments: Record<keyof typeof calls, Segment[]> = { unchecked: [], sessionOnly: [], checked: [] };
+      for (const mode of ['unchecked', 'sessionOnly', 'checked', 'checked', 'sessionOnly', 'unchecked'] as const) segments[mode].push(await runSegment(calls[mode], half, owner));
+      const level: JournalLevelResult = {
+        clients: count,
+        poolSize: maxClients,
+        unchecked: combine(segments.unchecked),
+        sessionOnly: combine(segments.sessionOnly),
+        checked: combine(segments.checked),
+        ratio: 0,
+        cpuRatio: null,
+      };
+      level.ratio = round(level.checked.opsPerSecond / level.unchecked.opsPerSecond, 3);
+      const [plainCpu, checkedCpu] = [level.unchecked.cpuPerOp.totalMicros, level.checked.cpuPerOp.totalMicros];
+      level.cpuRatio = plainCpu !== null && checkedCpu !== null && checkedCpu > 0 ? round(plainCpu / checkedCpu, 3) : null;
+      levels.push(level);
+      const cpu = (mode: ModeResult) => `${mode.cpuPerOp.nodeMicros}+${mode.cpuPerOp.postgresMicros ?? '?'}`;
+      log(
+        `  ${String(count).padStart(2)} clients: unchecked ${level.unchecked.opsPerSecond} ops/s, session+page ${level.sessionOnly.opsPerSecond}, checked ${level.checked.opsPerSecond} ops/s, ratio ${level.ratio.toFixed(2)}` +
+          `; checked p50/p95/p99 ${level.checked.latency.p50Ms}/${level.checked.latency.p95Ms}/${level.checked.latency.p99Ms} ms (unchecked ${level.unchecked.latency.p50Ms}/${level.unchecked.latency.p95Ms}/${level.unchecked.latency.p99Ms})` +
+          `; CPU µs/op Node+PG ${cpu(level.unchecked)} / ${cpu(level.sessionOnly)} / ${cpu(level.checked)}, CPU ratio ${level.cpuRatio?.toFixed(2) ?? '?'}`,
+      );
+      const states = (mode: ModeResult) => Object.entries(mode.backendStates).map(([state, value]) => `${state} ${value}`).join(', ') || '–';
+      log(`     backends (avg active): unchecked ${states(level.unchecked)} | session+page ${states(level.sessionOnly)} | checked ${states(level.checked)}`);
+    }
+
+    // Every checked call left exactly one read event.
+    const events = await sql<{ count: string }>`select count(*)::text as count from audit_event where action = 'journal.notes.read' and outcome = 'allowed'`.execute(owner);
+    const readEvents = Number(events.rows[0]?.count ?? 0);
+    if (readEvents !== checkedCalls) throw new Error(`Expected ${checkedCalls} journal.notes.read events, found ${readEvents}`);
+
+    const top = levels.find((level) => level.clients === maxClients) ?? levels.at(-1)!;
+    return {
+      scale: { patients: options.patients, notes: options.patients * options.notesPerPatient, notesPerPatient: options.notesPerPatient, clinicians: options.clinicians },
+      generation: { ...generation, setupSeconds },
+      database: { sizeMb, tablesMb },
+      pairs: { total: pairs.length, byKind, withPartialBlock },
+      decisionChecks,
+      secondsPerMode: options.secondsPerMode,
+      levels,
+      profile,
+      trace,
+      decisionAlone,
+      targets: { p95MsAt32: top.checked.latency.p95Ms, p95Met: top.checked.latency.p95Ms <= 20, ratioAt32: top.ratio, ratioMet: top.ratio >= 0.7 },
+      finalCheck: { checkedCalls, readEvents },
+    };
+  } finally {
+    await database.drop();
+  }
+}
