@@ -186,7 +186,7 @@ const requireSession = t.middleware(async ({ ctx, meta, next }) => {
   if (lookup.status === 'locked' && !meta?.allowLockedSession) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: AUTH_ERRORS.sessionLocked });
   }
-  if (lookup.status === 'active') await touchSession(ctx.db, lookup.session.sessionId, now);
+  if (lookup.status === 'active') await touchSession(ctx.db, lookup.session, now);
   return next({ ctx: { session: lookup.session, isSessionLocked: lookup.status === 'locked' } });
 });
 

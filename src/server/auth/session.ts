@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Role } from '../../shared/roles';
 import { type AuditActor, writeAuditEvent } from '../audit/record';
 import type { Database, Executor } from '../db/database';
@@ -102,12 +103,20 @@ export async function resolveSession(db: Database, token: string, now: Date): Pr
       'app_user.profession as profession',
       'app_user.status as userStatus',
       'app_user.is_locked_by_admin as isLockedByAdmin',
+      // The roles in the same round trip: this runs before every authenticated call.
+      (eb) =>
+        eb
+          .selectFrom('role_grant')
+          .select(sql<string[]>`coalesce(array_agg(role order by role), '{}')`.as('roles'))
+          .whereRef('role_grant.user_id', '=', 'session.user_id')
+          .where('role_grant.revoked_at', 'is', null)
+          .as('roles'),
     ])
     .where('session.token_hash', '=', hashToken(token))
     .where('session.ended_at', 'is', null)
     .executeTakeFirst();
   if (!row || row.userStatus !== 'active' || row.isLockedByAdmin) return { status: 'invalid' };
-  const roles = await activeRolesOf(db, row.userId);
+  const roles = (row.roles ?? []) as Role[];
   const session: SessionUser = {
     sessionId: row.sessionId,
     userId: row.userId,
@@ -135,7 +144,10 @@ export async function resolveSession(db: Database, token: string, now: Date): Pr
   return { status: 'active', session };
 }
 
-export async function touchSession(db: Executor, sessionId: string, now: Date): Promise<void> {
+/** Marks the session used now; skipped (no round trip) when it was marked within the last 15 s. */
+export async function touchSession(db: Executor, session: { sessionId: string; lastSeenAt: Date }, now: Date): Promise<void> {
+  if (now.getTime() - session.lastSeenAt.getTime() < TOUCH_INTERVAL_MS) return;
+  const sessionId = session.sessionId;
   await db
     .updateTable('session')
     .set({ last_seen_at: now })
