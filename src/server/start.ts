@@ -5,7 +5,7 @@ import { resolveSecretKey } from './auth/secret-key';
 import type { ServerConfig } from './config';
 import type { DatabaseHandle } from './db/database';
 import { claimInstallationMode } from './db/installation';
-import { openApplicationDatabase } from './db/open';
+import { databaseTargetOf, openApplicationDatabase } from './db/open';
 import { type DemoSeedResult, seedDemo } from './demo/seed';
 import { startBackgroundJobs } from './jobs';
 
@@ -22,11 +22,7 @@ export interface RunningServer {
  * demo when asked, and listens. Used by `npm run server`, `npm start` and the end-to-end tests.
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const database = await openApplicationDatabase(
-    config.database.kind === 'postgres'
-      ? { kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize }
-      : { kind: 'pglite', dataDir: config.database.dataDir },
-  );
+  const database = await openApplicationDatabase(databaseTargetOf(config));
   try {
     await claimInstallationMode(database.db, config.isDemo ? 'demo' : 'production');
     const secretBox = new SecretBox(await resolveSecretKey(config));

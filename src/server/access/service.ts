@@ -1,7 +1,7 @@
 import type { SessionUser } from '../auth/session';
 import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
-import { requireJournalAccess } from '../patient/service';
+import { requireTreatingClinician } from '../patient/service';
 import { AuditedDenial, type AuditRecorder } from '../trpc';
 import { BREAK_GLASS_DURATION_MS, decideJournalAccess } from './decide';
 
@@ -62,10 +62,7 @@ export async function breakGlass(
 
 /** ACC-2: a clinician with a treatment relationship adds a colleague to the patient's care team. */
 export async function addCareTeamMember(deps: Deps, user: SessionUser, input: { patientId: string; userId: string }): Promise<void> {
-  const decision = await requireJournalAccess(deps, user, input.patientId);
-  if (decision.basis !== 'treatment_relationship') {
-    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId: input.patientId, objectType: 'patient', objectId: input.patientId }, 'FORBIDDEN', 'access.no_basis');
-  }
+  const decision = await requireTreatingClinician(deps, user, input.patientId);
   const colleague = await deps.trx
     .selectFrom('app_user')
     .select('id')
@@ -90,10 +87,7 @@ export async function setBlock(
   user: SessionUser,
   input: { patientId: string; blockedUserId: string; scope: 'whole_journal' | 'selected_notes'; noteIds: string[]; requestedAt: Date },
 ): Promise<{ blockId: string }> {
-  const decision = await requireJournalAccess(deps, user, input.patientId);
-  if (decision.basis !== 'treatment_relationship') {
-    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId: input.patientId, objectType: 'patient', objectId: input.patientId }, 'FORBIDDEN', 'access.no_basis');
-  }
+  const decision = await requireTreatingClinician(deps, user, input.patientId);
   if (input.blockedUserId === user.userId) throw fieldError('blockedUserId', 'validation.not_yourself');
   const blocked = await deps.trx
     .selectFrom('app_user')
@@ -135,10 +129,7 @@ export async function liftBlock(deps: Deps, user: SessionUser, blockId: string):
     .where('lifted_at', 'is', null)
     .executeTakeFirst();
   if (!block) throw new AuditedDenial({ reason: 'not_found', objectType: 'patient_block', objectId: blockId }, 'NOT_FOUND');
-  const decision = await requireJournalAccess(deps, user, block.patient_id);
-  if (decision.basis !== 'treatment_relationship') {
-    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId: block.patient_id, objectType: 'patient_block', objectId: block.id }, 'FORBIDDEN', 'access.no_basis');
-  }
+  const decision = await requireTreatingClinician(deps, user, block.patient_id, { objectType: 'patient_block', objectId: block.id });
   await deps.trx.updateTable('patient_block').set({ lifted_at: deps.now, lifted_by: user.userId }).where('id', '=', block.id).execute();
   deps.audit.record({ patientId: block.patient_id, objectType: 'patient_block', objectId: block.id, basis: decision.basis, details: { blockedUserId: block.blocked_user_id } });
 }

@@ -1,16 +1,14 @@
 // `npm run audit:verify`: seal what is pending, then prove the audit log intact or name the first
 // broken event (AUD-4, DPO-8). Exit code 0 when intact, 1 when not, 2 when it could not run.
 import { loadConfig } from '../config';
-import { openApplicationDatabase } from '../db/open';
+import { databaseTargetOf, openApplicationDatabase } from '../db/open';
 import { describeErrorForLog } from '../log';
 import { sealPendingEvents } from './seal';
 import { verifyAuditLog } from './verify';
 
 async function main(): Promise<number> {
   const config = loadConfig();
-  const database = await openApplicationDatabase(
-    config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url, poolSize: 2 } : { kind: 'pglite', dataDir: config.database.dataDir },
-  );
+  const database = await openApplicationDatabase(databaseTargetOf(config, { poolSize: 2 }));
   try {
     const sealed = await sealPendingEvents(database.db);
     const started = performance.now();

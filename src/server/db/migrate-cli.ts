@@ -2,15 +2,13 @@
 import { ConfigError, loadConfig } from '../config';
 import { describeErrorForLog } from '../log';
 import { openDatabase } from './database';
+import { databaseTargetOf } from './open';
 import { appliedMigrations, migrateToLatest } from './migrate';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase(
-    config.database.kind === 'postgres'
-      ? { kind: 'postgres', url: config.database.url }
-      : { kind: 'pglite', dataDir: config.database.dataDir },
-  );
+  // As the connecting login (the owner), not the application role: migrations change the schema.
+  const database = await openDatabase(databaseTargetOf(config, { poolSize: 1 }));
   try {
     const ran = await migrateToLatest(database.db);
     const all = await appliedMigrations(database.db);

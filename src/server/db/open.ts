@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { ServerConfig } from '../config';
 import { APPLICATION_ROLE, type DatabaseHandle, type DatabaseTarget, openDatabase } from './database';
 import { migrateToLatest } from './migrate';
 
@@ -22,4 +23,11 @@ export async function openApplicationDatabase(target: DatabaseTarget): Promise<D
   await owner.close();
   if (target.kind !== 'postgres') throw new Error('unreachable');
   return openDatabase({ ...target, role: APPLICATION_ROLE });
+}
+
+/** The database the configuration names: PostgreSQL with DATABASE_URL, else the PGlite folder. */
+export function databaseTargetOf(config: ServerConfig, options: { poolSize?: number } = {}): DatabaseTarget {
+  return config.database.kind === 'postgres'
+    ? { kind: 'postgres', url: config.database.url, poolSize: options.poolSize ?? config.database.poolSize }
+    : { kind: 'pglite', dataDir: config.database.dataDir };
 }

@@ -3,7 +3,7 @@ import type { SessionUser } from '../auth/session';
 import type { AccessDecision } from '../access/decide';
 import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
-import { requireJournalAccess } from '../patient/service';
+import { requireJournalAccess, requireTreatingClinician } from '../patient/service';
 import { AuditedDenial, type AuditRecorder } from '../trpc';
 import { signedContentHash } from './content-hash';
 import type { PrintRequest } from './print';
@@ -417,10 +417,7 @@ export async function recordCorrectionRefusal(
   user: SessionUser,
   input: { patientId: string; requestedAt: string; requestedChange: string; reasons: string },
 ): Promise<{ noteId: string }> {
-  const decision = await requireJournalAccess(deps, user, input.patientId);
-  if (decision.basis !== 'treatment_relationship') {
-    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId: input.patientId, objectType: 'patient', objectId: input.patientId }, 'FORBIDDEN', 'access.no_basis');
-  }
+  const decision = await requireTreatingClinician(deps, user, input.patientId);
   const body = `Anmodning om retting mottatt ${input.requestedAt.split('-').reverse().join('.')}.\n\nDet ble bedt om:\n${input.requestedChange}\n\nAnmodningen er avslått. Begrunnelse:\n${input.reasons}`;
   const note = await deps.trx
     .insertInto('journal_note')

@@ -1,15 +1,13 @@
 // `npm run journal:verify`: recompute the hash of every signed journal version (JRN-3).
 // Exit code 0 when all match, 1 when any does not, 2 when it could not run.
 import { loadConfig } from '../config';
-import { openApplicationDatabase } from '../db/open';
+import { databaseTargetOf, openApplicationDatabase } from '../db/open';
 import { describeErrorForLog } from '../log';
 import { verifyJournalHashes } from './verify';
 
 async function main(): Promise<number> {
   const config = loadConfig();
-  const database = await openApplicationDatabase(
-    config.database.kind === 'postgres' ? { kind: 'postgres', url: config.database.url, poolSize: 2 } : { kind: 'pglite', dataDir: config.database.dataDir },
-  );
+  const database = await openApplicationDatabase(databaseTargetOf(config, { poolSize: 2 }));
   try {
     const report = await verifyJournalHashes(database.db);
     process.stdout.write(`Checked ${report.checkedVersions} signed versions.\n`);

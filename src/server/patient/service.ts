@@ -84,6 +84,23 @@ export async function requireJournalAccess(deps: Pick<Deps, 'trx' | 'now'>, user
   return decision;
 }
 
+/**
+ * For actions that shape who may see the journal (sharing, consents, blocks, care team) or that
+ * write in it on the patient's behalf: a treatment relationship, not a read-share or break-glass.
+ */
+export async function requireTreatingClinician(
+  deps: Pick<Deps, 'trx' | 'now'>,
+  user: SessionUser,
+  patientId: string,
+  object: { objectType: string; objectId: string } = { objectType: 'patient', objectId: patientId },
+) {
+  const decision = await requireJournalAccess(deps, user, patientId);
+  if (decision.basis !== 'treatment_relationship') {
+    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId, ...object }, 'FORBIDDEN', 'access.no_basis');
+  }
+  return decision;
+}
+
 export async function updatePatient(deps: Deps, user: SessionUser, patientId: string, details: PatientDetails): Promise<void> {
   const decision = await requireJournalAccess(deps, user, patientId);
   checkNationalId(details, deps.isDemo);

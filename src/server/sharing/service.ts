@@ -1,7 +1,7 @@
 import type { SessionUser } from '../auth/session';
 import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
-import { requireJournalAccess } from '../patient/service';
+import { requireTreatingClinician } from '../patient/service';
 import { AuditedDenial, type AuditRecorder } from '../trpc';
 
 interface Deps {
@@ -10,14 +10,7 @@ interface Deps {
   now: Date;
 }
 
-/** Sharing and consents are managed by a clinician who treats the patient (not by a grantee). */
-async function requireTreatingClinician(deps: Deps, user: SessionUser, patientId: string) {
-  const decision = await requireJournalAccess(deps, user, patientId);
-  if (decision.basis !== 'treatment_relationship') {
-    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId, objectType: 'patient', objectId: patientId }, 'FORBIDDEN', 'access.no_basis');
-  }
-  return decision;
-}
+// Sharing and consents are managed by a clinician who treats the patient (not by a grantee).
 
 /** SHR-2: who consented, how, when, recorded by whom, scope and purpose. */
 export async function recordConsent(
