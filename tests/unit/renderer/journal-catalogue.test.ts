@@ -19,6 +19,7 @@ const JOURNAL_VALIDATION_KEYS = [
   'validation.consent_required',
   'validation.consent_scope',
   'validation.break_glass_not_needed',
+  'validation.patient_or_number',
   'validation.note_not_draft',
   'validation.note_is_draft',
   'validation.unknown_colleague',
