@@ -10,13 +10,14 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type AuditedWritesReport, benchAuditedWrites } from './audited-writes';
 import { benchJournalRead, type JournalReadReport } from './journal-read';
+import { benchJournalRender, type JournalRenderReport, renderSummary } from './journal-render';
 import { type LoginLatencyReport, benchLoginLatency } from './login-latency';
 import { benchPgbench, type PgbenchReport } from './pgbench';
 import { dropLiveBenchDatabases, serverUrl } from './support/database';
 import { log, round, table } from './support/stats';
 import { benchVerifySpeed, type VerifySpeedReport } from './verify-speed';
 
-const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal'] as const;
+const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const args = process.argv.slice(2);
@@ -62,6 +63,7 @@ interface Results {
   verify?: VerifySpeedReport;
   login?: LoginLatencyReport;
   journal?: JournalReadReport;
+  render?: JournalRenderReport;
 }
 
 async function postgresVersion(): Promise<string> {
@@ -210,6 +212,7 @@ function summary(results: Results): string {
       parts.push(`   ${entry.kind.padEnd(36)} ${entry.roundTrips} statements, ${entry.totalExecutionMs} ms: ${entry.queries.map((query) => `${query.label} ${round(query.planningMs + query.executionMs, 3)}`).join(', ')}`);
     }
   }
+  if (results.render) parts.push(renderSummary(results.render));
   return parts.join('\n');
 }
 
@@ -249,6 +252,10 @@ async function main(): Promise<void> {
   if (selected.has('journal')) {
     log(`\n[journal] opening a journal at ${settings.journal.patients} patients`);
     results.journal = await benchJournalRead({ ...settings.journal, warmupSeconds: settings.warmupSeconds });
+  }
+  if (selected.has('render')) {
+    log(`\n[render] a journal of ${isQuick ? 1_000 : 5_000} notes in Chromium`);
+    results.render = await benchJournalRender({ notes: envNumber('BENCH_RENDER_NOTES', isQuick ? 1_000 : 5_000), firstCardRuns: isQuick ? 3 : 7, scrollSeconds: 5 });
   }
   results.machine.loadAverageAtEnd = loads();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);
