@@ -10,6 +10,7 @@ import { errorText, fieldErrorMessages, translateCode } from '../../lib/translat
 import { useTRPC } from '../../lib/trpc';
 import { useCurrentUser } from '../auth/session-context';
 import { useStepUpMutation } from '../auth/step-up';
+import { ConfirmModal } from '../shared/ConfirmModal';
 import { AuthorisationRegisterModal } from './AuthorisationRegisterModal';
 import { InviteUserModal } from './InviteUserModal';
 
@@ -207,24 +208,19 @@ function ConfirmAction({ pending, onCancel, onDone }: { pending: PendingAction |
   };
 
   return (
-    <Modal opened={pending !== null} onClose={cancel} title={texts.title} centered data-testid="confirm-modal">
-      <Stack gap="sm">
-        <Text size="sm">{texts.body}</Text>
-        {mutation.error && (
-          <Alert color="red" role="alert">
-            {fieldErrors[''] ?? errorText(mutation.error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={cancel}>
-            {t('admin.confirm.cancel')}
-          </Button>
-          <Button color="red" onClick={confirm} loading={mutation.isPending}>
-            {texts.action}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmModal
+      opened={pending !== null}
+      title={texts.title}
+      body={texts.body}
+      actionLabel={texts.action}
+      cancelLabel={t('admin.confirm.cancel')}
+      errorMessage={mutation.error ? (fieldErrors[''] ?? errorText(mutation.error)) : undefined}
+      isPending={mutation.isPending}
+      isDestructive
+      testId="confirm-modal"
+      onCancel={cancel}
+      onConfirm={confirm}
+    />
   );
 }
 

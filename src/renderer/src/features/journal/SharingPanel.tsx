@@ -8,6 +8,7 @@ import { errorText, fieldErrorMessages, translateCode } from '../../lib/translat
 import { useTRPC } from '../../lib/trpc';
 import { addDays, osloInstant, osloTimeOfDay, osloToday, parseDateInput, parseTimeInput, toDateInput } from './dates';
 import type { SharingOverview } from './types';
+import { ConfirmModal } from '../shared/ConfirmModal';
 
 type Scope = 'whole_journal' | 'selected_notes';
 type Consent = SharingOverview['consents'][number];
@@ -313,7 +314,7 @@ export function SharingPanel({ patientId }: { patientId: string }) {
       <ShareModal opened={dialog === 'share'} patientId={patientId} consents={activeConsents} onClose={() => setDialog(null)} onDone={done} />
       <BlockModal opened={dialog === 'block'} patientId={patientId} onClose={() => setDialog(null)} onDone={done} />
       <CareTeamModal opened={dialog === 'careTeam'} patientId={patientId} onClose={() => setDialog(null)} onDone={done} />
-      <ConfirmModal pending={pending} onCancel={() => setPending(null)} onDone={done} />
+      <SharingConfirmModal pending={pending} onCancel={() => setPending(null)} onDone={done} />
     </Stack>
   );
 }
@@ -337,7 +338,7 @@ function Section({ title, intro, action, children }: { title: string; intro: str
   );
 }
 
-function ConfirmModal({ pending, onCancel, onDone }: { pending: Pending | null; onCancel: () => void; onDone: (message: string) => void }) {
+function SharingConfirmModal({ pending, onCancel, onDone }: { pending: Pending | null; onCancel: () => void; onDone: (message: string) => void }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const withdraw = useMutation(trpc.sharing.withdrawConsent.mutationOptions());
@@ -367,20 +368,19 @@ function ConfirmModal({ pending, onCancel, onDone }: { pending: Pending | null; 
     else lift.mutate({ blockId: pending.block.id }, { onSuccess });
   };
   return (
-    <Modal opened={pending !== null} onClose={cancel} title={texts.title} centered data-testid="sharing-confirm">
-      <Stack gap="sm">
-        <Text size="sm">{texts.body}</Text>
-        <GeneralError message={mutation.error ? errorText(mutation.error) : undefined} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={cancel}>
-            {t('journal.cancel')}
-          </Button>
-          <Button color={pending?.kind === 'lift' ? undefined : 'red'} onClick={confirm} loading={mutation.isPending}>
-            {texts.action}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmModal
+      opened={pending !== null}
+      title={texts.title}
+      body={texts.body}
+      actionLabel={texts.action}
+      cancelLabel={t('journal.cancel')}
+      errorMessage={mutation.error ? errorText(mutation.error) : undefined}
+      isPending={mutation.isPending}
+      isDestructive={pending?.kind !== 'lift'}
+      testId="sharing-confirm"
+      onCancel={cancel}
+      onConfirm={confirm}
+    />
   );
 }
 
