@@ -48,33 +48,39 @@ export interface AuditWriteContext {
 }
 
 /** Writes one event with the executor given: the action's own transaction (AUD-3). */
-export async function writeAuditEvent(
-  db: Executor,
-  actor: AuditActor,
-  event: AuditEventInput,
-  context: AuditWriteContext,
-): Promise<void> {
+export async function writeAuditEvent(db: Executor, actor: AuditActor, event: AuditEventInput, context: AuditWriteContext): Promise<void> {
+  await writeAuditEvents(db, [{ actor, event }], context);
+}
+
+/**
+ * Writes several events in one statement: all of them or none. A read's events go this way in one
+ * round trip outside any transaction (see withAuditTransaction).
+ */
+export async function writeAuditEvents(db: Executor, events: readonly { actor: AuditActor; event: AuditEventInput }[], context: AuditWriteContext): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insertInto('audit_event')
-    .values({
-      organisation_id: actor.organisationId,
-      occurred_at: context.now,
-      user_id: actor.userId,
-      user_display_name: actor.displayName,
-      user_roles: [...actor.roles],
-      profession: actor.profession,
-      session_id: actor.sessionId,
-      auth_method: actor.authMethod,
-      device_id: actor.deviceId,
-      action: event.action,
-      outcome: event.outcome ?? 'allowed',
-      reason: event.reason ?? null,
-      patient_id: event.patientId ?? null,
-      object_type: event.objectType ?? null,
-      object_id: event.objectId ?? null,
-      basis: event.basis ?? null,
-      client_ip: ACTIONS_THAT_RECORD_CLIENT_IP.has(event.action) ? (context.clientIp ?? null) : null,
-      details: JSON.stringify(event.details ?? {}),
-    })
+    .values(
+      events.map(({ actor, event }) => ({
+        organisation_id: actor.organisationId,
+        occurred_at: context.now,
+        user_id: actor.userId,
+        user_display_name: actor.displayName,
+        user_roles: [...actor.roles],
+        profession: actor.profession,
+        session_id: actor.sessionId,
+        auth_method: actor.authMethod,
+        device_id: actor.deviceId,
+        action: event.action,
+        outcome: event.outcome ?? 'allowed',
+        reason: event.reason ?? null,
+        patient_id: event.patientId ?? null,
+        object_type: event.objectType ?? null,
+        object_id: event.objectId ?? null,
+        basis: event.basis ?? null,
+        client_ip: ACTIONS_THAT_RECORD_CLIENT_IP.has(event.action) ? (context.clientIp ?? null) : null,
+        details: JSON.stringify(event.details ?? {}),
+      })),
+    )
     .execute();
 }
