@@ -1,6 +1,7 @@
 // Benchmark 4: opening a journal at scale. `journal.notes` (session, access decision, first page of
-// notes, its audit event, in one transaction) through the real router, against the same first-page
-// query alone, at 1 and 32 concurrent clients on 100,000 patients with 2,000,000 notes.
+// notes, then its audit event in one autocommitted statement: a read needs no transaction of its
+// own, ADR 0003) through the real router, against the same first-page query alone, at 1 and 32
+// concurrent clients on 100,000 patients with 2,000,000 notes.
 import { createHash } from 'node:crypto';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';

@@ -175,7 +175,7 @@ function summary(results: Results): string {
   if (journal) {
     const { scale, targets } = journal;
     parts.push(
-      `\n4. Opening a journal: journal.notes through the tRPC router (session, access decision, first page of ${25} notes, audit event, commit), ${journal.secondsPerMode} s per mode per level (A B C C B A halves),` +
+      `\n4. Opening a journal: journal.notes through the tRPC router (session, access decision, first page of ${25} notes, audit event committed before the answer), ${journal.secondsPerMode} s per mode per level (A B C C B A halves),` +
         `\n   on ${scale.patients.toLocaleString('en')} patients / ${scale.notes.toLocaleString('en')} notes / ${scale.clinicians} clinicians; ${journal.pairs.total.toLocaleString('en')} pairs with a basis (${Object.entries(journal.pairs.byKind).map(([kind, count]) => `${kind} ${count}`).join(', ')}; ${journal.pairs.withPartialBlock} with a partial block).` +
         `\n   generated in ${journal.generation.seconds} s (${journal.generation.steps.map((step) => `${step.name} ${step.seconds}`).join(', ')}), set-up and logins ${journal.generation.setupSeconds} s; database ${journal.database.sizeMb} MB (${Object.entries(journal.database.tablesMb).map(([name, size]) => `${name} ${size}`).join(', ')}).` +
         `\n   unchecked = the same first-page query alone (no session, decision, audit or transaction); session+page = the procedure base and the page query, no decision or audit (diagnostic).` +
