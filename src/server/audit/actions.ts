@@ -38,6 +38,8 @@ export const AUDIT_ACTIONS = [
   'journal.note.signed',
   'journal.note.amended',
   'journal.note.correction_refused',
+  'journal.note.deleted',
+  'journal.deletions.read',
   'journal.printed',
   // Access: relationships, break-glass, blocks, the authorisation register (ACC-2…6)
   'access.care_team.added',

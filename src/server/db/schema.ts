@@ -312,6 +312,26 @@ export interface PatientBlockTable {
   lifted_by: string | null;
 }
 
+/** JRN-4: a documented deletion decision; the note it names is gone (no foreign key). Insert-only. */
+export interface JournalDeletionTable {
+  id: Generated<string>;
+  organisation_id: string;
+  patient_id: string;
+  note_id: string;
+  versions_deleted: number;
+  legal_ground: 'incorrect_or_misleading' | 'not_necessary';
+  is_harmless_for_general_interests: boolean;
+  is_compatible_with_archive_law: boolean;
+  requested_at: CalendarDate;
+  reason: string;
+  decided_by: string;
+  decided_at: Date;
+  consulted_author_id: string | null;
+  author_not_consulted_reason: 'author_is_decider' | 'author_no_longer_employed' | 'author_unavailable' | null;
+  /** Set by the insert trigger to the recording transaction. */
+  txid: ColumnType<string, never, never>;
+}
+
 export interface JournalTables {
   patient: PatientTable;
   care_relationship: CareRelationshipTable;
@@ -322,4 +342,5 @@ export interface JournalTables {
   read_share: ReadShareTable;
   break_glass_access: BreakGlassAccessTable;
   patient_block: PatientBlockTable;
+  journal_deletion: JournalDeletionTable;
 }

@@ -49,9 +49,9 @@ const NOTE_TEXTS = [
 
 /**
  * The journal part of the demo (PLAT-5): patients with histories, each case of the access rules to
- * try — Lars Lege treats four patients (one note amended, one refused correction); Pia Psykolog has
- * a booked consultation with one, reads another under a read-share with the patient's consent, and
- * is blocked ("sperret") by a third.
+ * try — Lars Lege treats four patients (one note amended, one deleted by a documented decision);
+ * Pia Psykolog has a booked consultation with one, reads another under a read-share with the
+ * patient's consent, and is blocked ("sperret") by a third.
  */
 export async function seedDemoJournal(trx: Executor, people: DemoPeople, now: Date): Promise<void> {
   const day = 24 * 60 * 60 * 1000;
@@ -115,6 +115,30 @@ export async function seedDemoJournal(trx: Executor, people: DemoPeople, now: Da
     })
     .execute();
   await trx.updateTable('journal_note').set({ status: 'amended', current_version: 2 }).where('id', '=', amended.noteId).execute();
+
+  // A note deleted by a documented decision (JRN-4, helsepersonelloven § 43): written in Kari's
+  // journal by mistake, deleted at her request. The record keeps the decision, not the text.
+  const misfiled = await signedNote(kari, people.lege, 'phone', 45, 'Telefon: prøvesvar gjennomgått (ført i feil journal).');
+  await trx
+    .insertInto('journal_deletion')
+    .values({
+      organisation_id: people.organisationId,
+      patient_id: kari,
+      note_id: misfiled.noteId,
+      versions_deleted: 1,
+      legal_ground: 'incorrect_or_misleading',
+      is_harmless_for_general_interests: true,
+      is_compatible_with_archive_law: true,
+      requested_at: new Date(now.getTime() - 20 * day).toISOString().slice(0, 10),
+      reason: 'Notatet gjaldt en annen pasient og ble ført i Karis journal ved en forveksling. Kari ba om at det ble slettet.',
+      decided_by: people.lege,
+      decided_at: new Date(now.getTime() - 14 * day),
+      consulted_author_id: null,
+      author_not_consulted_reason: 'author_is_decider',
+    })
+    .execute();
+  await trx.deleteFrom('journal_note_version').where('note_id', '=', misfiled.noteId).execute();
+  await trx.deleteFrom('journal_note').where('id', '=', misfiled.noteId).execute();
 
   // A read-share to Pia for supervision, under Ola's recorded verbal consent (SHR-1, SHR-2).
   const consent = await trx

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { noteDeletionSchema } from '../../shared/journal-deletion';
 import { NOTE_TYPES, patientDetailsSchema, patientSearchSchema } from '../../shared/patient-schemas';
 import { registerPatient, searchPatients, updatePatient } from '../patient/service';
 import { roleProcedure, router } from '../trpc';
+import { deleteNoteByDecision, listDeletions } from './deletion';
 import { renderJournalPdf } from './print';
 import { amendNote, createDraft, getNoteHistory, listNotes, openRecord, printJournal, recordCorrectionRefusal, signNote, updateDraft } from './service';
 
@@ -87,4 +89,19 @@ export const journalRouter = router({
         .strict(),
     )
     .mutation(({ ctx, input }) => recordCorrectionRefusal({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input)),
+
+  /**
+   * JRN-4 (helsepersonelloven §§ 43–44): a signed note deleted under a documented decision, by a
+   * clinician who treats the patient. Irreversible, so step-up (AUTH-5).
+   */
+  deleteNote: clinicianProcedure
+    .meta({ audit: ['journal.note.deleted'], stepUp: true })
+    .input(noteDeletionSchema)
+    .mutation(({ ctx, input }) => deleteNoteByDecision({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input)),
+
+  /** JRN-4: the patient's deletion decisions — that a note was deleted, when, by whom and why; never what it said. */
+  deletions: clinicianProcedure
+    .meta({ audit: ['journal.deletions.read'] })
+    .input(z.object({ patientId: uuid }).strict())
+    .query(({ ctx, input }) => listDeletions({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input.patientId)),
 });

@@ -41,6 +41,9 @@ const PINNED_ACCESS: Record<string, 'public' | 'authenticated' | readonly Role[]
   'users.resetSecondFactor': ['admin'],
   'users.changeRoles': ['admin'],
   'developer.outbox': 'public',
+  // JRN-4: deletion by documented decision, and the record of such decisions, are for clinicians only.
+  'journal.deleteNote': ['clinician'],
+  'journal.deletions': ['clinician'],
 };
 
 function declared(procedure: AnyTRPCProcedure): 'public' | 'authenticated' | readonly Role[] | undefined {

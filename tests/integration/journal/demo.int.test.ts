@@ -29,6 +29,10 @@ describe('the demo journal (PLAT-5)', () => {
     const { notes } = await lars.journal.notes({ patientId: kari.id });
     expect(notes.length).toBe(5);
     expect(notes.some((note) => note.status === 'amended')).toBe(true);
+    // JRN-4: one note deleted by a documented decision; the record shows the decision, not the note.
+    const deletions = await lars.journal.deletions({ patientId: kari.id });
+    expect(deletions).toEqual([expect.objectContaining({ decidedByName: 'Lars Lege', legalGround: 'incorrect_or_misleading', versionsDeleted: 1, authorNotConsultedReason: 'author_is_decider' })]);
+    expect(notes.map((note) => note.id)).not.toContain(deletions[0]!.noteId);
 
     const pia = await loginAs('psykolog@demo.journalkontor.no');
     const names = (await Promise.all(['berg', 'hansen', 'solberg'].map((query) => pia.patients.search({ query })))).flat().map((patient) => patient.familyName);

@@ -49,7 +49,7 @@ describe('demo mode never touches real data (PLAT-5)', () => {
       databaseKind: database.current.kind,
       isDemo: true,
       serverTime: '2026-07-01T10:00:00.000Z',
-      migrationCount: 3,
+      migrationCount: 4,
     });
     expect(info.schemaVersion).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });

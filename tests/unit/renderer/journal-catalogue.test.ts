@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../../src/renderer/src/i18n/en';
 import { nb } from '../../../src/renderer/src/i18n/nb';
+import { AUTHOR_CONSULTATIONS, DELETION_GROUNDS } from '../../../src/shared/journal-deletion';
 import { BREAK_GLASS_REASONS, GENDERS, NOTE_TYPES } from '../../../src/shared/patient-schemas';
 
 function lookup(catalogue: object, key: string): unknown {
@@ -29,6 +30,11 @@ const JOURNAL_VALIDATION_KEYS = [
   'validation.phone',
   'validation.email',
   'validation.id',
+  'validation.deletion_ground',
+  'validation.deletion_condition',
+  'validation.deletion_reason_short',
+  'validation.deletion_not_author',
+  'validation.deletion_is_author',
 ];
 
 describe.each(Object.entries({ nb, en }))('the %s catalogue', (_language, catalogue) => {
@@ -42,6 +48,17 @@ describe.each(Object.entries({ nb, en }))('the %s catalogue', (_language, catalo
     for (const reason of BREAK_GLASS_REASONS) expect(typeof lookup(catalogue, `journal.breakGlass.reasons.${reason}`), reason).toBe('string');
     for (const basis of ['treatment_relationship', 'read_share', 'break_glass']) expect(typeof lookup(catalogue, `journal.basis.${basis}`), basis).toBe('string');
     for (const status of ['draft', 'signed', 'amended']) expect(typeof lookup(catalogue, `journal.noteStatus.${status}`), status).toBe('string');
+  });
+
+  it('JRN-4: every deletion ground and author consultation has words, in the form and in the record', () => {
+    for (const ground of DELETION_GROUNDS) {
+      expect(typeof lookup(catalogue, `journal.deletion.grounds.${ground}`), ground).toBe('string');
+      expect(typeof lookup(catalogue, `journal.deletions.grounds.${ground}`), ground).toBe('string');
+    }
+    for (const option of AUTHOR_CONSULTATIONS) {
+      expect(typeof lookup(catalogue, `journal.deletion.consultations.${option}`), option).toBe('string');
+      if (option !== 'consulted') expect(typeof lookup(catalogue, `journal.deletions.notConsulted.${option}`), option).toBe('string');
+    }
   });
 
   it('ACC-5: each refusal of access has its own words', () => {

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { formatCalendarDate, formatDateTime } from '../../lib/format';
 import { errorText, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
+import { DeleteNoteMenuItem, useOnNoteDeleted } from './DeletionModal';
 import { DraftEditor } from './DraftEditor';
 import { AmendModal, CorrectionRefusalModal, HistoryModal } from './NoteModals';
 import { previewOf } from './preview';
@@ -57,6 +58,8 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
       void queryClient.invalidateQueries(trpc.journal.history.pathFilter());
     }, 0);
   }, [queryClient, trpc]);
+  // JRN-4: after a deletion by decision, the list starts over too.
+  useOnNoteDeleted(refresh);
 
   const onEdit = useCallback((note: NoteSummary) => setEditing({ draft: note, draftId: note.id, key: Date.now() }), []);
   const onCreated = useCallback(
@@ -181,6 +184,7 @@ const NoteCard = memo(function NoteCard({ note, canWrite, isPrinting, onEdit, on
                   <Menu.Item onClick={() => onHistory(note)}>{t('journal.history.open')}</Menu.Item>
                   {canWrite && <Menu.Item onClick={() => onAmend(note)}>{t('journal.amend.open')}</Menu.Item>}
                   <Menu.Item onClick={() => onPrint(note.id)}>{t('journal.print.note')}</Menu.Item>
+                  <DeleteNoteMenuItem note={note} />
                 </Menu.Dropdown>
               </Menu>
             )}

@@ -7,6 +7,8 @@ import { formatCalendarDate } from '../../lib/format';
 import { errorText, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { BreakGlassModal } from './BreakGlassModal';
+import { NoteDeletionProvider } from './DeletionModal';
+import { JournalDeletions } from './JournalDeletions';
 import { NotesPanel } from './NotesPanel';
 import { PatientFormModal } from './PatientFormModal';
 import { formatNationalId } from './preview';
@@ -131,73 +133,77 @@ function OpenRecord({ record }: { record: OpenedRecord }) {
   const notes = <NotesPanel patientId={patient.id} basis={basis} onPrintNote={(noteId) => print(noteId)} printingNoteId={printingNoteId ?? null} />;
 
   return (
-    <Stack gap="md">
-      <BackLink />
-      <Paper withBorder p="md" radius="md" data-testid="patient-header">
-        <Stack gap="sm">
-          <Group justify="space-between" align="flex-start" gap="sm">
-            <Group gap="sm" align="center">
-              <Title order={2}>
-                {patient.givenName} {patient.familyName}
-              </Title>
-              <Badge color={BASIS_COLOURS[basis]} variant="light" size="lg" data-testid="access-basis">
-                {t(`journal.basis.${basis}`)}
-              </Badge>
-            </Group>
-            <Group gap="xs">
-              <Button variant="default" onClick={() => print()} loading={isPrinting && printingNoteId === null}>
-                {t('journal.print.journal')}
-              </Button>
-              {canWrite && (
-                <Button variant="default" onClick={() => setIsEditOpen(true)}>
-                  {t('journal.register.edit')}
+    // JRN-4: deleting a note by decision is for a clinician who treats the patient.
+    <NoteDeletionProvider canDecide={isTreating}>
+      <Stack gap="md">
+        <BackLink />
+        <Paper withBorder p="md" radius="md" data-testid="patient-header">
+          <Stack gap="sm">
+            <Group justify="space-between" align="flex-start" gap="sm">
+              <Group gap="sm" align="center">
+                <Title order={2}>
+                  {patient.givenName} {patient.familyName}
+                </Title>
+                <Badge color={BASIS_COLOURS[basis]} variant="light" size="lg" data-testid="access-basis">
+                  {t(`journal.basis.${basis}`)}
+                </Badge>
+              </Group>
+              <Group gap="xs">
+                <Button variant="default" onClick={() => print()} loading={isPrinting && printingNoteId === null}>
+                  {t('journal.print.journal')}
                 </Button>
-              )}
+                {canWrite && (
+                  <Button variant="default" onClick={() => setIsEditOpen(true)}>
+                    {t('journal.register.edit')}
+                  </Button>
+                )}
+              </Group>
             </Group>
-          </Group>
-          <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
-            <Field label={t('journal.patient.nationalId')}>{formatNationalId(patient.nationalId)}</Field>
-            <Field label={t('journal.patient.dateOfBirth')}>{formatCalendarDate(patient.dateOfBirth)}</Field>
-            <Field label={t('journal.patient.gender')}>{translateCode(`journal.genders.${patient.gender}`, {}, patient.gender)}</Field>
-            <Field label={t('journal.patient.address')}>{patient.address ?? '—'}</Field>
-            <Field label={t('journal.patient.phone')}>{patient.phone ?? '—'}</Field>
-            <Field label={t('journal.patient.email')}>{patient.email ?? '—'}</Field>
-            <Field label={t('journal.patient.nextOfKin')}>{patient.nextOfKin ?? '—'}</Field>
-          </SimpleGrid>
-        </Stack>
-      </Paper>
-      {basis === 'break_glass' && (
-        <Alert color="red" variant="light" data-testid="break-glass-notice">
-          {t('journal.breakGlass.active')}
-        </Alert>
-      )}
-      {basis === 'read_share' && (
-        <Alert color="blue" variant="light">
-          {record.isLimitedToSharedNotes ? t('journal.readShare.selected') : t('journal.readShare.whole')}
-        </Alert>
-      )}
-      {record.hasBlockedNotes && (
-        <Alert color="yellow" variant="light" data-testid="blocked-notice">
-          {t('journal.blockedNotes')}
-        </Alert>
-      )}
-      {isTreating ? (
-        <Tabs value={tab} onChange={(value) => setTab(value === 'sharing' ? 'sharing' : 'notes')}>
-          <Tabs.List>
-            <Tabs.Tab value="notes">{t('journal.tabs.notes')}</Tabs.Tab>
-            <Tabs.Tab value="sharing">{t('journal.tabs.sharing')}</Tabs.Tab>
-          </Tabs.List>
-          <Tabs.Panel value="notes" pt="md">
-            {notes}
-          </Tabs.Panel>
-          <Tabs.Panel value="sharing" pt="md">
-            {tab === 'sharing' && <SharingPanel patientId={patient.id} />}
-          </Tabs.Panel>
-        </Tabs>
-      ) : (
-        notes
-      )}
-      {canWrite && <PatientFormModal key={String(isEditOpen)} opened={isEditOpen} patient={patient} onClose={() => setIsEditOpen(false)} onSaved={() => setIsEditOpen(false)} />}
-    </Stack>
+            <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
+              <Field label={t('journal.patient.nationalId')}>{formatNationalId(patient.nationalId)}</Field>
+              <Field label={t('journal.patient.dateOfBirth')}>{formatCalendarDate(patient.dateOfBirth)}</Field>
+              <Field label={t('journal.patient.gender')}>{translateCode(`journal.genders.${patient.gender}`, {}, patient.gender)}</Field>
+              <Field label={t('journal.patient.address')}>{patient.address ?? '—'}</Field>
+              <Field label={t('journal.patient.phone')}>{patient.phone ?? '—'}</Field>
+              <Field label={t('journal.patient.email')}>{patient.email ?? '—'}</Field>
+              <Field label={t('journal.patient.nextOfKin')}>{patient.nextOfKin ?? '—'}</Field>
+            </SimpleGrid>
+          </Stack>
+        </Paper>
+        {basis === 'break_glass' && (
+          <Alert color="red" variant="light" data-testid="break-glass-notice">
+            {t('journal.breakGlass.active')}
+          </Alert>
+        )}
+        {basis === 'read_share' && (
+          <Alert color="blue" variant="light">
+            {record.isLimitedToSharedNotes ? t('journal.readShare.selected') : t('journal.readShare.whole')}
+          </Alert>
+        )}
+        {record.hasBlockedNotes && (
+          <Alert color="yellow" variant="light" data-testid="blocked-notice">
+            {t('journal.blockedNotes')}
+          </Alert>
+        )}
+        <JournalDeletions patientId={patient.id} />
+        {isTreating ? (
+          <Tabs value={tab} onChange={(value) => setTab(value === 'sharing' ? 'sharing' : 'notes')}>
+            <Tabs.List>
+              <Tabs.Tab value="notes">{t('journal.tabs.notes')}</Tabs.Tab>
+              <Tabs.Tab value="sharing">{t('journal.tabs.sharing')}</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="notes" pt="md">
+              {notes}
+            </Tabs.Panel>
+            <Tabs.Panel value="sharing" pt="md">
+              {tab === 'sharing' && <SharingPanel patientId={patient.id} />}
+            </Tabs.Panel>
+          </Tabs>
+        ) : (
+          notes
+        )}
+        {canWrite && <PatientFormModal key={String(isEditOpen)} opened={isEditOpen} patient={patient} onClose={() => setIsEditOpen(false)} onSaved={() => setIsEditOpen(false)} />}
+      </Stack>
+    </NoteDeletionProvider>
   );
 }
