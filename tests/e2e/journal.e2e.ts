@@ -426,37 +426,59 @@ test.describe.serial('journal', () => {
     await search(page, 'Berg');
     await page.getByTestId('search-results').getByRole('link', { name: 'Berg, Per' }).click();
     await expect(page.getByTestId('access-basis')).toHaveText('Behandlingsrelasjon');
+    // The list is virtualised (issue 4): only the cards near the window are mounted, each saying
+    // where it stands in the loaded list (aria-setsize -1 while "Vis flere" can fetch more).
     const notes = page.getByTestId('note-card');
-    await expect(notes).toHaveCount(25);
+    const card = (position: number) => page.locator(`[data-testid="note-card"][aria-posinset="${position}"]`);
     await expect(page.getByText('Viser 25 notater')).toBeVisible();
-    await expect(notes.first()).toContainText('28.01.2026');
-    await expect(notes.nth(24)).toContainText('04.01.2026');
+    await expect(card(1)).toContainText('28.01.2026');
+    await expect(card(1)).toHaveAttribute('aria-setsize', '-1');
+    expect(await notes.count()).toBeLessThan(25);
+    await expect(card(25)).toHaveCount(0);
 
     // The long note shows a preview; its full text only when opened.
-    const long = notes.first();
+    const long = card(1);
     await expect(long.getByTestId('note-preview')).toContainText('…');
     await expect(long.getByTestId('note-body')).toHaveCount(0);
     await long.getByRole('button', { name: 'Vis hele' }).click();
     await expect(long.getByTestId('note-body')).toContainText('Plan: ny time om to uker.');
-    await long.getByRole('button', { name: 'Vis mindre' }).click();
-    await expect(long.getByTestId('note-body')).toHaveCount(0);
+
+    // Tab goes from note to note in order down to the 25th, which was not mounted: the browser
+    // scrolls each focused card into view and the list mounts the next.
+    await long.getByRole('button', { name: 'Vis mindre' }).focus();
+    const reached: number[] = [];
+    for (let press = 0; press < 40 && reached.at(-1) !== 25; press++) {
+      await page.keyboard.press('Tab');
+      const position = await page.evaluate(() => document.activeElement?.closest('[data-testid="note-card"]')?.getAttribute('aria-posinset') ?? null);
+      if (position === null) break;
+      if (Number(position) !== reached.at(-1)) reached.push(Number(position));
+    }
+    expect(reached).toEqual(Array.from({ length: 24 }, (_, index) => index + 2));
+    await expect(card(25)).toContainText('04.01.2026');
+    await expect(card(25)).toBeInViewport();
+    await expect(card(1)).toHaveCount(0);
+    // Back at the top the opened note is still open (the list, not the unmounted card, remembers it).
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await expect(card(1).getByTestId('note-body')).toContainText('Plan: ny time om to uker.');
+    await card(1).getByRole('button', { name: 'Vis mindre' }).click();
+    await expect(card(1).getByTestId('note-body')).toHaveCount(0);
 
     await page.getByRole('button', { name: 'Vis flere' }).click();
-    await expect(notes).toHaveCount(28);
-    await expect(notes.nth(25)).toContainText('03.01.2026');
-    await expect(notes.last()).toContainText('01.01.2026');
-    await expect(page.getByRole('button', { name: 'Vis flere' })).toHaveCount(0);
     await expect(page.getByText('Viser 28 notater')).toBeVisible();
-    await notes.nth(24).scrollIntoViewIfNeeded();
+    await expect(card(26)).toContainText('03.01.2026');
+    await expect(card(28)).toContainText('01.01.2026');
+    await expect(card(28)).toHaveAttribute('aria-setsize', '28');
+    await expect(page.getByRole('button', { name: 'Vis flere' })).toHaveCount(0);
+    await card(25).scrollIntoViewIfNeeded();
     await keepScreenshot(page, testInfo, 'journal-paged', { fullPage: false });
 
     // PLAT-4: the journal in English too, dates still dd.mm.yyyy.
     await page.getByTestId('language-switch').getByText('English').click();
     await expect(page.getByTestId('access-basis')).toHaveText('Treatment relationship');
     await expect(page.getByText('Showing 28 notes')).toBeVisible();
-    await expect(notes.first()).toContainText('28.01.2026');
-    await expect(notes.first().getByTestId('note-status')).toHaveText('Signed');
     await page.evaluate(() => window.scrollTo(0, 0));
+    await expect(card(1)).toContainText('28.01.2026');
+    await expect(card(1).getByTestId('note-status')).toHaveText('Signed');
     await keepScreenshot(page, testInfo, 'journal-en', { fullPage: false });
     await page.getByTestId('language-switch').getByText('Norsk').click();
     await expect(page.getByTestId('access-basis')).toHaveText('Behandlingsrelasjon');

@@ -1,6 +1,7 @@
 import { ActionIcon, Alert, Badge, Button, Group, Loader, Menu, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
-import { memo, useCallback, useState } from 'react';
+import { defaultRangeExtractor, measureElement, type Range, useWindowVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { memo, type FocusEvent, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatCalendarDate, formatDateTime } from '../../lib/format';
 import { errorText, translateCode } from '../../lib/translate';
@@ -8,16 +9,25 @@ import { useTRPC } from '../../lib/trpc';
 import { DeleteNoteMenuItem, useOnNoteDeleted } from './DeletionModal';
 import { DraftEditor } from './DraftEditor';
 import { AmendModal, CorrectionRefusalModal, HistoryModal } from './NoteModals';
+import { indexesToMount } from './note-list-range';
 import { previewOf } from './preview';
 import type { AccessBasis, NoteCursor, NoteSummary } from './types';
 
 const PAGE_SIZE = 25;
 const STATUS_COLOURS: Record<NoteSummary['status'], string> = { draft: 'yellow', signed: 'teal', amended: 'violet' };
+// Cards differ in height (and grow when opened), so each mounted card is measured; until then a
+// card counts as a collapsed one at the usual window width (≈150 px), a little more than most.
+const ESTIMATED_CARD_HEIGHT = 150;
+// Mantine's "xs" spacing (10 px), the gap the cards had as a Stack.
+const CARD_GAP = 10;
+// Cards mounted beyond each edge of the window: enough that a normal scroll step or Tab never
+// reaches an unmounted card, few enough that 5,000 loaded notes still mount a dozen or two.
+const OVERSCAN = 4;
 
 /**
  * The journal's notes, newest first (JRN-2…4), a page at a time by keyset ("Vis flere"). A note
- * shows a short preview until opened, so a journal of thousands of notes stays light: only the
- * notes fetched are rendered, and of those only the opened ones in full.
+ * shows a short preview until opened, and of the notes fetched only those near the window are
+ * mounted (NoteList), so a journal of thousands of notes stays light (issue 4).
  */
 export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { patientId: string; basis: AccessBasis; onPrintNote: (noteId: string) => void; printingNoteId: string | null }) {
   const { t } = useTranslation();
@@ -109,11 +119,7 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
         </Alert>
       )}
       {first?.data && notes.length === 0 && !editing && <Text c="dimmed">{t('journal.notes.empty')}</Text>}
-      <Stack gap="xs" data-testid="notes-list" aria-label={t('journal.notes.title')} role="list">
-        {notes.map((note) => (
-          <NoteCard key={note.id} note={note} canWrite={canWrite} onEdit={onEdit} onAmend={setAmending} onHistory={onHistory} onPrint={onPrintNote} isPrinting={printingNoteId === note.id} />
-        ))}
-      </Stack>
+      <NoteList notes={notes} hasMore={next !== null} canWrite={canWrite} printingNoteId={printingNoteId} onEdit={onEdit} onAmend={setAmending} onHistory={onHistory} onPrint={onPrintNote} />
       {notes.length > 0 && (
         <Group justify="space-between">
           <Text size="sm" c="dimmed">
@@ -133,8 +139,131 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
   );
 }
 
+/** The default measurement, except that a card in a hidden tab panel (display: none) keeps its last height instead of 0. */
+function measureCard(element: HTMLDivElement, entry: ResizeObserverEntry | undefined, instance: Virtualizer<Window, HTMLDivElement>): number {
+  const size = measureElement(element, entry, instance);
+  if (size > 0) return size;
+  // Counted as 0 high, every card of a hidden panel would fall inside the window and be mounted.
+  return instance.itemSizeCache.get(instance.options.getItemKey(instance.indexFromElement(element))) ?? ESTIMATED_CARD_HEIGHT;
+}
+const estimateCardSize = () => ESTIMATED_CARD_HEIGHT;
+
+interface NoteListProps {
+  notes: NoteSummary[];
+  hasMore: boolean;
+  canWrite: boolean;
+  printingNoteId: string | null;
+  onEdit: (note: NoteSummary) => void;
+  onAmend: (note: NoteSummary) => void;
+  onHistory: (note: NoteSummary) => void;
+  onPrint: (noteId: string) => void;
+}
+
+/**
+ * The fetched notes as a virtualised list: only the cards near the window are mounted (a 5,000-note
+ * journal mounted in full was 120,000 DOM nodes and scrolled at well under 30 frames a second).
+ *
+ * The page (window) scrolls, not a box of its own inside it: the AppShell header is fixed anyway,
+ * the page keeps a single scroll bar, and Page Down, Space, the arrow keys and the wheel scroll the
+ * notes as they scroll any other page, without first having to focus or hover a scroll box. The
+ * virtualiser is told how far down the page the list starts (scrollMargin), measured again whenever
+ * the page's height changes, as the draft editor and the alerts above the list come and go. (The
+ * cards no longer have content-visibility: auto; the overscan cards just outside the window would
+ * be measured at its placeholder height.)
+ *
+ * For assistive technology each card says where it stands (aria-posinset) in how many
+ * (aria-setsize, -1 while "Vis flere" can fetch more). Keyboard focus is kept in a mounted card
+ * (indexesToMount), and Tab reaches the next note, which the browser scrolls into view.
+ */
+function NoteList({ notes, hasMore, canWrite, printingNoteId, onEdit, onAmend, onHistory, onPrint }: NoteListProps) {
+  const { t } = useTranslation();
+  const listRef = useRef<HTMLDivElement>(null);
+  const [scrollMargin, setScrollMargin] = useState(0);
+  // By id, not index: a refreshed list may hold the note at another place.
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  // Which notes are opened in full lives here, not in the card: a card scrolled out is unmounted.
+  const [openIds, setOpenIds] = useState<ReadonlySet<string>>(() => new Set());
+
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    const measure = () => {
+      // In a hidden tab panel the list has no box, and its offset would be wrong: keep the last.
+      if (list.getClientRects().length === 0) return;
+      setScrollMargin(Math.round(list.getBoundingClientRect().top + window.scrollY));
+    };
+    measure();
+    // Whatever moves the list (the editor growing, an alert, the header wrapping) changes the page's height.
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    return () => observer.disconnect();
+  }, []);
+
+  const focusedIndex = useMemo(() => (focusedId === null ? -1 : notes.findIndex((note) => note.id === focusedId)), [notes, focusedId]);
+  const getItemKey = useCallback((index: number) => notes[index]?.id ?? index, [notes]);
+  const rangeExtractor = useCallback((range: Range) => indexesToMount(defaultRangeExtractor(range), focusedIndex, range.count), [focusedIndex]);
+  const virtualizer = useWindowVirtualizer<HTMLDivElement>({
+    count: notes.length,
+    estimateSize: estimateCardSize,
+    gap: CARD_GAP,
+    overscan: OVERSCAN,
+    scrollMargin,
+    getItemKey,
+    rangeExtractor,
+    measureElement: measureCard,
+  });
+  const onToggle = useCallback(
+    (noteId: string) =>
+      setOpenIds((current) => {
+        const next = new Set(current);
+        if (!next.delete(noteId)) next.add(noteId);
+        return next;
+      }),
+    [],
+  );
+  const onFocus = useCallback((event: FocusEvent<HTMLDivElement>) => {
+    const noteId = (event.target as Element).closest<HTMLElement>('[data-note-id]')?.dataset.noteId;
+    if (noteId) setFocusedId(noteId);
+  }, []);
+  const setSize = hasMore ? -1 : notes.length;
+
+  return (
+    <div ref={listRef} role="list" aria-label={t('journal.notes.title')} data-testid="notes-list" onFocus={onFocus} style={{ position: 'relative', height: virtualizer.getTotalSize() }}>
+      {virtualizer.getVirtualItems().map((item) => {
+        const note = notes[item.index];
+        if (!note) return null;
+        return (
+          <NoteCard
+            key={note.id}
+            note={note}
+            index={item.index}
+            top={item.start - scrollMargin}
+            setSize={setSize}
+            measureRef={virtualizer.measureElement}
+            isOpen={openIds.has(note.id)}
+            onToggle={onToggle}
+            canWrite={canWrite}
+            isPrinting={printingNoteId === note.id}
+            onEdit={onEdit}
+            onAmend={onAmend}
+            onHistory={onHistory}
+            onPrint={onPrint}
+          />
+        );
+      })}
+    </div>
+  );
+}
+
 interface NoteCardProps {
   note: NoteSummary;
+  /** Its place in the loaded list (0-based), its offset from the list's top, and the list's aria-setsize. */
+  index: number;
+  top: number;
+  setSize: number;
+  measureRef: (element: HTMLDivElement | null) => void;
+  isOpen: boolean;
+  onToggle: (noteId: string) => void;
   canWrite: boolean;
   isPrinting: boolean;
   onEdit: (note: NoteSummary) => void;
@@ -144,15 +273,27 @@ interface NoteCardProps {
 }
 
 /** One note: type, date, author, status and a preview; the full text once opened. */
-const NoteCard = memo(function NoteCard({ note, canWrite, isPrinting, onEdit, onAmend, onHistory, onPrint }: NoteCardProps) {
+const NoteCard = memo(function NoteCard({ note, index, top, setSize, measureRef, isOpen, onToggle, canWrite, isPrinting, onEdit, onAmend, onHistory, onPrint }: NoteCardProps) {
   const { t } = useTranslation();
-  const [isOpen, setIsOpen] = useState(false);
   const body = note.body ?? '';
   const preview = previewOf(body);
   const isDraft = note.status === 'draft';
   const typeLabel = translateCode(`journal.noteTypes.${note.noteType}`, {}, note.noteType);
   return (
-    <Paper withBorder p="sm" radius="md" role="listitem" className="note-card" data-testid="note-card" data-note-id={note.id} data-status={note.status}>
+    <Paper
+      ref={measureRef}
+      data-index={index}
+      style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${top}px)` }}
+      withBorder
+      p="sm"
+      radius="md"
+      role="listitem"
+      aria-posinset={index + 1}
+      aria-setsize={setSize}
+      data-testid="note-card"
+      data-note-id={note.id}
+      data-status={note.status}
+    >
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap" align="flex-start">
           <Group gap="xs" wrap="wrap">
@@ -214,7 +355,7 @@ const NoteCard = memo(function NoteCard({ note, canWrite, isPrinting, onEdit, on
               </Button>
             )}
             {preview.isTruncated && (
-              <Button size="compact-xs" variant="subtle" onClick={() => setIsOpen((open) => !open)} aria-expanded={isOpen}>
+              <Button size="compact-xs" variant="subtle" onClick={() => onToggle(note.id)} aria-expanded={isOpen}>
                 {isOpen ? t('journal.notes.collapse') : t('journal.notes.expand')}
               </Button>
             )}
