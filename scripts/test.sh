@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 # does the set-up (these machines run as root and reach Debian's packages).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# pdftotext reads the printed PDFs back (JRN-5): an independent reader of what the app wrote.
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${missing[*]} (apt) for the browser tests …"
