@@ -80,234 +80,123 @@ export function SharingPanel({ patientId }: { patientId: string }) {
     return 'active';
   };
 
+  const orDash = (value: string | null, format: (value: string) => string) => (value ? format(value) : '—');
+  const scopeText = (record: { scope: Scope; noteIds: readonly string[] }) =>
+    record.scope === 'selected_notes' ? t('sharing.scope.notesCount', { count: record.noteIds.length }) : t('sharing.scope.whole_journal');
+
   return (
     <Stack gap="lg" data-testid="sharing-panel">
-      <Section
-        title={t('sharing.consents.title')}
-        intro={t('sharing.consents.intro')}
-        action={
-          <Button variant="light" onClick={() => setDialog('consent')}>
-            {t('sharing.consents.add')}
-          </Button>
-        }
-      >
-        {consents.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            {t('sharing.consents.empty')}
-          </Text>
-        ) : (
-          <Table.ScrollContainer minWidth={760}>
-            <Table striped fz="sm" aria-label={t('sharing.consents.title')} data-testid="consents-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('sharing.consents.givenAt')}</Table.Th>
-                  <Table.Th>{t('sharing.consents.givenBy')}</Table.Th>
-                  <Table.Th>{t('sharing.consents.method')}</Table.Th>
-                  <Table.Th>{t('sharing.scope.label')}</Table.Th>
-                  <Table.Th>{t('sharing.purpose')}</Table.Th>
-                  <Table.Th>{t('sharing.consents.recordedBy')}</Table.Th>
-                  <Table.Th>{t('sharing.status.label')}</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {consents.map((consent) => (
-                  <Table.Tr key={consent.id} data-consent-id={consent.id}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{consent.givenAt ? formatDateTime(consent.givenAt) : '—'}</Table.Td>
-                    <Table.Td>{translateCode(`sharing.givenBy.${consent.givenBy}`, {}, consent.givenBy)}</Table.Td>
-                    <Table.Td>{translateCode(`sharing.methods.${consent.method}`, {}, consent.method)}</Table.Td>
-                    <Table.Td>{translateCode(`sharing.scope.${consent.scope}`, {}, consent.scope)}</Table.Td>
-                    <Table.Td>{consent.purpose}</Table.Td>
-                    <Table.Td>{consent.recordedByName ?? '—'}</Table.Td>
-                    <Table.Td>
-                      {consent.withdrawnAt ? (
-                        <Badge color="gray" variant="light">
-                          {t('sharing.status.withdrawnAt', { date: formatDate(consent.withdrawnAt) })}
-                        </Badge>
-                      ) : (
-                        <Badge color="teal" variant="light">
-                          {t('sharing.status.active')}
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {!consent.withdrawnAt && (
-                        <Button size="compact-sm" variant="subtle" color="red" onClick={() => setPending({ kind: 'withdraw', consent })}>
-                          {t('sharing.consents.withdraw')}
-                        </Button>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+      <Section title={t('sharing.consents.title')} intro={t('sharing.consents.intro')} addLabel={t('sharing.consents.add')} onAdd={() => setDialog('consent')}>
+        <RecordTable
+          label={t('sharing.consents.title')}
+          testId="consents-table"
+          emptyText={t('sharing.consents.empty')}
+          minWidth={760}
+          rows={consents}
+          rowProps={(consent) => ({ 'data-consent-id': consent.id })}
+          columns={[
+            { header: t('sharing.consents.givenAt'), noWrap: true, cell: (consent) => orDash(consent.givenAt, formatDateTime) },
+            { header: t('sharing.consents.givenBy'), cell: (consent) => translateCode(`sharing.givenBy.${consent.givenBy}`, {}, consent.givenBy) },
+            { header: t('sharing.consents.method'), cell: (consent) => translateCode(`sharing.methods.${consent.method}`, {}, consent.method) },
+            { header: t('sharing.scope.label'), cell: (consent) => translateCode(`sharing.scope.${consent.scope}`, {}, consent.scope) },
+            { header: t('sharing.purpose'), cell: (consent) => consent.purpose },
+            { header: t('sharing.consents.recordedBy'), cell: (consent) => consent.recordedByName ?? '—' },
+            {
+              header: t('sharing.status.label'),
+              cell: (consent) =>
+                consent.withdrawnAt ? (
+                  <StatusBadge color="gray" label={t('sharing.status.withdrawnAt', { date: formatDate(consent.withdrawnAt) })} />
+                ) : (
+                  <StatusBadge color="teal" label={t('sharing.status.active')} />
+                ),
+            },
+            {
+              header: '',
+              cell: (consent) =>
+                !consent.withdrawnAt && <RowAction label={t('sharing.consents.withdraw')} isDestructive onClick={() => setPending({ kind: 'withdraw', consent })} />,
+            },
+          ]}
+        />
       </Section>
 
-      <Section
-        title={t('sharing.shares.title')}
-        intro={t('sharing.shares.intro')}
-        action={
-          <Button variant="light" onClick={() => setDialog('share')}>
-            {t('sharing.shares.add')}
-          </Button>
-        }
-      >
-        {shares.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            {t('sharing.shares.empty')}
-          </Text>
-        ) : (
-          <Table.ScrollContainer minWidth={760}>
-            <Table striped fz="sm" aria-label={t('sharing.shares.title')} data-testid="shares-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('sharing.shares.grantee')}</Table.Th>
-                  <Table.Th>{t('sharing.scope.label')}</Table.Th>
-                  <Table.Th>{t('sharing.purpose')}</Table.Th>
-                  <Table.Th>{t('sharing.shares.from')}</Table.Th>
-                  <Table.Th>{t('sharing.shares.until')}</Table.Th>
-                  <Table.Th>{t('sharing.status.label')}</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {shares.map((share) => {
-                  const status = shareStatus(share);
-                  return (
-                    <Table.Tr key={share.id} data-share-id={share.id}>
-                      <Table.Td>{share.granteeName}</Table.Td>
-                      <Table.Td>{share.scope === 'selected_notes' ? t('sharing.scope.notesCount', { count: share.noteIds.length }) : t('sharing.scope.whole_journal')}</Table.Td>
-                      <Table.Td>{share.purpose}</Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{share.startsAt ? formatDate(share.startsAt) : '—'}</Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{share.endsAt ? formatDate(share.endsAt) : '—'}</Table.Td>
-                      <Table.Td>
-                        <Badge color={status === 'active' ? 'teal' : 'gray'} variant="light">
-                          {t(`sharing.status.${status}`)}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        {status === 'active' && (
-                          <Button size="compact-sm" variant="subtle" color="red" onClick={() => setPending({ kind: 'revoke', share })}>
-                            {t('sharing.shares.revoke')}
-                          </Button>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+      <Section title={t('sharing.shares.title')} intro={t('sharing.shares.intro')} addLabel={t('sharing.shares.add')} onAdd={() => setDialog('share')}>
+        <RecordTable
+          label={t('sharing.shares.title')}
+          testId="shares-table"
+          emptyText={t('sharing.shares.empty')}
+          minWidth={760}
+          rows={shares}
+          rowProps={(share) => ({ 'data-share-id': share.id })}
+          columns={[
+            { header: t('sharing.shares.grantee'), cell: (share) => share.granteeName },
+            { header: t('sharing.scope.label'), cell: scopeText },
+            { header: t('sharing.purpose'), cell: (share) => share.purpose },
+            { header: t('sharing.shares.from'), noWrap: true, cell: (share) => orDash(share.startsAt, formatDate) },
+            { header: t('sharing.shares.until'), noWrap: true, cell: (share) => orDash(share.endsAt, formatDate) },
+            {
+              header: t('sharing.status.label'),
+              cell: (share) => {
+                const status = shareStatus(share);
+                return <StatusBadge color={status === 'active' ? 'teal' : 'gray'} label={t(`sharing.status.${status}`)} />;
+              },
+            },
+            {
+              header: '',
+              cell: (share) => shareStatus(share) === 'active' && <RowAction label={t('sharing.shares.revoke')} isDestructive onClick={() => setPending({ kind: 'revoke', share })} />,
+            },
+          ]}
+        />
       </Section>
 
-      <Section
-        title={t('sharing.blocks.title')}
-        intro={t('sharing.blocks.intro')}
-        action={
-          <Button variant="light" onClick={() => setDialog('block')}>
-            {t('sharing.blocks.add')}
-          </Button>
-        }
-      >
-        {blocks.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            {t('sharing.blocks.empty')}
-          </Text>
-        ) : (
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped fz="sm" aria-label={t('sharing.blocks.title')} data-testid="blocks-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('sharing.blocks.person')}</Table.Th>
-                  <Table.Th>{t('sharing.scope.label')}</Table.Th>
-                  <Table.Th>{t('sharing.blocks.requestedAt')}</Table.Th>
-                  <Table.Th>{t('sharing.status.label')}</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {blocks.map((block) => (
-                  <Table.Tr key={block.id} data-block-id={block.id}>
-                    <Table.Td>{block.blockedName}</Table.Td>
-                    <Table.Td>{block.scope === 'selected_notes' ? t('sharing.scope.notesCount', { count: block.noteIds.length }) : t('sharing.scope.whole_journal')}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{block.requestedAt ? formatDate(block.requestedAt) : '—'}</Table.Td>
-                    <Table.Td>
-                      {block.liftedAt ? (
-                        <Badge color="gray" variant="light">
-                          {t('sharing.status.liftedAt', { date: formatDate(block.liftedAt) })}
-                        </Badge>
-                      ) : (
-                        <Badge color="red" variant="light">
-                          {t('sharing.status.active')}
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {!block.liftedAt && (
-                        <Button size="compact-sm" variant="subtle" onClick={() => setPending({ kind: 'lift', block })}>
-                          {t('sharing.blocks.lift')}
-                        </Button>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+      <Section title={t('sharing.blocks.title')} intro={t('sharing.blocks.intro')} addLabel={t('sharing.blocks.add')} onAdd={() => setDialog('block')}>
+        <RecordTable
+          label={t('sharing.blocks.title')}
+          testId="blocks-table"
+          emptyText={t('sharing.blocks.empty')}
+          minWidth={640}
+          rows={blocks}
+          rowProps={(block) => ({ 'data-block-id': block.id })}
+          columns={[
+            { header: t('sharing.blocks.person'), cell: (block) => block.blockedName },
+            { header: t('sharing.scope.label'), cell: scopeText },
+            { header: t('sharing.blocks.requestedAt'), noWrap: true, cell: (block) => orDash(block.requestedAt, formatDate) },
+            {
+              header: t('sharing.status.label'),
+              cell: (block) =>
+                block.liftedAt ? (
+                  <StatusBadge color="gray" label={t('sharing.status.liftedAt', { date: formatDate(block.liftedAt) })} />
+                ) : (
+                  <StatusBadge color="red" label={t('sharing.status.active')} />
+                ),
+            },
+            { header: '', cell: (block) => !block.liftedAt && <RowAction label={t('sharing.blocks.lift')} onClick={() => setPending({ kind: 'lift', block })} /> },
+          ]}
+        />
       </Section>
 
-      <Section
-        title={t('sharing.careTeam.title')}
-        intro={t('sharing.careTeam.intro')}
-        action={
-          <Button variant="light" onClick={() => setDialog('careTeam')}>
-            {t('sharing.careTeam.add')}
-          </Button>
-        }
-      >
-        {careTeam.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            {t('sharing.careTeam.empty')}
-          </Text>
-        ) : (
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped fz="sm" aria-label={t('sharing.careTeam.title')} data-testid="care-team-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('sharing.careTeam.member')}</Table.Th>
-                  <Table.Th>{t('sharing.careTeam.profession')}</Table.Th>
-                  <Table.Th>{t('sharing.careTeam.kind')}</Table.Th>
-                  <Table.Th>{t('sharing.shares.from')}</Table.Th>
-                  <Table.Th>{t('sharing.careTeam.until')}</Table.Th>
-                  <Table.Th>{t('sharing.status.label')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {careTeam.map((member) => {
-                  const hasEnded = member.endsAt !== null && new Date(member.endsAt).getTime() <= now;
-                  return (
-                    <Table.Tr key={member.id} data-care-relationship-id={member.id}>
-                      <Table.Td>{member.memberName}</Table.Td>
-                      <Table.Td>{member.profession ? translateCode(`profession.${member.profession}`, {}, member.profession) : '—'}</Table.Td>
-                      <Table.Td>{translateCode(`sharing.careTeam.kinds.${member.kind}`, {}, member.kind)}</Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{member.startsAt ? formatDate(member.startsAt) : '—'}</Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{member.endsAt ? formatDate(member.endsAt) : '—'}</Table.Td>
-                      <Table.Td>
-                        <Badge color={hasEnded ? 'gray' : 'teal'} variant="light">
-                          {hasEnded ? t('sharing.careTeam.ended') : t('sharing.status.active')}
-                        </Badge>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+      <Section title={t('sharing.careTeam.title')} intro={t('sharing.careTeam.intro')} addLabel={t('sharing.careTeam.add')} onAdd={() => setDialog('careTeam')}>
+        <RecordTable
+          label={t('sharing.careTeam.title')}
+          testId="care-team-table"
+          emptyText={t('sharing.careTeam.empty')}
+          minWidth={640}
+          rows={careTeam}
+          rowProps={(member) => ({ 'data-care-relationship-id': member.id })}
+          columns={[
+            { header: t('sharing.careTeam.member'), cell: (member) => member.memberName },
+            { header: t('sharing.careTeam.profession'), cell: (member) => (member.profession ? translateCode(`profession.${member.profession}`, {}, member.profession) : '—') },
+            { header: t('sharing.careTeam.kind'), cell: (member) => translateCode(`sharing.careTeam.kinds.${member.kind}`, {}, member.kind) },
+            { header: t('sharing.shares.from'), noWrap: true, cell: (member) => orDash(member.startsAt, formatDate) },
+            { header: t('sharing.careTeam.until'), noWrap: true, cell: (member) => orDash(member.endsAt, formatDate) },
+            {
+              header: t('sharing.status.label'),
+              cell: (member) => {
+                const hasEnded = member.endsAt !== null && new Date(member.endsAt).getTime() <= now;
+                return <StatusBadge color={hasEnded ? 'gray' : 'teal'} label={hasEnded ? t('sharing.careTeam.ended') : t('sharing.status.active')} />;
+              },
+            },
+          ]}
+        />
       </Section>
 
       <ConsentModal opened={dialog === 'consent'} patientId={patientId} onClose={() => setDialog(null)} onDone={done} />
@@ -319,7 +208,7 @@ export function SharingPanel({ patientId }: { patientId: string }) {
   );
 }
 
-function Section({ title, intro, action, children }: { title: string; intro: string; action: ReactNode; children?: ReactNode }) {
+function Section({ title, intro, addLabel, onAdd, children }: { title: string; intro: string; addLabel: string; onAdd: () => void; children: ReactNode }) {
   return (
     <Stack gap="xs" component="section" aria-label={title}>
       <Group justify="space-between" align="flex-start" wrap="nowrap">
@@ -331,10 +220,91 @@ function Section({ title, intro, action, children }: { title: string; intro: str
             {intro}
           </Text>
         </div>
-        {action}
+        <Button variant="light" onClick={onAdd}>
+          {addLabel}
+        </Button>
       </Group>
       {children}
     </Stack>
+  );
+}
+
+interface Column<Row> {
+  /** Empty for the column of row actions. */
+  header: string;
+  cell: (row: Row) => ReactNode;
+  /** Dates and times stay on one line. */
+  noWrap?: boolean;
+}
+
+/**
+ * One of the panel's records as a table, a row a record (consents, shares, blocks, care team):
+ * labelled for screen readers, scrolling sideways on a narrow window, a line of text when empty.
+ */
+function RecordTable<Row extends { id: string }>({
+  label,
+  testId,
+  emptyText,
+  minWidth,
+  rows,
+  rowProps,
+  columns,
+}: {
+  label: string;
+  testId: string;
+  emptyText: string;
+  minWidth: number;
+  rows: readonly Row[];
+  /** The row's data-* attribute naming its record (the e2e tests find rows by it). */
+  rowProps: (row: Row) => Record<`data-${string}`, string>;
+  columns: Column<Row>[];
+}) {
+  if (rows.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        {emptyText}
+      </Text>
+    );
+  }
+  return (
+    <Table.ScrollContainer minWidth={minWidth}>
+      <Table striped fz="sm" aria-label={label} data-testid={testId}>
+        <Table.Thead>
+          <Table.Tr>
+            {columns.map((column, index) => (
+              <Table.Th key={index}>{column.header}</Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((row) => (
+            <Table.Tr key={row.id} {...rowProps(row)}>
+              {columns.map((column, index) => (
+                <Table.Td key={index} style={column.noWrap ? { whiteSpace: 'nowrap' } : undefined}>
+                  {column.cell(row)}
+                </Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+function StatusBadge({ color, label }: { color: string; label: string }) {
+  return (
+    <Badge color={color} variant="light">
+      {label}
+    </Badge>
+  );
+}
+
+function RowAction({ label, isDestructive = false, onClick }: { label: string; isDestructive?: boolean; onClick: () => void }) {
+  return (
+    <Button size="compact-sm" variant="subtle" color={isDestructive ? 'red' : undefined} onClick={onClick}>
+      {label}
+    </Button>
   );
 }
 
