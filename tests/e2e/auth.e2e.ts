@@ -1,6 +1,7 @@
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { Authenticator } from './support/authenticator';
 import { BackendProcess, E2E_STEP_UP_WINDOW_SECONDS } from './support/backend-process';
+import { fillLoginForm } from './support/login';
 import { keepScreenshot } from './support/screenshot';
 
 /**
@@ -37,14 +38,8 @@ async function newPage(browser: Browser): Promise<Page> {
   return context.newPage();
 }
 
-async function logIn(page: Page, email: string, password: string, totpSecret: string): Promise<void> {
-  const login = page.getByTestId('login-page');
-  await expect(login.getByRole('heading', { name: 'Logg inn' })).toBeVisible();
-  await login.getByLabel('E-post').fill(email);
-  await login.getByRole('textbox', { name: 'Passord', exact: true }).fill(password);
-  await login.getByRole('button', { name: 'Logg inn' }).click();
-  await login.getByLabel('Kode fra autentiseringsappen').fill(await authenticator.code(totpSecret));
-  await login.getByRole('button', { name: 'Bekreft' }).click();
+function logIn(page: Page, email: string, password: string, totpSecret: string): Promise<void> {
+  return fillLoginForm(page, authenticator, { email, password, totpSecret });
 }
 
 async function logOut(page: Page): Promise<void> {

@@ -1,6 +1,7 @@
-import { type Browser, expect, type Locator, type Page, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { Authenticator } from './support/authenticator';
 import { BackendProcess } from './support/backend-process';
+import { answerStepUpIfAsked, logInAsDemoUser } from './support/login';
 import { keepScreenshot } from './support/screenshot';
 
 /**
@@ -13,31 +14,6 @@ const LARS = 'lege@demo.journalkontor.no';
 
 let backend: BackendProcess;
 const authenticator = new Authenticator();
-
-async function logIn(browser: Browser, email: string): Promise<{ page: Page; totpSecret: string }> {
-  const { password, totpSecret } = await backend.demoLogin(email);
-  const context = await browser.newContext({ locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
-  const page = await context.newPage();
-  await page.goto(`${backend.url}/#/journal`);
-  const login = page.getByTestId('login-page');
-  await login.getByLabel('E-post').fill(email);
-  await login.getByRole('textbox', { name: 'Passord', exact: true }).fill(password);
-  await login.getByRole('button', { name: 'Logg inn' }).click();
-  await login.getByLabel('Kode fra autentiseringsappen').fill(await authenticator.code(totpSecret));
-  await login.getByRole('button', { name: 'Bekreft' }).click();
-  await expect(page.getByTestId('user-menu')).toBeVisible();
-  return { page, totpSecret };
-}
-
-/** AUTH-5: answers the step-up dialog if the server asks for a fresh code before `done` shows. */
-async function answerStepUpIfAsked(page: Page, totpSecret: string, done: Locator): Promise<void> {
-  const stepUp = page.getByRole('dialog', { name: 'Bekreft med kode' });
-  await expect(stepUp.or(done).first()).toBeVisible();
-  if (!(await stepUp.isVisible())) return;
-  await stepUp.getByLabel('Kode fra autentiseringsappen').fill(await authenticator.code(totpSecret));
-  await stepUp.getByRole('button', { name: 'Bekreft' }).click();
-  await expect(stepUp).toBeHidden();
-}
 
 async function openPatient(page: Page, query: string, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Journal' }).click();
@@ -59,7 +35,8 @@ test.describe.serial('journal deletion by decision', () => {
 
   test('JRN-4: Lars deletes a note by a documented decision; the record keeps the decision, not the text', async ({ browser }, testInfo) => {
     test.setTimeout(120_000);
-    const { page, totpSecret } = await logIn(browser, LARS);
+    const session = await logInAsDemoUser(browser, backend, authenticator, LARS);
+    const { page } = session;
 
     // The demo's case: a note deleted from Kari's journal, shown as a decision without its text.
     await openPatient(page, 'Nordmann', 'Nordmann, Kari');
@@ -95,7 +72,7 @@ test.describe.serial('journal deletion by decision', () => {
     await keepScreenshot(page, testInfo, 'journal-deletion-form');
     await modal.getByRole('button', { name: 'Slett notatet for godt' }).click();
     const done = page.getByText('Notatet er slettet, og slettevedtaket er ført i journalen.');
-    await answerStepUpIfAsked(page, totpSecret, done);
+    await answerStepUpIfAsked(session, authenticator, done);
     await expect(done).toBeVisible();
     await expect(modal).toBeHidden();
 

@@ -5,6 +5,7 @@ import { syntheticNationalId } from '../../src/server/demo/journal-seed';
 import { apiAs } from './support/api';
 import { Authenticator } from './support/authenticator';
 import { BackendProcess, E2E_STEP_UP_WINDOW_SECONDS } from './support/backend-process';
+import { answerStepUpIfAsked as answerStepUp, logInAsDemoUser, type Session } from './support/login';
 import { keepScreenshot } from './support/screenshot';
 
 /**
@@ -21,46 +22,14 @@ const STEP_UP_WINDOW_MS = E2E_STEP_UP_WINDOW_SECONDS * 1000;
 let backend: BackendProcess;
 const authenticator = new Authenticator();
 
-/** A logged-in user's page, and when they last entered a second factor (for AUTH-5's step-up window). */
-interface Session {
-  page: Page;
-  totpSecret: string;
-  lastSecondFactorAt: number;
-}
 let lars: Session;
 let pia: Session;
 /** Kari's journal, as Lars opened it: the URL holds the patient's id and nothing else. */
 let kariUrl = '';
 
-async function logIn(browser: Browser, email: string, hash = '#/journal'): Promise<Session> {
-  const { password, totpSecret } = await backend.demoLogin(email);
-  const context = await browser.newContext({ locale: 'nb-NO', timezoneId: 'Europe/Oslo', acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${backend.url}/${hash}`);
-  const login = page.getByTestId('login-page');
-  await login.getByLabel('E-post').fill(email);
-  await login.getByRole('textbox', { name: 'Passord', exact: true }).fill(password);
-  await login.getByRole('button', { name: 'Logg inn' }).click();
-  await login.getByLabel('Kode fra autentiseringsappen').fill(await authenticator.code(totpSecret));
-  await login.getByRole('button', { name: 'Bekreft' }).click();
-  await expect(page.getByTestId('user-menu')).toBeVisible();
-  return { page, totpSecret, lastSecondFactorAt: Date.now() };
-}
-
-/**
- * AUTH-5: signing, amending and printing need a second factor from the last (here 20) seconds. If
- * the server asks, answer the step-up dialog; if the last code is recent enough, it does not ask.
- */
-async function answerStepUpIfAsked(session: Session, done: Locator): Promise<boolean> {
-  const stepUp = session.page.getByRole('dialog', { name: 'Bekreft med kode' });
-  await expect(stepUp.or(done).first()).toBeVisible();
-  if (!(await stepUp.isVisible())) return false;
-  await stepUp.getByLabel('Kode fra autentiseringsappen').fill(await authenticator.code(session.totpSecret));
-  await stepUp.getByRole('button', { name: 'Bekreft' }).click();
-  session.lastSecondFactorAt = Date.now();
-  await expect(stepUp).toBeHidden();
-  return true;
-}
+/** Downloads are accepted: the print test saves the PDF (JRN-5). */
+const logIn = (browser: Browser, email: string, hash = '#/journal') => logInAsDemoUser(browser, backend, authenticator, email, { hash, acceptDownloads: true });
+const answerStepUpIfAsked = (session: Session, done: Locator) => answerStepUp(session, authenticator, done);
 
 async function search(page: Page, query: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Journal' }).click();

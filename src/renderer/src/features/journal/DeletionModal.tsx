@@ -4,12 +4,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type FormEvent, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AUTHOR_CONSULTATIONS, type AuthorConsultation, DELETION_GROUNDS, DELETION_REASON_MAX_LENGTH, DELETION_REASON_MIN_LENGTH, type DeletionGround } from '../../../../shared/journal-deletion';
-import { formatCalendarDate } from '../../lib/format';
 import { errorText, fieldErrorMessages, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { useCurrentUser } from '../auth/session-context';
 import { useStepUpMutation } from '../auth/step-up';
 import { osloToday, parseDateInput, toDateInput } from './dates';
+import { noteLabel } from './note-label';
 import type { NoteSummary } from './types';
 
 /**
@@ -145,7 +145,7 @@ function DeletionModal({ note, onClose, onDeleted }: { note: NoteSummary | null;
         <Stack gap="sm">
           {note && (
             <Text size="sm" c="dimmed" data-testid="deletion-note">
-              {formatCalendarDate(note.consultationDate)} · {translateCode(`journal.noteTypes.${note.noteType}`, {}, note.noteType)} · {note.authorName}
+              {noteLabel(note)}
             </Text>
           )}
           <Alert color="red" variant="light" title={t('journal.deletion.warningTitle')} data-testid="deletion-warning">

@@ -8,6 +8,7 @@ import { errorText, fieldErrorMessages, translateCode } from '../../lib/translat
 import { useTRPC } from '../../lib/trpc';
 import { useStepUpMutation } from '../auth/step-up';
 import { osloToday, parseDateInput, toDateInput } from './dates';
+import { noteLabel } from './note-label';
 import type { NoteSummary } from './types';
 
 /** Field errors of a form: what the form found before sending wins over what the server said. */
@@ -70,7 +71,7 @@ export function AmendModal({ note, onClose, onDone }: { note: NoteSummary | null
         <Stack gap="sm">
           {note && (
             <Text size="sm" c="dimmed">
-              {formatCalendarDate(note.consultationDate)} · {translateCode(`journal.noteTypes.${note.noteType}`, {}, note.noteType)} · {note.authorName}
+              {noteLabel(note)}
             </Text>
           )}
           <Alert color="blue" variant="light">

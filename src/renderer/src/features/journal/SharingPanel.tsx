@@ -3,10 +3,11 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatCalendarDate, formatDate, formatDateTime } from '../../lib/format';
+import { formatDate, formatDateTime } from '../../lib/format';
 import { errorText, fieldErrorMessages, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { addDays, osloInstant, osloTimeOfDay, osloToday, parseDateInput, parseTimeInput, toDateInput } from './dates';
+import { noteLabel } from './note-label';
 import type { SharingOverview } from './types';
 import { ConfirmModal } from '../shared/ConfirmModal';
 
@@ -461,7 +462,7 @@ function NotePicker({ patientId, value, onChange, error }: { patientId: string; 
             <Checkbox
               key={note.id}
               value={note.id}
-              label={`${formatCalendarDate(note.consultationDate)} · ${translateCode(`journal.noteTypes.${note.noteType}`, {}, note.noteType)} · ${note.authorName}`}
+              label={noteLabel(note)}
             />
           ))}
         </Stack>
