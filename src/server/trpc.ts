@@ -231,13 +231,12 @@ const requireRoles = t.middleware(async ({ ctx, meta, next, path }) => {
   const session = (ctx as Context & { session?: SessionUser }).session;
   if (access?.kind === 'roles' && session && !access.roles.some((role) => session.roles.includes(role))) {
     // ACC-1, ACC-5: refused by role, logged, and nothing about the object is returned.
-    await ctx.db.transaction().execute((trx) =>
-      writeAuditEvent(
-        trx,
-        actorOf(session),
-        { action: 'access.denied', outcome: 'denied', reason: 'role_not_admitted', details: { procedure: path } },
-        { now: ctx.now(), clientIp: undefined },
-      ),
+    // One INSERT is atomic on its own: no transaction around it.
+    await writeAuditEvent(
+      ctx.db as Executor,
+      actorOf(session),
+      { action: 'access.denied', outcome: 'denied', reason: 'role_not_admitted', details: { procedure: path } },
+      { now: ctx.now(), clientIp: undefined },
     );
     throw new TRPCError({ code: 'FORBIDDEN', message: AUTH_ERRORS.forbidden });
   }
