@@ -33,6 +33,30 @@ function formErrors(error: unknown, labels: Record<string, string>, clientErrors
   return { errors, general };
 }
 
+/**
+ * A dialog's form: its values (changing one clears the errors shown), the errors found before
+ * sending, and starting over (after sending, or on closing), which also forgets the last server error.
+ */
+function useDialogForm<Form extends object>(initial: () => Form, mutation: { reset: () => void }, onClose: () => void) {
+  const [form, setForm] = useState(initial);
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => {
+    setForm((current) => ({ ...current, [key]: value }));
+    setClientErrors({});
+  };
+  /** After sending: the next time the dialog opens, it is empty. */
+  const startOver = () => {
+    setForm(initial());
+    setClientErrors({});
+    mutation.reset();
+  };
+  const close = () => {
+    startOver();
+    onClose();
+  };
+  return { form, set, clientErrors, setClientErrors, startOver, close };
+}
+
 function GeneralError({ message }: { message: string | undefined }) {
   return message ? (
     <Alert color="red" role="alert">
@@ -360,21 +384,10 @@ function ConsentModal({ opened, patientId, onClose, onDone }: { opened: boolean;
   const { t } = useTranslation();
   const trpc = useTRPC();
   const initial = () => ({ givenBy: 'patient' as (typeof GIVEN_BY)[number], method: 'verbal' as (typeof METHODS)[number], date: toDateInput(osloToday()), time: osloTimeOfDay(), scope: 'whole_journal' as Scope, purpose: '' });
-  const [form, setForm] = useState(initial);
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const record = useMutation(trpc.sharing.recordConsent.mutationOptions());
+  const { form, set, clientErrors, setClientErrors, startOver, close } = useDialogForm(initial, record, onClose);
   const labels = { givenBy: t('sharing.consents.givenBy'), method: t('sharing.consents.method'), givenAt: t('sharing.consents.givenAt'), scope: t('sharing.scope.label'), purpose: t('sharing.purpose') };
   const { errors, general } = formErrors(record.error, labels, clientErrors);
-  const set = <K extends keyof ReturnType<typeof initial>>(key: K, value: ReturnType<typeof initial>[K]) => {
-    setForm((current) => ({ ...current, [key]: value }));
-    setClientErrors({});
-  };
-  const close = () => {
-    setForm(initial());
-    setClientErrors({});
-    record.reset();
-    onClose();
-  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const date = parseDateInput(form.date);
@@ -389,8 +402,7 @@ function ConsentModal({ opened, patientId, onClose, onDone }: { opened: boolean;
       { patientId, givenBy: form.givenBy, method: form.method, givenAt: osloInstant(date, time), scope: form.scope, purpose: form.purpose },
       {
         onSuccess: () => {
-          setForm(initial());
-          record.reset();
+          startOver();
           onDone(t('sharing.done.consentRecorded'));
         },
       },
@@ -498,22 +510,11 @@ function ShareModal({ opened, patientId, consents, onClose, onDone }: { opened: 
   const { t } = useTranslation();
   const trpc = useTRPC();
   const initial = () => ({ granteeId: '', consentId: '', scope: 'whole_journal' as Scope, noteIds: [] as string[], purpose: '', endsAt: toDateInput(addDays(osloToday(), 30)) });
-  const [form, setForm] = useState(initial);
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const grant = useMutation(trpc.sharing.grant.mutationOptions());
+  const { form, set, clientErrors, setClientErrors, startOver, close } = useDialogForm(initial, grant, onClose);
   const labels = { granteeId: t('sharing.shares.grantee'), consentId: t('sharing.shares.consent'), scope: t('sharing.scope.label'), noteIds: t('sharing.notes'), purpose: t('sharing.purpose'), endsAt: t('sharing.shares.until') };
   const { errors, general } = formErrors(grant.error, labels, clientErrors);
   const consentId = form.consentId || (consents.length === 1 ? (consents[0]?.id ?? '') : '');
-  const set = <K extends keyof ReturnType<typeof initial>>(key: K, value: ReturnType<typeof initial>[K]) => {
-    setForm((current) => ({ ...current, [key]: value }));
-    setClientErrors({});
-  };
-  const close = () => {
-    setForm(initial());
-    setClientErrors({});
-    grant.reset();
-    onClose();
-  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const endsAt = parseDateInput(form.endsAt);
@@ -539,8 +540,7 @@ function ShareModal({ opened, patientId, consents, onClose, onDone }: { opened: 
       },
       {
         onSuccess: () => {
-          setForm(initial());
-          grant.reset();
+          startOver();
           onDone(t('sharing.done.shared'));
         },
       },
@@ -599,21 +599,10 @@ function BlockModal({ opened, patientId, onClose, onDone }: { opened: boolean; p
   const { t } = useTranslation();
   const trpc = useTRPC();
   const initial = () => ({ blockedUserId: '', scope: 'whole_journal' as Scope, noteIds: [] as string[], requestedAt: toDateInput(osloToday()) });
-  const [form, setForm] = useState(initial);
-  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const block = useMutation(trpc.access.setBlock.mutationOptions());
+  const { form, set, clientErrors, setClientErrors, startOver, close } = useDialogForm(initial, block, onClose);
   const labels = { blockedUserId: t('sharing.blocks.person'), scope: t('sharing.scope.label'), noteIds: t('sharing.notes'), requestedAt: t('sharing.blocks.requestedAt') };
   const { errors, general } = formErrors(block.error, labels, clientErrors);
-  const set = <K extends keyof ReturnType<typeof initial>>(key: K, value: ReturnType<typeof initial>[K]) => {
-    setForm((current) => ({ ...current, [key]: value }));
-    setClientErrors({});
-  };
-  const close = () => {
-    setForm(initial());
-    setClientErrors({});
-    block.reset();
-    onClose();
-  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const requestedAt = parseDateInput(form.requestedAt);
@@ -629,8 +618,7 @@ function BlockModal({ opened, patientId, onClose, onDone }: { opened: boolean; p
       { patientId, blockedUserId: form.blockedUserId, scope: form.scope, noteIds: form.scope === 'selected_notes' ? form.noteIds : [], requestedAt: isToday ? new Date().toISOString() : osloInstant(requestedAt, '12:00') },
       {
         onSuccess: () => {
-          setForm(initial());
-          block.reset();
+          startOver();
           onDone(t('sharing.done.blocked'));
         },
       },
