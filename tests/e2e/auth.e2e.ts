@@ -202,6 +202,7 @@ test.describe.serial('two-factor login', () => {
   test('AUTH-3, AUTH-5: an admin resets a second factor behind a step-up; the next login enrols anew with new recovery codes', async ({
     page,
   }, testInfo) => {
+    // A serial suite: this test resets the second factor the invitation test enrolled; run alone, there is none.
     test.skip(!adminPage || !invitee.totpSecret, 'needs the invitation test before it');
     // The step-up window starts at login: wait until the admin's second factor is older than it.
     const wait = adminLoggedInAt + STEP_UP_WINDOW_MS + 5_000 - Date.now();

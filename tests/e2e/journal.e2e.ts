@@ -230,6 +230,7 @@ test.describe.serial('journal', () => {
 
   test('SHR-1…3: Lars records Kari\'s consent and shares read access with Pia; Pia reads; withdrawing the consent ends it at once', async ({ browser }, testInfo) => {
     test.setTimeout(90_000);
+    // A serial suite: this test continues the first one's session and patient; run alone, it has neither.
     test.skip(!lars || !kariUrl, 'needs the first test');
     const { page } = lars;
     await openByHash(page, kariUrl);

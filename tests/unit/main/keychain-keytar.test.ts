@@ -50,6 +50,8 @@ if (unavailableReason !== null && !isKeychainRequired) {
   );
 }
 
+// Skipped only without a usable Secret Service (the reason is printed above); `npm test` provides
+// one, and CI sets JK_REQUIRE_KEYCHAIN=1 so that a missing keychain fails instead of skipping.
 const describeWithKeychain = unavailableReason === null || isKeychainRequired ? describe : describe.skip;
 
 describeWithKeychain(`real keytar (${unavailableReason ?? 'keychain available'})`, () => {
