@@ -8,7 +8,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { sql } from 'kysely';
 import { buildContentSecurityPolicy } from '../shared/content-security-policy';
 import { createRequestContext, type ServerDependencies } from './context';
+import { registerAttackLimits } from './limits/attack-limits';
+import { WorkGate } from './limits/work-gate';
 import { describeErrorForLog } from './log';
+import { DevelopmentMailbox } from './outbox/outbox';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { appRouter } from './router';
 
@@ -34,9 +37,11 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   };
 }
 
-type BuildServerDependencies = Omit<ServerDependencies, 'log'> & {
+type BuildServerDependencies = Omit<ServerDependencies, 'log' | 'passwordGate' | 'mailbox'> & {
   /** The API to serve: the app's own unless a test mounts extra procedures beside it. */
   router?: AnyTRPCRouter;
+  /** What the development provider "delivered" (demo view); the server's own unless start.ts shares one with the jobs. */
+  mailbox?: DevelopmentMailbox;
 };
 
 export async function buildServer(deps: BuildServerDependencies): Promise<FastifyInstance> {
@@ -48,8 +53,14 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
     // tRPC batches many procedure names into one path segment.
     routerOptions: { maxParamLength: 5000 },
   });
-  const { router: _router, ...baseDeps } = deps;
-  const serverDeps: ServerDependencies = { ...baseDeps, log: app.log };
+  const { router: _router, mailbox, ...baseDeps } = deps;
+  const serverDeps: ServerDependencies = {
+    ...baseDeps,
+    log: app.log,
+    passwordGate: new WorkGate(config.limits.argon2),
+    mailbox: mailbox ?? new DevelopmentMailbox(),
+  };
+  const router = deps.router ?? appRouter;
 
   await app.register(helmet, {
     contentSecurityPolicy: false, // set below: the same policy the desktop build uses
@@ -70,7 +81,10 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
     maxAge: 600,
   });
 
-  app.get('/health', async (_request, reply) => {
+  // PLAT-9: rate limits per source address and overall, kept in PostgreSQL (docs/adr/0005).
+  const limits = await registerAttackLimits(app, { db: deps.db, limits: config.limits, router, gate: serverDeps.passwordGate, trpcPrefix: TRPC_PREFIX });
+
+  app.get('/health', { onRequest: limits.routeHook('http.health') }, async (_request, reply) => {
     try {
       await sql`select 1`.execute(deps.db);
       return { status: 'ok', database: 'ok' };
@@ -79,17 +93,21 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
     }
   });
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: TRPC_PREFIX,
-    trpcOptions: {
-      router: deps.router ?? appRouter,
-      createContext: ({ req }) => createRequestContext(serverDeps, req),
-      onError: ({ error, path, ctx }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          (ctx?.log ?? serverDeps.log).error({ path, err: describeErrorForLog(error.cause ?? error) }, 'procedure failed');
-        }
-      },
-    } satisfies FastifyTRPCPluginOptions<AnyTRPCRouter>['trpcOptions'],
+  await app.register(async (scope) => {
+    // Before tRPC reads the body: the batch cap, each call's rate limit, the argon2 gate (PLAT-9).
+    scope.addHook('onRequest', limits.trpcHook);
+    await scope.register(fastifyTRPCPlugin, {
+      prefix: TRPC_PREFIX,
+      trpcOptions: {
+        router,
+        createContext: ({ req }) => createRequestContext(serverDeps, req),
+        onError: ({ error, path, ctx }) => {
+          if (error.code === 'INTERNAL_SERVER_ERROR') {
+            (ctx?.log ?? serverDeps.log).error({ path, err: describeErrorForLog(error.cause ?? error) }, 'procedure failed');
+          }
+        },
+      } satisfies FastifyTRPCPluginOptions<AnyTRPCRouter>['trpcOptions'],
+    });
   });
 
   if (config.rendererDir) {
@@ -97,7 +115,11 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
       throw new Error(`JK_SERVE_RENDERER: no index.html in ${config.rendererDir} (run npm run build)`);
     }
     // The browser fallback: the same renderer the desktop app loads, served from this origin.
-    await app.register(fastifyStatic, { root: config.rendererDir, index: 'index.html', wildcard: false });
+    const rendererDir = config.rendererDir;
+    await app.register(async (scope) => {
+      scope.addHook('onRequest', limits.routeHook('http.renderer'));
+      await scope.register(fastifyStatic, { root: rendererDir, index: 'index.html', wildcard: false });
+    });
   }
 
   // Errors Fastify raises before a handler runs (body too large, malformed JSON, wrong content type)

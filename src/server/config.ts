@@ -37,6 +37,20 @@ const environmentSchema = z.object({
   // AUTH-5 fixes the step-up window at 5 minutes; an organisation may only shorten it (tests do).
   JK_STEP_UP_WINDOW_SECONDS: z.coerce.number().int().min(5).max(300).default(300),
   JK_PUBLIC_APP_URL: z.string().refine((url) => originOf(url) !== null, 'must be an http:// or https:// URL').optional(),
+  // PLAT-9: rate limits per window, per procedure. "Auth" is login, unlock, step-up and every
+  // invitation step; "public" is every other route callable without a session (health, status).
+  // The public per-address default is high because a clinic's computers share one address behind
+  // NAT and each app polls system.health every 3 s (20 a minute).
+  JK_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  JK_RATE_LIMIT_AUTH_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  JK_RATE_LIMIT_AUTH_OVERALL: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  JK_RATE_LIMIT_PUBLIC_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(1200),
+  JK_RATE_LIMIT_PUBLIC_OVERALL: z.coerce.number().int().min(1).max(10_000_000).default(60_000),
+  JK_TRPC_MAX_BATCH: z.coerce.number().int().min(1).max(100).default(10),
+  // argon2 work at once in this process, how many may wait, and how many one address may hold.
+  JK_ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  JK_ARGON2_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
+  JK_ARGON2_PER_ADDRESS: z.coerce.number().int().min(1).max(64).default(2),
 });
 
 /**
@@ -72,6 +86,21 @@ export interface ServerConfig {
   publicAppUrl: string | undefined;
   /** How recent a second factor must be for signing, printing, exports and resets (AUTH-5): at most 5 minutes. */
   stepUpWindowMs: number;
+  limits: LimitsConfig;
+}
+
+/** PLAT-9: attack limits (docs/adr/0005). */
+export interface LimitsConfig {
+  windowMs: number;
+  /** Per procedure and window: login, unlock, step-up and the invitation steps. */
+  authPerAddress: number;
+  authOverall: number;
+  /** Per procedure and window: every other public route. */
+  publicPerAddress: number;
+  publicOverall: number;
+  /** Most calls in one tRPC batch; more get 400. */
+  maxBatch: number;
+  argon2: { concurrency: number; queue: number; perAddress: number };
 }
 
 export class ConfigError extends Error {
@@ -109,5 +138,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.JK_SECRET_KEY ? Buffer.from(e.JK_SECRET_KEY, 'base64') : undefined,
     stepUpWindowMs: e.JK_STEP_UP_WINDOW_SECONDS * 1000,
     publicAppUrl: e.JK_PUBLIC_APP_URL?.replace(/\/+$/, ''),
+    limits: {
+      windowMs: e.JK_RATE_LIMIT_WINDOW_SECONDS * 1000,
+      authPerAddress: e.JK_RATE_LIMIT_AUTH_PER_ADDRESS,
+      authOverall: e.JK_RATE_LIMIT_AUTH_OVERALL,
+      publicPerAddress: e.JK_RATE_LIMIT_PUBLIC_PER_ADDRESS,
+      publicOverall: e.JK_RATE_LIMIT_PUBLIC_OVERALL,
+      maxBatch: e.JK_TRPC_MAX_BATCH,
+      argon2: { concurrency: e.JK_ARGON2_CONCURRENCY, queue: e.JK_ARGON2_QUEUE, perAddress: e.JK_ARGON2_PER_ADDRESS },
+    },
   };
 }

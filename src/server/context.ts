@@ -2,6 +2,8 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { SecretBox } from './auth/secret-box';
 import type { ServerConfig } from './config';
 import type { Database, DatabaseKind } from './db/database';
+import type { WorkGate } from './limits/work-gate';
+import type { DevelopmentMailbox } from './outbox/outbox';
 
 /** What every procedure can reach, whatever the request. Tests build it directly. */
 export interface ServerDependencies {
@@ -13,11 +15,15 @@ export interface ServerDependencies {
   now: () => Date;
   /** Encrypts second-factor secrets with the key kept outside the database (AUTH-5). */
   secretBox: SecretBox;
+  /** Bounds argon2 work in this process (PLAT-9); the HTTP layer takes its turns before a transaction opens. */
+  passwordGate: WorkGate;
+  /** What the development message provider "delivered", for the demo's developer view (issue 8 §5). */
+  mailbox: DevelopmentMailbox;
 }
 
 export interface RequestFacts {
   requestId?: string;
-  /** The client's address. Only print and export events may store it (AUD-2). */
+  /** The client's address. Only print, export and security events may store it (AUD-2). */
   clientIp?: string;
   /** The opaque session token from `Authorization: Bearer …`, if any. */
   bearerToken?: string;

@@ -2,19 +2,24 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sealPendingEvents } from './audit/seal';
 import type { Database } from './db/database';
 import { describeErrorForLog } from './log';
-import { deliverPendingMessages, developmentProvider, type MessageChannel, type MessageProvider } from './outbox/outbox';
+import { deleteStaleLoginFailures } from './auth/lockout';
+import { deleteExpiredRateLimits } from './limits/rate-limit-store';
+import { deliverPendingMessages, type DevelopmentMailbox, developmentProvider, type MessageChannel, type MessageProvider } from './outbox/outbox';
 
 /** Every few seconds: deliver the outbox, seal the audit log. Safe on several instances (row and advisory locks). */
 const OUTBOX_INTERVAL_MS = 2_000;
 const SEAL_INTERVAL_MS = 5_000;
+/** Ended rate-limit windows and decayed login failures are dropped once a minute (PLAT-9, AUTH-4). */
+const CLEANUP_INTERVAL_MS = 60_000;
 
 export interface BackgroundJobs {
   stop(): Promise<void>;
 }
 
-export function startBackgroundJobs(db: Database, log: FastifyBaseLogger): BackgroundJobs {
+export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, mailbox: DevelopmentMailbox): BackgroundJobs {
   // Only the development provider exists so far; real SMS and e-mail providers plug in here by environment.
-  const providers: Record<MessageChannel, MessageProvider> = { sms: developmentProvider, email: developmentProvider };
+  const development = developmentProvider(mailbox);
+  const providers: Record<MessageChannel, MessageProvider> = { sms: development, email: development };
   let running: Promise<unknown> = Promise.resolve();
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {
     const timer = setInterval(() => {
@@ -26,6 +31,10 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger): Backg
   const timers = [
     every(OUTBOX_INTERVAL_MS, 'outbox', () => deliverPendingMessages(db, providers)),
     every(SEAL_INTERVAL_MS, 'audit-seal', () => sealPendingEvents(db)),
+    every(CLEANUP_INTERVAL_MS, 'limits-cleanup', async () => {
+      await deleteExpiredRateLimits(db);
+      await deleteStaleLoginFailures(db, new Date());
+    }),
   ];
   return {
     stop: async () => {

@@ -8,6 +8,7 @@ import { claimInstallationMode } from './db/installation';
 import { databaseTargetOf, openApplicationDatabase } from './db/open';
 import { type DemoSeedResult, seedDemo } from './demo/seed';
 import { startBackgroundJobs } from './jobs';
+import { DevelopmentMailbox } from './outbox/outbox';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -27,9 +28,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await claimInstallationMode(database.db, config.isDemo ? 'demo' : 'production');
     const secretBox = new SecretBox(await resolveSecretKey(config));
     const demo = config.isDemo ? await seedDemo(database.db, secretBox) : undefined;
-    const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date(), secretBox });
+    // One mailbox for the delivering job and the demo's developer view.
+    const mailbox = new DevelopmentMailbox();
+    const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date(), secretBox, mailbox });
     await app.listen({ host: config.host, port: config.port });
-    const jobs = startBackgroundJobs(database.db, app.log);
+    const jobs = startBackgroundJobs(database.db, app.log, mailbox);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

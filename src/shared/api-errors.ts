@@ -16,4 +16,8 @@ export interface FieldError {
 export const API_ERROR_MESSAGES = {
   validation: 'error.validation',
   internal: 'error.internal',
+  /** PLAT-9: too many attempts from here (or overall) in a short time: HTTP 429, try again later. */
+  rateLimited: 'error.rate_limited',
+  /** PLAT-9: a tRPC batch with more calls than the server takes at once. */
+  batchTooLarge: 'error.batch_too_large',
 } as const;

@@ -23,7 +23,8 @@ const theme = createTheme({
 });
 
 /** Queries anyone may make; everything else belongs to a session and goes when it ends. */
-const PUBLIC_QUERY_ROOTS = new Set(['system', 'developer']);
+// The developer outbox view needs an admin's session now (issue 8 §5): it goes with the session.
+const PUBLIC_QUERY_ROOTS = new Set(['system']);
 
 async function bootstrap() {
   const [backendUrl] = await Promise.all([resolveBackendUrl(), initI18n()]);

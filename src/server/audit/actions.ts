@@ -12,7 +12,10 @@ export const AUDIT_ACTIONS = [
   'auth.logout',
   'auth.session.expired',
   'auth.session.unlocked',
+  'auth.session.unlock_failed',
   'auth.step_up',
+  'auth.step_up.failed',
+  'auth.second_factor.sms_verified',
   'auth.second_factor.enrolled',
   'auth.recovery_code.used',
   'auth.invitation.opened',
@@ -62,10 +65,17 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
- * Only printing and exporting may store the client's IP address (AUD-2: data minimisation).
- * Later issues add their export actions here.
+ * Only printing, exporting and security events may store the client's IP address (AUD-2: data
+ * minimisation). Security events are failed logins, lockouts, failed unlocks and failed step-ups:
+ * their source address is what security monitoring needs. Later issues add their export actions here.
  */
-export const ACTIONS_THAT_RECORD_CLIENT_IP: ReadonlySet<AuditAction> = new Set<AuditAction>(['journal.printed']);
+export const ACTIONS_THAT_RECORD_CLIENT_IP: ReadonlySet<AuditAction> = new Set<AuditAction>([
+  'journal.printed',
+  'auth.login.failure',
+  'auth.lockout',
+  'auth.session.unlock_failed',
+  'auth.step_up.failed',
+]);
 
 export function isAuditAction(value: string): value is AuditAction {
   return (AUDIT_ACTIONS as readonly string[]).includes(value);

@@ -2,23 +2,21 @@ import { TRPCError } from '@trpc/server';
 import type { Role } from '../../shared/roles';
 import type { AuditActor } from '../audit/record';
 import type { Executor } from '../db/database';
+import { enqueueMessage } from '../outbox/outbox';
 import type { AuditRecorder } from '../trpc';
+import { clearSourceFailures, lockRefusalOf, registerLoginFailure } from './lockout';
 import { verifyAgainstDummy, verifyPassword } from './password';
 import { beginTotpEnrolment, consumeRecoveryCode, consumeTotpCode, issueRecoveryCodes } from './second-factor';
 import type { SecretBox } from './secret-box';
 import { activeRolesOf, type AuthMethod, createSession } from './session';
-import { hashToken, newToken } from './tokens';
+import { hashesEqual, hashToken, newNumericCode, newToken } from './tokens';
 import { totpUri } from './totp';
 
-/** AUTH-4: five failures lock the account, first for 5 minutes, doubling each time, at most a day. */
-export const MAX_FAILED_ATTEMPTS = 5;
-const FIRST_LOCKOUT_MS = 5 * 60 * 1000;
-const MAX_LOCKOUT_MS = 24 * 60 * 60 * 1000;
 const LOGIN_TICKET_TTL_MS = 5 * 60 * 1000;
-
-export function lockoutDuration(previousLockouts: number): number {
-  return Math.min(FIRST_LOCKOUT_MS * 2 ** Math.min(previousLockouts, 20), MAX_LOCKOUT_MS);
-}
+/** AUTH-3: wrong re-enrolment SMS codes a ticket takes before it is spent. */
+export const MAX_ENROLMENT_CODE_ATTEMPTS = 5;
+/** The purpose bound into the keyed hash of a re-enrolment code (SecretBox.mac). */
+const ENROLMENT_CODE_PURPOSE = 'login-enrolment-sms';
 
 /** The only thing a failed login says (AUTH-4): not which part failed, not whether the user exists. */
 export const loginFailed = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'auth.login_failed' });
@@ -28,6 +26,8 @@ export interface LoginDeps {
   audit: AuditRecorder;
   now: Date;
   secretBox: SecretBox;
+  /** Where the request came from (an address or an IPv6 /64, see limits/source-address): AUTH-4 counts per account and source. */
+  source: string;
 }
 
 type UserRow = {
@@ -36,6 +36,7 @@ type UserRow = {
   email: string;
   display_name: string;
   profession: string | null;
+  phone: string;
   status: string;
   password_hash: string | null;
   totp_secret_encrypted: string | null;
@@ -50,6 +51,7 @@ const USER_COLUMNS = [
   'email',
   'display_name',
   'profession',
+  'phone',
   'status',
   'password_hash',
   'totp_secret_encrypted',
@@ -71,49 +73,22 @@ function userActor(user: UserRow, roles: readonly Role[], deviceId: string | nul
   };
 }
 
-/** Why this user may not log in at all right now, if anything. */
-function refusalOf(user: UserRow, now: Date): string | undefined {
+/**
+ * Why this user may not log in at all right now from this source, if anything: the account's
+ * state, then the brute-force locks (per source, and the account-wide backstop: lockout.ts).
+ */
+async function refusalOf(trx: Executor, user: UserRow, source: string, deviceId: string | null, now: Date): Promise<string | undefined> {
   if (user.status !== 'active') return 'inactive_account';
   if (user.is_locked_by_admin) return 'locked_by_admin';
-  if (user.locked_until && user.locked_until.getTime() > now.getTime()) return 'locked';
-  return undefined;
+  return lockRefusalOf(trx, user, source, deviceId, now);
 }
 
-/**
- * Counts a failed password or code; the fifth locks the account for a growing period (AUTH-4).
- * Written even though the login fails: the caller refuses after commit.
- */
-async function registerFailure(deps: LoginDeps, user: UserRow, actor: AuditActor, reason: string): Promise<void> {
-  const { trx, audit, now } = deps;
-  const counted = await trx
-    .updateTable('app_user')
-    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-    .where('id', '=', user.id)
-    .returning(['failed_attempts', 'lockout_count'])
-    .executeTakeFirstOrThrow();
-  audit.record({ action: 'auth.login.failure', outcome: 'denied', reason, actor, objectType: 'user', objectId: user.id });
-  if (counted.failed_attempts >= MAX_FAILED_ATTEMPTS) {
-    const duration = lockoutDuration(counted.lockout_count);
-    await trx
-      .updateTable('app_user')
-      .set({ failed_attempts: 0, lockout_count: counted.lockout_count + 1, locked_until: new Date(now.getTime() + duration) })
-      .where('id', '=', user.id)
-      .execute();
-    audit.record({
-      action: 'auth.lockout',
-      outcome: 'denied',
-      reason: 'too_many_failures',
-      actor,
-      objectType: 'user',
-      objectId: user.id,
-      details: { lockedForSeconds: duration / 1000, lockoutNumber: counted.lockout_count + 1 },
-    });
-  }
-}
+const registerFailure = (deps: LoginDeps, user: UserRow, actor: AuditActor, reason: string) => registerLoginFailure(deps, user, actor, reason, deps.source);
 
 export type PasswordStepResult =
   | { step: 'second_factor'; ticket: string }
-  | { step: 'enrol'; ticket: string; totpUri: string; totpSecret: string };
+  /** AUTH-3: the second factor was reset; a code went by SMS to the phone ending in `phoneHint`. */
+  | { step: 'enrol_sms'; ticket: string; phoneHint: string };
 
 /** Step one: the password. Returns a short-lived ticket for the second factor. */
 export async function passwordStep(
@@ -131,7 +106,7 @@ export async function passwordStep(
   }
   const roles = await activeRolesOf(trx, user.id);
   const actor = userActor(user, roles, input.deviceId);
-  const refusal = refusalOf(user, now);
+  const refusal = await refusalOf(trx, user, deps.source, input.deviceId, now);
   if (refusal || !user.password_hash) {
     await verifyAgainstDummy(input.password);
     audit.record({ action: 'auth.login.failure', outcome: 'denied', reason: refusal ?? 'no_password', actor, objectType: 'user', objectId: user.id });
@@ -142,6 +117,9 @@ export async function passwordStep(
     return audit.refuseAfterCommit(loginFailed());
   }
   const ticket = newToken();
+  // AUTH-3: after an admin reset the password alone never enrols an authenticator: a one-time
+  // code goes by SMS (the other channel, as at invitation) and must come back first.
+  const smsCode = user.totp_enrolled_at ? null : newNumericCode(6);
   await trx
     .insertInto('login_challenge')
     .values({
@@ -150,14 +128,77 @@ export async function passwordStep(
       ticket_hash: hashToken(ticket),
       device_id: input.deviceId,
       expires_at: new Date(now.getTime() + LOGIN_TICKET_TTL_MS),
+      sms_code_hash: smsCode ? deps.secretBox.mac(ENROLMENT_CODE_PURPOSE, smsCode) : null,
     })
     .execute();
-  if (!user.totp_enrolled_at) {
-    // The second factor was reset by an admin (AUTH-3): enrol anew before the login completes.
-    const secret = await beginTotpEnrolment(trx, deps.secretBox, user.id);
-    return { step: 'enrol', ticket, totpUri: totpUri(secret, user.email), totpSecret: secret };
+  if (smsCode) {
+    await enqueueMessage(trx, {
+      organisationId: user.organisation_id,
+      channel: 'sms',
+      recipient: user.phone,
+      template: 'login.enrolment_sms_code',
+      body: `Journalkontor: koden for å registrere autentiseringsappen din er ${smsCode}. Ikke del den med noen.`,
+    });
+    return { step: 'enrol_sms', ticket, phoneHint: user.phone.slice(-2) };
   }
   return { step: 'second_factor', ticket };
+}
+
+/** The open challenge a ticket names, locked; undefined when it is unknown, used or expired. */
+function openChallenge(trx: Executor, ticket: string, now: Date) {
+  return trx
+    .selectFrom('login_challenge')
+    .select(['id', 'user_id', 'device_id', 'sms_code_hash', 'sms_verified_at'])
+    .where('ticket_hash', '=', hashToken(ticket))
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * AUTH-3: the SMS code after a reset proves the second channel; only then is a new TOTP secret
+ * made and shown. Every guess first claims one of the ticket's five attempts with one conditional
+ * UPDATE whose row count decides, so parallel guesses cannot outrun the counter.
+ */
+export async function verifyEnrolmentSmsCode(deps: LoginDeps, input: { ticket: string; code: string }): Promise<{ totpUri: string; totpSecret: string }> {
+  const { trx, audit, now } = deps;
+  const challenge = await openChallenge(trx, input.ticket, now);
+  if (!challenge || !challenge.sms_code_hash || challenge.sms_verified_at) {
+    audit.record({ action: 'auth.login.failure', outcome: 'denied', reason: 'bad_ticket', actor: anonymousWithDevice(null) });
+    return audit.refuseAfterCommit(loginFailed());
+  }
+  const user = await trx.selectFrom('app_user').select(USER_COLUMNS).where('id', '=', challenge.user_id).forUpdate().executeTakeFirstOrThrow();
+  const actor = userActor(user, await activeRolesOf(trx, user.id), challenge.device_id);
+  const refusal = await refusalOf(trx, user, deps.source, challenge.device_id, now);
+  if (refusal || user.totp_enrolled_at) {
+    audit.record({ action: 'auth.login.failure', outcome: 'denied', reason: refusal ?? 'wrong_step', actor, objectType: 'user', objectId: user.id });
+    return audit.refuseAfterCommit(loginFailed());
+  }
+  const claimed = await trx
+    .updateTable('login_challenge')
+    .set((eb) => ({ sms_code_attempts: eb('sms_code_attempts', '+', 1) }))
+    .where('id', '=', challenge.id)
+    .where('sms_code_attempts', '<', MAX_ENROLMENT_CODE_ATTEMPTS)
+    .where('used_at', 'is', null)
+    .returning('sms_code_attempts')
+    .executeTakeFirst();
+  if (!claimed) {
+    audit.record({ action: 'auth.login.failure', outcome: 'denied', reason: 'too_many_attempts', actor, objectType: 'user', objectId: user.id });
+    return audit.refuseAfterCommit(loginFailed());
+  }
+  if (!hashesEqual(deps.secretBox.mac(ENROLMENT_CODE_PURPOSE, input.code), Buffer.from(challenge.sms_code_hash))) {
+    if (claimed.sms_code_attempts >= MAX_ENROLMENT_CODE_ATTEMPTS) {
+      // The last attempt is gone: the ticket is spent, a new password step sends a new code.
+      await trx.updateTable('login_challenge').set({ used_at: now }).where('id', '=', challenge.id).execute();
+    }
+    await registerFailure(deps, user, actor, 'bad_sms_code');
+    return audit.refuseAfterCommit(loginFailed());
+  }
+  await trx.updateTable('login_challenge').set({ sms_verified_at: now }).where('id', '=', challenge.id).execute();
+  const secret = await beginTotpEnrolment(trx, deps.secretBox, user.id);
+  audit.record({ action: 'auth.second_factor.sms_verified', actor, objectType: 'user', objectId: user.id });
+  return { totpUri: totpUri(secret, user.email), totpSecret: secret };
 }
 
 function anonymousWithDevice(deviceId: string | null): AuditActor {
@@ -179,14 +220,7 @@ export async function secondFactorStep(
   // Locked first, before any other row: two requests racing with one ticket queue here, and the
   // second then finds it used. Taking this lock only at the claim below let a TOTP request (holding
   // the user row) and a recovery-code request (holding the ticket) deadlock on PostgreSQL.
-  const challenge = await trx
-    .selectFrom('login_challenge')
-    .select(['id', 'user_id', 'device_id'])
-    .where('ticket_hash', '=', hashToken(input.ticket))
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .forUpdate()
-    .executeTakeFirst();
+  const challenge = await openChallenge(trx, input.ticket, now);
   if (!challenge) {
     audit.record({ action: 'auth.login.failure', outcome: 'denied', reason: 'bad_ticket', actor: anonymousWithDevice(null) });
     return audit.refuseAfterCommit(loginFailed());
@@ -194,12 +228,13 @@ export async function secondFactorStep(
   const user = await trx.selectFrom('app_user').select(USER_COLUMNS).where('id', '=', challenge.user_id).executeTakeFirstOrThrow();
   const roles = await activeRolesOf(trx, user.id);
   const actor = userActor(user, roles, challenge.device_id);
-  const refusal = refusalOf(user, now);
+  const refusal = await refusalOf(trx, user, deps.source, challenge.device_id, now);
   if (refusal) {
     audit.record({ action: 'auth.login.failure', outcome: 'denied', reason: refusal, actor, objectType: 'user', objectId: user.id });
     return audit.refuseAfterCommit(loginFailed());
   }
-  if (input.isEnrolment !== !user.totp_enrolled_at) {
+  // An enrolment needs the SMS code first (AUTH-3); a normal login must not be an enrolment.
+  if (input.isEnrolment !== !user.totp_enrolled_at || (input.isEnrolment && !challenge.sms_verified_at)) {
     audit.record({ action: 'auth.login.failure', outcome: 'denied', reason: 'wrong_step', actor, objectType: 'user', objectId: user.id });
     return audit.refuseAfterCommit(loginFailed());
   }
@@ -239,11 +274,8 @@ export async function secondFactorStep(
     recoveryCodes = await issueRecoveryCodes(trx, user, now);
     audit.record({ action: 'auth.second_factor.enrolled', actor, objectType: 'user', objectId: user.id });
   }
-  await trx
-    .updateTable('app_user')
-    .set({ failed_attempts: 0, lockout_count: 0, locked_until: null, last_login_at: now })
-    .where('id', '=', user.id)
-    .execute();
+  await trx.updateTable('app_user').set({ last_login_at: now }).where('id', '=', user.id).execute();
+  await clearSourceFailures(trx, user.id, deps.source);
   const { token, sessionId } = await createSession(trx, {
     organisationId: user.organisation_id,
     userId: user.id,

@@ -2,18 +2,21 @@ import { z } from 'zod';
 import { deviceIdSchema, emailSchema, passwordInputSchema, recoveryCodeSchema, smsCodeSchema, tokenSchema, totpCodeSchema } from '../../shared/auth-schemas';
 import { completeInvitation, openInvitation, verifyInvitationSmsCode } from '../user/invitation-service';
 import type { Executor } from '../db/database';
-import { AuditedDenial, type AuditRecorder, authenticatedProcedure, publicProcedure, router } from '../trpc';
-import { loginFailed, MAX_FAILED_ATTEMPTS, passwordStep, secondFactorStep } from './login-service';
+import { sourceOf } from '../limits/source-address';
+import { type AuditRecorder, authenticatedProcedure, publicProcedure, router, TRPCError } from '../trpc';
+import { clearSessionFailures, registerSessionFailure } from './lockout';
+import { loginFailed, passwordStep, secondFactorStep, verifyEnrolmentSmsCode } from './login-service';
 import { verifyPassword } from './password';
 import { consumeTotpCode, unusedRecoveryCodeCount } from './second-factor';
 import type { SecretBox } from './secret-box';
 import { endSessions, markSecondFactor, unlockSession } from './session';
 
-const loginDeps = (ctx: { trx: Executor; audit: AuditRecorder; now: () => Date; secretBox: SecretBox }) => ({
+const loginDeps = (ctx: { trx: Executor; audit: AuditRecorder; now: () => Date; secretBox: SecretBox; clientIp: string | undefined }) => ({
   trx: ctx.trx,
   audit: ctx.audit,
   now: ctx.now(),
   secretBox: ctx.secretBox,
+  source: sourceOf(ctx.clientIp),
 });
 
 export const authRouter = router({
@@ -52,7 +55,16 @@ export const authRouter = router({
       )
       .mutation(({ ctx, input }) => secondFactorStep(loginDeps(ctx), { ...input, isEnrolment: false })),
 
-    /** Step two after an admin reset the second factor: confirm the new enrolment with its first code. */
+    /**
+     * AUTH-3, after an admin reset the second factor: the code sent by SMS at the password step.
+     * Only then is a new authenticator secret made and shown.
+     */
+    verifyEnrolmentCode: publicProcedure
+      .meta({ audit: ['auth.second_factor.sms_verified', 'auth.login.failure', 'auth.lockout'] })
+      .input(z.object({ ticket: tokenSchema, code: smsCodeSchema }).strict())
+      .mutation(({ ctx, input }) => verifyEnrolmentSmsCode(loginDeps(ctx), input)),
+
+    /** Step three after a reset: confirm the new enrolment with its first code. */
     enrol: publicProcedure
       .meta({ audit: ['auth.second_factor.enrolled', 'auth.login.success', 'auth.login.failure', 'auth.login.new_device', 'auth.lockout'] })
       .input(z.object({ ticket: tokenSchema, code: totpCodeSchema }).strict())
@@ -83,27 +95,18 @@ export const authRouter = router({
 
     /** AUTH-5: after 15 idle minutes the app locks; the password opens it again. */
     unlock: authenticatedProcedure
-      .meta({ audit: ['auth.session.unlocked', 'auth.lockout'], allowLockedSession: true })
+      .meta({ audit: ['auth.session.unlocked', 'auth.session.unlock_failed', 'auth.lockout'], allowLockedSession: true })
       .input(z.object({ password: passwordInputSchema }).strict())
       .mutation(async ({ ctx, input }) => {
         const user = await ctx.trx.selectFrom('app_user').select('password_hash').where('id', '=', ctx.session.userId).executeTakeFirstOrThrow();
         if (!user.password_hash || !(await verifyPassword(user.password_hash, input.password))) {
-          // Wrong passwords at the lock screen count like login failures: the fifth ends the session.
-          const counted = await ctx.trx
-            .updateTable('app_user')
-            .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-            .where('id', '=', ctx.session.userId)
-            .returning('failed_attempts')
-            .executeTakeFirstOrThrow();
-          ctx.audit.record({ outcome: 'denied', reason: 'bad_password', objectType: 'session', objectId: ctx.session.sessionId });
-          if (counted.failed_attempts >= MAX_FAILED_ATTEMPTS) {
-            await ctx.trx.updateTable('app_user').set({ failed_attempts: 0 }).where('id', '=', ctx.session.userId).execute();
-            await endSessions(ctx.trx, { sessionId: ctx.session.sessionId }, 'locked', ctx.now());
-            ctx.audit.record({ action: 'auth.lockout', outcome: 'denied', reason: 'too_many_failures', objectType: 'session', objectId: ctx.session.sessionId });
-          }
+          // AUTH-4: wrong passwords at the lock screen count on the session: the fifth ends it.
+          // A security event, so it keeps the source address (AUD-2).
+          ctx.audit.record({ action: 'auth.session.unlock_failed', outcome: 'denied', reason: 'bad_password', objectType: 'session', objectId: ctx.session.sessionId });
+          await registerSessionFailure({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session.sessionId);
           return ctx.audit.refuseAfterCommit(loginFailed());
         }
-        await ctx.trx.updateTable('app_user').set({ failed_attempts: 0 }).where('id', '=', ctx.session.userId).execute();
+        await clearSessionFailures(ctx.trx, ctx.session.sessionId);
         await unlockSession(ctx.trx, ctx.session.sessionId, ctx.now());
         ctx.audit.record({ objectType: 'session', objectId: ctx.session.sessionId });
         return { isUnlocked: true };
@@ -111,12 +114,19 @@ export const authRouter = router({
 
     /** AUTH-5: a fresh second factor for sensitive actions (sign, print, export, resets). */
     stepUp: authenticatedProcedure
-      .meta({ audit: ['auth.step_up'] })
+      .meta({ audit: ['auth.step_up', 'auth.step_up.failed', 'auth.lockout'] })
       .input(z.object({ code: totpCodeSchema }).strict())
       .mutation(async ({ ctx, input }) => {
         const user = await ctx.trx.selectFrom('app_user').select(['id', 'totp_secret_encrypted']).where('id', '=', ctx.session.userId).executeTakeFirstOrThrow();
         const check = await consumeTotpCode(ctx.trx, ctx.secretBox, user, input.code, ctx.now());
-        if (!check.ok) throw new AuditedDenial({ reason: check.reason, objectType: 'session', objectId: ctx.session.sessionId }, 'UNAUTHORIZED', 'auth.step_up_failed');
+        if (!check.ok) {
+          // AUTH-4: wrong step-up codes count; the fifth ends the session. Kept after commit (the
+          // counter and the event with its source address, AUD-2), then refused.
+          ctx.audit.record({ action: 'auth.step_up.failed', outcome: 'denied', reason: check.reason, objectType: 'session', objectId: ctx.session.sessionId });
+          await registerSessionFailure({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session.sessionId);
+          return ctx.audit.refuseAfterCommit(new TRPCError({ code: 'UNAUTHORIZED', message: 'auth.step_up_failed' }));
+        }
+        await clearSessionFailures(ctx.trx, ctx.session.sessionId);
         await markSecondFactor(ctx.trx, ctx.session.sessionId, ctx.now());
         ctx.audit.record({ objectType: 'session', objectId: ctx.session.sessionId });
         return { stepUpValidUntil: new Date(ctx.now().getTime() + ctx.config.stepUpWindowMs).toISOString() };

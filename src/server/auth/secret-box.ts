@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Encrypts second-factor secrets at rest (AUTH-5) with AES-256-GCM under a key that never enters
@@ -17,6 +17,15 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(boundTo));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return ['v1', iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+  }
+
+  /**
+   * A keyed hash (HMAC-SHA-256) for short codes that must be checked but not recoverable: a 6-digit
+   * SMS code has a million values, so a plain hash in a database dump is read back in a second;
+   * without the key, which never enters the database, the stored value tells nothing (issue 8 §5).
+   */
+  mac(purpose: string, value: string): Buffer {
+    return createHmac('sha256', this.key).update(`${purpose}\u0000${value}`, 'utf8').digest();
   }
 
   open(sealed: string, boundTo: string): string {

@@ -47,6 +47,26 @@ export interface AppUserTable {
   is_locked_by_admin: Generated<boolean>;
   last_login_at: Date | null;
   created_at: SetByDatabase<Date>;
+  /** When the account-wide failure window began (AUTH-4: the backstop's failures decay). */
+  failure_window_started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** AUTH-4: failures of one account from one source address, with that pair's own lock. */
+export interface LoginFailureTable {
+  organisation_id: string;
+  user_id: string;
+  source: string;
+  failures: Generated<number>;
+  lockout_count: Generated<number>;
+  locked_until: Date | null;
+  last_failure_at: Date;
+}
+
+/** PLAT-9: one rate-limit window per key (a SHA-256 of procedure and source), shared by all instances. */
+export interface RateLimitCounterTable {
+  key_hash: Buffer;
+  hits: number;
+  window_ends_at: Date;
 }
 
 export interface RoleGrantTable {
@@ -93,6 +113,10 @@ export interface LoginChallengeTable {
   created_at: Generated<Date>;
   expires_at: Date;
   used_at: Date | null;
+  /** AUTH-3: the re-enrolment code sent by SMS after a reset, as a keyed hash. */
+  sms_code_hash: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  sms_code_attempts: Generated<number>;
+  sms_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface UserDeviceTable {
@@ -118,6 +142,8 @@ export interface SessionTable {
   expires_at: Date;
   ended_at: Date | null;
   end_reason: SessionEndReason | null;
+  /** Wrong unlock passwords and step-up codes in this session; the fifth ends it (AUTH-4). */
+  failed_attempts: Generated<number>;
 }
 
 export interface OutboxMessageTable {
@@ -127,12 +153,14 @@ export interface OutboxMessageTable {
   recipient: string;
   template: string;
   subject: string | null;
-  body: string;
+  /** Null once purged after delivery: links and codes do not stay in the database (issue 8 §5). */
+  body: ColumnType<string | null, string, string | null>;
   created_at: Generated<Date>;
   status: Generated<'pending' | 'sent' | 'failed'>;
   attempts: Generated<number>;
   sent_at: Date | null;
   provider: string | null;
+  purged_at: ColumnType<Date | null, never, Date | null>;
 }
 
 export interface AuditEventTable {
@@ -176,6 +204,8 @@ export interface IdentityTables {
   invitation: InvitationTable;
   recovery_code: RecoveryCodeTable;
   login_challenge: LoginChallengeTable;
+  login_failure: LoginFailureTable;
+  rate_limit_counter: RateLimitCounterTable;
   user_device: UserDeviceTable;
   session: SessionTable;
   outbox_message: OutboxMessageTable;

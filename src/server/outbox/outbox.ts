@@ -23,15 +23,45 @@ export interface MessageProvider {
   send(message: OutgoingMessage & { id: string }): Promise<void>;
 }
 
+export interface DeliveredMessage extends OutgoingMessage {
+  id: string;
+  createdAt: Date;
+}
+
 /**
- * The development provider: "sending" is recording. The row itself is the record, readable in the
- * app's developer view (demo mode) and in the database. Real SMS and e-mail providers implement the
- * same interface and are chosen by environment when they exist.
+ * Where the development provider "delivers": this process's memory, the last few hundred messages,
+ * read by the demo's developer view. Not the database: a delivered message's body (an invitation
+ * link, a code) is purged from the outbox, so a dump or backup holds none (issue 8 §5). Memory is
+ * the right place for a stand-in for someone's phone and inbox: it is the demo's, one process,
+ * gone at restart like a real message would be gone from our side.
  */
-export const developmentProvider: MessageProvider = {
-  name: 'development',
-  async send() {},
-};
+export class DevelopmentMailbox {
+  private readonly messages: DeliveredMessage[] = [];
+  constructor(private readonly capacity = 500) {}
+
+  record(message: DeliveredMessage): void {
+    this.messages.unshift(message);
+    this.messages.length = Math.min(this.messages.length, this.capacity);
+  }
+
+  /** Newest first, only the organisation's own (PLAT-3). */
+  of(organisationId: string, limit = 50): DeliveredMessage[] {
+    return this.messages.filter((message) => message.organisationId === organisationId).slice(0, limit);
+  }
+}
+
+/**
+ * The development provider: "sending" is recording into the mailbox. Real SMS and e-mail providers
+ * implement the same interface and are chosen by environment when they exist.
+ */
+export function developmentProvider(mailbox: DevelopmentMailbox): MessageProvider {
+  return {
+    name: 'development',
+    async send(message) {
+      mailbox.record({ ...message, createdAt: new Date() });
+    },
+  };
+}
 
 export async function enqueueMessage(trx: Executor, message: OutgoingMessage): Promise<void> {
   await trx
@@ -49,13 +79,15 @@ export async function enqueueMessage(trx: Executor, message: OutgoingMessage): P
 
 /**
  * Delivers pending messages. Safe with several backend instances: each claims its rows with
- * FOR UPDATE SKIP LOCKED. Returns how many were sent.
+ * FOR UPDATE SKIP LOCKED. Returns how many were sent. A message's body is purged in the same
+ * UPDATE that marks it sent (or failed for good): links and codes live in the database only
+ * until they are handed to the provider (issue 8 §5).
  */
 export async function deliverPendingMessages(db: Database, providers: Record<MessageChannel, MessageProvider>, limit = 50): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const rows = await sql<{ id: string; organisation_id: string | null; channel: MessageChannel; recipient: string; template: string; subject: string | null; body: string }>`
       select id, organisation_id, channel, recipient, template, subject, body from outbox_message
-       where status = 'pending' order by created_at limit ${limit} for update skip locked`.execute(trx);
+       where status = 'pending' and body is not null order by created_at limit ${limit} for update skip locked`.execute(trx);
     let sent = 0;
     for (const row of rows.rows) {
       const provider = providers[row.channel];
@@ -69,12 +101,23 @@ export async function deliverPendingMessages(db: Database, providers: Record<Mes
           subject: row.subject ?? undefined,
           body: row.body,
         });
-        await trx.updateTable('outbox_message').set({ status: 'sent', sent_at: new Date(), provider: provider.name, attempts: sql`attempts + 1` }).where('id', '=', row.id).execute();
+        const at = new Date();
+        await trx
+          .updateTable('outbox_message')
+          .set({ status: 'sent', sent_at: at, provider: provider.name, attempts: sql`attempts + 1`, body: null, purged_at: at })
+          .where('id', '=', row.id)
+          .execute();
         sent++;
       } catch {
         await trx
           .updateTable('outbox_message')
-          .set({ attempts: sql`attempts + 1`, status: sql`case when attempts >= 4 then 'failed' else 'pending' end` })
+          .set({
+            attempts: sql`attempts + 1`,
+            status: sql`case when attempts >= 4 then 'failed' else 'pending' end`,
+            // Given up: the body goes too, as it would have after delivery.
+            body: sql`case when attempts >= 4 then null else body end`,
+            purged_at: sql`case when attempts >= 4 then now() else null end`,
+          })
           .where('id', '=', row.id)
           .execute();
       }

@@ -13,7 +13,9 @@ import { enqueueMessage } from '../outbox/outbox';
 import type { AuditRecorder } from '../trpc';
 
 const INVITATION_TTL_MS = 72 * 60 * 60 * 1000;
-const MAX_SMS_CODE_ATTEMPTS = 5;
+export const MAX_SMS_CODE_ATTEMPTS = 5;
+/** The purpose bound into the keyed hash of an invitation's SMS code (SecretBox.mac). */
+const SMS_CODE_PURPOSE = 'invitation-sms';
 
 /** The one answer for any invitation that cannot be used: unknown, expired, revoked or accepted. */
 const invitationInvalid = () => new TRPCError({ code: 'NOT_FOUND', message: 'auth.invitation_invalid' });
@@ -71,7 +73,8 @@ export async function inviteUser(
       organisation_id: admin.organisationId,
       user_id: user.id,
       token_hash: hashToken(token),
-      sms_code_hash: hashToken(smsCode),
+      // Keyed: a dump of the table cannot be searched for the code's million values (issue 8 §5).
+      sms_code_hash: deps.secretBox.mac(SMS_CODE_PURPOSE, smsCode),
       created_by: admin.userId,
       created_at: now,
       expires_at: new Date(now.getTime() + INVITATION_TTL_MS),
@@ -109,8 +112,6 @@ async function loadInvitation(trx: Executor, token: string, now: Date) {
     .innerJoin('organisation', 'organisation.id', 'invitation.organisation_id')
     .select([
       'invitation.id as invitationId',
-      'invitation.sms_code_hash as smsCodeHash',
-      'invitation.sms_code_attempts as smsCodeAttempts',
       'invitation.sms_verified_at as smsVerifiedAt',
       'invitation.expires_at as expiresAt',
       'app_user.id as userId',
@@ -157,7 +158,18 @@ export async function openInvitation(deps: Deps, token: string) {
   };
 }
 
-/** The SMS code proves the second channel (AUTH-1). Five wrong codes void the invitation. */
+/** Whether the code matches the stored keyed hash (or, for invitations sent before issue 8, the plain one). */
+function smsCodeMatches(box: SecretBox, stored: Buffer, code: string): boolean {
+  // Invitations created before keyed hashes expire within 72 hours of the upgrade; until then their
+  // plain SHA-256 is still accepted so nobody's pending invitation breaks.
+  return hashesEqual(box.mac(SMS_CODE_PURPOSE, code), stored) || hashesEqual(hashToken(code), stored);
+}
+
+/**
+ * The SMS code proves the second channel (AUTH-1). Five wrong codes void the invitation. Each
+ * guess first claims an attempt with one conditional UPDATE whose row count decides (as TOTP
+ * replay does), so parallel guesses queue on the row and the sixth finds no attempt left.
+ */
 export async function verifyInvitationSmsCode(deps: Deps, token: string, code: string) {
   const { trx, audit, now } = deps;
   const invitation = await loadInvitation(trx, token, now);
@@ -165,24 +177,39 @@ export async function verifyInvitationSmsCode(deps: Deps, token: string, code: s
     audit.record({ action: 'auth.invitation.sms_verified', outcome: 'denied', reason: 'invalid_invitation' });
     return audit.refuseAfterCommit(invitationInvalid());
   }
-  if (!hashesEqual(hashToken(code), Buffer.from(invitation.smsCodeHash))) {
-    const attempts = invitation.smsCodeAttempts + 1;
-    await trx
-      .updateTable('invitation')
-      .set({ sms_code_attempts: attempts, ...(attempts >= MAX_SMS_CODE_ATTEMPTS ? { revoked_at: now } : {}) })
-      .where('id', '=', invitation.invitationId)
-      .execute();
+  const claimed = await trx
+    .updateTable('invitation')
+    .set((eb) => ({ sms_code_attempts: eb('sms_code_attempts', '+', 1) }))
+    .where('id', '=', invitation.invitationId)
+    .where('sms_code_attempts', '<', MAX_SMS_CODE_ATTEMPTS)
+    .where('revoked_at', 'is', null)
+    .where('accepted_at', 'is', null)
+    .returning(['sms_code_attempts', 'sms_code_hash'])
+    .executeTakeFirst();
+  if (!claimed) {
+    // Another guess took the last attempt (and voided the invitation) while this one waited.
+    audit.record({ action: 'auth.invitation.sms_verified', outcome: 'denied', reason: 'too_many_attempts', actor: invitation.actor, objectType: 'invitation', objectId: invitation.invitationId });
+    return audit.refuseAfterCommit(invitationInvalid());
+  }
+  if (!smsCodeMatches(deps.secretBox, Buffer.from(claimed.sms_code_hash), code)) {
+    const isLast = claimed.sms_code_attempts >= MAX_SMS_CODE_ATTEMPTS;
+    if (isLast) await trx.updateTable('invitation').set({ revoked_at: now }).where('id', '=', invitation.invitationId).execute();
     audit.record({
       action: 'auth.invitation.sms_verified',
       outcome: 'denied',
-      reason: attempts >= MAX_SMS_CODE_ATTEMPTS ? 'too_many_attempts' : 'bad_code',
+      reason: isLast ? 'too_many_attempts' : 'bad_code',
       actor: invitation.actor,
       objectType: 'invitation',
       objectId: invitation.invitationId,
     });
     return audit.refuseAfterCommit(fieldError('code', 'validation.smsCode_wrong'));
   }
-  await trx.updateTable('invitation').set({ sms_verified_at: now }).where('id', '=', invitation.invitationId).execute();
+  // A right code gives the attempt back: the counter counts wrong guesses only.
+  await trx
+    .updateTable('invitation')
+    .set((eb) => ({ sms_verified_at: now, sms_code_attempts: eb('sms_code_attempts', '-', 1) }))
+    .where('id', '=', invitation.invitationId)
+    .execute();
   const secret = await beginTotpEnrolment(trx, deps.secretBox, invitation.userId);
   audit.record({ action: 'auth.invitation.sms_verified', actor: invitation.actor, objectType: 'invitation', objectId: invitation.invitationId });
   return { totpUri: totpUri(secret, invitation.email), totpSecret: secret };

@@ -10,6 +10,8 @@ import type { Database } from '../../../src/server/db/database';
 import { insertOrganisation } from '../../../src/server/organisation/repository';
 import { appRouter } from '../../../src/server/router';
 import { createCallerFactory } from '../../../src/server/trpc';
+import { WorkGate } from '../../../src/server/limits/work-gate';
+import { DevelopmentMailbox } from '../../../src/server/outbox/outbox';
 
 // Copied in spirit from tests/integration/support/identity.ts, without vitest (the bench is a plain script).
 
@@ -84,7 +86,10 @@ const silentLog = { info() {}, warn() {}, error() {}, debug() {}, fatal() {}, tr
 
 /** The context a request would get, without HTTP: the same middleware runs. */
 export function benchContext(db: Database, now: () => Date, request: RequestFacts = {}) {
-  return createContextInner({ db, databaseKind: 'postgres', config, log: silentLog as never, now, secretBox: benchSecretBox }, request);
+  return createContextInner(
+    { db, databaseKind: 'postgres', config, log: silentLog as never, now, secretBox: benchSecretBox, passwordGate: new WorkGate(config.limits.argon2), mailbox: new DevelopmentMailbox() },
+    request,
+  );
 }
 
 /** Calls the real router's procedures directly (createCaller). */

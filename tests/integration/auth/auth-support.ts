@@ -158,3 +158,32 @@ export async function passwordTicket(database: TestDatabase, clock: TestClock, u
 export function codeNow(secret: string, clock: TestClock, offsetSteps = 0): Promise<string> {
   return totpCodeAt(secret, new Date(clock.now().getTime() + offsetSteps * 30_000));
 }
+
+/**
+ * AUTH-3: the password step after an admin reset sends a code by SMS; this reads it from the
+ * outbox (as the person reads their phone), sends it back, and returns the new enrolment.
+ */
+export async function passwordAndSmsEnrolment(database: TestDatabase, clock: TestClock, user: Pick<TestUser, 'email'>, deviceId: string | null = null) {
+  const caller = createTestCaller(database, { now: clock.now });
+  const first = await caller.auth.login.password({ email: user.email, password: TEST_PASSWORD, deviceId });
+  if (first.step !== 'enrol_sms') throw new Error(`expected the enrol_sms step, got ${first.step}`);
+  const smsCode = await latestEnrolmentCode(database.db, user.email);
+  const enrolment = await caller.auth.login.verifyEnrolmentCode({ ticket: first.ticket, code: smsCode });
+  return { ticket: first.ticket, phoneHint: first.phoneHint, smsCode, ...enrolment };
+}
+
+/** The newest re-enrolment code sent by SMS to this user's phone (before the outbox delivers and purges it). */
+export async function latestEnrolmentCode(db: Database, email: string): Promise<string> {
+  const user = await db.selectFrom('app_user').select('phone').where('email', '=', email).executeTakeFirstOrThrow();
+  const message = await db
+    .selectFrom('outbox_message')
+    .select('body')
+    .where('recipient', '=', user.phone)
+    .where('template', '=', 'login.enrolment_sms_code')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const code = /\b(\d{6})\b/.exec(message?.body ?? '')?.[1];
+  if (!code) throw new Error('no re-enrolment code in the outbox');
+  return code;
+}

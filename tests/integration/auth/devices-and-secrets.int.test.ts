@@ -6,7 +6,7 @@ import { totpCodeAt } from '../../../src/server/auth/totp';
 import { createOrganisation, createUser, eventsOf, login, TEST_PASSWORD, TestClock } from '../support/identity';
 import { useTestDatabase } from '../support/test-database';
 import { createTestCaller, testSecretBox } from '../support/test-server';
-import { passwordTicket, refusalOf } from './auth-support';
+import { passwordAndSmsEnrolment, passwordTicket, refusalOf } from './auth-support';
 
 describe('devices (AUTH-6)', () => {
   const database = useTestDatabase();
@@ -116,8 +116,7 @@ describe('TOTP secrets at rest (AUTH-5)', () => {
     const user = await createUser(db, organisation.id);
     // As after an admin's reset: the next password step starts a new enrolment.
     await db.updateTable('app_user').set({ totp_secret_encrypted: null, totp_enrolled_at: null }).where('id', '=', user.id).execute();
-    const first = await createTestCaller(database.current, { now: clock.now }).auth.login.password({ email: user.email, password: TEST_PASSWORD, deviceId: null });
-    if (first.step !== 'enrol') throw new Error('expected enrolment');
+    const first = await passwordAndSmsEnrolment(database.current, clock, user);
     const row = await db.selectFrom('app_user').select('totp_secret_encrypted').where('id', '=', user.id).executeTakeFirstOrThrow();
     expect(row.totp_secret_encrypted).toBeTruthy();
     expect(row.totp_secret_encrypted?.toUpperCase()).not.toContain(first.totpSecret);

@@ -4,7 +4,7 @@ import { totpCodeAt } from '../../../src/server/auth/totp';
 import { callerAs, createOrganisation, createUser, eventsOf, login, TEST_PASSWORD, TestClock, type TestUser } from '../support/identity';
 import { useTestDatabase } from '../support/test-database';
 import { createTestCaller } from '../support/test-server';
-import { refusalOf } from './auth-support';
+import { passwordAndSmsEnrolment, refusalOf } from './auth-support';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -236,8 +236,7 @@ describe('step-up and second-factor reset (AUTH-3, AUTH-5)', () => {
 
     clock.advance(30_000);
     const anonymous = createTestCaller(database.current, { now: clock.now });
-    const first = await anonymous.auth.login.password({ email: user.email, password: TEST_PASSWORD, deviceId: null });
-    if (first.step !== 'enrol') throw new Error(`expected the enrol step, got ${first.step}`);
+    const first = await passwordAndSmsEnrolment(database.current, clock, user);
     expect(first.totpSecret).not.toBe(user.totpSecret);
     expect(new URL(first.totpUri).searchParams.get('secret')).toBe(first.totpSecret);
     // Neither the old authenticator nor an old recovery code gets past the enrolment.
@@ -247,6 +246,7 @@ describe('step-up and second-factor reset (AUTH-3, AUTH-5)', () => {
 
     const enrolled = await anonymous.auth.login.enrol({ ticket: first.ticket, code: await totpCodeAt(first.totpSecret, clock.now()) });
     expect(enrolled.recoveryCodes).toHaveLength(10);
+    expect(await eventsOf(database.current.db, { action: 'auth.second_factor.sms_verified', userId: user.id })).toHaveLength(1);
     expect(enrolled.recoveryCodes?.some((code) => user.recoveryCodes.includes(code))).toBe(false);
     const me = await callerAs(database.current, enrolled.token, clock).auth.session.me();
     expect(me).toMatchObject({ userId: user.id, authMethod: 'password+totp', unusedRecoveryCodes: 10 });

@@ -5,6 +5,8 @@ import { buildServer } from '../../../src/server/app';
 import { loadConfig, type ServerConfig } from '../../../src/server/config';
 import { createContextInner, type RequestFacts } from '../../../src/server/context';
 import type { DatabaseHandle } from '../../../src/server/db/database';
+import { WorkGate } from '../../../src/server/limits/work-gate';
+import { DevelopmentMailbox } from '../../../src/server/outbox/outbox';
 import { appRouter } from '../../../src/server/router';
 import { createCallerFactory } from '../../../src/server/trpc';
 
@@ -36,18 +38,22 @@ const createCaller = createCallerFactory(appRouter);
 /** Calls procedures directly through the router (same middleware, no HTTP). */
 export function createTestCaller(
   database: DatabaseHandle,
-  options: { config?: Partial<ServerConfig>; now?: () => Date } = {},
+  options: { config?: Partial<ServerConfig>; now?: () => Date; mailbox?: DevelopmentMailbox } = {},
   request: RequestFacts = {},
 ) {
   const silent = { info() {}, warn() {}, error() {}, debug() {}, fatal() {}, trace() {}, child() { return silent; }, level: 'silent', silent() {} };
+  const config = testConfig(options.config);
   return createCaller(
     createContextInner({
       db: database.db,
       databaseKind: database.kind,
-      config: testConfig(options.config),
+      config,
       log: silent as never,
       now: options.now ?? (() => new Date()),
       secretBox: testSecretBox,
+      // The HTTP layer takes argon2 turns (PLAT-9); a direct caller has no HTTP layer, so its gate is never asked.
+      passwordGate: new WorkGate(config.limits.argon2),
+      mailbox: options.mailbox ?? new DevelopmentMailbox(),
     }, request),
   );
 }

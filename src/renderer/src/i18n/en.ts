@@ -109,6 +109,10 @@ export const en: Messages = {
       secretLabel: 'Cannot scan? Enter this key in the app',
       codeLabel: 'First code from the app',
       submit: 'Finish setup',
+      smsTitle: 'Confirm with a code by SMS',
+      smsIntro: 'Your two-factor login has been reset. Before you set up the authenticator app again, enter the code we sent by SMS to the number ending in {{hint}}.',
+      smsCodeLabel: 'Code from the SMS',
+      smsSubmit: 'Confirm the code',
     },
     recovery: {
       title: 'Recovery codes',
@@ -246,6 +250,9 @@ export const en: Messages = {
     sharing_overview_read: 'Sharing overview read',
     audit_read_own: 'Own activity shown',
     access_denied: 'Access refused',
+    auth_session_unlock_failed: 'Failed screen unlock',
+    auth_step_up_failed: 'Failed confirmation with a code',
+    auth_second_factor_sms_verified: 'SMS code for new two-factor setup confirmed',
   },
   auditReason: {
     bad_password: 'Wrong password',
@@ -266,6 +273,8 @@ export const en: Messages = {
     sms_not_verified: 'The SMS code was not confirmed',
     role_not_admitted: 'The role does not give access',
     not_found: 'Object not found',
+    locked_account: 'The account is temporarily locked from unknown devices',
+    bad_sms_code: 'Wrong code from the SMS',
   },
   admin: {
     title: 'Administration',
@@ -733,6 +742,8 @@ export const en: Messages = {
       blocked: 'The patient has blocked this for you.',
       readOnly: 'You only have read access to this journal.',
     },
+    rateLimited: 'Too many attempts in a short time. Wait a moment and try again.',
+    batchTooLarge: 'The request was too large. Reload the page.',
   },
   validation: {
     field: 'The field “{{field}}”',

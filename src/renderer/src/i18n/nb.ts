@@ -108,6 +108,10 @@ export const nb = {
       secretLabel: 'Kan du ikke skanne? Skriv inn denne nøkkelen i appen',
       codeLabel: 'Første kode fra appen',
       submit: 'Fullfør oppsettet',
+      smsTitle: 'Bekreft med kode på SMS',
+      smsIntro: 'Tofaktorinnloggingen din er tilbakestilt. Før du setter opp autentiseringsappen på nytt, skriv inn koden vi sendte på SMS til nummeret som slutter på {{hint}}.',
+      smsCodeLabel: 'Kode fra SMS',
+      smsSubmit: 'Bekreft koden',
     },
     recovery: {
       title: 'Gjenopprettingskoder',
@@ -245,6 +249,9 @@ export const nb = {
     sharing_overview_read: 'Oversikt over deling lest',
     audit_read_own: 'Egen aktivitet vist',
     access_denied: 'Tilgang avvist',
+    auth_session_unlock_failed: 'Mislykket opplåsing av skjermen',
+    auth_step_up_failed: 'Mislykket bekreftelse med kode',
+    auth_second_factor_sms_verified: 'SMS-kode for nytt tofaktoroppsett bekreftet',
   },
   auditReason: {
     bad_password: 'Feil passord',
@@ -265,6 +272,8 @@ export const nb = {
     sms_not_verified: 'SMS-koden var ikke bekreftet',
     role_not_admitted: 'Rollen gir ikke tilgang',
     not_found: 'Fant ikke objektet',
+    locked_account: 'Kontoen er midlertidig sperret fra ukjente enheter',
+    bad_sms_code: 'Feil kode fra SMS',
   },
   admin: {
     title: 'Administrasjon',
@@ -732,6 +741,8 @@ export const nb = {
       blocked: 'Pasienten har sperret dette for deg.',
       readOnly: 'Du har bare lesetilgang til denne journalen.',
     },
+    rateLimited: 'For mange forsøk på kort tid. Vent litt og prøv igjen.',
+    batchTooLarge: 'Forespørselen var for stor. Last inn siden på nytt.',
   },
   validation: {
     field: 'Feltet «{{field}}»',

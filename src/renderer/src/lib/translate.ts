@@ -68,6 +68,10 @@ export function errorText(error: unknown): string {
       return translateCode('error.validation');
     case 'error.internal':
       return translateCode('error.internal');
+    case 'error.rate_limited':
+      return translateCode('error.rateLimited');
+    case 'error.batch_too_large':
+      return translateCode('error.batchTooLarge');
     case 'error.not_found':
       return translateCode('error.notFound');
     case 'auth.forbidden':

@@ -13,6 +13,8 @@ export function createTrpcClient(backendUrl: string, session: SessionStore) {
     links: [
       httpBatchLink({
         url: `${backendUrl}/trpc`,
+        // The server takes at most 10 calls per batch (PLAT-9, JK_TRPC_MAX_BATCH): never send more.
+        maxItems: 10,
         // The token lives in memory only (DESK-2) and goes out as a header, never as a cookie.
         async headers() {
           const token = session.getToken();

@@ -3,7 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiErrorKind } from '../../lib/api-error';
+import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
+import { apiErrorCode, apiErrorKind } from '../../lib/api-error';
 import { deviceId } from '../../lib/device-id';
 import { rememberedUsername, rememberUsername } from '../../lib/remembered-username';
 import { errorText } from '../../lib/translate';
@@ -17,6 +18,7 @@ import { TotpEnrolment } from './TotpEnrolment';
 type Step =
   | { kind: 'password' }
   | { kind: 'code'; ticket: string }
+  | { kind: 'enrolSms'; ticket: string; phoneHint: string }
   | { kind: 'enrol'; ticket: string; totpUri: string; totpSecret: string }
   | { kind: 'recovery'; token: string; isNewDevice: boolean; recoveryCodes: string[] };
 
@@ -26,14 +28,18 @@ export function setLoginEmailHint(email: string): void {
   emailHint = email;
 }
 
-/** AUTH-4: any refusal says the same thing; only "cannot reach the server" is told apart. */
+/**
+ * AUTH-4: any refusal says the same thing; only "cannot reach the server" and "too many attempts
+ * from here" (PLAT-9: about the address, never about the account) are told apart.
+ */
 function loginFailureText(error: unknown, t: (key: 'auth.login.failed') => string): string {
-  return apiErrorKind(error) === undefined ? errorText(error) : t('auth.login.failed');
+  return apiErrorKind(error) === undefined || apiErrorCode(error) === API_ERROR_MESSAGES.rateLimited ? errorText(error) : t('auth.login.failed');
 }
 
 /**
  * Two-step login (AUTH-1…3): password, then a TOTP code or a recovery code; or, after an admin
- * reset the second factor, a new enrolment with its first code and new recovery codes.
+ * reset the second factor, the code sent by SMS (the password alone never enrols an
+ * authenticator), then a new enrolment with its first code and new recovery codes.
  */
 export function LoginPage() {
   const { t } = useTranslation();
@@ -50,6 +56,7 @@ export function LoginPage() {
   const passwordStep = useMutation(trpc.auth.login.password.mutationOptions());
   const secondFactor = useMutation(trpc.auth.login.secondFactor.mutationOptions());
   const enrol = useMutation(trpc.auth.login.enrol.mutationOptions());
+  const enrolmentCode = useMutation(trpc.auth.login.verifyEnrolmentCode.mutationOptions());
 
   useEffect(() => {
     if (emailHint) {
@@ -83,6 +90,7 @@ export function LoginPage() {
     passwordStep.reset();
     secondFactor.reset();
     enrol.reset();
+    enrolmentCode.reset();
   };
 
   const submitPassword = async (event: FormEvent) => {
@@ -91,7 +99,21 @@ export function LoginPage() {
     const result = await passwordStep.mutateAsync({ email, password, deviceId: await deviceId() }).catch(() => null);
     if (!result) return;
     setCode('');
-    setStep(result.step === 'enrol' ? { kind: 'enrol', ticket: result.ticket, totpUri: result.totpUri, totpSecret: result.totpSecret } : { kind: 'code', ticket: result.ticket });
+    setStep(result.step === 'enrol_sms' ? { kind: 'enrolSms', ticket: result.ticket, phoneHint: result.phoneHint } : { kind: 'code', ticket: result.ticket });
+  };
+
+  const submitEnrolmentCode = (event: FormEvent) => {
+    event.preventDefault();
+    if (step.kind !== 'enrolSms') return;
+    enrolmentCode.mutate(
+      { ticket: step.ticket, code },
+      {
+        onSuccess: (result) => {
+          setCode('');
+          setStep({ kind: 'enrol', ticket: step.ticket, totpUri: result.totpUri, totpSecret: result.totpSecret });
+        },
+      },
+    );
   };
 
   const submitCode = (event: FormEvent) => {
@@ -113,7 +135,7 @@ export function LoginPage() {
     );
   };
 
-  const failure = passwordStep.error ?? secondFactor.error ?? enrol.error;
+  const failure = passwordStep.error ?? secondFactor.error ?? enrolmentCode.error ?? enrol.error;
 
   return (
     <Paper withBorder p="lg" maw={step.kind === 'enrol' || step.kind === 'recovery' ? 640 : 420} mx="auto" mt="lg" data-testid="login-page">
@@ -201,6 +223,30 @@ export function LoginPage() {
               </Button>
               <Button type="submit" loading={secondFactor.isPending} disabled={isRecovery ? recoveryCode.trim() === '' : code.length !== 6}>
                 {t('auth.login.confirm')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+      {step.kind === 'enrolSms' && (
+        <form onSubmit={submitEnrolmentCode}>
+          <Stack gap="sm">
+            <Title order={2}>{t('auth.enrol.smsTitle')}</Title>
+            <Text size="sm" c="dimmed">
+              {t('auth.enrol.smsIntro', { hint: step.phoneHint })}
+            </Text>
+            <CodeInput label={t('auth.enrol.smsCodeLabel')} required autoFocus value={code} onChange={setCode} maw={220} />
+            {failure && (
+              <Alert color="red" role="alert" data-testid="login-error">
+                {loginFailureText(failure, t)}
+              </Alert>
+            )}
+            <Group justify="space-between">
+              <Button variant="default" onClick={restart}>
+                {t('auth.login.back')}
+              </Button>
+              <Button type="submit" loading={enrolmentCode.isPending} disabled={code.length !== 6}>
+                {t('auth.enrol.smsSubmit')}
               </Button>
             </Group>
           </Stack>
