@@ -36,8 +36,9 @@ describe('brute force lockout (AUTH-4)', () => {
 
   const lockouts = async (user: TestUser) => eventsOf(database.current.db, { action: 'auth.lockout', userId: user.id });
   const failureReasons = async (user: TestUser) => (await eventsOf(database.current.db, { action: 'auth.login.failure', userId: user.id })).map((event) => event.reason);
+  /** The failures of this account from the test callers' one source (AUTH-4 counts per account and source). */
   const counters = (user: TestUser) =>
-    database.current.db.selectFrom('app_user').select(['failed_attempts', 'lockout_count', 'locked_until']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    database.current.db.selectFrom('login_failure').select(['failures', 'lockout_count', 'locked_until']).where('user_id', '=', user.id).where('source', '=', 'unknown').executeTakeFirst();
 
   it('AUTH-4: five wrong passwords lock the account for 5 minutes (logged); even the right password fails until then', async () => {
     const { clock, user, wrongPasswords, canLogIn, caller } = await setUp();
@@ -46,7 +47,7 @@ describe('brute force lockout (AUTH-4)', () => {
     expect(await lockouts(user)).toHaveLength(0);
     await wrongPasswords(1);
     const [lockout] = await lockouts(user);
-    expect(lockout).toMatchObject({ outcome: 'denied', reason: 'too_many_failures', object_id: user.id, details: { lockedForSeconds: 300, lockoutNumber: 1 } });
+    expect(lockout).toMatchObject({ outcome: 'denied', reason: 'too_many_failures', object_id: user.id, details: { scope: 'source', lockedForSeconds: 300, lockoutNumber: 1 } });
     expect(await failureReasons(user)).toEqual(Array(5).fill('bad_password'));
     // While locked, the right password fails, and further wrong ones neither count nor extend the lock.
     clock.set(new Date(start + 4 * MINUTE + 59_000));
@@ -65,8 +66,8 @@ describe('brute force lockout (AUTH-4)', () => {
     await wrongPasswords(5);
     const second = clock.now().getTime();
     expect((await lockouts(user)).map((event) => event.details)).toEqual([
-      { lockedForSeconds: 300, lockoutNumber: 1 },
-      { lockedForSeconds: 600, lockoutNumber: 2 },
+      { scope: 'source', lockedForSeconds: 300, lockoutNumber: 1 },
+      { scope: 'source', lockedForSeconds: 600, lockoutNumber: 2 },
     ]);
     clock.set(new Date(second + 9 * MINUTE + 59_000));
     expect(await canLogIn()).toBe(false);
@@ -74,7 +75,7 @@ describe('brute force lockout (AUTH-4)', () => {
     // Open again: the password step passes (without completing the login, which would reset the doubling).
     await passwordTicket(database.current, clock, user);
     await wrongPasswords(5);
-    expect((await lockouts(user)).at(-1)?.details).toEqual({ lockedForSeconds: 1200, lockoutNumber: 3 });
+    expect((await lockouts(user)).at(-1)?.details).toEqual({ scope: 'source', lockedForSeconds: 1200, lockoutNumber: 3 });
     clock.advance(19 * MINUTE);
     expect(await canLogIn()).toBe(false);
     clock.advance(1 * MINUTE + 1_000);
@@ -85,7 +86,8 @@ describe('brute force lockout (AUTH-4)', () => {
     const { clock, user, wrongPasswords, canLogIn } = await setUp();
     await wrongPasswords(4);
     expect(await canLogIn()).toBe(true);
-    expect(await counters(user)).toMatchObject({ failed_attempts: 0, lockout_count: 0 });
+    // The source's row is gone: no failures, no lockout history.
+    expect(await counters(user)).toBeUndefined();
     await wrongPasswords(4);
     expect(await lockouts(user)).toHaveLength(0);
     expect(await canLogIn()).toBe(true);
@@ -171,5 +173,96 @@ describe('brute force lockout (AUTH-4)', () => {
     expect(await canLogIn()).toBe(false);
     await callerAs(database.current, token, clock).users.unlock({ userId: user.id });
     expect(await canLogIn()).toBe(true);
+  });
+});
+
+describe('a lockout an outsider cannot turn into a weapon (AUTH-4, AUD-2; docs/adr/0005)', () => {
+  const database = useTestDatabase();
+
+  async function setUp() {
+    const clock = new TestClock();
+    const organisation = await createOrganisation(database.current.db);
+    const clinician = await createUser(database.current.db, organisation.id);
+    const from = (clientIp: string) => createTestCaller(database.current, { now: clock.now }, { clientIp });
+    const wrong = (clientIp: string, i: number) => refusalOf(from(clientIp).auth.login.password({ email: clinician.email, password: `feil-passord-nr-${i}`, deviceId: null }));
+    /** The whole login from an address (and device), with a fresh code. */
+    const logsInFrom = async (clientIp: string, deviceId: string | null = null) => {
+      const caller = from(clientIp);
+      try {
+        const first = await caller.auth.login.password({ email: clinician.email, password: TEST_PASSWORD, deviceId });
+        if (first.step !== 'second_factor') return false;
+        await caller.auth.login.secondFactor({ ticket: first.ticket, code: await totpCodeAt(clinician.totpSecret, clock.now()) });
+        clock.advance(30_000);
+        return true;
+      } catch (error) {
+        expect(error).toMatchObject(loginFailed);
+        return false;
+      }
+    };
+    return { clock, clinician, wrong, logsInFrom };
+  }
+
+  it('AUTH-4: someone hammering a clinician\'s e-mail from one address all day does not stop the clinician signing in from another', async () => {
+    const { clock, clinician, wrong, logsInFrom } = await setUp();
+    // Five rounds of five wrong passwords, each as soon as the attacker's lock ends: that address's lock grows.
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 5; i++) expect(await wrong('198.51.100.66', i)).toMatchObject(loginFailed);
+      const [latest] = (await eventsOf(database.current.db, { action: 'auth.lockout', userId: clinician.id })).slice(-1);
+      clock.advance(((latest?.details as { lockedForSeconds: number }).lockedForSeconds + 1) * 1000);
+    }
+    for (let i = 0; i < 5; i++) await wrong('198.51.100.66', i);
+    const lockouts = await eventsOf(database.current.db, { action: 'auth.lockout', userId: clinician.id });
+    expect(lockouts.map((event) => (event.details as { lockedForSeconds: number }).lockedForSeconds)).toEqual([300, 600, 1200, 2400, 4800, 9600]);
+    // The attacker's own address is locked (even the right password fails there) …
+    expect(await logsInFrom('198.51.100.66')).toBe(false);
+    // … the clinician, at work on another address, signs in at once.
+    expect(await logsInFrom('10.20.30.40')).toBe(true);
+    // Every one of those failures and lockouts holds the address it came from (AUD-2).
+    const failures = await eventsOf(database.current.db, { action: 'auth.login.failure', userId: clinician.id });
+    expect(new Set([...failures, ...lockouts].map((event) => event.client_ip))).toEqual(new Set(['198.51.100.66']));
+  });
+
+  it('AUTH-4: an IPv6 attacker cannot escape the count by changing addresses inside their /64', async () => {
+    const { clinician, wrong } = await setUp();
+    for (let i = 0; i < 5; i++) await wrong(`2001:db8:1:2::${(i + 1).toString(16)}`, i);
+    expect(await eventsOf(database.current.db, { action: 'auth.lockout', userId: clinician.id })).toHaveLength(1);
+  });
+
+  it('AUTH-4: the account-wide backstop (50 failures in an hour from many addresses) locks for 15 minutes, but not a device the user has signed in from', async () => {
+    const { clock, clinician, wrong, logsInFrom } = await setUp();
+    expect(await logsInFrom('10.20.30.40', 'device-clinician-0001')).toBe(true);
+    for (let source = 1; source <= 10; source++) for (let i = 0; i < 5; i++) await wrong(`203.0.113.${source}`, i);
+    const accountLock = (await eventsOf(database.current.db, { action: 'auth.lockout', userId: clinician.id })).filter((event) => (event.details as { scope: string }).scope === 'account');
+    expect(accountLock).toHaveLength(1);
+    expect(accountLock[0]?.details).toMatchObject({ lockedForSeconds: 900 });
+    // A new address on a new device is refused while the backstop holds …
+    expect(await logsInFrom('10.99.0.1', 'device-unknown-0002')).toBe(false);
+    expect((await eventsOf(database.current.db, { action: 'auth.login.failure', userId: clinician.id })).at(-1)?.reason).toBe('locked_account');
+    // … the clinician's own computer is not.
+    expect(await logsInFrom('10.99.0.1', 'device-clinician-0001')).toBe(true);
+    clock.advance(15 * MINUTE + 1_000);
+    expect(await logsInFrom('10.99.0.2', 'device-unknown-0003')).toBe(true);
+  });
+
+  it('AUTH-4: failures decay — four now and four after an hour lock nothing; the count started again', async () => {
+    const { clock, clinician, wrong } = await setUp();
+    for (let i = 0; i < 4; i++) await wrong('198.51.100.70', i);
+    clock.advance(61 * MINUTE);
+    for (let i = 0; i < 4; i++) await wrong('198.51.100.70', i);
+    expect(await eventsOf(database.current.db, { action: 'auth.lockout', userId: clinician.id })).toHaveLength(0);
+    // The fifth since the pause locks, as five in a row would.
+    await wrong('198.51.100.70', 5);
+    expect(await eventsOf(database.current.db, { action: 'auth.lockout', userId: clinician.id })).toHaveLength(1);
+  });
+
+  it('AUD-2: a successful login (an ordinary action) does not keep the address; a failed one does', async () => {
+    const { clinician, wrong, logsInFrom } = await setUp();
+    await wrong('198.51.100.80', 0);
+    expect(await logsInFrom('198.51.100.80')).toBe(true);
+    const events = await eventsOf(database.current.db, { userId: clinician.id });
+    expect(events.map((event) => [event.action, event.client_ip])).toEqual([
+      ['auth.login.failure', '198.51.100.80'],
+      ['auth.login.success', null],
+    ]);
   });
 });

@@ -74,9 +74,11 @@ describe('sessions (AUTH-5)', () => {
     expect(await refusalOf(as().auth.session.unlock({ password: TEST_PASSWORD }))).toMatchObject(sessionRequired);
     expect(await refusalOf(as().auth.session.me())).toMatchObject(sessionRequired);
     expect(await sessionRow(token)).toMatchObject({ end_reason: 'locked' });
-    expect((await eventsOf(database.current.db, { action: 'auth.session.unlocked', userId: user.id })).map((event) => [event.outcome, event.reason])).toEqual(
+    // A failed unlock is a security event of its own (AUD-2: it would keep the source address).
+    expect((await eventsOf(database.current.db, { action: 'auth.session.unlock_failed', userId: user.id })).map((event) => [event.outcome, event.reason])).toEqual(
       Array(5).fill(['denied', 'bad_password']),
     );
+    expect(await eventsOf(database.current.db, { action: 'auth.session.unlocked', userId: user.id })).toEqual([]);
     expect(await eventsOf(database.current.db, { action: 'auth.lockout', userId: user.id })).toHaveLength(1);
     // A new login is possible: the lock screen ends the session, not the account.
     await login(database.current, user, clock);
@@ -212,11 +214,11 @@ describe('step-up and second-factor reset (AUTH-3, AUTH-5)', () => {
     await as().users.resetSecondFactor({ userId: users[1].id });
     // The same code a second time is a replay.
     expect(await refusalOf(as().auth.session.stepUp({ code: fresh }))).toMatchObject(stepUpFailed);
-    const events = await eventsOf(database.current.db, { action: 'auth.step_up', userId: admin.id });
-    expect(events.map((event) => [event.outcome, event.reason])).toEqual([
-      ['denied', 'bad_code'],
-      ['allowed', null],
-      ['denied', 'replayed_code'],
+    const events = (await eventsOf(database.current.db, { userId: admin.id })).filter((event) => event.action.startsWith('auth.step_up'));
+    expect(events.map((event) => [event.action, event.outcome, event.reason])).toEqual([
+      ['auth.step_up.failed', 'denied', 'bad_code'],
+      ['auth.step_up', 'allowed', null],
+      ['auth.step_up.failed', 'denied', 'replayed_code'],
     ]);
     expect((await eventsOf(database.current.db, { action: 'admin.user.second_factor_reset' })).map((event) => event.object_id)).toEqual([users[0].id, users[1].id]);
     // The window is five minutes from the step-up, not from the login.
