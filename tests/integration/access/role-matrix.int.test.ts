@@ -27,6 +27,7 @@ const PINNED_ACCESS: Record<string, 'public' | 'authenticated' | readonly Role[]
   'auth.invitation.complete': 'public',
   'auth.login.password': 'public',
   'auth.login.secondFactor': 'public',
+  'auth.login.verifyEnrolmentCode': 'public',
   'auth.login.enrol': 'public',
   'auth.session.me': 'authenticated',
   'auth.session.logout': 'authenticated',
@@ -40,7 +41,8 @@ const PINNED_ACCESS: Record<string, 'public' | 'authenticated' | readonly Role[]
   'users.revokeSessions': ['admin'],
   'users.resetSecondFactor': ['admin'],
   'users.changeRoles': ['admin'],
-  'developer.outbox': 'public',
+  // Issue 8 §5: the demo's message view holds invitation links and codes: an admin's, own organisation only.
+  'developer.outbox': ['admin'],
   // JRN-4: deletion by documented decision, and the record of such decisions, are for clinicians only.
   'journal.deleteNote': ['clinician'],
   'journal.deletions': ['clinician'],
