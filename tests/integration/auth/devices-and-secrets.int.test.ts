@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decryptTotpSecret } from '../../../src/server/auth/second-factor';
 import { SecretBox } from '../../../src/server/auth/secret-box';
 import { totpCodeAt } from '../../../src/server/auth/totp';
-import { createOrganisation, createUser, eventsOf, login, TEST_PASSWORD, TestClock } from '../support/identity';
+import { createOrganisation, createUser, eventsOf, login, TestClock } from '../support/identity';
 import { useTestDatabase } from '../support/test-database';
 import { createTestCaller, testSecretBox } from '../support/test-server';
 import { passwordAndSmsEnrolment, passwordTicket, refusalOf } from './auth-support';
