@@ -228,12 +228,23 @@ test.describe.serial('two-factor login', () => {
     await expect(stepUp).toBeHidden();
     await expect(row.getByTestId('second-factor-cell')).toHaveText('Nei');
 
-    // The user's next login goes to enrolment: QR code, the secret as text, a first code, new recovery codes.
+    // The user's next login asks first for a code sent by SMS (AUTH-3: the password alone never
+    // enrols an authenticator), then goes to enrolment: QR code, the secret as text, a first code,
+    // new recovery codes.
     await page.goto(backend.url);
     const login = page.getByTestId('login-page');
     await login.getByLabel('E-post').fill(invitee.email);
     await login.getByRole('textbox', { name: 'Passord', exact: true }).fill(invitee.password);
     await login.getByRole('button', { name: 'Logg inn' }).click();
+    await expect(login.getByRole('heading', { name: 'Bekreft med kode på SMS' })).toBeVisible();
+    // The demo outbox (the admin's, newest first) stands in for the user's phone.
+    await adminPage.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Utviklerverktøy: meldinger' }).click();
+    const enrolmentSms = adminPage.getByTestId('outbox-table').locator(`tr[data-channel="sms"][data-recipient="${invitee.phone.replace(/\s/g, '')}"]`).first();
+    await expect(enrolmentSms.getByTestId('outbox-body')).toContainText('registrere autentiseringsappen');
+    const enrolmentCode = /\b(\d{6})\b/.exec(await enrolmentSms.getByTestId('outbox-body').innerText())?.[1];
+    expect(enrolmentCode).toBeTruthy();
+    await login.getByLabel('Kode fra SMS').fill(enrolmentCode ?? '');
+    await login.getByRole('button', { name: 'Bekreft koden' }).click();
     await expect(login.getByRole('heading', { name: 'Sett opp tofaktorinnlogging' })).toBeVisible();
     await expect(login.getByTestId('totp-qr')).toBeVisible();
     const newSecret = (await login.getByTestId('totp-secret').innerText()).replace(/\s/g, '');

@@ -47,6 +47,7 @@ describe('migrations (PLAT-2)', () => {
     // Guards the rule written in docs/adr/0002: any table (other than the installation's own and the
     // migrator's) without an organisation_id column fails this test.
     // audit_seal is installation-wide: one seal covers the events of every organisation in its range.
+    // rate_limit_counter is the installation's too: a limit applies before anyone (or any organisation) is known.
     const exempt = new Set(['organisation', 'installation_setting', 'audit_seal', 'kysely_migration', 'kysely_migration_lock', 'rate_limit_counter']);
     const result = await sql<{ table_name: string; has_org: boolean }>`
       select t.table_name,

@@ -60,7 +60,8 @@ describe('isPublicRoute', () => {
   it('AUTH-5, DESK-4: only the invitation, the status page and the demo outbox are open without a session', () => {
     expect(isPublicRoute({ page: 'invitation', token: null })).toBe(true);
     expect(isPublicRoute({ page: 'workspace', workspace: 'status' })).toBe(true);
-    expect(isPublicRoute({ page: 'developer' })).toBe(true);
+    // Issue 8 §5: the demo outbox holds invitation links and codes: an admin's session only.
+    expect(isPublicRoute({ page: 'developer' })).toBe(false);
     expect(isPublicRoute({ page: 'activity' })).toBe(false);
     for (const workspace of WORKSPACES.filter((name) => name !== 'status')) {
       expect(isPublicRoute({ page: 'workspace', workspace }), workspace).toBe(false);

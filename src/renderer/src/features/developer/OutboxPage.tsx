@@ -9,8 +9,9 @@ const INVITATION_LINK = /#\/invitation\/([A-Za-z0-9_-]{20,200})/;
 
 /**
  * Demo only (AUTH-1): the messages the outbox would have delivered by e-mail and SMS, so someone
- * trying the demo can follow an invitation without a mail server or a phone. The backend refuses
- * this list outside demo mode.
+ * trying the demo can follow an invitation (or a re-enrolment after a reset) without a mail server
+ * or a phone. The backend refuses this list outside demo mode and to anyone but an admin, who sees
+ * only their own organisation's messages (issue 8 §5).
  */
 export function OutboxPage() {
   const { t } = useTranslation();

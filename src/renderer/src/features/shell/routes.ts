@@ -2,7 +2,7 @@ import { type Workspace, WORKSPACES } from './workspaces';
 
 /**
  * Where the URL hash points. Pages that need no session: the invitation wizard (the invitee has no
- * account yet), the system status and, in the demo, the developer's message outbox.
+ * account yet) and the system status. The demo's message outbox needs an admin's session (issue 8 §5).
  */
 export type Route =
   | { page: 'invitation'; token: string | null }
@@ -47,5 +47,5 @@ export function hashOf(route: Route): string {
 
 /** Pages anyone may see without logging in. */
 export function isPublicRoute(route: Route): boolean {
-  return route.page === 'invitation' || route.page === 'developer' || (route.page === 'workspace' && route.workspace === 'status');
+  return route.page === 'invitation' || (route.page === 'workspace' && route.workspace === 'status');
 }
