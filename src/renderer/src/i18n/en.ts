@@ -726,7 +726,7 @@ export const en: Messages = {
       sent: 'Sent',
       failed: 'Failed',
     },
-    unavailable: 'The outbox is shown in the demo only.',
+    unavailable: 'The outbox is shown in the demo only, and only to administrators.',
     openInvitation: 'Open the invitation',
   },
   error: {

@@ -725,7 +725,7 @@ export const nb = {
       sent: 'Sendt',
       failed: 'Feilet',
     },
-    unavailable: 'Utboksen vises bare i demo.',
+    unavailable: 'Utboksen vises bare i demo, og bare for administratorer.',
     openInvitation: 'Åpne invitasjonen',
   },
   error: {
