@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { AuditRecorder } from './audit/recorder';
 import type { SecretBox } from './auth/secret-box';
 import type { ServerConfig } from './config';
-import type { Database, DatabaseKind } from './db/database';
+import type { Database, DatabaseKind, Executor } from './db/database';
 
 /** What every procedure can reach, whatever the request. Tests build it directly. */
 export interface ServerDependencies {
@@ -12,6 +13,19 @@ export interface ServerDependencies {
   /** The server clock, injectable so tests can move time (session timeouts, lockouts) without sleeping. */
   now: () => Date;
   /** Encrypts second-factor secrets with the key kept outside the database (AUTH-5). */
+  secretBox: SecretBox;
+}
+
+/**
+ * What a service gets to do its work: the unit of work's executor and recorder, the moment of the
+ * call (one clock reading for the whole unit), and the few settings rules depend on. Built once per
+ * call by the unit of work; each service takes the part it needs (`Pick<ServiceDeps, …>`).
+ */
+export interface ServiceDeps {
+  trx: Executor;
+  audit: AuditRecorder;
+  now: Date;
+  isDemo: boolean;
   secretBox: SecretBox;
 }
 

@@ -1,8 +1,9 @@
-import { TRPCError } from '@trpc/server';
+import { API_ERROR_MESSAGES } from '../../shared/api-errors';
+import { DomainError } from '../errors';
 import type { Role } from '../../shared/roles';
 import type { AuditActor } from '../audit/record';
 import type { Executor } from '../db/database';
-import type { AuditRecorder } from '../trpc';
+import type { AuditRecorder } from '../audit/recorder';
 import { verifyAgainstDummy, verifyPassword } from './password';
 import { beginTotpEnrolment, consumeRecoveryCode, consumeTotpCode, issueRecoveryCodes } from './second-factor';
 import type { SecretBox } from './secret-box';
@@ -21,7 +22,7 @@ export function lockoutDuration(previousLockouts: number): number {
 }
 
 /** The only thing a failed login says (AUTH-4): not which part failed, not whether the user exists. */
-export const loginFailed = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'auth.login_failed' });
+export const loginFailed = () => new DomainError('unauthorized', API_ERROR_MESSAGES.loginFailed);
 
 export interface LoginDeps {
   trx: Executor;

@@ -1,37 +1,30 @@
+import { API_ERROR_MESSAGES } from '../../shared/api-errors';
 import { z } from 'zod';
 import { deviceIdSchema, emailSchema, passwordInputSchema, recoveryCodeSchema, smsCodeSchema, tokenSchema, totpCodeSchema } from '../../shared/auth-schemas';
 import { completeInvitation, openInvitation, verifyInvitationSmsCode } from '../user/invitation-service';
-import type { Executor } from '../db/database';
-import { AuditedDenial, type AuditRecorder, authenticatedProcedure, publicProcedure, router } from '../trpc';
+import { AuditedDenial } from '../audit/recorder';
+import { authenticatedProcedure, publicProcedure, router } from '../trpc';
 import { loginFailed, MAX_FAILED_ATTEMPTS, passwordStep, secondFactorStep } from './login-service';
 import { verifyPassword } from './password';
 import { consumeTotpCode, unusedRecoveryCodeCount } from './second-factor';
-import type { SecretBox } from './secret-box';
 import { endSessions, markSecondFactor, unlockSession } from './session';
-
-const loginDeps = (ctx: { trx: Executor; audit: AuditRecorder; now: () => Date; secretBox: SecretBox }) => ({
-  trx: ctx.trx,
-  audit: ctx.audit,
-  now: ctx.now(),
-  secretBox: ctx.secretBox,
-});
 
 export const authRouter = router({
   invitation: router({
     open: publicProcedure
       .meta({ audit: ['auth.invitation.opened'] })
       .input(z.object({ token: tokenSchema }).strict())
-      .query(({ ctx, input }) => openInvitation(loginDeps(ctx), input.token)),
+      .query(({ ctx, input }) => openInvitation(ctx.deps, input.token)),
 
     verifySmsCode: publicProcedure
       .meta({ audit: ['auth.invitation.sms_verified'] })
       .input(z.object({ token: tokenSchema, code: smsCodeSchema }).strict())
-      .mutation(({ ctx, input }) => verifyInvitationSmsCode(loginDeps(ctx), input.token, input.code)),
+      .mutation(({ ctx, input }) => verifyInvitationSmsCode(ctx.deps, input.token, input.code)),
 
     complete: publicProcedure
       .meta({ audit: ['auth.invitation.accepted', 'auth.second_factor.enrolled'] })
       .input(z.object({ token: tokenSchema, password: passwordInputSchema, totpCode: totpCodeSchema }).strict())
-      .mutation(({ ctx, input }) => completeInvitation(loginDeps(ctx), input)),
+      .mutation(({ ctx, input }) => completeInvitation(ctx.deps, input)),
   }),
 
   login: router({
@@ -39,7 +32,7 @@ export const authRouter = router({
     password: publicProcedure
       .meta({ audit: ['auth.login.failure', 'auth.lockout'] })
       .input(z.object({ email: emailSchema, password: passwordInputSchema, deviceId: deviceIdSchema.nullable().default(null) }).strict())
-      .mutation(({ ctx, input }) => passwordStep(loginDeps(ctx), input)),
+      .mutation(({ ctx, input }) => passwordStep(ctx.deps, input)),
 
     /** Step two: a TOTP code or a recovery code. Returns the session token (memory only on the client). */
     secondFactor: publicProcedure
@@ -50,13 +43,13 @@ export const authRouter = router({
           .strict()
           .refine((value) => (value.code === undefined) !== (value.recoveryCode === undefined), { message: 'validation.code_or_recovery', path: ['code'] }),
       )
-      .mutation(({ ctx, input }) => secondFactorStep(loginDeps(ctx), { ...input, isEnrolment: false })),
+      .mutation(({ ctx, input }) => secondFactorStep(ctx.deps, { ...input, isEnrolment: false })),
 
     /** Step two after an admin reset the second factor: confirm the new enrolment with its first code. */
     enrol: publicProcedure
       .meta({ audit: ['auth.second_factor.enrolled', 'auth.login.success', 'auth.login.failure', 'auth.login.new_device', 'auth.lockout'] })
       .input(z.object({ ticket: tokenSchema, code: totpCodeSchema }).strict())
-      .mutation(({ ctx, input }) => secondFactorStep(loginDeps(ctx), { ...input, isEnrolment: true })),
+      .mutation(({ ctx, input }) => secondFactorStep(ctx.deps, { ...input, isEnrolment: true })),
   }),
 
   session: router({
@@ -116,7 +109,7 @@ export const authRouter = router({
       .mutation(async ({ ctx, input }) => {
         const user = await ctx.trx.selectFrom('app_user').select(['id', 'totp_secret_encrypted']).where('id', '=', ctx.session.userId).executeTakeFirstOrThrow();
         const check = await consumeTotpCode(ctx.trx, ctx.secretBox, user, input.code, ctx.now());
-        if (!check.ok) throw new AuditedDenial({ reason: check.reason, objectType: 'session', objectId: ctx.session.sessionId }, 'UNAUTHORIZED', 'auth.step_up_failed');
+        if (!check.ok) throw new AuditedDenial({ reason: check.reason, objectType: 'session', objectId: ctx.session.sessionId }, 'unauthorized', API_ERROR_MESSAGES.stepUpFailed);
         await markSecondFactor(ctx.trx, ctx.session.sessionId, ctx.now());
         ctx.audit.record({ objectType: 'session', objectId: ctx.session.sessionId });
         return { stepUpValidUntil: new Date(ctx.now().getTime() + ctx.config.stepUpWindowMs).toISOString() };

@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { notFound } from '../errors';
 import { publicProcedure, router } from '../trpc';
 
 /**
@@ -8,7 +8,7 @@ import { publicProcedure, router } from '../trpc';
  */
 export const developerRouter = router({
   outbox: publicProcedure.query(async ({ ctx }) => {
-    if (!ctx.config.isDemo) throw new TRPCError({ code: 'NOT_FOUND', message: 'error.not_found' });
+    if (!ctx.config.isDemo) throw notFound();
     const rows = await ctx.db
       .selectFrom('outbox_message')
       .select(['id', 'channel', 'recipient', 'template', 'subject', 'body', 'created_at', 'status'])
