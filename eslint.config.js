@@ -32,7 +32,9 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer talks to the main process only through window.desk.' }],
           patterns: [
             { group: nodeBuiltins, message: 'No node modules in the renderer.' },
-            { group: ['**/server/**'], allowTypeImports: true, message: 'Only types may come from the server.' },
+            // Server types only through the router (inferRouterOutputs/Inputs of AppRouter, lib/api-types.ts).
+            { group: ['**/server/**', '!**/server/router'], message: 'The renderer takes server types only from AppRouter (lib/api-types.ts).' },
+            { group: ['**/server/router'], allowTypeImports: true, message: 'Only types may come from the server.' },
             { group: ['**/main/**', '**/preload/**'], message: 'The renderer uses window.desk, typed in src/shared/desk-api.ts.' },
           ],
         },
@@ -59,6 +61,24 @@ export default tseslint.config(
     rules: {
       // Server output goes through pino (structured, no personal data), never console.
       'no-console': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [
+            { group: ['**/renderer/**', '**/main/**', '**/preload/**'] },
+            // Only router files speak tRPC: services, access gates and the unit of work throw domain
+            // errors (src/server/errors.ts) and the edge in trpc.ts maps them (STYLE.md 6).
+            { group: ['@trpc/*', '@trpc/*/**', '**/trpc', './trpc'], message: 'Only router files (and trpc.ts, app.ts) import the tRPC layer; throw a DomainError instead.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The edge itself: the tRPC base procedures, the routers that use them, and the HTTP app that mounts them.
+    files: ['src/server/trpc.ts', 'src/server/router.ts', 'src/server/**/router.ts', 'src/server/app.ts'],
+    rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         { paths: ['electron'], patterns: [{ group: ['**/renderer/**', '**/main/**', '**/preload/**'] }] },

@@ -12,8 +12,9 @@ import { registerAttackLimits } from './limits/attack-limits';
 import { WorkGate } from './limits/work-gate';
 import { describeErrorForLog } from './log';
 import { DevelopmentMailbox } from './outbox/outbox';
-import type { AnyTRPCRouter } from '@trpc/server';
+import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
 import { appRouter } from './router';
+import type { ProcedureMeta } from './trpc';
 
 export const TRPC_PREFIX = '/trpc';
 
@@ -34,6 +35,17 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
       }),
       res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
     },
+  };
+}
+
+/** What each procedure declares about who may call it (PLAT-9: public ones are rate-limited). */
+export function procedureAccessOf(router: AnyTRPCRouter): (path: string) => string | undefined {
+  // Typed as the nested router record, but at run time a flat map keyed by dotted path.
+  const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
+  return (path) => {
+    const procedure = Object.hasOwn(procedures, path) ? procedures[path] : undefined;
+    if (!procedure) return undefined;
+    return (procedure._def.meta as ProcedureMeta | undefined)?.access?.kind ?? 'undeclared';
   };
 }
 
@@ -82,7 +94,7 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
   });
 
   // PLAT-9: rate limits per source address and overall, kept in PostgreSQL (docs/adr/0005).
-  const limits = await registerAttackLimits(app, { db: deps.db, limits: config.limits, router, gate: serverDeps.passwordGate, trpcPrefix: TRPC_PREFIX });
+  const limits = await registerAttackLimits(app, { db: deps.db, limits: config.limits, accessOf: procedureAccessOf(router), gate: serverDeps.passwordGate, trpcPrefix: TRPC_PREFIX });
 
   app.get('/health', { onRequest: limits.routeHook('http.health') }, async (_request, reply) => {
     try {

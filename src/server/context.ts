@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { AuditRecorder } from './audit/recorder';
 import type { SecretBox } from './auth/secret-box';
 import type { ServerConfig } from './config';
-import type { Database, DatabaseKind } from './db/database';
+import type { Database, DatabaseKind, Executor } from './db/database';
 import type { WorkGate } from './limits/work-gate';
 import type { DevelopmentMailbox } from './outbox/outbox';
 
@@ -19,6 +20,19 @@ export interface ServerDependencies {
   passwordGate: WorkGate;
   /** What the development message provider "delivered", for the demo's developer view (issue 8 §5). */
   mailbox: DevelopmentMailbox;
+}
+
+/**
+ * What a service gets to do its work: the unit of work's executor and recorder, the moment of the
+ * call (one clock reading for the whole unit), and the few settings rules depend on. Built once per
+ * call by the unit of work; each service takes the part it needs (`Pick<ServiceDeps, …>`).
+ */
+export interface ServiceDeps {
+  trx: Executor;
+  audit: AuditRecorder;
+  now: Date;
+  isDemo: boolean;
+  secretBox: SecretBox;
 }
 
 export interface RequestFacts {

@@ -1,6 +1,39 @@
-import { TRPCError } from '@trpc/server';
-import { type z, ZodError, ZodRealError } from 'zod';
-import type { FieldError } from '../shared/api-errors';
+import { type z, ZodError } from 'zod';
+import { API_ERROR_MESSAGES, type ApiErrorMessage, type FieldError } from '../shared/api-errors';
+
+/**
+ * Errors of the domain, thrown by services, the access gates and the unit of work. They know
+ * nothing of tRPC or HTTP: one place at the edge (`src/server/error-mapping.ts`) turns a kind into
+ * a tRPC code or an HTTP status. The message is always a code from API_ERROR_MESSAGES (or a
+ * field error's translation key), never prose or data.
+ */
+export type DomainErrorKind = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_many_requests';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    message: ApiErrorMessage | (string & {}),
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DomainError';
+  }
+}
+
+/** Bad input found by a service (an e-mail already in use, a date in the future): shown beside the field. */
+export class FieldValidationError extends DomainError {
+  constructor(readonly fieldErrors: readonly FieldError[]) {
+    super('bad_request', API_ERROR_MESSAGES.validation);
+    this.name = 'FieldValidationError';
+  }
+}
+
+/** The common field-level refusal: one field, one rule. */
+export function fieldError(field: string, messageKey: string): FieldValidationError {
+  return new FieldValidationError([{ field, messageKey, params: {} }]);
+}
+
+export const notFound = (): DomainError => new DomainError('not_found', API_ERROR_MESSAGES.notFound);
 
 /**
  * Turns zod issues into field errors the client can translate. Only the rule and its limits leave
@@ -28,20 +61,20 @@ export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[]
   });
 }
 
-export function fieldErrorsOf(error: TRPCError): FieldError[] | undefined {
-  return error.cause instanceof ZodError ? toFieldErrors(error.cause.issues) : undefined;
+/** The field errors an error carries: a schema's (zod) or a service's, wherever they sit in the cause chain. */
+export function fieldErrorsOf(error: unknown): FieldError[] | undefined {
+  // zod 4's ZodError need not be an Error subclass: walk any object's cause.
+  for (let cause: unknown = error, depth = 0; typeof cause === 'object' && cause !== null && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    if (cause instanceof FieldValidationError) return [...cause.fieldErrors];
+    if (cause instanceof ZodError) return toFieldErrors(cause.issues);
+  }
+  return undefined;
 }
 
-/**
- * A field-level refusal found by a service (an e-mail already in use, a password on the common
- * list): the same BAD_REQUEST and field-error shape as schema validation, so the client shows it
- * beside the field.
- */
-export function fieldError(field: string, messageKey: string): TRPCError {
-  return new TRPCError({
-    code: 'BAD_REQUEST',
-    // ZodRealError, not ZodError: zod 4's ZodError is no Error subclass, so tRPC would wrap it as an
-    // unknown cause and the field errors would be lost (the client got zod's JSON as the message).
-    cause: new ZodRealError([{ code: 'custom', path: field.split('.'), message: messageKey, input: undefined }]),
-  });
+/** The domain error behind an error, if any: tRPC wraps what a resolver throws. */
+export function domainErrorIn(error: unknown): DomainError | undefined {
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    if (cause instanceof DomainError) return cause;
+  }
+  return undefined;
 }

@@ -1,8 +1,9 @@
 import { accessRouter } from './access/router';
 import { activityRouter } from './audit/router';
 import { authRouter } from './auth/router';
-import { journalRouter, patientRouter } from './journal/router';
+import { journalRouter } from './journal/router';
 import { developerRouter } from './outbox/router';
+import { patientRouter } from './patient/router';
 import { sharingRouter } from './sharing/router';
 import { systemRouter } from './system/router';
 import { router } from './trpc';

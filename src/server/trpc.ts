@@ -1,12 +1,14 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import type { Role } from '../shared/roles';
 import { API_ERROR_MESSAGES } from '../shared/api-errors';
 import type { AuditAction } from './audit/actions';
-import { type AuditActor, type AuditEventInput, ANONYMOUS_ACTOR, writeAuditEvent, writeAuditEvents } from './audit/record';
+import { ANONYMOUS_ACTOR, writeAuditEvent } from './audit/record';
+import { runAuditedUnit } from './audit/unit-of-work';
 import { actorOf, resolveSession, type SessionUser, touchSession } from './auth/session';
-import type { Context } from './context';
+import type { Context, ServiceDeps } from './context';
 import type { Executor } from './db/database';
-import { fieldErrorsOf } from './errors';
+import { isDatabaseInputError } from './db/input-errors';
+import { type DomainErrorKind, domainErrorIn, fieldErrorsOf, FieldValidationError } from './errors';
 
 /**
  * Who may call a procedure, declared where it is defined. The role × procedure matrix test walks
@@ -28,15 +30,7 @@ export interface ProcedureMeta {
 }
 
 /** Error messages are codes the renderer translates; they never carry data. */
-export const AUTH_ERRORS = {
-  sessionRequired: 'auth.session_required',
-  sessionLocked: 'auth.session_locked',
-  sessionExpired: 'auth.session_expired',
-  forbidden: 'auth.forbidden',
-  stepUpRequired: 'auth.step_up_required',
-  loginFailed: 'auth.login_failed',
-  notFound: 'error.not_found',
-} as const;
+const AUTH_ERRORS = API_ERROR_MESSAGES;
 
 const t = initTRPC
   .context<Context>()
@@ -63,154 +57,63 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/**
- * A refusal the audit log must hear about (ACC-5): the action's transaction is rolled back, then
- * the denial is written on its own, and the client gets the error with no detail about the object.
- */
-export class AuditedDenial extends TRPCError {
-  constructor(
-    readonly event: Omit<AuditEventInput, 'action' | 'outcome'> & { action?: AuditAction; reason: string },
-    code: 'FORBIDDEN' | 'NOT_FOUND' | 'UNAUTHORIZED' | 'BAD_REQUEST' | 'CONFLICT' = 'FORBIDDEN',
-    message: string = code === 'NOT_FOUND' ? AUTH_ERRORS.notFound : AUTH_ERRORS.forbidden,
-  ) {
-    super({ code, message });
-  }
-}
-
-/** Collects the events of one procedure call; written in the call's transaction (AUD-3). */
-export class AuditRecorder {
-  private readonly pending: { actor: AuditActor; event: AuditEventInput }[] = [];
-  /** An error to throw once the transaction has committed (see refuseAfterCommit). */
-  errorAfterCommit: TRPCError | undefined;
-  constructor(
-    readonly defaultActor: AuditActor,
-    private readonly defaultAction: AuditAction | undefined,
-  ) {}
-
-  record(event: Partial<AuditEventInput> & { actor?: AuditActor }): void {
-    const action = event.action ?? this.defaultAction;
-    if (!action) throw new Error('AuditRecorder: no action to record');
-    const { actor, ...rest } = event;
-    this.pending.push({ actor: actor ?? this.defaultActor, event: { ...rest, action } });
-  }
-
-  /**
-   * Refuses the call but keeps what the transaction wrote: a failed login must still count towards
-   * the lockout and leave its failure event, yet the client gets only the error. Return its result.
-   */
-  refuseAfterCommit(error: TRPCError): never {
-    this.errorAfterCommit = error;
-    return undefined as never;
-  }
-
-  get hasRecorded(): boolean {
-    return this.pending.length > 0;
-  }
-
-  /** Writes every pending event in one statement (all or none). */
-  async flush(db: Executor, context: { now: Date; clientIp: string | undefined }): Promise<void> {
-    await writeAuditEvents(db, this.pending.splice(0), context);
-  }
-
-  /** Forgets what was recorded: the call was refused, so its events never happened. */
-  discard(): void {
-    this.pending.length = 0;
-  }
-}
+/** The edge: a domain error's kind as the tRPC code the client sees (and so its HTTP status). */
+const TRPC_CODE_OF: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
+  bad_request: 'BAD_REQUEST',
+  unauthorized: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  too_many_requests: 'TOO_MANY_REQUESTS',
+};
 
 /**
- * PostgreSQL codes that mean the input itself was unusable (a NUL character, text the encoding cannot
- * hold): the client's fault, so 400 with nothing written, never a 500 (PLAT-6).
+ * The one place where what services throw becomes what a tRPC client sees: a domain error keeps its
+ * coded message (and field errors, through its cause); PostgreSQL's complaints about the input
+ * itself become 400; anything else stays an internal error that says nothing.
  */
-const DATABASE_INPUT_ERRORS = new Set(['22021', '22P05']);
-
-function databaseErrorCode(error: unknown): string | undefined {
-  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
-}
-
-const translateInputErrors = t.middleware(async ({ next }) => {
+const mapErrorsAtTheEdge = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
-    const code = databaseErrorCode(result.error.cause);
-    if (code && DATABASE_INPUT_ERRORS.has(code)) throw new TRPCError({ code: 'BAD_REQUEST', message: API_ERROR_MESSAGES.validation });
+  if (result.ok) return result;
+  const domain = domainErrorIn(result.error);
+  if (domain) {
+    // Only field errors travel on (the formatter sends them); a denial's event stays on the server.
+    throw new TRPCError({ code: TRPC_CODE_OF[domain.kind], message: domain.message, ...(domain instanceof FieldValidationError ? { cause: domain } : {}) });
+  }
+  if (result.error.code === 'INTERNAL_SERVER_ERROR') {
+    if (isDatabaseInputError(result.error.cause)) throw new TRPCError({ code: 'BAD_REQUEST', message: API_ERROR_MESSAGES.validation });
   }
   return result;
 });
 
-/** The refusal in a failed call, if it is one the audit log must hear about. */
-function auditedDenialIn(error: unknown): AuditedDenial | undefined {
-  if (error instanceof AuditedDenial) return error;
-  const cause = error instanceof TRPCError ? error.cause : undefined;
-  return cause instanceof AuditedDenial ? cause : undefined;
-}
-
 /**
- * Runs an audited call with its events (AUD-3) and logs its refusals on their own (ACC-5).
- *
- * A mutation runs in one transaction with its events: all of it or nothing (PLAT-6).
- * A read (a tRPC query: by the rule of this codebase a query writes nothing but its events) needs
- * no transaction of its own: its statements run on the pool, then its events are written in one
- * statement that commits before the answer leaves. An event that cannot be written makes the read
- * throw, so nothing is returned — the same guarantee as a transaction, without the begin and commit
- * round trips on every journal read (measured: `npm run bench -- --only=journal`).
+ * Runs every procedure as one audited unit of work (src/server/audit/unit-of-work.ts): a mutation
+ * in one transaction with its events, a query with its events written before the answer leaves,
+ * refusals logged on their own. Resolvers get `ctx.deps`, the one set of dependencies services take.
  */
-const withAuditTransaction = t.middleware(async ({ ctx, meta, next, path, type }) => {
-  const actions = meta?.audit;
+const withAuditedUnitOfWork = t.middleware(async ({ ctx, meta, next, path, type }) => {
   const session = (ctx as Context & { session?: SessionUser }).session;
-  const actor = session ? actorOf(session) : ANONYMOUS_ACTOR;
-  if (!actions || actions.length === 0) {
-    return next({ ctx: { trx: ctx.db as Executor, audit: new AuditRecorder(actor, undefined) } });
-  }
   const now = ctx.now();
-  const recorder = new AuditRecorder(actor, actions[0]);
-  const finish = async (db: Executor) => {
-    // An authenticated action always leaves its event; public ones (login, invitation) record their own.
-    if (!recorder.hasRecorded && session) recorder.record({});
-    await recorder.flush(db, { now, clientIp: ctx.clientIp });
-  };
-  const call = (db: Executor) => next({ ctx: { trx: db, audit: recorder } });
-  let denial: AuditedDenial | undefined;
-  try {
-    let result: Awaited<ReturnType<typeof call>>;
-    if (type === 'query') {
-      result = await call(ctx.db as Executor);
-      if (!result.ok) {
-        denial = auditedDenialIn(result.error);
-        recorder.discard();
-        throw result.error;
-      }
-      await finish(ctx.db as Executor);
-    } else {
-      result = await ctx.db.transaction().execute(async (trx) => {
-        const result = await call(trx as Executor);
-        if (!result.ok) {
-          denial = auditedDenialIn(result.error);
-          // Throwing rolls the transaction back: nothing half-written remains (PLAT-6).
-          throw result.error;
-        }
-        await finish(trx as Executor);
-        return result;
-      });
-    }
-    if (recorder.errorAfterCommit) throw recorder.errorAfterCommit;
-    return result;
-  } catch (error) {
-    const refused = denial ?? auditedDenialIn(error);
-    if (refused) {
-      const { action, ...event } = refused.event;
-      await writeAuditEvent(
-        ctx.db as Executor,
-        actor,
-        { ...event, action: action ?? actions[0] ?? 'access.denied', outcome: 'denied', details: { ...event.details, procedure: path } },
-        { now, clientIp: ctx.clientIp },
-      );
-    }
-    throw error;
-  }
+  return runAuditedUnit(
+    {
+      db: ctx.db,
+      actor: session ? actorOf(session) : ANONYMOUS_ACTOR,
+      actions: meta?.audit ?? [],
+      mode: type === 'query' ? 'read' : 'write',
+      now,
+      clientIp: ctx.clientIp,
+      origin: path,
+      // An authenticated action always leaves its event; public ones (login, invitation) record their own.
+      isEventRequired: session !== undefined,
+    },
+    async ({ trx, audit }) => {
+      const deps: ServiceDeps = { trx, audit, now, isDemo: ctx.config.isDemo, secretBox: ctx.secretBox };
+      const result = await next({ ctx: { trx, audit, deps } });
+      // The unit of work sees the failure as a throw: it rolls back and logs a denial.
+      if (!result.ok) throw result.error;
+      return result;
+    },
+  );
 });
 
 const requireSession = t.middleware(async ({ ctx, meta, next }) => {
@@ -250,18 +153,16 @@ const requireRoles = t.middleware(async ({ ctx, meta, next, path }) => {
  * Base procedures: the only ones the domain routers may use. Each carries its access declaration;
  * audited ones run in one transaction with their events (`ctx.trx`, `ctx.audit`).
  */
-export const publicProcedure = t.procedure.meta({ access: { kind: 'public' } }).use(translateInputErrors).use(withAuditTransaction);
+export const publicProcedure = t.procedure.meta({ access: { kind: 'public' } }).use(mapErrorsAtTheEdge).use(withAuditedUnitOfWork);
 
 export const authenticatedProcedure = t.procedure
   .meta({ access: { kind: 'authenticated' } })
-  .use(translateInputErrors)
+  .use(mapErrorsAtTheEdge)
   .use(requireSession)
   .use(requireRoles)
-  .use(withAuditTransaction);
+  .use(withAuditedUnitOfWork);
 
 /** A procedure for the given roles (a user holding any one of them is admitted). */
 export function roleProcedure(roles: readonly Role[]) {
-  return t.procedure.meta({ access: { kind: 'roles', roles } }).use(translateInputErrors).use(requireSession).use(requireRoles).use(withAuditTransaction);
+  return t.procedure.meta({ access: { kind: 'roles', roles } }).use(mapErrorsAtTheEdge).use(requireSession).use(requireRoles).use(withAuditedUnitOfWork);
 }
-
-export { TRPCError };

@@ -12,7 +12,11 @@ export interface FieldError {
   params: Record<string, number | string>;
 }
 
-/** Coded reasons that replace server messages the client should not see verbatim. */
+/**
+ * Every coded error message the backend sends, in one place for both sides: the server throws
+ * with these, the renderer compares with these and translates them (its catalogues hold a text
+ * for each; a unit test checks that). Never prose, never data.
+ */
 export const API_ERROR_MESSAGES = {
   validation: 'error.validation',
   internal: 'error.internal',
@@ -20,4 +24,18 @@ export const API_ERROR_MESSAGES = {
   rateLimited: 'error.rate_limited',
   /** PLAT-9: a tRPC batch with more calls than the server takes at once. */
   batchTooLarge: 'error.batch_too_large',
+  notFound: 'error.not_found',
+  sessionRequired: 'auth.session_required',
+  sessionLocked: 'auth.session_locked',
+  sessionExpired: 'auth.session_expired',
+  forbidden: 'auth.forbidden',
+  stepUpRequired: 'auth.step_up_required',
+  stepUpFailed: 'auth.step_up_failed',
+  loginFailed: 'auth.login_failed',
+  invitationInvalid: 'auth.invitation_invalid',
+  accessBlocked: 'access.blocked',
+  accessNoBasis: 'access.no_basis',
+  accessReadOnly: 'access.read_only',
 } as const;
+
+export type ApiErrorMessage = (typeof API_ERROR_MESSAGES)[keyof typeof API_ERROR_MESSAGES];

@@ -6,7 +6,8 @@ import { sealPendingEvents } from '../../src/server/audit/seal';
 import { verifyAuditLog } from '../../src/server/audit/verify';
 import { actorOf } from '../../src/server/auth/session';
 import type { Database } from '../../src/server/db/database';
-import { AuditRecorder, createCallerFactory, roleProcedure, router } from '../../src/server/trpc';
+import { AuditRecorder } from '../../src/server/audit/recorder';
+import { createCallerFactory, roleProcedure, router } from '../../src/server/trpc';
 import { unlockUser } from '../../src/server/user/admin-service';
 import { createBenchDatabase } from './support/database';
 import { benchCaller, benchContext, BenchClock, createOrganisation, createUser, login } from './support/identity';
@@ -23,7 +24,7 @@ const unauditedRouter = router({
     .input(userIdSchema)
     .mutation(({ ctx, input }) =>
       ctx.db.transaction().execute((trx) =>
-        unlockUser({ trx, audit: new AuditRecorder(actorOf(ctx.session), 'admin.user.unlocked'), now: ctx.now() }, ctx.session, input.userId),
+        unlockUser({ trx, audit: new AuditRecorder(actorOf(ctx.session), ['admin.user.unlocked']), now: ctx.now() }, ctx.session, input.userId),
       ),
     ),
 });

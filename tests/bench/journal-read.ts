@@ -11,7 +11,8 @@ import type { SessionUser } from '../../src/server/auth/session';
 import { APPLICATION_ROLE } from '../../src/server/db/database';
 import type { DB } from '../../src/server/db/schema';
 import { listNotes, selectNotesPage } from '../../src/server/journal/service';
-import { AuditRecorder, createCallerFactory, roleProcedure, router } from '../../src/server/trpc';
+import { AuditRecorder } from '../../src/server/audit/recorder';
+import { createCallerFactory, roleProcedure, router } from '../../src/server/trpc';
 import { type BenchDatabase, createBenchDatabase } from './support/database';
 import { benchCaller, benchContext, BenchClock, createOrganisation, createUser, login } from './support/identity';
 import { type AccessPair, admittedPairs, EXPECTED_BASIS, generateJournalData, type JournalDataReport, type PairKind } from './support/journal-data';
@@ -179,7 +180,7 @@ async function profilePair(database: BenchDatabase, organisationId: string, pair
   });
   try {
     const user = { organisationId, userId: pair.userId } as SessionUser;
-    await db.transaction().execute((trx) => listNotes({ trx, audit: new AuditRecorder({ organisationId, userId: pair.userId } as never, 'journal.notes.read'), now }, user, { patientId: pair.patientId, limit: PAGE_SIZE }));
+    await db.transaction().execute((trx) => listNotes({ trx, audit: new AuditRecorder({ organisationId, userId: pair.userId } as never, ['journal.notes.read']), now }, user, { patientId: pair.patientId, limit: PAGE_SIZE }));
     isCapturing = false;
     const queries: ProfiledQuery[] = [];
     for (const query of captured.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql))) {

@@ -1,28 +1,14 @@
 import { z } from 'zod';
 import { BREAK_GLASS_REASONS } from '../../shared/patient-schemas';
-import type { Executor } from '../db/database';
-import { type AuditRecorder, roleProcedure, router } from '../trpc';
-import { addCareTeamMember, authorisationRegister, breakGlass, liftBlock, setBlock } from './service';
+import { roleProcedure, router } from '../trpc';
+import { addCareTeamMember, authorisationRegister, breakGlass, liftBlock, listColleagues, setBlock } from './service';
 
 const clinicianProcedure = roleProcedure(['clinician']);
 const uuid = z.uuid('validation.id');
-const deps = (ctx: { trx: Executor; audit: AuditRecorder; now: () => Date }) => ({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() });
 
 export const accessRouter = router({
   /** Colleagues to choose from (care team, read-share, block): names and professions only. */
-  colleagues: clinicianProcedure.query(async ({ ctx }) => {
-    const rows = await ctx.db
-      .selectFrom('app_user')
-      .innerJoin('role_grant', 'role_grant.user_id', 'app_user.id')
-      .select(['app_user.id', 'app_user.display_name', 'app_user.profession'])
-      .where('app_user.organisation_id', '=', ctx.session.organisationId)
-      .where('app_user.status', '=', 'active')
-      .where('role_grant.role', '=', 'clinician')
-      .where('role_grant.revoked_at', 'is', null)
-      .orderBy('app_user.display_name')
-      .execute();
-    return rows.filter((row) => row.id !== ctx.session.userId).map((row) => ({ id: row.id, displayName: row.display_name, profession: row.profession }));
-  }),
+  colleagues: clinicianProcedure.query(({ ctx }) => listColleagues(ctx.deps, ctx.session)),
 
   /** ACC-3: the clinician has been told (in the app) that this is logged and reviewed. */
   breakGlass: clinicianProcedure
@@ -41,12 +27,12 @@ export const accessRouter = router({
         .strict()
         .refine((value) => (value.patientId === undefined) !== (value.nationalId === undefined), { message: 'validation.patient_or_number', path: ['patientId'] }),
     )
-    .mutation(({ ctx, input }) => breakGlass(deps(ctx), ctx.session, input)),
+    .mutation(({ ctx, input }) => breakGlass(ctx.deps, ctx.session, input)),
 
   addCareTeamMember: clinicianProcedure
     .meta({ audit: ['access.care_team.added'] })
     .input(z.object({ patientId: uuid, userId: uuid }).strict())
-    .mutation(({ ctx, input }) => addCareTeamMember(deps(ctx), ctx.session, input)),
+    .mutation(({ ctx, input }) => addCareTeamMember(ctx.deps, ctx.session, input)),
 
   setBlock: clinicianProcedure
     .meta({ audit: ['access.block.set'] })
@@ -61,16 +47,16 @@ export const accessRouter = router({
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) => setBlock(deps(ctx), ctx.session, input)),
+    .mutation(({ ctx, input }) => setBlock(ctx.deps, ctx.session, input)),
 
   liftBlock: clinicianProcedure
     .meta({ audit: ['access.block.lifted'] })
     .input(z.object({ blockId: uuid }).strict())
-    .mutation(({ ctx, input }) => liftBlock(deps(ctx), ctx.session, input.blockId)),
+    .mutation(({ ctx, input }) => liftBlock(ctx.deps, ctx.session, input.blockId)),
 
   /** ACC-6: what a user holds and held. Admins and the DPO; the answer is exportable as JSON. */
   register: roleProcedure(['admin', 'dpo'])
     .meta({ audit: ['access.register.read'] })
     .input(z.object({ userId: uuid }).strict())
-    .query(({ ctx, input }) => authorisationRegister(deps(ctx), ctx.session, input.userId)),
+    .query(({ ctx, input }) => authorisationRegister(ctx.deps, ctx.session, input.userId)),
 });

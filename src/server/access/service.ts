@@ -1,14 +1,25 @@
 import type { SessionUser } from '../auth/session';
-import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
-import { requireTreatingClinician } from '../patient/service';
-import { AuditedDenial, type AuditRecorder } from '../trpc';
+import { requireTreatingClinician } from './gates';
+import { AuditedDenial } from '../audit/recorder';
+import type { ServiceDeps } from '../context';
 import { BREAK_GLASS_DURATION_MS, decideJournalAccess } from './decide';
 
-interface Deps {
-  trx: Executor;
-  audit: AuditRecorder;
-  now: Date;
+type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
+
+/** Colleagues to choose from (care team, read-share, block): active clinicians, names and professions only. */
+export async function listColleagues(deps: Pick<Deps, 'trx'>, user: SessionUser): Promise<{ id: string; displayName: string; profession: string | null }[]> {
+  const rows = await deps.trx
+    .selectFrom('app_user')
+    .innerJoin('role_grant', 'role_grant.user_id', 'app_user.id')
+    .select(['app_user.id', 'app_user.display_name', 'app_user.profession'])
+    .where('app_user.organisation_id', '=', user.organisationId)
+    .where('app_user.status', '=', 'active')
+    .where('role_grant.role', '=', 'clinician')
+    .where('role_grant.revoked_at', 'is', null)
+    .orderBy('app_user.display_name')
+    .execute();
+  return rows.filter((row) => row.id !== user.userId).map((row) => ({ id: row.id, displayName: row.display_name, profession: row.profession }));
 }
 
 /**
@@ -29,7 +40,7 @@ export async function breakGlass(
       .where('national_id', '=', request.nationalId ?? '')
       .executeTakeFirst();
     // An unknown number is "not found", exactly like an unknown id (the attempt is still logged).
-    if (!patient) throw new AuditedDenial({ reason: 'patient_not_found', objectType: 'patient' }, 'NOT_FOUND');
+    if (!patient) throw new AuditedDenial({ reason: 'patient_not_found', objectType: 'patient' }, 'not_found');
     patientId = patient.id;
   }
   const input = { patientId, reasonCode: request.reasonCode, reasonText: request.reasonText };
@@ -37,7 +48,7 @@ export async function breakGlass(
   if (!decision.isAllowed && decision.reason !== 'no_basis') {
     throw new AuditedDenial(
       { reason: decision.reason, ...(decision.reason === 'blocked' ? { patientId: input.patientId } : {}), objectType: 'patient', objectId: input.patientId },
-      decision.reason === 'patient_not_found' ? 'NOT_FOUND' : 'FORBIDDEN',
+      decision.reason === 'patient_not_found' ? 'not_found' : 'forbidden',
       decision.reason === 'patient_not_found' ? 'error.not_found' : 'access.blocked',
     );
   }
@@ -128,7 +139,7 @@ export async function liftBlock(deps: Deps, user: SessionUser, blockId: string):
     .where('organisation_id', '=', user.organisationId)
     .where('lifted_at', 'is', null)
     .executeTakeFirst();
-  if (!block) throw new AuditedDenial({ reason: 'not_found', objectType: 'patient_block', objectId: blockId }, 'NOT_FOUND');
+  if (!block) throw new AuditedDenial({ reason: 'not_found', objectType: 'patient_block', objectId: blockId }, 'not_found');
   const decision = await requireTreatingClinician(deps, user, block.patient_id, { objectType: 'patient_block', objectId: block.id });
   await deps.trx.updateTable('patient_block').set({ lifted_at: deps.now, lifted_by: user.userId }).where('id', '=', block.id).execute();
   deps.audit.record({ patientId: block.patient_id, objectType: 'patient_block', objectId: block.id, basis: decision.basis, details: { blockedUserId: block.blocked_user_id } });
@@ -145,7 +156,7 @@ export async function authorisationRegister(deps: Deps, user: SessionUser, userI
     .where('id', '=', userId)
     .where('organisation_id', '=', user.organisationId)
     .executeTakeFirst();
-  if (!subject) throw new AuditedDenial({ reason: 'not_found', objectType: 'user', objectId: userId }, 'NOT_FOUND');
+  if (!subject) throw new AuditedDenial({ reason: 'not_found', objectType: 'user', objectId: userId }, 'not_found');
   const [roles, relationships, appointments, shares, breakGlassGrants] = await Promise.all([
     deps.trx.selectFrom('role_grant').select(['role', 'granted_at', 'revoked_at']).where('user_id', '=', userId).orderBy('granted_at').execute(),
     deps.trx.selectFrom('care_relationship').select(['patient_id', 'kind', 'starts_at', 'ends_at']).where('user_id', '=', userId).orderBy('starts_at').execute(),

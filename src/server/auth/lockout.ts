@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AuditActor } from '../audit/record';
 import type { Database, Executor } from '../db/database';
-import type { AuditRecorder } from '../trpc';
+import type { AuditRecorder } from '../audit/recorder';
 
 /**
  * AUTH-4 brute-force lockout that an outsider cannot turn into a weapon (docs/adr/0005).

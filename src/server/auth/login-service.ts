@@ -1,9 +1,10 @@
-import { TRPCError } from '@trpc/server';
+import { API_ERROR_MESSAGES } from '../../shared/api-errors';
+import { DomainError } from '../errors';
 import type { Role } from '../../shared/roles';
 import type { AuditActor } from '../audit/record';
 import type { Executor } from '../db/database';
+import type { AuditRecorder } from '../audit/recorder';
 import { enqueueMessage } from '../outbox/outbox';
-import type { AuditRecorder } from '../trpc';
 import { clearSourceFailures, lockRefusalOf, registerLoginFailure } from './lockout';
 import { verifyAgainstDummy, verifyPassword } from './password';
 import { beginTotpEnrolment, consumeRecoveryCode, consumeTotpCode, issueRecoveryCodes } from './second-factor';
@@ -19,7 +20,7 @@ export const MAX_ENROLMENT_CODE_ATTEMPTS = 5;
 const ENROLMENT_CODE_PURPOSE = 'login-enrolment-sms';
 
 /** The only thing a failed login says (AUTH-4): not which part failed, not whether the user exists. */
-export const loginFailed = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'auth.login_failed' });
+export const loginFailed = () => new DomainError('unauthorized', API_ERROR_MESSAGES.loginFailed);
 
 export interface LoginDeps {
   trx: Executor;

@@ -1,40 +1,36 @@
 import { z } from 'zod';
+import { API_ERROR_MESSAGES } from '../../shared/api-errors';
 import { deviceIdSchema, emailSchema, passwordInputSchema, recoveryCodeSchema, smsCodeSchema, tokenSchema, totpCodeSchema } from '../../shared/auth-schemas';
 import { completeInvitation, openInvitation, verifyInvitationSmsCode } from '../user/invitation-service';
-import type { Executor } from '../db/database';
+import type { ServiceDeps } from '../context';
+import { DomainError } from '../errors';
 import { sourceOf } from '../limits/source-address';
-import { type AuditRecorder, authenticatedProcedure, publicProcedure, router, TRPCError } from '../trpc';
+import { authenticatedProcedure, publicProcedure, router } from '../trpc';
 import { clearSessionFailures, registerSessionFailure } from './lockout';
 import { loginFailed, passwordStep, secondFactorStep, verifyEnrolmentSmsCode } from './login-service';
 import { verifyPassword } from './password';
 import { consumeTotpCode, unusedRecoveryCodeCount } from './second-factor';
-import type { SecretBox } from './secret-box';
 import { endSessions, markSecondFactor, unlockSession } from './session';
 
-const loginDeps = (ctx: { trx: Executor; audit: AuditRecorder; now: () => Date; secretBox: SecretBox; clientIp: string | undefined }) => ({
-  trx: ctx.trx,
-  audit: ctx.audit,
-  now: ctx.now(),
-  secretBox: ctx.secretBox,
-  source: sourceOf(ctx.clientIp),
-});
+/** AUTH-4 counts failures per account and source: the login steps get where the request came from. */
+const loginDeps = (ctx: { deps: ServiceDeps; clientIp: string | undefined }) => ({ ...ctx.deps, source: sourceOf(ctx.clientIp) });
 
 export const authRouter = router({
   invitation: router({
     open: publicProcedure
       .meta({ audit: ['auth.invitation.opened'] })
       .input(z.object({ token: tokenSchema }).strict())
-      .query(({ ctx, input }) => openInvitation(loginDeps(ctx), input.token)),
+      .query(({ ctx, input }) => openInvitation(ctx.deps, input.token)),
 
     verifySmsCode: publicProcedure
       .meta({ audit: ['auth.invitation.sms_verified'] })
       .input(z.object({ token: tokenSchema, code: smsCodeSchema }).strict())
-      .mutation(({ ctx, input }) => verifyInvitationSmsCode(loginDeps(ctx), input.token, input.code)),
+      .mutation(({ ctx, input }) => verifyInvitationSmsCode(ctx.deps, input.token, input.code)),
 
     complete: publicProcedure
       .meta({ audit: ['auth.invitation.accepted', 'auth.second_factor.enrolled'] })
       .input(z.object({ token: tokenSchema, password: passwordInputSchema, totpCode: totpCodeSchema }).strict())
-      .mutation(({ ctx, input }) => completeInvitation(loginDeps(ctx), input)),
+      .mutation(({ ctx, input }) => completeInvitation(ctx.deps, input)),
   }),
 
   login: router({
@@ -124,7 +120,7 @@ export const authRouter = router({
           // counter and the event with its source address, AUD-2), then refused.
           ctx.audit.record({ action: 'auth.step_up.failed', outcome: 'denied', reason: check.reason, objectType: 'session', objectId: ctx.session.sessionId });
           await registerSessionFailure({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session.sessionId);
-          return ctx.audit.refuseAfterCommit(new TRPCError({ code: 'UNAUTHORIZED', message: 'auth.step_up_failed' }));
+          return ctx.audit.refuseAfterCommit(new DomainError('unauthorized', API_ERROR_MESSAGES.stepUpFailed));
         }
         await clearSessionFailures(ctx.trx, ctx.session.sessionId);
         await markSecondFactor(ctx.trx, ctx.session.sessionId, ctx.now());

@@ -2,7 +2,8 @@ import type { ColumnType, Generated } from 'kysely';
 
 /**
  * The database as the application sees it, written by hand next to the migrations (one file to
- * read; kysely-codegen would need a running database and the TypeScript compiler API).
+ * read). tests/integration/platform/schema-types.int.test.ts holds it to the migrated database:
+ * the same tables and columns, nullability and kind of type, on PGlite and PostgreSQL.
  * Columns the database fills (ids, timestamps) are Generated or never insertable.
  */
 type SetByDatabase<T> = ColumnType<T, never, never>;

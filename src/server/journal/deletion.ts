@@ -1,16 +1,12 @@
 import type { SessionUser } from '../auth/session';
-import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
-import { requireJournalAccess, requireTreatingClinician } from '../patient/service';
-import { AuditedDenial, type AuditRecorder } from '../trpc';
+import { requireJournalAccess, requireTreatingClinician } from '../access/gates';
+import { AuditedDenial } from '../audit/recorder';
+import type { ServiceDeps } from '../context';
 import type { AuthorConsultation, DeletionGround } from '../../shared/journal-deletion';
 import { formatDate } from '../../shared/oslo-time';
 
-interface Deps {
-  trx: Executor;
-  audit: AuditRecorder;
-  now: Date;
-}
+type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
 
 export interface NoteDeletionRequest {
   noteId: string;
@@ -48,12 +44,12 @@ export async function deleteNoteByDecision(deps: Deps, user: SessionUser, input:
     .where('organisation_id', '=', user.organisationId)
     .forUpdate()
     .executeTakeFirst();
-  if (!note || note.status === 'draft') throw new AuditedDenial({ reason: 'not_found', objectType: 'journal_note', objectId: input.noteId }, 'NOT_FOUND');
+  if (!note || note.status === 'draft') throw new AuditedDenial({ reason: 'not_found', objectType: 'journal_note', objectId: input.noteId }, 'not_found');
   const object = { objectType: 'journal_note', objectId: note.id };
   const decision = await requireTreatingClinician(deps, user, note.patient_id, object);
   // A note the patient has barred this clinician from is not theirs to delete either (ACC-4).
   if (decision.blockedNoteIds.includes(note.id)) {
-    throw new AuditedDenial({ reason: 'blocked', patientId: note.patient_id, ...object }, 'FORBIDDEN', 'access.blocked');
+    throw new AuditedDenial({ reason: 'blocked', patientId: note.patient_id, ...object }, 'forbidden', 'access.blocked');
   }
 
   const isAuthor = note.author_id === user.userId;

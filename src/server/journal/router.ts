@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { noteDeletionSchema } from '../../shared/journal-deletion';
-import { NOTE_TYPES, patientDetailsSchema, patientSearchSchema } from '../../shared/patient-schemas';
-import { registerPatient, searchPatients, updatePatient } from '../patient/service';
+import { NOTE_TYPES } from '../../shared/patient-schemas';
 import { roleProcedure, router } from '../trpc';
 import { deleteNoteByDecision, listDeletions } from './deletion';
 import { renderJournalPdf } from './print';
@@ -12,68 +11,51 @@ const clinicianProcedure = roleProcedure(['clinician']);
 const uuid = z.uuid('validation.id');
 const noteBody = z.string().max(100_000, 'validation.too_long');
 
-export const patientRouter = router({
-  register: clinicianProcedure
-    .meta({ audit: ['patient.registered'] })
-    .input(patientDetailsSchema)
-    .mutation(({ ctx, input }) => registerPatient({ trx: ctx.trx, audit: ctx.audit, now: ctx.now(), isDemo: ctx.config.isDemo }, ctx.session, input)),
-
-  update: clinicianProcedure
-    .meta({ audit: ['patient.updated'] })
-    .input(z.object({ patientId: uuid, details: patientDetailsSchema }).strict())
-    .mutation(({ ctx, input }) => updatePatient({ trx: ctx.trx, audit: ctx.audit, now: ctx.now(), isDemo: ctx.config.isDemo }, ctx.session, input.patientId, input.details)),
-
-  search: clinicianProcedure
-    .meta({ audit: ['patient.search'] })
-    .input(patientSearchSchema)
-    .query(({ ctx, input }) => searchPatients({ trx: ctx.trx, audit: ctx.audit, now: ctx.now(), isDemo: ctx.config.isDemo }, ctx.session, input.query)),
-});
-
 const cursor = z.object({ consultationDate: z.iso.date(), createdAt: z.iso.datetime({ offset: true }), id: uuid }).strict();
 
 export const journalRouter = router({
   open: clinicianProcedure
     .meta({ audit: ['journal.record.opened'] })
     .input(z.object({ patientId: uuid }).strict())
-    .query(({ ctx, input }) => openRecord({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input.patientId)),
+    .query(({ ctx, input }) => openRecord(ctx.deps, ctx.session, input.patientId)),
 
   notes: clinicianProcedure
     .meta({ audit: ['journal.notes.read'] })
     .input(z.object({ patientId: uuid, limit: z.number().int().min(1).max(100).default(25), after: cursor.optional() }).strict())
-    .query(({ ctx, input }) => listNotes({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input)),
+    .query(({ ctx, input }) => listNotes(ctx.deps, ctx.session, input)),
 
   history: clinicianProcedure
     .meta({ audit: ['journal.note.history_read'] })
     .input(z.object({ noteId: uuid }).strict())
-    .query(({ ctx, input }) => getNoteHistory({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input.noteId)),
+    .query(({ ctx, input }) => getNoteHistory(ctx.deps, ctx.session, input.noteId)),
 
   createDraft: clinicianProcedure
     .meta({ audit: ['journal.note.draft_created'] })
     .input(z.object({ patientId: uuid, noteType: z.enum(NOTE_TYPES), consultationDate: z.iso.date('validation.date'), body: noteBody }).strict())
-    .mutation(({ ctx, input }) => createDraft({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input)),
+    .mutation(({ ctx, input }) => createDraft(ctx.deps, ctx.session, input)),
 
   saveDraft: clinicianProcedure
     .meta({ audit: ['journal.note.draft_saved'] })
     .input(z.object({ noteId: uuid, body: noteBody, noteType: z.enum(NOTE_TYPES).optional(), consultationDate: z.iso.date('validation.date').optional() }).strict())
-    .mutation(({ ctx, input }) => updateDraft({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input)),
+    .mutation(({ ctx, input }) => updateDraft(ctx.deps, ctx.session, input)),
 
   /** JRN-3; AUTH-5: a second factor within the last 5 minutes. */
   sign: clinicianProcedure
     .meta({ audit: ['journal.note.signed'], stepUp: true })
     .input(z.object({ noteId: uuid }).strict())
-    .mutation(({ ctx, input }) => signNote({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input.noteId)),
+    .mutation(({ ctx, input }) => signNote(ctx.deps, ctx.session, input.noteId)),
 
   /** JRN-4: a new signed version with a reason; the original stays. */
   amend: clinicianProcedure
     .meta({ audit: ['journal.note.amended'], stepUp: true })
     .input(z.object({ noteId: uuid, body: noteBody.min(1, 'validation.required'), reason: z.string().trim().min(3, 'validation.required').max(2000, 'validation.too_long') }).strict())
-    .mutation(({ ctx, input }) => amendNote({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input)),
+    .mutation(({ ctx, input }) => amendNote(ctx.deps, ctx.session, input)),
 
   /** JRN-5: to PDF, logged with the client IP (AUD-2); a sensitive action, so step-up (AUTH-5). */
   print: clinicianProcedure
     .meta({ audit: ['journal.printed'], stepUp: true })
     .input(z.object({ patientId: uuid, noteId: uuid.optional() }).strict())
-    .mutation(({ ctx, input }) => printJournal({ trx: ctx.trx, audit: ctx.audit, now: ctx.now(), renderPdf: renderJournalPdf }, ctx.session, input)),
+    .mutation(({ ctx, input }) => printJournal({ ...ctx.deps, renderPdf: renderJournalPdf }, ctx.session, input)),
 
   /** JRN-4: a refused correction request, recorded in the journal with its reasons (signed, so step-up). */
   recordCorrectionRefusal: clinicianProcedure
@@ -88,7 +70,7 @@ export const journalRouter = router({
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) => recordCorrectionRefusal({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input)),
+    .mutation(({ ctx, input }) => recordCorrectionRefusal(ctx.deps, ctx.session, input)),
 
   /**
    * JRN-4 (helsepersonelloven §§ 43–44): a signed note deleted under a documented decision, by a
@@ -97,11 +79,11 @@ export const journalRouter = router({
   deleteNote: clinicianProcedure
     .meta({ audit: ['journal.note.deleted'], stepUp: true })
     .input(noteDeletionSchema)
-    .mutation(({ ctx, input }) => deleteNoteByDecision({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input)),
+    .mutation(({ ctx, input }) => deleteNoteByDecision(ctx.deps, ctx.session, input)),
 
   /** JRN-4: the patient's deletion decisions — that a note was deleted, when, by whom and why; never what it said. */
   deletions: clinicianProcedure
     .meta({ audit: ['journal.deletions.read'] })
     .input(z.object({ patientId: uuid }).strict())
-    .query(({ ctx, input }) => listDeletions({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input.patientId)),
+    .query(({ ctx, input }) => listDeletions(ctx.deps, ctx.session, input.patientId)),
 });

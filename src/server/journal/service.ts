@@ -3,16 +3,13 @@ import type { SessionUser } from '../auth/session';
 import type { AccessDecision } from '../access/decide';
 import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
-import { requireJournalAccess, requireTreatingClinician } from '../patient/service';
-import { AuditedDenial, type AuditRecorder } from '../trpc';
+import { requireJournalAccess, requireTreatingClinician } from '../access/gates';
+import { AuditedDenial } from '../audit/recorder';
+import type { ServiceDeps } from '../context';
 import { signedContentHash } from './content-hash';
 import type { PrintRequest } from './print';
 
-interface Deps {
-  trx: Executor;
-  audit: AuditRecorder;
-  now: Date;
-}
+type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
 
 type Allowed = Extract<AccessDecision, { isAllowed: true }>;
 
@@ -161,7 +158,7 @@ async function loadNote(deps: Deps, user: SessionUser, noteId: string, options: 
     .where('organisation_id', '=', user.organisationId)
     .$if(options.forUpdate === true, (query) => query.forUpdate())
     .executeTakeFirst();
-  if (!note) throw new AuditedDenial({ reason: 'not_found', objectType: 'journal_note', objectId: noteId }, 'NOT_FOUND');
+  if (!note) throw new AuditedDenial({ reason: 'not_found', objectType: 'journal_note', objectId: noteId }, 'not_found');
   const decision = await requireJournalAccess(deps, user, note.patient_id);
   const isHidden =
     decision.blockedNoteIds.includes(note.id) ||
@@ -170,7 +167,7 @@ async function loadNote(deps: Deps, user: SessionUser, noteId: string, options: 
   if (isHidden) {
     throw new AuditedDenial(
       { reason: decision.blockedNoteIds.includes(note.id) ? 'blocked' : 'not_shared', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id },
-      'FORBIDDEN',
+      'forbidden',
       decision.blockedNoteIds.includes(note.id) ? 'access.blocked' : 'access.no_basis',
     );
   }
@@ -224,7 +221,7 @@ export async function createDraft(
   const decision = await requireJournalAccess(deps, user, input.patientId);
   // Writing in the journal needs a treatment relationship or break-glass; a read-share is for reading.
   if (decision.basis === 'read_share') {
-    throw new AuditedDenial({ reason: 'read_share_is_read_only', patientId: input.patientId, objectType: 'patient', objectId: input.patientId }, 'FORBIDDEN', 'access.read_only');
+    throw new AuditedDenial({ reason: 'read_share_is_read_only', patientId: input.patientId, objectType: 'patient', objectId: input.patientId }, 'forbidden', 'access.read_only');
   }
   const note = await deps.trx
     .insertInto('journal_note')
@@ -247,7 +244,7 @@ export async function updateDraft(
 ): Promise<{ updatedAt: string }> {
   const { note, decision } = await loadNote(deps, user, input.noteId, { forUpdate: true });
   if (note.author_id !== user.userId) {
-    throw new AuditedDenial({ reason: 'not_author', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'FORBIDDEN');
+    throw new AuditedDenial({ reason: 'not_author', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'forbidden');
   }
   if (note.status !== 'draft') throw fieldError('noteId', 'validation.note_not_draft');
   await deps.trx
@@ -269,7 +266,7 @@ export async function updateDraft(
 export async function signNote(deps: Deps, user: SessionUser, noteId: string): Promise<{ signedAt: string }> {
   const { note, decision } = await loadNote(deps, user, noteId, { forUpdate: true });
   if (note.author_id !== user.userId) {
-    throw new AuditedDenial({ reason: 'not_author', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'FORBIDDEN');
+    throw new AuditedDenial({ reason: 'not_author', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'forbidden');
   }
   if (note.status !== 'draft') throw fieldError('noteId', 'validation.note_not_draft');
   const version = await deps.trx
@@ -309,7 +306,7 @@ export async function signNote(deps: Deps, user: SessionUser, noteId: string): P
 export async function amendNote(deps: Deps, user: SessionUser, input: { noteId: string; body: string; reason: string }): Promise<{ version: number }> {
   const { note, decision } = await loadNote(deps, user, input.noteId, { forUpdate: true });
   if (decision.basis === 'read_share') {
-    throw new AuditedDenial({ reason: 'read_share_is_read_only', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'FORBIDDEN', 'access.read_only');
+    throw new AuditedDenial({ reason: 'read_share_is_read_only', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'forbidden', 'access.read_only');
   }
   if (note.status === 'draft') throw fieldError('noteId', 'validation.note_is_draft');
   const version = note.current_version + 1;

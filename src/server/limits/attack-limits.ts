@@ -1,10 +1,8 @@
 import rateLimit from '@fastify/rate-limit';
-import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API_ERROR_MESSAGES } from '../../shared/api-errors';
 import type { LimitsConfig } from '../config';
 import type { Database } from '../db/database';
-import type { ProcedureMeta } from '../trpc';
 import { postgresRateLimitStore } from './rate-limit-store';
 import { sourceOf } from './source-address';
 import type { WorkGate } from './work-gate';
@@ -22,13 +20,19 @@ export const ARGON2_PROCEDURES: ReadonlySet<string> = new Set(['auth.login.passw
 
 type LimitClass = 'auth' | 'public';
 
+/**
+ * The access a procedure declares ('public', 'authenticated', 'roles'), or undefined for a name the
+ * router does not have. Given by app.ts, which reads the router (only it and routers import tRPC).
+ */
+export type ProcedureAccessOf = (path: string) => string | undefined;
+
 /** Which limit a procedure falls under; undefined for procedures that need a session (not limited here). */
-export function limitClassOf(router: AnyTRPCRouter, path: string): LimitClass | undefined {
+export function limitClassOf(accessOf: ProcedureAccessOf, path: string): LimitClass | undefined {
   if (isAuthProcedure(path)) return 'auth';
-  const procedure = (router._def.procedures as Record<string, AnyTRPCProcedure | undefined>)[path];
+  const access = accessOf(path);
   // An unknown name costs tRPC nothing but a 404; still counted, so nobody may spray names for free.
-  if (!procedure) return 'public';
-  return (procedure._def.meta as ProcedureMeta | undefined)?.access?.kind === 'public' ? 'public' : undefined;
+  if (access === undefined) return 'public';
+  return access === 'public' ? 'public' : undefined;
 }
 
 /** The procedure names of a tRPC request: one, or several joined with commas in a batch. */
@@ -72,7 +76,7 @@ export interface AttackLimits {
  */
 export async function registerAttackLimits(
   app: FastifyInstance,
-  deps: { db: Database; limits: LimitsConfig; router: AnyTRPCRouter; gate: WorkGate; trpcPrefix: string },
+  deps: { db: Database; limits: LimitsConfig; accessOf: ProcedureAccessOf; gate: WorkGate; trpcPrefix: string },
 ): Promise<AttackLimits> {
   const { limits } = deps;
   await app.register(rateLimit, {
@@ -123,9 +127,9 @@ export async function registerAttackLimits(
     const batch = isBatch(request.url);
     if (paths.length > limits.maxBatch) return reply.code(400).send(trpcErrorBody(paths, batch, 400));
     for (const path of paths) {
-      const limitClass = limitClassOf(deps.router, path);
+      const limitClass = limitClassOf(deps.accessOf, path);
       if (!limitClass) continue;
-      const wait = await count(request, deps.router._def.procedures[path] ? path : 'trpc.unknown', limitClass);
+      const wait = await count(request, deps.accessOf(path) === undefined ? 'trpc.unknown' : path, limitClass);
       if (wait !== undefined) return refuse(request, reply, wait, trpcErrorBody(paths, batch, 429), path);
     }
     const heavy = paths.filter((path) => ARGON2_PROCEDURES.has(path));

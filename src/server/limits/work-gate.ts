@@ -1,5 +1,5 @@
-import { TRPCError } from '@trpc/server';
 import { API_ERROR_MESSAGES } from '../../shared/api-errors';
+import { DomainError } from '../errors';
 
 export interface WorkGateLimits {
   /** How many may work at once. */
@@ -11,7 +11,7 @@ export interface WorkGateLimits {
 }
 
 /** The 429 every limit answers with (PLAT-9): a coded message the renderer translates. */
-export const tooManyRequests = () => new TRPCError({ code: 'TOO_MANY_REQUESTS', message: API_ERROR_MESSAGES.rateLimited });
+export const tooManyRequests = () => new DomainError('too_many_requests', API_ERROR_MESSAGES.rateLimited);
 
 /**
  * Bounds CPU-heavy work (argon2: ~30 ms of a core and 19 MiB each) in this process (PLAT-9): a few

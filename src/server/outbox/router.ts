@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { notFound } from '../errors';
 import { roleProcedure, router } from '../trpc';
 
 /**
@@ -10,7 +10,7 @@ import { roleProcedure, router } from '../trpc';
  */
 export const developerRouter = router({
   outbox: roleProcedure(['admin']).query(async ({ ctx }) => {
-    if (!ctx.config.isDemo) throw new TRPCError({ code: 'NOT_FOUND', message: 'error.not_found' });
+    if (!ctx.config.isDemo) throw notFound();
     const organisationId = ctx.session.organisationId;
     const pending = await ctx.db
       .selectFrom('outbox_message')

@@ -1,20 +1,15 @@
 import type { SessionUser } from '../auth/session';
 import { decideJournalAccess } from '../access/decide';
-import type { Executor } from '../db/database';
+import { requireJournalAccess } from '../access/gates';
 import { fieldError } from '../errors';
 import { parseNationalIdentityNumber } from '../../shared/national-identity-number';
 import type { patientDetailsSchema } from '../../shared/patient-schemas';
-import { AuditedDenial, type AuditRecorder } from '../trpc';
+import type { ServiceDeps } from '../context';
 import type { z } from 'zod';
 
 type PatientDetails = z.output<typeof patientDetailsSchema>;
 
-interface Deps {
-  trx: Executor;
-  audit: AuditRecorder;
-  now: Date;
-  isDemo: boolean;
-}
+type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now' | 'isDemo'>;
 
 export interface PatientSummary {
   id: string;
@@ -62,43 +57,6 @@ export async function registerPatient(deps: Deps, user: SessionUser, details: Pa
     .execute();
   deps.audit.record({ patientId: row.id, objectType: 'patient', objectId: row.id, basis: 'treatment_relationship' });
   return { patientId: row.id };
-}
-
-/** Opens the patient's record for this user, or refuses with the reason logged (ACC-5: no data). */
-export async function requireJournalAccess(deps: Pick<Deps, 'trx' | 'now'>, user: SessionUser, patientId: string) {
-  const decision = await decideJournalAccess(deps.trx, { organisationId: user.organisationId, userId: user.userId }, patientId, deps.now);
-  if (!decision.isAllowed) {
-    throw new AuditedDenial(
-      {
-        reason: decision.reason,
-        // An unknown id is not a patient: log the attempt, but no patient id that might not exist.
-        ...(decision.reason === 'patient_not_found' ? {} : { patientId }),
-        objectType: 'patient',
-        objectId: patientId,
-        details: { hasBreakGlassOption: decision.hasBreakGlassOption },
-      },
-      decision.reason === 'patient_not_found' ? 'NOT_FOUND' : 'FORBIDDEN',
-      decision.reason === 'patient_not_found' ? 'error.not_found' : decision.reason === 'blocked' ? 'access.blocked' : 'access.no_basis',
-    );
-  }
-  return decision;
-}
-
-/**
- * For actions that shape who may see the journal (sharing, consents, blocks, care team) or that
- * write in it on the patient's behalf: a treatment relationship, not a read-share or break-glass.
- */
-export async function requireTreatingClinician(
-  deps: Pick<Deps, 'trx' | 'now'>,
-  user: SessionUser,
-  patientId: string,
-  object: { objectType: string; objectId: string } = { objectType: 'patient', objectId: patientId },
-) {
-  const decision = await requireJournalAccess(deps, user, patientId);
-  if (decision.basis !== 'treatment_relationship') {
-    throw new AuditedDenial({ reason: 'needs_treatment_relationship', patientId, ...object }, 'FORBIDDEN', 'access.no_basis');
-  }
-  return decision;
 }
 
 export async function updatePatient(deps: Deps, user: SessionUser, patientId: string, details: PatientDetails): Promise<void> {

@@ -1,14 +1,10 @@
 import type { SessionUser } from '../auth/session';
-import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
-import { requireTreatingClinician } from '../patient/service';
-import { AuditedDenial, type AuditRecorder } from '../trpc';
+import { requireTreatingClinician } from '../access/gates';
+import { AuditedDenial } from '../audit/recorder';
+import type { ServiceDeps } from '../context';
 
-interface Deps {
-  trx: Executor;
-  audit: AuditRecorder;
-  now: Date;
-}
+type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
 
 // Sharing and consents are managed by a clinician who treats the patient (not by a grantee).
 
@@ -38,7 +34,7 @@ export async function withdrawConsent(deps: Deps, user: SessionUser, consentId: 
     .where('organisation_id', '=', user.organisationId)
     .where('withdrawn_at', 'is', null)
     .executeTakeFirst();
-  if (!consent) throw new AuditedDenial({ reason: 'not_found', objectType: 'patient_consent', objectId: consentId }, 'NOT_FOUND');
+  if (!consent) throw new AuditedDenial({ reason: 'not_found', objectType: 'patient_consent', objectId: consentId }, 'not_found');
   const decision = await requireTreatingClinician(deps, user, consent.patient_id);
   await deps.trx.updateTable('patient_consent').set({ withdrawn_at: deps.now, withdrawn_by: user.userId }).where('id', '=', consent.id).execute();
   deps.audit.record({ patientId: consent.patient_id, objectType: 'patient_consent', objectId: consent.id, basis: decision.basis });
@@ -112,7 +108,7 @@ export async function revokeShare(deps: Deps, user: SessionUser, shareId: string
     .where('organisation_id', '=', user.organisationId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  if (!share) throw new AuditedDenial({ reason: 'not_found', objectType: 'read_share', objectId: shareId }, 'NOT_FOUND');
+  if (!share) throw new AuditedDenial({ reason: 'not_found', objectType: 'read_share', objectId: shareId }, 'not_found');
   const decision = await requireTreatingClinician(deps, user, share.patient_id);
   await deps.trx.updateTable('read_share').set({ revoked_at: deps.now, revoked_by: user.userId }).where('id', '=', share.id).execute();
   deps.audit.record({ patientId: share.patient_id, objectType: 'read_share', objectId: share.id, basis: decision.basis, details: { granteeId: share.grantee_id } });

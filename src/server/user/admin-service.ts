@@ -4,13 +4,10 @@ import { clearAllFailures } from '../auth/lockout';
 import { activeRolesOf, endSessions, type SessionUser } from '../auth/session';
 import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
-import { AuditedDenial, type AuditRecorder } from '../trpc';
+import { AuditedDenial } from '../audit/recorder';
+import type { ServiceDeps } from '../context';
 
-interface Deps {
-  trx: Executor;
-  audit: AuditRecorder;
-  now: Date;
-}
+type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
 
 export interface UserSummary {
   id: string;
@@ -94,7 +91,7 @@ async function userOfOrganisation(trx: Executor, admin: SessionUser, userId: str
     .where('organisation_id', '=', admin.organisationId)
     .forUpdate()
     .executeTakeFirst();
-  if (!user) throw new AuditedDenial({ reason: 'not_found', objectType: 'user', objectId: userId }, 'NOT_FOUND');
+  if (!user) throw new AuditedDenial({ reason: 'not_found', objectType: 'user', objectId: userId }, 'not_found');
   return user;
 }
 

@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import type { InviteUserInput } from '../../shared/auth-schemas';
 import type { AuditActor } from '../audit/record';
 import { checkPasswordPolicy, hashPassword } from '../auth/password';
@@ -8,9 +7,10 @@ import { activeRolesOf, type SessionUser } from '../auth/session';
 import { hashesEqual, hashToken, newNumericCode, newToken } from '../auth/tokens';
 import { totpUri } from '../auth/totp';
 import type { Executor } from '../db/database';
-import { fieldError } from '../errors';
+import { API_ERROR_MESSAGES } from '../../shared/api-errors';
+import { DomainError, fieldError } from '../errors';
 import { enqueueMessage } from '../outbox/outbox';
-import type { AuditRecorder } from '../trpc';
+import type { AuditRecorder } from '../audit/recorder';
 
 const INVITATION_TTL_MS = 72 * 60 * 60 * 1000;
 export const MAX_SMS_CODE_ATTEMPTS = 5;
@@ -18,7 +18,7 @@ export const MAX_SMS_CODE_ATTEMPTS = 5;
 const SMS_CODE_PURPOSE = 'invitation-sms';
 
 /** The one answer for any invitation that cannot be used: unknown, expired, revoked or accepted. */
-const invitationInvalid = () => new TRPCError({ code: 'NOT_FOUND', message: 'auth.invitation_invalid' });
+const invitationInvalid = () => new DomainError('not_found', API_ERROR_MESSAGES.invitationInvalid);
 
 interface Deps {
   trx: Executor;

@@ -9,7 +9,7 @@ const adminProcedure = roleProcedure(['admin']);
 
 /** User administration (admin only; every action logged). */
 export const userAdminRouter = router({
-  list: adminProcedure.meta({ audit: ['admin.user.list'] }).query(({ ctx }) => listUsers({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session)),
+  list: adminProcedure.meta({ audit: ['admin.user.list'] }).query(({ ctx }) => listUsers(ctx.deps, ctx.session)),
 
   invite: adminProcedure
     .meta({ audit: ['admin.user.invited'] })
@@ -25,26 +25,26 @@ export const userAdminRouter = router({
   lock: adminProcedure
     .meta({ audit: ['admin.user.locked'] })
     .input(userIdSchema)
-    .mutation(({ ctx, input }) => lockUser({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input.userId)),
+    .mutation(({ ctx, input }) => lockUser(ctx.deps, ctx.session, input.userId)),
 
   unlock: adminProcedure
     .meta({ audit: ['admin.user.unlocked'] })
     .input(userIdSchema)
-    .mutation(({ ctx, input }) => unlockUser({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input.userId)),
+    .mutation(({ ctx, input }) => unlockUser(ctx.deps, ctx.session, input.userId)),
 
   revokeSessions: adminProcedure
     .meta({ audit: ['admin.user.sessions_revoked'] })
     .input(userIdSchema)
-    .mutation(({ ctx, input }) => revokeSessions({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input.userId)),
+    .mutation(({ ctx, input }) => revokeSessions(ctx.deps, ctx.session, input.userId)),
 
   /** AUTH-3: logged, and the user must enrol anew. Sensitive: needs a fresh second factor. */
   resetSecondFactor: adminProcedure
     .meta({ audit: ['admin.user.second_factor_reset'], stepUp: true })
     .input(userIdSchema)
-    .mutation(({ ctx, input }) => resetSecondFactor({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input.userId)),
+    .mutation(({ ctx, input }) => resetSecondFactor(ctx.deps, ctx.session, input.userId)),
 
   changeRoles: adminProcedure
     .meta({ audit: ['admin.user.roles_changed'] })
     .input(z.object({ userId: z.uuid('validation.id'), roles: z.array(roleSchema).min(1, 'validation.roles').max(ROLES.length) }).strict())
-    .mutation(({ ctx, input }) => changeRoles({ trx: ctx.trx, audit: ctx.audit, now: ctx.now() }, ctx.session, input.userId, input.roles)),
+    .mutation(({ ctx, input }) => changeRoles(ctx.deps, ctx.session, input.userId, input.roles)),
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AnyTRPCProcedure } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../../../src/server/audit/actions';
@@ -14,39 +15,37 @@ const procedures = Object.entries(appRouter._def.procedures as unknown as Record
 const metaOf = (procedure: AnyTRPCProcedure) => procedure._def.meta as ProcedureMeta | undefined;
 
 /**
- * ACC-1: the matrix written out, for the identity and audit procedures. Who may call what is a
- * product decision: changing one of these declarations must be done here on purpose too. Every
- * other domain's procedures are held to their own declarations by the walk below (domains add
- * their rows here as they settle).
+ * ACC-1: the reviewed matrix, docs/access-matrix.md: one row per procedure — who may call it,
+ * step-up, the audit actions. The router is compared with it both ways, so widening a procedure
+ * (say, journal.open to admin) or dropping its step-up fails here until the file says so too.
  */
-const PINNED_ACCESS: Record<string, 'public' | 'authenticated' | readonly Role[]> = {
-  'system.health': 'public',
-  'system.info': 'public',
-  'auth.invitation.open': 'public',
-  'auth.invitation.verifySmsCode': 'public',
-  'auth.invitation.complete': 'public',
-  'auth.login.password': 'public',
-  'auth.login.secondFactor': 'public',
-  'auth.login.verifyEnrolmentCode': 'public',
-  'auth.login.enrol': 'public',
-  'auth.session.me': 'authenticated',
-  'auth.session.logout': 'authenticated',
-  'auth.session.unlock': 'authenticated',
-  'auth.session.stepUp': 'authenticated',
-  'activity.mine': 'authenticated',
-  'users.list': ['admin'],
-  'users.invite': ['admin'],
-  'users.lock': ['admin'],
-  'users.unlock': ['admin'],
-  'users.revokeSessions': ['admin'],
-  'users.resetSecondFactor': ['admin'],
-  'users.changeRoles': ['admin'],
-  // Issue 8 §5: the demo's message view holds invitation links and codes: an admin's, own organisation only.
-  'developer.outbox': ['admin'],
-  // JRN-4: deletion by documented decision, and the record of such decisions, are for clinicians only.
-  'journal.deleteNote': ['clinician'],
-  'journal.deletions': ['clinician'],
-};
+interface MatrixRow {
+  type: string;
+  access: 'public' | 'authenticated' | readonly Role[];
+  stepUp: boolean;
+  audit: readonly string[];
+}
+
+function readAccessMatrix(): Map<string, MatrixRow> {
+  const text = readFileSync(new URL('../../../docs/access-matrix.md', import.meta.url), 'utf8');
+  const rows = new Map<string, MatrixRow>();
+  for (const line of text.split('\n')) {
+    const match = /^\| `([\w.]+)` \| (\w+) \| ([^|]+) \| (yes|no) \| ([^|]+) \|$/.exec(line.trim());
+    if (!match) continue;
+    const [, path, type, who, stepUp, audit] = match as unknown as [string, string, string, string, string, string];
+    if (rows.has(path)) throw new Error(`docs/access-matrix.md lists ${path} twice`);
+    const whoText = who.trim();
+    rows.set(path, {
+      type,
+      access: whoText === 'public' || whoText === 'authenticated' ? whoText : (whoText.split(',').map((role) => role.trim()).sort() as Role[]),
+      stepUp: stepUp === 'yes',
+      audit: audit.trim() === '–' ? [] : [...audit.matchAll(/`([\w.]+)`/g)].map((found) => found[1] as string),
+    });
+  }
+  return rows;
+}
+
+const MATRIX = readAccessMatrix();
 
 function declared(procedure: AnyTRPCProcedure): 'public' | 'authenticated' | readonly Role[] | undefined {
   const access = metaOf(procedure)?.access;
@@ -73,11 +72,18 @@ describe('ACC-1: the declarations', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('ACC-1: the pinned rows of the matrix match the declarations', () => {
-    const byPath = new Map(procedures);
-    const actual = Object.fromEntries(Object.keys(PINNED_ACCESS).map((path) => [path, byPath.has(path) ? (declared(byPath.get(path) as AnyTRPCProcedure) ?? 'MISSING') : 'NO SUCH PROCEDURE']));
-    const expected = Object.fromEntries(Object.entries(PINNED_ACCESS).map(([path, access]) => [path, typeof access === 'string' ? access : [...access].sort()]));
-    expect(actual).toEqual(expected);
+  it('ACC-1: the router and docs/access-matrix.md agree both ways (access, step-up, audit actions)', () => {
+    expect(MATRIX.size, 'docs/access-matrix.md has no rows: its table format changed?').toBeGreaterThan(20);
+    const fromRouter = Object.fromEntries(
+      procedures.map(([path, procedure]) => [
+        path,
+        { type: procedure._def.type, access: declared(procedure) ?? 'MISSING', stepUp: metaOf(procedure)?.stepUp === true, audit: [...(metaOf(procedure)?.audit ?? [])] },
+      ]),
+    );
+    const fromFile = Object.fromEntries([...MATRIX].map(([path, row]) => [path, { ...row, audit: [...row.audit] }]));
+    // Both ways: a procedure missing from the file, a row for a procedure that is gone, and any
+    // difference in who, step-up or audit actions all show here.
+    expect(fromRouter).toEqual(fromFile);
   });
 
   it('ACC-1, AUD-1: every audit action a procedure declares is a known action', () => {
@@ -119,9 +125,10 @@ describe('ACC-1: role × procedure, called through the router', () => {
   }
 
   it.each(procedures.map(([path]) => [path]))('ACC-1: %s admits exactly the declared callers', async (path) => {
-    const procedure = procedures.find(([candidate]) => candidate === path)?.[1];
-    const access = procedure && declared(procedure);
-    expect(access, `${path} declares no access`).toBeDefined();
+    // Who is admitted is what the reviewed file says, not what the procedure declares: the calls
+    // below prove the router enforces the file.
+    const access = MATRIX.get(path)?.access;
+    expect(access, `${path} is missing from docs/access-matrix.md`).toBeDefined();
     if (!access) return;
     const outcomes: Record<string, string> = {};
     const expected: Record<string, string> = {};
@@ -154,6 +161,37 @@ describe('ACC-1: role × procedure, called through the router', () => {
       }
     }
     expect(outcomes).toEqual(expected);
+  });
+});
+
+describe('AUTH-5: step-up, as the matrix says', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('AUTH-5, ACC-1: with a second factor older than five minutes, exactly the procedures the file marks step-up ask for it', async () => {
+    const organisation = await createOrganisation(database.db);
+    const user = await createUser(database.db, organisation.id, { roles: [...ROLES] });
+    const clock = new TestClock();
+    const { token } = await login(database, user, clock);
+    // Past the step-up window (5 minutes), inside the idle timeout (15 minutes).
+    clock.advance(6 * 60_000);
+    const caller = callerAs(database, token, clock);
+    const askedForStepUp: string[] = [];
+    for (const [path, procedure] of procedures) {
+      if (metaOf(procedure)?.access?.kind === 'public' || path === 'auth.session.logout') continue;
+      const error = await call(caller, path, {}).then(
+        () => undefined,
+        (thrown: unknown) => thrown as { message?: string },
+      );
+      if (error?.message === 'auth.step_up_required') askedForStepUp.push(path);
+    }
+    const marked = [...MATRIX].filter(([, row]) => row.stepUp).map(([path]) => path);
+    expect(askedForStepUp.sort()).toEqual(marked.sort());
   });
 });
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ERROR_TEXT_KEYS } from '../../../src/renderer/src/lib/translate';
+import { API_ERROR_MESSAGES } from '../../../src/shared/api-errors';
 
 import { en } from '../../../src/renderer/src/i18n/en';
 import { nb } from '../../../src/renderer/src/i18n/nb';
@@ -78,6 +80,19 @@ describe('translation catalogues', () => {
   it('PLAT-4: the variable check sees variables (sanity check)', () => {
     expect(variables('{{field}} er for kort (minst {{ limit }}), {{field}}')).toEqual(['field', 'limit']);
     expect(variables(nb.connection.offlineBody)).toEqual(['seconds']);
+  });
+});
+
+describe('error codes the backend sends', () => {
+  /** The text under a dotted key, if the catalogue has one. */
+  const textAt = (catalogue: unknown, key: string) => key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], catalogue);
+
+  it('PLAT-4, PLAT-6: every shared error code (src/shared/api-errors.ts) is said by a text in nb and en', () => {
+    expect(Object.keys(ERROR_TEXT_KEYS).sort()).toEqual(Object.values(API_ERROR_MESSAGES).sort());
+    const missing = Object.entries(ERROR_TEXT_KEYS).flatMap(([code, key]) =>
+      [['nb', nb] as const, ['en', en] as const].filter(([, catalogue]) => typeof textAt(catalogue, key) !== 'string').map(([language]) => `${language}: ${code} → ${key}`),
+    );
+    expect(missing).toEqual([]);
   });
 });
 

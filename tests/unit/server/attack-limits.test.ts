@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { procedureAccessOf } from '../../../src/server/app';
 import { loadConfig } from '../../../src/server/config';
 import { isAuthProcedure, limitClassOf, procedurePathsOf } from '../../../src/server/limits/attack-limits';
 import { sourceOf } from '../../../src/server/limits/source-address';
@@ -23,22 +24,23 @@ describe('sourceOf (AUTH-4, PLAT-9)', () => {
 });
 
 describe('which procedures are limited (PLAT-9)', () => {
+  const accessOf = procedureAccessOf(appRouter);
   it('PLAT-9: login, unlock, step-up and every invitation step take the tight limit; other public ones the public limit; session procedures none', () => {
     for (const path of ['auth.login.password', 'auth.login.secondFactor', 'auth.login.enrol', 'auth.login.verifyEnrolmentCode', 'auth.session.unlock', 'auth.session.stepUp', 'auth.invitation.open', 'auth.invitation.verifySmsCode', 'auth.invitation.complete']) {
       expect(isAuthProcedure(path), path).toBe(true);
-      expect(limitClassOf(appRouter, path), path).toBe('auth');
+      expect(limitClassOf(accessOf, path), path).toBe('auth');
     }
-    expect(limitClassOf(appRouter, 'system.health')).toBe('public');
-    expect(limitClassOf(appRouter, 'no.such.procedure')).toBe('public');
-    expect(limitClassOf(appRouter, 'journal.open')).toBeUndefined();
-    expect(limitClassOf(appRouter, 'auth.session.me')).toBeUndefined();
+    expect(limitClassOf(accessOf, 'system.health')).toBe('public');
+    expect(limitClassOf(accessOf, 'no.such.procedure')).toBe('public');
+    expect(limitClassOf(accessOf, 'journal.open')).toBeUndefined();
+    expect(limitClassOf(accessOf, 'auth.session.me')).toBeUndefined();
   });
 
   it('PLAT-9: every public procedure of the router is limited', () => {
     const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: { kind: string } } } }>;
     const unlimited = Object.entries(procedures)
       .filter(([, procedure]) => procedure._def.meta?.access?.kind === 'public')
-      .filter(([path]) => limitClassOf(appRouter, path) === undefined)
+      .filter(([path]) => limitClassOf(accessOf, path) === undefined)
       .map(([path]) => path);
     expect(unlimited).toEqual([]);
   });

@@ -1,15 +1,15 @@
 import { TRPCClientError } from '@trpc/client';
-import type { FieldError } from '../../../shared/api-errors';
+import { API_ERROR_MESSAGES, type FieldError } from '../../../shared/api-errors';
 
 /**
  * What the backend's errors mean to the renderer. The server sends codes, never prose
  * (`auth.session_locked`, `error.validation` with field errors …); the renderer translates them.
  */
 export const SESSION_ERRORS = {
-  required: 'auth.session_required',
-  expired: 'auth.session_expired',
-  locked: 'auth.session_locked',
-  stepUpRequired: 'auth.step_up_required',
+  required: API_ERROR_MESSAGES.sessionRequired,
+  expired: API_ERROR_MESSAGES.sessionExpired,
+  locked: API_ERROR_MESSAGES.sessionLocked,
+  stepUpRequired: API_ERROR_MESSAGES.stepUpRequired,
 } as const;
 
 interface ErrorData {

@@ -1,5 +1,5 @@
 import i18next from 'i18next';
-import type { FieldError } from '../../../shared/api-errors';
+import { API_ERROR_MESSAGES, type ApiErrorMessage, type FieldError } from '../../../shared/api-errors';
 import { apiErrorCode, apiErrorKind, fieldErrorsOf } from './api-error';
 
 /**
@@ -58,37 +58,36 @@ function messagesOf(fieldErrors: readonly FieldError[], labels: Record<string, s
   return messages;
 }
 
+/**
+ * The catalogue key that says each coded error the backend sends in words. A Record over every
+ * shared code: a code added in src/shared/api-errors.ts does not compile until it has its text here.
+ */
+export const ERROR_TEXT_KEYS: Record<ApiErrorMessage, string> = {
+  [API_ERROR_MESSAGES.validation]: 'error.validation',
+  [API_ERROR_MESSAGES.internal]: 'error.internal',
+  [API_ERROR_MESSAGES.rateLimited]: 'error.rateLimited',
+  [API_ERROR_MESSAGES.batchTooLarge]: 'error.batchTooLarge',
+  [API_ERROR_MESSAGES.notFound]: 'error.notFound',
+  [API_ERROR_MESSAGES.sessionRequired]: 'auth.notice.required',
+  [API_ERROR_MESSAGES.sessionLocked]: 'auth.lock.title',
+  [API_ERROR_MESSAGES.sessionExpired]: 'auth.notice.expired',
+  [API_ERROR_MESSAGES.forbidden]: 'error.forbidden',
+  [API_ERROR_MESSAGES.stepUpRequired]: 'auth.stepUp.body',
+  [API_ERROR_MESSAGES.stepUpFailed]: 'auth.stepUp.failed',
+  [API_ERROR_MESSAGES.loginFailed]: 'auth.login.failed',
+  [API_ERROR_MESSAGES.invitationInvalid]: 'auth.invitation.invalid',
+  [API_ERROR_MESSAGES.accessBlocked]: 'error.access.blocked',
+  [API_ERROR_MESSAGES.accessNoBasis]: 'error.access.noBasis',
+  [API_ERROR_MESSAGES.accessReadOnly]: 'error.access.readOnly',
+};
+
+function isApiErrorMessage(code: string | undefined): code is ApiErrorMessage {
+  return code !== undefined && Object.hasOwn(ERROR_TEXT_KEYS, code);
+}
+
 /** A general error in words: what the server coded, or that it could not be reached. */
 export function errorText(error: unknown): string {
   const code = apiErrorCode(error);
-  const kind = apiErrorKind(error);
-  if (kind === undefined) return translateCode('error.network');
-  switch (code) {
-    case 'error.validation':
-      return translateCode('error.validation');
-    case 'error.internal':
-      return translateCode('error.internal');
-    case 'error.rate_limited':
-      return translateCode('error.rateLimited');
-    case 'error.batch_too_large':
-      return translateCode('error.batchTooLarge');
-    case 'error.not_found':
-      return translateCode('error.notFound');
-    case 'auth.forbidden':
-      return translateCode('error.forbidden');
-    case 'auth.login_failed':
-      return translateCode('auth.login.failed');
-    case 'auth.step_up_required':
-      return translateCode('auth.stepUp.body');
-    case 'auth.step_up_failed':
-      return translateCode('auth.stepUp.failed');
-    case 'access.no_basis':
-      return translateCode('error.access.noBasis');
-    case 'access.blocked':
-      return translateCode('error.access.blocked');
-    case 'access.read_only':
-      return translateCode('error.access.readOnly');
-    default:
-      return translateCode('error.unknown');
-  }
+  if (apiErrorKind(error) === undefined) return translateCode('error.network');
+  return translateCode(isApiErrorMessage(code) ? ERROR_TEXT_KEYS[code] : 'error.unknown');
 }

@@ -3,8 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { UserSummary } from '../../../../server/user/admin-service';
 import { ROLES, type Role } from '../../../../shared/roles';
+import type { RouterOutputs } from '../../lib/api-types';
 import { formatDateTime } from '../../lib/format';
 import { errorText, fieldErrorMessages, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
@@ -14,6 +14,7 @@ import { ConfirmModal } from '../shared/ConfirmModal';
 import { AuthorisationRegisterModal } from './AuthorisationRegisterModal';
 import { InviteUserModal } from './InviteUserModal';
 
+type UserSummary = RouterOutputs['users']['list'][number];
 type PendingAction = { kind: 'lock' | 'revoke' | 'reset' | 'roles' | 'register'; user: UserSummary };
 
 /** User administration (admin only): the users, invitations, and what an admin may do to an account. */

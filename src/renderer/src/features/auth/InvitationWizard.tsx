@@ -11,8 +11,9 @@ import { CodeInput } from './CodeInput';
 import { setLoginEmailHint } from './LoginPage';
 import { RecoveryCodes } from './RecoveryCodes';
 import { TotpEnrolment } from './TotpEnrolment';
+import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
 
-const INVITATION_INVALID = 'auth.invitation_invalid';
+const INVITATION_INVALID = API_ERROR_MESSAGES.invitationInvalid;
 
 /**
  * AUTH-1…3: the invitee opens the e-mailed link, proves the phone with the SMS code, chooses a

@@ -6,6 +6,7 @@ import { apiErrorCode, SESSION_ERRORS } from '../../lib/api-error';
 import { errorText, fieldErrorMessages } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { CodeInput } from './CodeInput';
+import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
 
 type WithStepUp = <T>(action: () => Promise<T>) => Promise<T>;
 
@@ -72,7 +73,7 @@ function StepUpModal({ opened, onDone }: { opened: boolean; onDone: (isConfirmed
   const stepUp = useMutation(trpc.auth.session.stepUp.mutationOptions());
   const fieldErrors = fieldErrorMessages(stepUp.error, { code: t('auth.stepUp.codeLabel') });
   const failure = stepUp.error
-    ? (fieldErrors.code ?? (apiErrorCode(stepUp.error) === 'auth.step_up_failed' ? t('auth.stepUp.failed') : errorText(stepUp.error)))
+    ? (fieldErrors.code ?? (apiErrorCode(stepUp.error) === API_ERROR_MESSAGES.stepUpFailed ? t('auth.stepUp.failed') : errorText(stepUp.error)))
     : undefined;
 
   const close = (isConfirmed: boolean) => {

@@ -9,6 +9,7 @@ import { formatDateTime } from '../../lib/format';
 import { errorText, fieldErrorMessages } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { formatNationalId } from './preview';
+import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
 
 type Reason = (typeof BREAK_GLASS_REASONS)[number];
 
@@ -42,7 +43,7 @@ export function BreakGlassModal({
   const errors = fieldErrorMessages(breakGlass.error, labels);
   const byNumber = 'nationalId' in target;
   // By number, "not found" means no patient with that number in the organisation (said only now).
-  const generalError = byNumber && apiErrorCode(breakGlass.error) === 'error.not_found' ? t('journal.breakGlass.byNumber.notFound') : (errors[''] ?? errorText(breakGlass.error));
+  const generalError = byNumber && apiErrorCode(breakGlass.error) === API_ERROR_MESSAGES.notFound ? t('journal.breakGlass.byNumber.notFound') : (errors[''] ?? errorText(breakGlass.error));
 
   const close = () => {
     setReasonCode('');

@@ -15,6 +15,7 @@ import { formatNationalId } from './preview';
 import { SharingPanel } from './SharingPanel';
 import type { AccessBasis, OpenedRecord } from './types';
 import { usePrint } from './use-print';
+import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
 
 const BASIS_COLOURS: Record<AccessBasis, string> = { treatment_relationship: 'teal', read_share: 'blue', break_glass: 'red' };
 
@@ -54,7 +55,7 @@ function DeniedAccess({ patientId, error, onRetry }: { patientId: string; error:
   const [isBreakGlassOpen, setIsBreakGlassOpen] = useState(false);
   const code = apiErrorCode(error);
   let body: ReactNode;
-  if (code === 'access.no_basis') {
+  if (code === API_ERROR_MESSAGES.accessNoBasis) {
     body = (
       <Alert color="orange" title={t('journal.denied.noBasisTitle')} data-testid="journal-denied" data-reason="no_basis">
         <Stack gap="sm" align="flex-start">
@@ -66,13 +67,13 @@ function DeniedAccess({ patientId, error, onRetry }: { patientId: string; error:
         </Stack>
       </Alert>
     );
-  } else if (code === 'access.blocked') {
+  } else if (code === API_ERROR_MESSAGES.accessBlocked) {
     body = (
       <Alert color="red" title={t('journal.denied.blockedTitle')} data-testid="journal-denied" data-reason="blocked">
         {t('journal.denied.blocked')}
       </Alert>
     );
-  } else if (code === 'error.not_found') {
+  } else if (code === API_ERROR_MESSAGES.notFound) {
     body = (
       <Alert color="gray" data-testid="journal-denied" data-reason="not_found">
         {t('journal.denied.notFound')}

@@ -1,7 +1,4 @@
-import type { inferRouterOutputs } from '@trpc/server';
-import type { AppRouter } from '../../../../server/router';
-
-type Outputs = inferRouterOutputs<AppRouter>;
+import type { RouterOutputs as Outputs } from '../../lib/api-types';
 
 export type OpenedRecord = Outputs['journal']['open'];
 export type PatientDetails = OpenedRecord['patient'];

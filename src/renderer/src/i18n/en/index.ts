@@ -1,0 +1,11 @@
+import type { Messages } from '../nb';
+import { shell } from './shell';
+import { auth } from './auth';
+import { activity } from './activity';
+import { admin } from './admin';
+import { journal } from './journal';
+import { sharing } from './sharing';
+import { errors } from './errors';
+
+/** English: the same keys as Bokmål, file by file (each typed as its part of Messages, so the compiler checks parity). */
+export const en: Messages = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors };

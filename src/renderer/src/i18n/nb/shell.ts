@@ -1,0 +1,77 @@
+/** Norsk bokmål. The frame of the app: name, language switch, navigation, connection state, workspaces, system status. */
+export const shell = {
+  app: {
+    name: 'Journalkontor',
+    skipToContent: 'Hopp til innhold',
+    demoBadge: 'Demo',
+  },
+  language: {
+    label: 'Språk',
+    nb: 'Norsk',
+    en: 'English',
+  },
+  nav: {
+    label: 'Hovedmeny',
+    toggle: 'Vis eller skjul menyen',
+    journal: 'Journal',
+    visits: 'Hjemmebesøk',
+    crm: 'Bedriftskunder',
+    dpo: 'Personvern',
+    admin: 'Administrasjon',
+    status: 'Systemstatus',
+    developer: 'Utviklerverktøy: meldinger',
+  },
+  connection: {
+    online: 'Tilkoblet',
+    offline: 'Frakoblet',
+    checking: 'Kobler til …',
+    offlineTitle: 'Får ikke kontakt med serveren',
+    offlineBody:
+      'Det du har skrevet, blir liggende her. Endringer sendes når forbindelsen er tilbake. Vi prøver igjen hvert {{seconds}}. sekund.',
+    backOnline: 'Forbindelsen er tilbake.',
+    databaseDown: 'Serveren svarer, men databasen er ikke tilgjengelig.',
+  },
+  workspace: {
+    journal: {
+      title: 'Journal',
+      description: 'Pasientjournal: finn pasienter du har tjenstlig behov for, skriv, signer og rett notater.',
+    },
+    visits: {
+      title: 'Hjemmebesøk',
+      description: 'Bestillinger og utsendelse av leger på hjemmebesøk.',
+    },
+    crm: {
+      title: 'Bedriftskunder',
+      description: 'Bedrifter, kontaktpersoner, aktiviteter og bedriftsportal.',
+    },
+    dpo: {
+      title: 'Personvern',
+      description: 'Gjennomgang av tilgangslogg, innsyn og henvendelser fra registrerte.',
+    },
+    admin: {
+      title: 'Administrasjon',
+      description: 'Brukere, roller, invitasjoner og innstillinger.',
+    },
+    notYetAvailable: 'Denne arbeidsflaten åpnes når innlogging med to faktorer er på plass.',
+  },
+  status: {
+    title: 'Systemstatus',
+    backend: 'Server',
+    version: 'Versjon',
+    database: 'Database',
+    databaseKinds: {
+      pglite: 'Innebygd PostgreSQL (PGlite)',
+      postgres: 'PostgreSQL',
+    },
+    schemaVersion: 'Databaseskjema',
+    migrationCount: 'Migreringer',
+    mode: 'Modus',
+    modeDemo: 'Demo (fiktive data)',
+    modeProduction: 'Drift',
+    serverTime: 'Servertid',
+    desktop: 'Skrivebordsprogram',
+    browser: 'Nettleser (skrivebordsprogrammet kan ikke starte her)',
+    client: 'Klient',
+    unavailable: 'Ikke tilgjengelig',
+  },
+};

@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { API_ERROR_MESSAGES } from '../../shared/api-errors';
+import type { AuditAction } from '../audit/actions';
+import { ANONYMOUS_ACTOR } from '../audit/record';
+import { type AuditedScope, runAuditedUnit } from '../audit/unit-of-work';
+import type { ServerDependencies } from '../context';
+import { isDatabaseInputError } from '../db/input-errors';
+import { type DomainErrorKind, domainErrorIn, fieldErrorsOf, toFieldErrors } from '../errors';
+import { describeErrorForLog } from '../log';
+
+/** The plain-HTTP edge: a domain error's kind as a status code (the tRPC edge has its own map in trpc.ts). */
+const HTTP_STATUS_OF: Record<DomainErrorKind, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_many_requests: 429,
+};
+
+export interface AuditedRouteDefinition<Schema extends z.ZodType, Result> {
+  method: 'GET' | 'POST';
+  url: string;
+  /** The only actions the route may record; the first is its default. */
+  actions: readonly AuditAction[];
+  mode: 'read' | 'write';
+  /** The request body (POST) or query (GET), validated before anything else runs. */
+  input: Schema;
+  /** Fastify route config, e.g. `{ rateLimit: … }`: every public route is rate-limited (PLAT-9). */
+  config?: Record<string, unknown>;
+  handler: (scope: AuditedScope & { now: Date; isDemo: boolean }, input: z.output<Schema>) => Promise<Result>;
+}
+
+/**
+ * A public HTTP route (the booking and contact forms) that runs as the same audited unit of work
+ * as every tRPC procedure: validated input with coded field errors, one transaction with its
+ * declared events, refusals logged, and the same answers for bad input (400, never 500, nothing
+ * written). The caller is anonymous; the handler names the organisation on the events it records.
+ */
+export function registerAuditedRoute<Schema extends z.ZodType, Result>(
+  app: FastifyInstance,
+  deps: Pick<ServerDependencies, 'db' | 'config' | 'now'>,
+  route: AuditedRouteDefinition<Schema, Result>,
+): void {
+  app.route({
+    method: route.method,
+    url: route.url,
+    ...(route.config ? { config: route.config } : {}),
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const parsed = route.input.safeParse(route.method === 'GET' ? request.query : request.body);
+      if (!parsed.success) {
+        return reply.code(400).send({ error: API_ERROR_MESSAGES.validation, fieldErrors: toFieldErrors(parsed.error.issues) });
+      }
+      const now = deps.now();
+      try {
+        const result = await runAuditedUnit(
+          { db: deps.db, actor: ANONYMOUS_ACTOR, actions: route.actions, mode: route.mode, now, clientIp: request.ip, origin: `http:${route.method} ${route.url}`, isEventRequired: false },
+          (scope) => route.handler({ ...scope, now, isDemo: deps.config.isDemo }, parsed.data),
+        );
+        return reply.code(200).send(result);
+      } catch (error) {
+        const domain = domainErrorIn(error);
+        if (domain) return reply.code(HTTP_STATUS_OF[domain.kind]).send({ error: domain.message, fieldErrors: fieldErrorsOf(domain) ?? [] });
+        if (isDatabaseInputError(error)) return reply.code(400).send({ error: API_ERROR_MESSAGES.validation, fieldErrors: [] });
+        request.log.error({ route: route.url, err: describeErrorForLog(error) }, 'route failed');
+        return reply.code(500).send({ error: API_ERROR_MESSAGES.internal });
+      }
+    },
+  });
+}

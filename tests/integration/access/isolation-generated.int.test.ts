@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { AnyTRPCProcedure } from '@trpc/server';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../src/server/db/database';
+import { fieldErrorsOf } from '../../../src/server/errors';
+import { appRouter } from '../../../src/server/router';
+import { ROLES } from '../../../src/shared/roles';
+import { callerAs, createOrganisation, createUser, login, TestClock } from '../support/identity';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { fieldsOf, idKindOf, inputSchemaOf, sampleOf, type Samples } from '../support/zod-samples';
+
+/**
+ * PLAT-3, generated from the router: every procedure that takes the id of an organisation's object,
+ * called with the id of another organisation's object, answers exactly as for an id that exists
+ * nowhere — and changes nothing of the other organisation's. The procedures and their id fields
+ * come from the router itself, so a new procedure is covered the day it is added; an id field this
+ * test does not know fails it until its object is named in OBJECT_OF_FIELD.
+ */
+const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
+  patientId: 'patient',
+  noteId: 'note',
+  noteIds: 'note',
+  consentId: 'consent',
+  shareId: 'share',
+  blockId: 'block',
+  userId: 'colleague',
+  granteeId: 'colleague',
+  blockedUserId: 'colleague',
+};
+
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
+
+/** Every (procedure, id field) pair the router has. */
+const CASES = procedures.flatMap(([path, procedure]) =>
+  Object.entries(fieldsOf(inputSchemaOf(procedure)))
+    .filter(([, schema]) => idKindOf(schema) !== undefined)
+    .map(([field, schema]) => ({ path, procedure, field, kind: idKindOf(schema) as 'id' | 'ids' })),
+);
+
+interface Clinic {
+  organisationId: string;
+  caller: ReturnType<typeof callerAs>;
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string };
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** A clinic with one of everything, made through the API by a user who holds every role. */
+async function buildClinic(database: TestDatabase, clock: TestClock, nationalId: string, dateOfBirth: string): Promise<Clinic> {
+  const organisation = await createOrganisation(database.db);
+  const user = await createUser(database.db, organisation.id, { roles: [...ROLES] });
+  const colleague = await createUser(database.db, organisation.id, { roles: ['clinician'] });
+  const blocked = await createUser(database.db, organisation.id, { roles: ['clinician'] });
+  const caller = callerAs(database, (await login(database, user, clock)).token, clock);
+  const { patientId } = await caller.patients.register({ nationalId, givenName: 'Prøve', familyName: 'Pasient', dateOfBirth, gender: 'female' });
+  const { noteId } = await caller.journal.createDraft({ patientId, noteType: 'consultation', consultationDate: '2026-11-21', body: 'Signert notat.' });
+  await caller.journal.sign({ noteId });
+  const { consentId } = await caller.sharing.recordConsent({ patientId, givenBy: 'patient', method: 'verbal', givenAt: clock.now().toISOString(), scope: 'whole_journal', purpose: 'Veiledning' });
+  const { shareId } = await caller.sharing.grant({ patientId, granteeId: colleague.id, consentId, scope: 'whole_journal', purpose: 'Veiledning', endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString() });
+  const { blockId } = await caller.access.setBlock({ patientId, blockedUserId: blocked.id, scope: 'whole_journal', requestedAt: clock.now().toISOString() });
+  return { organisationId: organisation.id, caller, objects: { patient: patientId, note: noteId, consent: consentId, share: shareId, block: blockId, colleague: colleague.id } };
+}
+
+/** A fingerprint of every row an organisation owns, table by table. */
+async function fingerprintOf(db: Database, organisationId: string): Promise<Record<string, string>> {
+  const tables = await sql<{ table_name: string }>`
+    select table_name from information_schema.columns
+    where table_schema = 'public' and column_name = 'organisation_id' order by table_name`.execute(db);
+  const result: Record<string, string> = {};
+  for (const { table_name: table } of tables.rows) {
+    const row = await sql<{ rows: string; digest: string | null }>`
+      select count(*)::text as rows, md5(string_agg(t::text, '|' order by t::text)) as digest
+      from ${sql.table(table)} t where organisation_id = ${organisationId}`.execute(db);
+    result[table] = `${row.rows[0]?.rows}:${row.rows[0]?.digest}`;
+  }
+  return result;
+}
+
+function call(caller: unknown, path: string, input: unknown): Promise<unknown> {
+  const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+  return fn(input);
+}
+
+/** What the client learns from an answer: its code, message and field errors. */
+async function answerOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+    return { code: 'OK' };
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    return { code, message, fieldErrors: fieldErrorsOf(error)?.map(({ field, messageKey }) => ({ field, messageKey })) ?? [] };
+  }
+}
+
+describe('PLAT-3: another organisation’s ids answer like made-up ids, for every procedure that takes one', () => {
+  let database: TestDatabase;
+  let clock: TestClock;
+  let clinicA: Clinic;
+  let clinicB: Clinic;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    clock = new TestClock();
+    clinicA = await buildClinic(database, clock, '15076500565', '1965-07-15');
+    clinicB = await buildClinic(database, clock, '01010100131', '1901-01-01');
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('PLAT-3: the router has id-taking procedures, and every id field names a known object', () => {
+    expect(CASES.length).toBeGreaterThan(15);
+    expect(CASES.filter(({ field }) => !(field in OBJECT_OF_FIELD)).map(({ path, field }) => `${path}.${field}`)).toEqual([]);
+  });
+
+  it.each(CASES.map(({ path, field }) => [path, field]))('PLAT-3: %s with another organisation’s %s', async (path, field) => {
+    const testCase = CASES.find((candidate) => candidate.path === path && candidate.field === field);
+    if (!testCase) throw new Error('no such case');
+    const object = OBJECT_OF_FIELD[field];
+    if (!object) throw new Error(`${path}.${field}: name its object in OBJECT_OF_FIELD`);
+    // Everything else in the input is A's own and valid: only the one id differs.
+    const samples: Samples = {
+      ...Object.fromEntries(Object.entries(OBJECT_OF_FIELD).map(([name, kind]) => [name, name === 'noteIds' ? [clinicA.objects[kind]] : clinicA.objects[kind]])),
+      endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString(),
+      givenAt: clock.now().toISOString(),
+      'details.nationalId': '15076500565',
+      'details.dateOfBirth': '1965-07-15',
+      roles: ['clinician'],
+      // A list of notes counts only where the scope is chosen notes.
+      ...(field === 'noteIds' ? { scope: 'selected_notes' } : {}),
+    };
+    const schema = inputSchemaOf(testCase.procedure);
+    const inputWith = (id: string) => ({
+      ...(sampleOf(schema as never, samples, clock.now()) as Record<string, unknown>),
+      [field]: testCase.kind === 'ids' ? [id] : id,
+    });
+    const before = await fingerprintOf(database.db, clinicB.organisationId);
+
+    const foreign = await answerOf(call(clinicA.caller, path, inputWith(clinicB.objects[object])));
+    const madeUp = await answerOf(call(clinicA.caller, path, inputWith(randomUUID())));
+
+    expect(foreign, `${path}: another organisation's ${field} must answer like a made-up one`).toEqual(madeUp);
+    expect(madeUp.code, `${path}: a made-up ${field} must be refused`).not.toBe('OK');
+    // The base input is valid: the answer is about the id, not about another field of the sample.
+    expect(madeUp.fieldErrors?.filter((error) => error.field !== field && !error.field.startsWith(`${field}.`)) ?? [], `${path}: the sample input failed on another field`).toEqual([]);
+    expect(await fingerprintOf(database.db, clinicB.organisationId)).toEqual(before);
+  });
+});
