@@ -70,7 +70,7 @@ describe('WorkGate (PLAT-9: argon2 work bounded)', () => {
     const settled = await Promise.allSettled(flood.slice(2));
     // Two run for the flooding address; the other four are refused without waiting.
     expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
-    expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'TOO_MANY_REQUESTS', message: 'error.rate_limited' });
+    expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({ kind: 'too_many_requests', message: 'error.rate_limited' });
     expect(gate.load).toEqual({ running: 2, waiting: 0 });
     // Someone else waits for a turn instead of being refused, and gets it when one ends.
     let isOtherDone = false;
@@ -91,7 +91,7 @@ describe('WorkGate (PLAT-9: argon2 work bounded)', () => {
     const first = pending();
     const running = gate.run('a', () => first.done);
     const queued = gate.run('b', async () => 'b');
-    await expect(gate.run('c', async () => 'c')).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    await expect(gate.run('c', async () => 'c')).rejects.toMatchObject({ kind: 'too_many_requests' });
     first.finish();
     await running;
     expect(await queued).toBe('b');
