@@ -44,6 +44,9 @@ const PINNED_ACCESS: Record<string, 'public' | 'authenticated' | readonly Role[]
   // JRN-4: deletion by documented decision, and the record of such decisions, are for clinicians only.
   'journal.deleteNote': ['clinician'],
   'journal.deletions': ['clinician'],
+  // ACC-6: the authorisation register, read and exported (the export with step-up), by admins and the DPO.
+  'access.register': ['admin', 'dpo'],
+  'access.exportRegister': ['admin', 'dpo'],
 };
 
 function declared(procedure: AnyTRPCProcedure): 'public' | 'authenticated' | readonly Role[] | undefined {

@@ -246,6 +246,7 @@ export const en: Messages = {
     sharing_overview_read: 'Sharing overview read',
     audit_read_own: 'Own activity shown',
     access_denied: 'Access refused',
+    access_register_exported: 'Authorisation register exported',
   },
   auditReason: {
     bad_password: 'Wrong password',
@@ -696,6 +697,8 @@ export const en: Messages = {
       completed: 'completed',
       cancelled: 'cancelled',
     },
+    exportCsv: 'Export (CSV)',
+    exported: 'The authorisation register was downloaded as {{fileName}}.',
   },
   developer: {
     title: 'Developer: messages',

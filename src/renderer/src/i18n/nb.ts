@@ -245,6 +245,7 @@ export const nb = {
     sharing_overview_read: 'Oversikt over deling lest',
     audit_read_own: 'Egen aktivitet vist',
     access_denied: 'Tilgang avvist',
+    access_register_exported: 'Autorisasjonsregister eksportert',
   },
   auditReason: {
     bad_password: 'Feil passord',
@@ -695,6 +696,8 @@ export const nb = {
       completed: 'gjennomført',
       cancelled: 'avlyst',
     },
+    exportCsv: 'Eksporter (CSV)',
+    exported: 'Tilgangsregisteret er lastet ned som {{fileName}}.',
   },
   developer: {
     title: 'Utviklerverktøy: meldinger',
