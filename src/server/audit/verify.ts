@@ -220,11 +220,13 @@ export async function verifyAuditLog(db: Executor, options: { witnessPath?: stri
       expectedFrom = outcome.txidTo;
     }
     // The events are the sealed ones; now whether any was dated into the sealed past.
-    if (sealedUntilMicros !== undefined && seal?.min_at != null && BigInt(seal.min_at) < sealedUntilMicros - TOLERANCE_MICROS) {
+    const minAt = seal?.min_at ?? null;
+    const maxAt = seal?.max_at ?? null;
+    if (sealedUntilMicros !== undefined && minAt !== null && BigInt(minAt) < sealedUntilMicros - TOLERANCE_MICROS) {
       const eventId = await firstBackdated(db, txidFrom, expectedFrom, sealedUntilMicros - TOLERANCE_MICROS);
       if (eventId) return report({ kind: 'event_backdated', eventId, seq });
     }
-    if (seal?.max_at != null && (sealedUntilMicros === undefined || BigInt(seal.max_at) > sealedUntilMicros)) sealedUntilMicros = BigInt(seal.max_at);
+    if (maxAt !== null && (sealedUntilMicros === undefined || BigInt(maxAt) > sealedUntilMicros)) sealedUntilMicros = BigInt(maxAt);
     expectedSeq++;
   }
   // A pending event already dated into the sealed past is forged too: found before it is sealed.
