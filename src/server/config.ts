@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { APP_ORIGIN, DEFAULT_BACKEND_PORT } from '../shared/app-constants';
 
@@ -37,6 +37,8 @@ const environmentSchema = z.object({
   // AUTH-5 fixes the step-up window at 5 minutes; an organisation may only shorten it (tests do).
   JK_STEP_UP_WINDOW_SECONDS: z.coerce.number().int().min(5).max(300).default(300),
   JK_PUBLIC_APP_URL: z.string().refine((url) => originOf(url) !== null, 'must be an http:// or https:// URL').optional(),
+  // AUD-4, ADR 0007: where the sealer appends each seal's hash, outside the database.
+  JK_AUDIT_WITNESS_FILE: z.string().min(1).optional(),
 });
 
 /**
@@ -72,6 +74,12 @@ export interface ServerConfig {
   publicAppUrl: string | undefined;
   /** How recent a second factor must be for signing, printing, exports and resets (AUTH-5): at most 5 minutes. */
   stepUpWindowMs: number;
+  /**
+   * The seal witness file (AUD-4, ADR 0007): JK_AUDIT_WITNESS_FILE, or with PGlite a file beside the
+   * data folder. With PostgreSQL and no path there is no witness (README: set one, on storage the
+   * database's owner cannot write).
+   */
+  auditWitnessPath: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -109,5 +117,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.JK_SECRET_KEY ? Buffer.from(e.JK_SECRET_KEY, 'base64') : undefined,
     stepUpWindowMs: e.JK_STEP_UP_WINDOW_SECONDS * 1000,
     publicAppUrl: e.JK_PUBLIC_APP_URL?.replace(/\/+$/, ''),
+    auditWitnessPath: e.JK_AUDIT_WITNESS_FILE ? resolve(e.JK_AUDIT_WITNESS_FILE) : e.DATABASE_URL ? undefined : join(dirname(resolve(e.JK_DATA_DIR)), 'audit-witness.jsonl'),
   };
 }

@@ -12,7 +12,7 @@ export interface BackgroundJobs {
   stop(): Promise<void>;
 }
 
-export function startBackgroundJobs(db: Database, log: FastifyBaseLogger): BackgroundJobs {
+export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, options: { auditWitnessPath?: string | undefined } = {}): BackgroundJobs {
   // Only the development provider exists so far; real SMS and e-mail providers plug in here by environment.
   const providers: Record<MessageChannel, MessageProvider> = { sms: developmentProvider, email: developmentProvider };
   let running: Promise<unknown> = Promise.resolve();
@@ -25,7 +25,7 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger): Backg
   };
   const timers = [
     every(OUTBOX_INTERVAL_MS, 'outbox', () => deliverPendingMessages(db, providers)),
-    every(SEAL_INTERVAL_MS, 'audit-seal', () => sealPendingEvents(db)),
+    every(SEAL_INTERVAL_MS, 'audit-seal', () => sealPendingEvents(db, { witnessPath: options.auditWitnessPath })),
   ];
   return {
     stop: async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BREAK_GLASS_REASONS } from '../../shared/patient-schemas';
 import { roleProcedure, router } from '../trpc';
-import { addCareTeamMember, authorisationRegister, breakGlass, liftBlock, listColleagues, setBlock } from './service';
+import { addCareTeamMember, authorisationRegister, breakGlass, exportAuthorisationRegister, liftBlock, listColleagues, setBlock } from './service';
 
 const clinicianProcedure = roleProcedure(['clinician']);
 const uuid = z.uuid('validation.id');
@@ -59,4 +59,13 @@ export const accessRouter = router({
     .meta({ audit: ['access.register.read'] })
     .input(z.object({ userId: uuid }).strict())
     .query(({ ctx, input }) => authorisationRegister(ctx.deps, ctx.session, input.userId)),
+
+  /**
+   * ACC-6: the register as a file, made and logged by the backend (AUD-2: the export event holds
+   * the client's IP); an export, so a second factor within the last 5 minutes (AUTH-5).
+   */
+  exportRegister: roleProcedure(['admin', 'dpo'])
+    .meta({ audit: ['access.register.exported'], stepUp: true })
+    .input(z.object({ userId: uuid, format: z.enum(['json', 'csv']).default('json') }).strict())
+    .mutation(({ ctx, input }) => exportAuthorisationRegister(ctx.deps, ctx.session, input)),
 });

@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'access.block.set',
   'access.block.lifted',
   'access.register.read',
+  'access.register.exported',
   // Read-sharing with consent (SHR-1…3)
   'sharing.consent.recorded',
   'sharing.consent.withdrawn',
@@ -65,7 +66,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
  * Only printing and exporting may store the client's IP address (AUD-2: data minimisation).
  * Later issues add their export actions here.
  */
-export const ACTIONS_THAT_RECORD_CLIENT_IP: ReadonlySet<AuditAction> = new Set<AuditAction>(['journal.printed']);
+export const ACTIONS_THAT_RECORD_CLIENT_IP: ReadonlySet<AuditAction> = new Set<AuditAction>(['journal.printed', 'access.register.exported']);
 
 export function isAuditAction(value: string): value is AuditAction {
   return (AUDIT_ACTIONS as readonly string[]).includes(value);

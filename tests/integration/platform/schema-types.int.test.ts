@@ -45,13 +45,13 @@ export declare const probe: { [K in keyof DB]: Selectable<DB[K]> };
   const result: Record<string, Record<string, ColumnShape>> = {};
   for (const table of checker.getPropertiesOfType(tables)) {
     const row = checker.getTypeOfSymbol(table);
-    result[table.name] = {};
+    const columns: Record<string, ColumnShape> = (result[table.name] = {});
     for (const column of checker.getPropertiesOfType(row)) {
       const type = checker.getTypeOfSymbol(column);
       const parts = type.isUnion() ? type.types : [type];
       const isNullable = parts.some((part) => part.flags & ts.TypeFlags.Null);
       const rest = parts.filter((part) => !(part.flags & ts.TypeFlags.Null));
-      result[table.name][column.name] = { isNullable, kind: kindOfTs(checker, rest) };
+      columns[column.name] = { isNullable, kind: kindOfTs(checker, rest) };
     }
   }
   return result;

@@ -191,3 +191,14 @@ describe('loadConfig step-up window (AUTH-5)', () => {
     expect(() => loadConfig({ JK_STEP_UP_WINDOW_SECONDS: '301' })).toThrow(/JK_STEP_UP_WINDOW_SECONDS/);
   });
 });
+
+describe('the seal witness (AUD-4, ADR 0007)', () => {
+  const JK_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+
+  it('AUD-4: with PGlite it defaults to a file beside the data folder; with PostgreSQL there is none unless named', () => {
+    expect(loadConfig({}).auditWitnessPath).toBe(join(process.cwd(), '.data', 'audit-witness.jsonl'));
+    expect(loadConfig({ JK_DATA_DIR: 'some/where/pglite' }).auditWitnessPath).toBe(join(process.cwd(), 'some', 'where', 'audit-witness.jsonl'));
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/jk', JK_SECRET_KEY }).auditWitnessPath).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/jk', JK_SECRET_KEY, JK_AUDIT_WITNESS_FILE: 'w/seals.jsonl' }).auditWitnessPath).toBe(join(process.cwd(), 'w', 'seals.jsonl'));
+  });
+});

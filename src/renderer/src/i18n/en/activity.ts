@@ -70,6 +70,7 @@ export const activity: Pick<Messages, 'activity' | 'auditAction' | 'auditReason'
     sharing_overview_read: 'Sharing overview read',
     audit_read_own: 'Own activity shown',
     access_denied: 'Access refused',
+    access_register_exported: 'Authorisation register exported',
   },
   auditReason: {
     bad_password: 'Wrong password',

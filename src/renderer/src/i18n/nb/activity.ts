@@ -68,6 +68,7 @@ export const activity = {
     sharing_overview_read: 'Oversikt over deling lest',
     audit_read_own: 'Egen aktivitet vist',
     access_denied: 'Tilgang avvist',
+    access_register_exported: 'Autorisasjonsregister eksportert',
   },
   auditReason: {
     bad_password: 'Feil passord',
