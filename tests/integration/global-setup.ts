@@ -43,19 +43,30 @@ export default async function setup(project: TestProject) {
     await sql`create database ${sql.id(templateName)}`.execute(admin);
     const templateUrl = new URL(databaseUrl);
     templateUrl.pathname = `/${templateName}`;
-    const template = await openDatabase({ kind: 'postgres', url: templateUrl.toString(), poolSize: 1 });
-    await migrateToLatest(template.db);
-    await template.close();
-    // On the server's own database (`admin`), so concurrent runs serialise on one advisory lock.
-    await provisionApplicationLogin(admin, { name: TEST_APPLICATION_LOGIN });
-    templateUrl.username = TEST_APPLICATION_LOGIN;
-    templateUrl.password = '';
-    const application = await openDatabase({ kind: 'postgres', url: templateUrl.toString(), poolSize: 1, role: APPLICATION_ROLE });
     try {
-      // Every test database is a copy of this one: checked once, here, as the login itself.
-      await assertApplicationLogin(application.db);
-    } finally {
-      await application.close();
+      const template = await openDatabase({ kind: 'postgres', url: templateUrl.toString(), poolSize: 1 });
+      try {
+        await migrateToLatest(template.db);
+      } finally {
+        await template.close();
+      }
+      // On the server's own database (`admin`), so concurrent runs serialise on one advisory lock.
+      await provisionApplicationLogin(admin, { name: TEST_APPLICATION_LOGIN });
+      const applicationUrl = new URL(templateUrl);
+      applicationUrl.username = TEST_APPLICATION_LOGIN;
+      applicationUrl.password = '';
+      const application = await openDatabase({ kind: 'postgres', url: applicationUrl.toString(), poolSize: 1, role: APPLICATION_ROLE });
+      try {
+        // Every test database is a copy of this one: checked once, here, as the login itself.
+        await assertApplicationLogin(application.db);
+      } finally {
+        await application.close();
+      }
+    } catch (error) {
+      // No teardown runs when set-up fails: drop the template here, or it stays on the shared server.
+      await sql`drop database if exists ${sql.id(templateName)} with (force)`.execute(admin);
+      await admin.destroy();
+      throw error;
     }
     project.provide('testDatabaseKind', 'postgres');
     project.provide('postgresTemplateName', templateName);

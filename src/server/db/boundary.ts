@@ -37,8 +37,8 @@ export async function applicationLoginProblems(db: Kysely<any>): Promise<string[
     direct_grants: boolean;
     can_change_audit: boolean;
   }>`
-    with login as (select oid, * from pg_roles where rolname = session_user),
-         app as (select oid, * from pg_roles where rolname = ${APPLICATION_ROLE})
+    with login as (select * from pg_roles where rolname = session_user),
+         app as (select * from pg_roles where rolname = ${APPLICATION_ROLE})
     select login.rolname as login,
            (login.rolsuper or login.rolcreaterole or login.rolcreatedb or login.rolreplication or login.rolbypassrls) as is_privileged,
            array(select r.rolname::text from pg_auth_members m join pg_roles r on r.oid = m.roleid
