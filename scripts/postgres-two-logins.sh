@@ -15,8 +15,16 @@ psql_admin() { psql -X -q -v ON_ERROR_STOP=1 "$server/postgres" "$@"; }
 
 psql_admin -c "create database $database"
 server_pid=
+# The server runs in a session of its own (setsid), so stopping it stops tsx and its node child
+# together; killing only an npm or tsx parent would leave the backend running.
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  kill -TERM -- "-$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=
+}
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  stop_server
   psql_admin -c "drop database if exists $database with (force)" || true
 }
 trap cleanup EXIT
@@ -29,7 +37,7 @@ echo "-- npm run db:provision (owner: postgres; application login: journalkontor
 npm run -s db:provision
 
 echo "-- npm run server as the application's login"
-npm run -s server &
+setsid node_modules/.bin/tsx src/server/main.ts &
 server_pid=$!
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
@@ -41,8 +49,7 @@ echo
 login=$(psql -X -tA "$server/$database" -c "select string_agg(distinct usename, ',') from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name <> 'psql'")
 echo "connected logins: $login"
 [ "$login" = journalkontor_server ] || { echo "expected the server to be connected as journalkontor_server only" >&2; exit 1; }
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
-server_pid=
+stop_server
 
 echo "-- npm run server with the owner in DATABASE_URL must refuse"
 if output=$(DATABASE_URL="$DATABASE_OWNER_URL" DATABASE_OWNER_URL= npm run -s server 2>&1); then
