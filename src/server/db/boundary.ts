@@ -112,8 +112,9 @@ export async function provisionApplicationLogin(owner: Kysely<any>, login: Appli
     await sql`select pg_advisory_xact_lock(hashtext('journalkontor.provision_login'))`.execute(trx);
     const app = await sql<{ exists: boolean }>`select exists (select 1 from pg_roles where rolname = ${APPLICATION_ROLE}) as exists`.execute(trx);
     if (!app.rows[0]?.exists) throw new DatabaseSetupError(`role ${APPLICATION_ROLE} does not exist: run the migrations first`);
-    const existing = await sql<{ is_privileged: boolean; owns: boolean; other_roles: string[] }>`
-      select (r.rolsuper or r.rolcreaterole or r.rolcreatedb or r.rolreplication or r.rolbypassrls) as is_privileged,
+    const existing = await sql<{ can_login: boolean; is_privileged: boolean; owns: boolean; other_roles: string[] }>`
+      select r.rolcanlogin as can_login,
+             (r.rolsuper or r.rolcreaterole or r.rolcreatedb or r.rolreplication or r.rolbypassrls) as is_privileged,
              r.rolname = current_user or pg_has_role(r.oid, current_user, 'MEMBER') as owns,
              array(select g.rolname::text from pg_auth_members m join pg_roles g on g.oid = m.roleid
                     where m.member = r.oid and g.rolname <> ${APPLICATION_ROLE} order by 1) as other_roles
@@ -127,7 +128,8 @@ export async function provisionApplicationLogin(owner: Kysely<any>, login: Appli
         found.other_roles.length > 0 ? `is a member of ${found.other_roles.join(', ')}` : '',
       ].filter(Boolean);
       if (problems.length > 0) throw new DatabaseSetupError(`role "${login.name}" exists and ${problems.join(', ')}: choose another login name for DATABASE_URL`);
-      await sql`alter role ${sql.id(login.name)} with login`.execute(trx);
+      // Altered only when needed: concurrent ALTER ROLEs of one role can fail ("tuple concurrently updated").
+      if (!found.can_login) await sql`alter role ${sql.id(login.name)} with login`.execute(trx);
     } else {
       try {
         await sql`savepoint create_login`.execute(trx);
