@@ -3,6 +3,7 @@ import * as foundation from './2026-11-22T08-00_foundation';
 import * as identityAndAudit from './2026-11-22T09-00_identity_and_audit';
 import * as patientJournal from './2026-11-22T10-00_patient_journal';
 import * as journalDeletion from './2026-11-22T11-00_journal_deletion';
+import * as databaseBoundary from './2026-12-01T09-00_database_boundary';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T09-00_identity_and_audit': identityAndAudit,
   '2026-11-22T10-00_patient_journal': patientJournal,
   '2026-11-22T11-00_journal_deletion': journalDeletion,
+  '2026-12-01T09-00_database_boundary': databaseBoundary,
 };

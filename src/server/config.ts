@@ -16,6 +16,11 @@ const environmentSchema = z.object({
     .string()
     .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  // The owner's login, for migrations only (docs/adr/0006); the server itself runs as DATABASE_URL.
+  DATABASE_OWNER_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   JK_DATA_DIR: z.string().min(1).default('.data/pglite'),
   JK_HOST: z.string().min(1).default('127.0.0.1'),
   JK_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_BACKEND_PORT),
@@ -53,8 +58,23 @@ function originOf(value: string): string | null {
   return `${url.protocol}//${url.host}` === APP_ORIGIN ? APP_ORIGIN : null;
 }
 
+/** Whether two PostgreSQL URLs log in as the same user (an unparsable URL compares as itself). */
+function sameLogin(a: string, b: string): boolean {
+  const user = (url: string) => (URL.canParse(url) ? decodeURIComponent(new URL(url).username) : url);
+  return user(a) === user(b);
+}
+
 export interface ServerConfig {
-  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  database:
+    | {
+        kind: 'postgres';
+        /** The application's login: only the rights of journalkontor_app (docs/adr/0006). */
+        url: string;
+        /** The owner's login, used only to run migrations (at start when given, and by `npm run migrate`). */
+        ownerUrl: string | undefined;
+        poolSize: number;
+      }
+    | { kind: 'pglite'; dataDir: string };
   host: string;
   port: number;
   isDemo: boolean;
@@ -102,9 +122,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DATABASE_URL && !e.JK_SECRET_KEY) {
     throw new ConfigError(['JK_SECRET_KEY: required with DATABASE_URL (32 random bytes, base64: openssl rand -base64 32)']);
   }
+  if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) {
+    throw new ConfigError(['DATABASE_OWNER_URL: only with DATABASE_URL (PGlite has one user and needs neither)']);
+  }
+  if (e.DATABASE_URL && e.DATABASE_OWNER_URL && sameLogin(e.DATABASE_URL, e.DATABASE_OWNER_URL)) {
+    throw new ConfigError(['DATABASE_OWNER_URL: must name another login than DATABASE_URL (the server must not run as the owner)']);
+  }
   return {
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.JK_DB_POOL_SIZE }
+      ? { kind: 'postgres', url: e.DATABASE_URL, ownerUrl: e.DATABASE_OWNER_URL, poolSize: e.JK_DB_POOL_SIZE }
       : { kind: 'pglite', dataDir: resolve(e.JK_DATA_DIR) },
     host: e.JK_HOST,
     port: e.JK_PORT,

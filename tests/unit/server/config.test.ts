@@ -75,6 +75,25 @@ describe('loadConfig with DATABASE_URL', () => {
       poolSize: 25,
     });
   });
+
+  it('PLAT-3: DATABASE_OWNER_URL is the owner\'s connection for migrations, beside the application\'s login', () => {
+    const url = 'postgres://journalkontor_server:app-secret@db.example/jk';
+    const ownerUrl = 'postgres://jk_owner:owner-secret@db.example/jk';
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_OWNER_URL: ownerUrl, JK_SECRET_KEY }).database).toEqual({ kind: 'postgres', url, ownerUrl, poolSize: 10 });
+  });
+
+  it('PLAT-3: DATABASE_OWNER_URL naming the same login as DATABASE_URL is refused: the server must not run as the owner', () => {
+    const error = configErrorFor({ DATABASE_URL: 'postgres://jk:a@db/jk', DATABASE_OWNER_URL: 'postgres://jk:a@db/jk', JK_SECRET_KEY });
+    expect(error.message).toMatch(/DATABASE_OWNER_URL: must name another login than DATABASE_URL/);
+    expect(error.message).not.toContain('jk:a@');
+  });
+
+  it('PLAT-3: DATABASE_OWNER_URL without DATABASE_URL, or not a postgres URL, is refused and not echoed', () => {
+    expect(configErrorFor({ DATABASE_OWNER_URL: 'postgres://postgres@db/jk' }).message).toMatch(/DATABASE_OWNER_URL: only with DATABASE_URL/);
+    const error = configErrorFor({ DATABASE_URL: 'postgres://jk@db/jk', DATABASE_OWNER_URL: 'mysql://root:Hemmelig-42@db/jk', JK_SECRET_KEY });
+    expect(error.message).toContain('DATABASE_OWNER_URL');
+    expect(error.message).not.toContain('Hemmelig-42');
+  });
 });
 
 describe('loadConfig values', () => {
