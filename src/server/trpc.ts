@@ -6,7 +6,9 @@ import { type AuditActor, type AuditEventInput, ANONYMOUS_ACTOR, writeAuditEvent
 import { actorOf, resolveSession, type SessionUser, touchSession } from './auth/session';
 import type { Context } from './context';
 import type { Executor } from './db/database';
+import { databaseInputErrorCode } from './db/input-errors';
 import { fieldErrorsOf } from './errors';
+import { refuseMalformedText } from './input-guard';
 
 /**
  * Who may call a procedure, declared where it is defined. The role × procedure matrix test walks
@@ -118,27 +120,24 @@ export class AuditRecorder {
   }
 }
 
-/**
- * PostgreSQL codes that mean the input itself was unusable (a NUL character, text the encoding cannot
- * hold): the client's fault, so 400 with nothing written, never a 500 (PLAT-6).
- */
-const DATABASE_INPUT_ERRORS = new Set(['22021', '22P05']);
-
-function databaseErrorCode(error: unknown): string | undefined {
-  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
-}
-
-const translateInputErrors = t.middleware(async ({ next }) => {
+/** PLAT-6: input the database refused as unusable (db/input-errors.ts) is the client's fault: 400, never a 500. */
+const translateInputErrors = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
   if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
-    const code = databaseErrorCode(result.error.cause);
-    if (code && DATABASE_INPUT_ERRORS.has(code)) throw new TRPCError({ code: 'BAD_REQUEST', message: API_ERROR_MESSAGES.validation });
+    const sqlState = databaseInputErrorCode(result.error.cause);
+    if (sqlState) {
+      // A schema let it through: worth fixing there, so say where (no values: they may be personal data).
+      ctx.log.warn({ path, sqlState }, 'input refused by the database, not by its schema');
+      throw new TRPCError({ code: 'BAD_REQUEST', message: API_ERROR_MESSAGES.validation });
+    }
   }
   return result;
+});
+
+/** PLAT-6: every string of every input well-formed Unicode, checked once for all procedures (input-guard.ts). */
+const requireWellFormedText = t.middleware(async ({ getRawInput, next }) => {
+  refuseMalformedText(await getRawInput());
+  return next();
 });
 
 /** The refusal in a failed call, if it is one the audit log must hear about. */
@@ -250,18 +249,19 @@ const requireRoles = t.middleware(async ({ ctx, meta, next, path }) => {
  * Base procedures: the only ones the domain routers may use. Each carries its access declaration;
  * audited ones run in one transaction with their events (`ctx.trx`, `ctx.audit`).
  */
-export const publicProcedure = t.procedure.meta({ access: { kind: 'public' } }).use(translateInputErrors).use(withAuditTransaction);
+export const publicProcedure = t.procedure.meta({ access: { kind: 'public' } }).use(translateInputErrors).use(requireWellFormedText).use(withAuditTransaction);
 
 export const authenticatedProcedure = t.procedure
   .meta({ access: { kind: 'authenticated' } })
   .use(translateInputErrors)
   .use(requireSession)
   .use(requireRoles)
+  .use(requireWellFormedText)
   .use(withAuditTransaction);
 
 /** A procedure for the given roles (a user holding any one of them is admitted). */
 export function roleProcedure(roles: readonly Role[]) {
-  return t.procedure.meta({ access: { kind: 'roles', roles } }).use(translateInputErrors).use(requireSession).use(requireRoles).use(withAuditTransaction);
+  return t.procedure.meta({ access: { kind: 'roles', roles } }).use(translateInputErrors).use(requireSession).use(requireRoles).use(requireWellFormedText).use(withAuditTransaction);
 }
 
 export { TRPCError };

@@ -4,7 +4,7 @@ import { fieldError } from '../errors';
 import { requireJournalAccess, requireTreatingClinician } from '../patient/service';
 import { AuditedDenial, type AuditRecorder } from '../trpc';
 import type { AuthorConsultation, DeletionGround } from '../../shared/journal-deletion';
-import { formatDate } from '../../shared/oslo-time';
+import { osloCalendarDate } from '../../shared/oslo-time';
 
 interface Deps {
   trx: Executor;
@@ -22,11 +22,6 @@ export interface NoteDeletionRequest {
   reason: string;
 }
 
-/** Today in Oslo as yyyy-mm-dd: "not in the future" means the patient's calendar, not UTC's. */
-function osloToday(now: Date): string {
-  return formatDate(now).split('.').reverse().join('-');
-}
-
 /**
  * JRN-4 (helsepersonelloven §§ 43–44): deletes a signed note and every version of its text under a
  * documented decision, in one transaction: the note is locked, the decision recorded (ground, the
@@ -40,7 +35,8 @@ function osloToday(now: Date): string {
  * clinician's draft from a note that does not exist.
  */
 export async function deleteNoteByDecision(deps: Deps, user: SessionUser, input: NoteDeletionRequest): Promise<{ deletionId: string; versionsDeleted: number }> {
-  if (input.requestedAt > osloToday(deps.now)) throw fieldError('requestedAt', 'validation.date_in_future');
+  // "Not in the future" means the patient's calendar (Oslo), not UTC's, and the server's clock.
+  if (input.requestedAt > osloCalendarDate(deps.now)) throw fieldError('requestedAt', 'validation.date_in_future');
   const note = await deps.trx
     .selectFrom('journal_note')
     .select(['id', 'patient_id', 'author_id', 'status'])
