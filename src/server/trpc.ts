@@ -47,11 +47,13 @@ const t = initTRPC
     errorFormatter({ shape, error }) {
       const fieldErrors = error.code === 'BAD_REQUEST' ? fieldErrorsOf(error) : undefined;
       const isInternal = error.code === 'INTERNAL_SERVER_ERROR';
+      // A body or query that is not JSON: the parser's message quotes it, and it may be personal data (PLAT-6).
+      const isUnparsable = error.code === 'BAD_REQUEST' && error.cause instanceof SyntaxError;
       return {
         ...shape,
         // Bad input gets coded field errors instead of zod's prose; an internal error says nothing
         // about what went wrong (the server log has it, without personal data).
-        message: fieldErrors ? API_ERROR_MESSAGES.validation : isInternal ? API_ERROR_MESSAGES.internal : shape.message,
+        message: fieldErrors || isUnparsable ? API_ERROR_MESSAGES.validation : isInternal ? API_ERROR_MESSAGES.internal : shape.message,
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,

@@ -257,7 +257,7 @@ const EXTREME_DATETIMES = [
   '1969-12-31T23:59:59Z',
 ];
 const WRONG_TYPES: unknown[] = [1e308, true, null, {}, ['x']];
-const BAD_STRINGS = ['', 'x', 'nul\u0000tegn', HUGE, '9999999999999999999', "'; drop table patient; --"];
+const BAD_STRINGS = ['', 'x', 'Kari\u0000Nordmann', HUGE, '9999999999999999999', "'; drop table patient; --"];
 
 type Label = 'wrong type' | 'bad string' | 'lone surrogate' | 'extreme date' | 'deep nesting' | 'missing';
 
@@ -302,7 +302,7 @@ function wholeInputCases(base: unknown): [string, unknown][] {
     ['an extra field', typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...base, fuzzExtra: true } : { fuzzExtra: true }],
     ['deep nesting', DEEP],
     ['a __proto__ key', new RawBody('{"__proto__":{"isAdmin":true}}')],
-    ['malformed JSON', new RawBody('{"patientId":')],
+    ['malformed JSON', new RawBody('{"givenName": Kari Nordmann}')],
   ];
 }
 
@@ -393,8 +393,18 @@ interface Answer {
   status: number;
   message: string | undefined;
   fieldErrors: FieldErrorBody[] | undefined;
-  isProcedureError: boolean;
+  /** tRPC's error code (BAD_REQUEST for bad input). */
+  code: string | undefined;
+  body: string;
 }
+
+/**
+ * In the bad values: a name, standing for the personal data a refusal must never echo (the
+ * parser's message for a body that is not JSON used to quote it).
+ */
+const PERSONAL_MARKER = 'Nordmann';
+/** What an error message must look like: a code the renderer translates, never prose. */
+const MESSAGE_CODE = /^[a-z][a-zA-Z_]*(\.[a-zA-Z_]+)+$/;
 
 const SESSION_ENDED = new Set(['auth.session_required', 'auth.session_expired', 'auth.session_locked']);
 
@@ -450,14 +460,14 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
       const payload = input === NO_INPUT ? undefined : input instanceof RawBody ? input.text : JSON.stringify(input);
       response = await app.inject({ method: 'POST', url: `/trpc/${path}`, headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' }, payload });
     }
-    let body: { error?: { message?: string; data?: { fieldErrors?: FieldErrorBody[] } } | string } = {};
+    let body: { error?: { message?: string; data?: { code?: string; fieldErrors?: FieldErrorBody[] } } | string } = {};
     try {
       body = response.json();
     } catch {
       // Not JSON: judged by its status alone.
     }
     const error = typeof body.error === 'object' ? body.error : undefined;
-    return { status: response.statusCode, message: error?.message, fieldErrors: error?.data?.fieldErrors, isProcedureError: error !== undefined };
+    return { status: response.statusCode, message: error?.message, fieldErrors: error?.data?.fieldErrors, code: error?.data?.code, body: response.body };
   }
 
   it('PLAT-6: no 5xx, nothing written by a refused request, and every field error named and translated', { timeout: 180_000 }, async () => {
@@ -469,6 +479,8 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
     const unnamed: string[] = [];
     const untranslated = new Set<string>();
     const withoutFieldErrors: string[] = [];
+    const prose = new Set<string>();
+    const echoed: string[] = [];
     const unparseableBases: string[] = [];
     let requests = 0;
     const started = performance.now();
@@ -497,7 +509,11 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
           if (!NB_KEYS.has(fieldError.messageKey) || !EN_KEYS.has(fieldError.messageKey)) untranslated.add(`${fieldError.messageKey} (${path})`);
         }
         // A procedure's 400 says which field and why; the database backstop alone would not.
-        if (answer.status === 400 && answer.isProcedureError && !answer.fieldErrors?.length) withoutFieldErrors.push(where);
+        // (A body that is not JSON has no field to name.)
+        if (answer.code === 'BAD_REQUEST' && !answer.fieldErrors?.length && label !== 'malformed JSON') withoutFieldErrors.push(where);
+        // Bad input is answered with a code, never with a parser's or validator's prose (which quotes input).
+        if (answer.code === 'BAD_REQUEST' && !MESSAGE_CODE.test(answer.message ?? '')) prose.add(`${where}: ${answer.message?.slice(0, 80)}`);
+        if (answer.body.includes(PERSONAL_MARKER)) echoed.push(where);
       }
       // Lone surrogates and dates PostgreSQL cannot hold are refused by the schema, naming the field.
       if (!options.isAnonymous && options.badField && (options.badLabel === 'lone surrogate' || (options.badLabel === 'extreme date' && ['date', 'datetime'].includes(options.badField.kind)))) {
@@ -546,6 +562,8 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
     expect(unnamed).toEqual([]);
     expect([...untranslated]).toEqual([]);
     expect(withoutFieldErrors).toEqual([]);
+    expect([...prose]).toEqual([]);
+    expect(echoed).toEqual([]);
     // The fuzz reached every procedure and a good many fields (a walk that found nothing would pass the rest).
     expect(PROCEDURES.length).toBeGreaterThan(40);
     expect(requests).toBeGreaterThan(2_000);
