@@ -30,8 +30,10 @@ export const PRIMITIVE_MESSAGES = {
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** C0 and C1 control characters (NUL included: PostgreSQL text cannot hold it). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 /** The same, but tab and line breaks are allowed in text that may span lines (notes, reasons). */
+// eslint-disable-next-line no-control-regex -- as above
 const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /**
