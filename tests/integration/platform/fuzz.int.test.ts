@@ -256,17 +256,18 @@ const EXTREME_DATETIMES = [
   '0000-01-01T00:00:00+14:00',
   '1969-12-31T23:59:59Z',
 ];
-const WRONG_TYPES: unknown[] = [1e308, true, null, {}, ['x']];
-const BAD_STRINGS = ['', 'x', 'Kari\u0000Nordmann', HUGE, '9999999999999999999', "'; drop table patient; --"];
+// Few values per class, chosen to differ in what they break: the request count stays bounded
+// (it grows with every field of every procedure) and the run fast on both databases.
+const WRONG_TYPES: unknown[] = [1e308, null, {}, ['x']];
+const BAD_STRINGS = ['', 'x', 'Kari\u0000Nordmann', HUGE, '9999999999999999999'];
 
-type Label = 'wrong type' | 'bad string' | 'lone surrogate' | 'extreme date' | 'deep nesting' | 'missing';
+type Label = 'wrong type' | 'bad string' | 'lone surrogate' | 'extreme date' | 'missing';
 
 function badValuesFor(field: Field): [Label, unknown][] {
   const values: [Label, unknown][] = [
     ...WRONG_TYPES.map((value): [Label, unknown] => ['wrong type', value]),
     ...BAD_STRINGS.map((value): [Label, unknown] => ['bad string', value]),
     ...LONE_SURROGATES.map((value): [Label, unknown] => ['lone surrogate', value]),
-    ['deep nesting', DEEP],
     ['missing', undefined],
   ];
   const dates = field.kind === 'date' ? [...EXTREME_DATES, ...EXTREME_DATETIMES.slice(0, 2)] : field.kind === 'datetime' ? [...EXTREME_DATETIMES, ...EXTREME_DATES.slice(0, 2)] : [EXTREME_DATES[0]];
@@ -301,6 +302,7 @@ function wholeInputCases(base: unknown): [string, unknown][] {
     ['the input inside an array', [base]],
     ['an extra field', typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...base, fuzzExtra: true } : { fuzzExtra: true }],
     ['deep nesting', DEEP],
+    ['deep nesting in a field', typeof base === 'object' && base !== null && !Array.isArray(base) ? { ...base, [Object.keys(base)[0] ?? 'field']: DEEP } : { field: DEEP }],
     ['a __proto__ key', new RawBody('{"__proto__":{"isAdmin":true}}')],
     ['malformed JSON', new RawBody('{"givenName": Kari Nordmann}')],
   ];
@@ -402,7 +404,7 @@ interface Answer {
  * In the bad values: a name, standing for the personal data a refusal must never echo (the
  * parser's message for a body that is not JSON used to quote it).
  */
-const PERSONAL_MARKER = 'Nordmann';
+const PERSONAL_MARKER = 'Kari';
 /** What an error message must look like: a code the renderer translates, never prose. */
 const MESSAGE_CODE = /^[a-z][a-zA-Z_]*(\.[a-zA-Z_]+)+$/;
 
@@ -548,28 +550,31 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
           await probe(path, type, input, `${field.path.join('.')} = ${show(value)}`, { ...full, badField: field, badLabel });
         }
       }
+      // The other caller: a few whole inputs, and one with a lone surrogate in every field at once.
       const other = { isAnonymous: !isPublic, isAdmitted: !isPublic };
       for (const [label, input] of wholeInputCases(firstBase).slice(0, 4)) await probe(path, type, input, label, other);
-      for (const field of fields) {
-        const input = withValue(makeBase(), field.path, LONE_SURROGATES[0], (prefix) => baseValue(subSchema(schema, prefix), String(prefix.at(-1)), baseContext));
-        await probe(path, type, input, `${field.path.join('.')} = lone surrogate`, other);
-      }
+      const everyField = fields.reduce<unknown>(
+        (input, field) => withValue(input, field.path, LONE_SURROGATES[0], (prefix) => baseValue(subSchema(schema, prefix), String(prefix.at(-1)), baseContext)),
+        makeBase(),
+      );
+      if (fields.length > 0) await probe(path, type, everyField, 'a lone surrogate in every field', other);
     }
 
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`PLAT-6 fuzz: ${requests} requests over ${PROCEDURES.length} procedures in ${seconds} s on ${database.kind}; ${reached.size} procedures answered some bad value with success`);
 
-    expect(unparseableBases, 'base inputs the schemas refuse: teach valuesByName the field').toEqual([]);
-    expect(serverErrors).toEqual([]);
-    expect(writes).toEqual([]);
-    expect(unnamed).toEqual([]);
-    expect([...untranslated]).toEqual([]);
-    expect(withoutFieldErrors).toEqual([]);
-    expect([...prose]).toEqual([]);
-    expect(echoed).toEqual([]);
+    // Soft: one run reports every kind of finding, not only the first.
+    expect.soft(unparseableBases, 'base inputs the schemas refuse: teach valuesByName the field').toEqual([]);
+    expect.soft(serverErrors).toEqual([]);
+    expect.soft(writes).toEqual([]);
+    expect.soft(unnamed).toEqual([]);
+    expect.soft([...untranslated]).toEqual([]);
+    expect.soft(withoutFieldErrors).toEqual([]);
+    expect.soft([...prose]).toEqual([]);
+    expect.soft(echoed).toEqual([]);
     // The fuzz reached every procedure and a good many fields (a walk that found nothing would pass the rest).
     expect(PROCEDURES.length).toBeGreaterThan(40);
-    expect(requests).toBeGreaterThan(2_000);
+    expect(requests).toBeGreaterThan(1_500);
     // …and the base inputs were good enough that values the schemas accept went on to the services
     // and the database (free text that happens to look like a date, an optional field left out…).
     // Procedures that take only ids accept no bad value at all, so not every procedure is here.
