@@ -580,6 +580,32 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
     // Procedures that take only ids accept no bad value at all, so not every procedure is here.
     expect(reached.size).toBeGreaterThanOrEqual(10);
   });
+
+  it('PLAT-6: the write check of the fuzz sees a committed update or insert, and not a rolled-back one', async () => {
+    const snapshot = await snapshotQuery(database);
+    const before = await snapshot();
+    const xid = await nextTransactionId(database);
+    await database.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.updateTable('patient').set({ address: 'Rullet tilbake 1' }).where('id', '=', seeded.patientId).execute();
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    // The rolled-back write used a transaction id, so the fuzz would look; and find nothing.
+    expect(await nextTransactionId(database)).not.toBe(xid);
+    expect(unexpectedWrites(before, await snapshot(), 400)).toEqual([]);
+    await database.db.updateTable('patient').set({ address: 'Endret 2' }).where('id', '=', seeded.patientId).execute();
+    const updated = await snapshot();
+    expect(unexpectedWrites(before, updated, 400)).toEqual([expect.stringMatching(/^patient /)]);
+    await database.db.updateTable('app_user').set({ failed_attempts: 1 }).where('id', '=', user.id).execute();
+    const counted = await snapshot();
+    // A failure counter may move on a refused login (401), never on bad input (400).
+    expect(unexpectedWrites(updated, counted, 401)).toEqual([]);
+    expect(unexpectedWrites(updated, counted, 400)).toEqual([expect.stringMatching(/^app_user /)]);
+    await database.db.updateTable('app_user').set({ display_name: 'Endret navn' }).where('id', '=', user.id).execute();
+    expect(unexpectedWrites(counted, await snapshot(), 401)).toEqual([expect.stringMatching(/^app_user /), expect.stringMatching(/^app_user\.core /)]);
+  });
 });
 
 /** The schema at a path of an input schema (for filling in the parents of a nested field). */
