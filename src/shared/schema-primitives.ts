@@ -153,11 +153,12 @@ export interface InstantOptions {
   /** ISO date-time; default 1970-01-01T00:00:00Z. */
   earliest?: string;
   /**
-   * How far after now: `{ days: 1 }` for something that has happened (a day's slack for clocks and
-   * time zones; the service checks against its own clock), `{ years: n }` for an end date.
-   * Default 10 years.
+   * 'now': something that has happened, not in the future (with a day's slack for clocks and time
+   * zones; the service checks against its own clock). Otherwise at most so many years ahead, for an
+   * end date. Default 10 years.
    */
-  latest?: { days: number } | { years: number };
+  latest?: 'now' | { years: number };
+  /** The clock (tests); the wall clock by default. */
   now?: () => Date;
 }
 
@@ -171,12 +172,11 @@ export function instant(options: InstantOptions = {}) {
   const earliest = Date.parse(options.earliest ?? EARLIEST_INSTANT);
   const latest = options.latest ?? { years: 10 };
   const now = options.now ?? (() => new Date());
-  const latestMs = () => now().getTime() + ('days' in latest ? latest.days * DAY_MS : latest.years * 365.25 * DAY_MS);
-  const isPast = 'days' in latest && latest.days <= 1;
+  const latestMs = () => now().getTime() + (latest === 'now' ? DAY_MS : latest.years * 365.25 * DAY_MS);
   return z.iso
     .datetime({ offset: true, error: PRIMITIVE_MESSAGES.date, abort: true })
     .refine((value) => Date.parse(value) >= earliest, { message: PRIMITIVE_MESSAGES.dateTooEarly, abort: true })
-    .refine((value) => Date.parse(value) <= latestMs(), { message: isPast ? PRIMITIVE_MESSAGES.dateInFuture : PRIMITIVE_MESSAGES.dateTooLate });
+    .refine((value) => Date.parse(value) <= latestMs(), { message: latest === 'now' ? PRIMITIVE_MESSAGES.dateInFuture : PRIMITIVE_MESSAGES.dateTooLate });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ export const accessRouter = router({
           scope: z.enum(['whole_journal', 'selected_notes']),
           noteIds: z.array(uuid).max(500).default([]),
           // When the patient asked: not in the future.
-          requestedAt: instant({ latest: { days: 1 } }).transform((value) => new Date(value)),
+          requestedAt: instant({ latest: 'now' }).transform((value) => new Date(value)),
         })
         .strict(),
     )

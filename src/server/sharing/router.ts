@@ -27,7 +27,7 @@ export const sharingRouter = router({
           givenBy: z.enum(['patient', 'guardian', 'representative']),
           method: z.enum(['verbal', 'written', 'digital']),
           // Consent has been given: not in the future (the service checks against its own clock).
-          givenAt: instant({ latest: { days: 1 } }).transform(asDate),
+          givenAt: instant({ latest: 'now' }).transform(asDate),
           scope,
           purpose,
         })
