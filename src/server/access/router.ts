@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BREAK_GLASS_REASONS } from '../../shared/patient-schemas';
+import { instant, text } from '../../shared/schema-primitives';
 import { roleProcedure, router } from '../trpc';
 import { addCareTeamMember, authorisationRegister, breakGlass, exportAuthorisationRegister, liftBlock, listColleagues, setBlock } from './service';
 
@@ -21,7 +22,7 @@ export const accessRouter = router({
           patientId: uuid.optional(),
           nationalId: z.string().trim().regex(/^\d{11}$/, 'validation.nationalIdentityNumber.format').optional(),
           reasonCode: z.enum(BREAK_GLASS_REASONS),
-          reasonText: z.string().trim().max(1000, 'validation.too_long').transform((value) => (value === '' ? null : value)).nullable().default(null),
+          reasonText: text({ max: 1000, multiline: true }).transform((value) => (value === '' ? null : value)).nullable().default(null),
           isWarningAcknowledged: z.literal(true, 'validation.acknowledge'),
         })
         .strict()
@@ -43,7 +44,8 @@ export const accessRouter = router({
           blockedUserId: uuid,
           scope: z.enum(['whole_journal', 'selected_notes']),
           noteIds: z.array(uuid).max(500).default([]),
-          requestedAt: z.iso.datetime({ offset: true, error: 'validation.date' }).transform((value) => new Date(value)),
+          // When the patient asked: not in the future.
+          requestedAt: instant({ latest: 'now' }).transform((value) => new Date(value)),
         })
         .strict(),
     )
