@@ -218,6 +218,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     exception when duplicate_object or unique_violation then null;
     end $$`.execute(db);
   // The migrating login must be able to act as the application role (SET ROLE, or role= at connect).
+  // (This swallows a failed grant; it has run and stays as it was. No longer needed, and what the
+  // boundary depends on is checked, failing loudly, by 2026-12-01T09-00_database_boundary.)
   await sql`
     do $$ begin
       if not pg_has_role(current_user, 'journalkontor_app', 'member') then

@@ -3,6 +3,7 @@ import * as foundation from './2026-11-22T08-00_foundation';
 import * as identityAndAudit from './2026-11-22T09-00_identity_and_audit';
 import * as patientJournal from './2026-11-22T10-00_patient_journal';
 import * as journalDeletion from './2026-11-22T11-00_journal_deletion';
+import * as databaseBoundary from './2026-12-01T09-00_database_boundary';
 import * as authLimits from './2026-12-01T10-00_auth_limits';
 
 /**
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T09-00_identity_and_audit': identityAndAudit,
   '2026-11-22T10-00_patient_journal': patientJournal,
   '2026-11-22T11-00_journal_deletion': journalDeletion,
+  '2026-12-01T09-00_database_boundary': databaseBoundary,
   '2026-12-01T10-00_auth_limits': authLimits,
 };

@@ -5,19 +5,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# What a bare Debian machine lacks for the browser tests; installed here so that `npm test` alone
+# What a bare Debian machine lacks for the tests; installed here so that `npm test` alone
 # does the set-up (these machines run as root and reach Debian's packages).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # pdftotext reads the printed PDFs back (JRN-5): an independent reader of what the app wrote.
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# oathtool: an independent TOTP implementation the AUTH-3 cross-check compares the server's codes
+# with. Installed where this script can (root with apt); elsewhere that one check says why it skips.
+if ! command -v oathtool >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  missing+=(oathtool)
+fi
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing ${missing[*]} (apt) for the browser tests …"
+    echo "Installing ${missing[*]} (apt) for the tests …"
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "The browser tests need: ${missing[*]}. Install with: sudo apt-get install -y ${missing[*]}" >&2
+    echo "The tests need: ${missing[*]}. Install with: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
 fi

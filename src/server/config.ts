@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { APP_ORIGIN, DEFAULT_BACKEND_PORT } from '../shared/app-constants';
 
@@ -13,6 +13,11 @@ const booleanFlag = z
 
 const environmentSchema = z.object({
   DATABASE_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  // The owner's login, for migrations only (docs/adr/0006); the server itself runs as DATABASE_URL.
+  DATABASE_OWNER_URL: z
     .string()
     .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
     .optional(),
@@ -37,6 +42,8 @@ const environmentSchema = z.object({
   // AUTH-5 fixes the step-up window at 5 minutes; an organisation may only shorten it (tests do).
   JK_STEP_UP_WINDOW_SECONDS: z.coerce.number().int().min(5).max(300).default(300),
   JK_PUBLIC_APP_URL: z.string().refine((url) => originOf(url) !== null, 'must be an http:// or https:// URL').optional(),
+  // AUD-4, ADR 0007: where the sealer appends each seal's hash, outside the database.
+  JK_AUDIT_WITNESS_FILE: z.string().min(1).optional(),
   // PLAT-9: rate limits per window, per procedure. "Auth" is login, unlock, step-up and every
   // invitation step; "public" is every other route callable without a session (health, status).
   // The public per-address default is high because a clinic's computers share one address behind
@@ -65,8 +72,23 @@ function originOf(value: string): string | null {
   return `${url.protocol}//${url.host}` === APP_ORIGIN ? APP_ORIGIN : null;
 }
 
+/** Whether two PostgreSQL URLs log in as the same user (an unparsable URL compares as itself). */
+function sameLogin(a: string, b: string): boolean {
+  const user = (url: string) => (URL.canParse(url) ? decodeURIComponent(new URL(url).username) : url);
+  return user(a) === user(b);
+}
+
 export interface ServerConfig {
-  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  database:
+    | {
+        kind: 'postgres';
+        /** The application's login: only the rights of journalkontor_app (docs/adr/0006). */
+        url: string;
+        /** The owner's login, used only to run migrations (at start when given, and by `npm run migrate`). */
+        ownerUrl: string | undefined;
+        poolSize: number;
+      }
+    | { kind: 'pglite'; dataDir: string };
   host: string;
   port: number;
   isDemo: boolean;
@@ -86,6 +108,12 @@ export interface ServerConfig {
   publicAppUrl: string | undefined;
   /** How recent a second factor must be for signing, printing, exports and resets (AUTH-5): at most 5 minutes. */
   stepUpWindowMs: number;
+  /**
+   * The seal witness file (AUD-4, ADR 0007): JK_AUDIT_WITNESS_FILE, or with PGlite a file beside the
+   * data folder. With PostgreSQL and no path there is no witness (README: set one, on storage the
+   * database's owner cannot write).
+   */
+  auditWitnessPath: string | undefined;
   limits: LimitsConfig;
 }
 
@@ -123,9 +151,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DATABASE_URL && !e.JK_SECRET_KEY) {
     throw new ConfigError(['JK_SECRET_KEY: required with DATABASE_URL (32 random bytes, base64: openssl rand -base64 32)']);
   }
+  if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) {
+    throw new ConfigError(['DATABASE_OWNER_URL: only with DATABASE_URL (PGlite has one user and needs neither)']);
+  }
+  if (e.DATABASE_URL && e.DATABASE_OWNER_URL && sameLogin(e.DATABASE_URL, e.DATABASE_OWNER_URL)) {
+    throw new ConfigError(['DATABASE_OWNER_URL: must name another login than DATABASE_URL (the server must not run as the owner)']);
+  }
   return {
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.JK_DB_POOL_SIZE }
+      ? { kind: 'postgres', url: e.DATABASE_URL, ownerUrl: e.DATABASE_OWNER_URL, poolSize: e.JK_DB_POOL_SIZE }
       : { kind: 'pglite', dataDir: resolve(e.JK_DATA_DIR) },
     host: e.JK_HOST,
     port: e.JK_PORT,
@@ -138,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.JK_SECRET_KEY ? Buffer.from(e.JK_SECRET_KEY, 'base64') : undefined,
     stepUpWindowMs: e.JK_STEP_UP_WINDOW_SECONDS * 1000,
     publicAppUrl: e.JK_PUBLIC_APP_URL?.replace(/\/+$/, ''),
+    auditWitnessPath: e.JK_AUDIT_WITNESS_FILE ? resolve(e.JK_AUDIT_WITNESS_FILE) : e.DATABASE_URL ? undefined : join(dirname(resolve(e.JK_DATA_DIR)), 'audit-witness.jsonl'),
     limits: {
       windowMs: e.JK_RATE_LIMIT_WINDOW_SECONDS * 1000,
       authPerAddress: e.JK_RATE_LIMIT_AUTH_PER_ADDRESS,

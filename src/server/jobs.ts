@@ -4,7 +4,7 @@ import type { Database } from './db/database';
 import { describeErrorForLog } from './log';
 import { deleteStaleLoginFailures } from './auth/lockout';
 import { deleteExpiredRateLimits } from './limits/rate-limit-store';
-import { deliverPendingMessages, type DevelopmentMailbox, developmentProvider, type MessageChannel, type MessageProvider } from './outbox/outbox';
+import { deliverPendingMessages, DevelopmentMailbox, developmentProvider, type MessageChannel, type MessageProvider } from './outbox/outbox';
 
 /** Every few seconds: deliver the outbox, seal the audit log. Safe on several instances (row and advisory locks). */
 const OUTBOX_INTERVAL_MS = 2_000;
@@ -16,9 +16,14 @@ export interface BackgroundJobs {
   stop(): Promise<void>;
 }
 
-export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, mailbox: DevelopmentMailbox): BackgroundJobs {
+export function startBackgroundJobs(
+  db: Database,
+  log: FastifyBaseLogger,
+  options: { auditWitnessPath?: string | undefined; mailbox?: DevelopmentMailbox } = {},
+): BackgroundJobs {
   // Only the development provider exists so far; real SMS and e-mail providers plug in here by environment.
-  const development = developmentProvider(mailbox);
+  // The demo's developer view reads what the development provider delivered from this mailbox.
+  const development = developmentProvider(options.mailbox ?? new DevelopmentMailbox());
   const providers: Record<MessageChannel, MessageProvider> = { sms: development, email: development };
   let running: Promise<unknown> = Promise.resolve();
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {
@@ -30,7 +35,7 @@ export function startBackgroundJobs(db: Database, log: FastifyBaseLogger, mailbo
   };
   const timers = [
     every(OUTBOX_INTERVAL_MS, 'outbox', () => deliverPendingMessages(db, providers)),
-    every(SEAL_INTERVAL_MS, 'audit-seal', () => sealPendingEvents(db)),
+    every(SEAL_INTERVAL_MS, 'audit-seal', () => sealPendingEvents(db, { witnessPath: options.auditWitnessPath })),
     every(CLEANUP_INTERVAL_MS, 'limits-cleanup', async () => {
       await deleteExpiredRateLimits(db);
       await deleteStaleLoginFailures(db, new Date());

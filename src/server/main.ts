@@ -1,5 +1,7 @@
-// The backend on its own: `npm run server` (production sets DATABASE_URL; without it, PGlite).
+// The backend on its own: `npm run server` (production sets DATABASE_URL, the application's login, and
+// DATABASE_OWNER_URL to migrate at start; without them, PGlite).
 import { ConfigError, loadConfig } from './config';
+import { DatabaseSetupError } from './db/boundary';
 import { InstallationModeError } from './db/installation';
 import { MigrationError } from './db/migrate';
 import { formatDemoLogins } from './demo/print';
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Start-up failures a person can fix get one plain sentence; anything else its type and stack.
-  if (error instanceof ConfigError || error instanceof InstallationModeError) {
+  if (error instanceof ConfigError || error instanceof InstallationModeError || error instanceof DatabaseSetupError) {
     process.stderr.write(`${error.message}\n`);
   } else if (error instanceof MigrationError) {
     process.stderr.write(`${error.message}\n${JSON.stringify(describeErrorForLog(error.cause))}\n`);

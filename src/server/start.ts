@@ -32,7 +32,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const mailbox = new DevelopmentMailbox();
     const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date(), secretBox, mailbox });
     await app.listen({ host: config.host, port: config.port });
-    const jobs = startBackgroundJobs(database.db, app.log, mailbox);
+    if (!config.auditWitnessPath) app.log.warn('JK_AUDIT_WITNESS_FILE is not set: no seal witness is kept outside the database (AUD-4, ADR 0007)');
+    const jobs = startBackgroundJobs(database.db, app.log, { auditWitnessPath: config.auditWitnessPath, mailbox });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

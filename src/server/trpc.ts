@@ -7,8 +7,9 @@ import { runAuditedUnit } from './audit/unit-of-work';
 import { actorOf, resolveSession, type SessionUser, touchSession } from './auth/session';
 import type { Context, ServiceDeps } from './context';
 import type { Executor } from './db/database';
-import { isDatabaseInputError } from './db/input-errors';
+import { databaseInputErrorCode } from './db/input-errors';
 import { type DomainErrorKind, domainErrorIn, fieldErrorsOf, FieldValidationError } from './errors';
+import { refuseMalformedText } from './input-guard';
 
 /**
  * Who may call a procedure, declared where it is defined. The role × procedure matrix test walks
@@ -39,11 +40,13 @@ const t = initTRPC
     errorFormatter({ shape, error }) {
       const fieldErrors = error.code === 'BAD_REQUEST' ? fieldErrorsOf(error) : undefined;
       const isInternal = error.code === 'INTERNAL_SERVER_ERROR';
+      // A body or query that is not JSON: the parser's message quotes it, and it may be personal data (PLAT-6).
+      const isUnparsable = error.code === 'BAD_REQUEST' && error.cause instanceof SyntaxError;
       return {
         ...shape,
         // Bad input gets coded field errors instead of zod's prose; an internal error says nothing
         // about what went wrong (the server log has it, without personal data).
-        message: fieldErrors ? API_ERROR_MESSAGES.validation : isInternal ? API_ERROR_MESSAGES.internal : shape.message,
+        message: fieldErrors || isUnparsable ? API_ERROR_MESSAGES.validation : isInternal ? API_ERROR_MESSAGES.internal : shape.message,
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,
@@ -72,7 +75,7 @@ const TRPC_CODE_OF: Record<DomainErrorKind, TRPC_ERROR_CODE_KEY> = {
  * coded message (and field errors, through its cause); PostgreSQL's complaints about the input
  * itself become 400; anything else stays an internal error that says nothing.
  */
-const mapErrorsAtTheEdge = t.middleware(async ({ next }) => {
+const mapErrorsAtTheEdge = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
   if (result.ok) return result;
   const domain = domainErrorIn(result.error);
@@ -81,9 +84,20 @@ const mapErrorsAtTheEdge = t.middleware(async ({ next }) => {
     throw new TRPCError({ code: TRPC_CODE_OF[domain.kind], message: domain.message, ...(domain instanceof FieldValidationError ? { cause: domain } : {}) });
   }
   if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-    if (isDatabaseInputError(result.error.cause)) throw new TRPCError({ code: 'BAD_REQUEST', message: API_ERROR_MESSAGES.validation });
+    const sqlState = databaseInputErrorCode(result.error.cause);
+    if (sqlState) {
+      // A schema let it through: worth fixing there, so say where (no values: they may be personal data).
+      ctx.log.warn({ path, sqlState }, 'input refused by the database, not by its schema');
+      throw new TRPCError({ code: 'BAD_REQUEST', message: API_ERROR_MESSAGES.validation });
+    }
   }
   return result;
+});
+
+/** PLAT-6: every string of every input well-formed Unicode, checked once for all procedures (input-guard.ts). */
+const requireWellFormedText = t.middleware(async ({ getRawInput, next }) => {
+  refuseMalformedText(await getRawInput());
+  return next();
 });
 
 /**
@@ -153,16 +167,17 @@ const requireRoles = t.middleware(async ({ ctx, meta, next, path }) => {
  * Base procedures: the only ones the domain routers may use. Each carries its access declaration;
  * audited ones run in one transaction with their events (`ctx.trx`, `ctx.audit`).
  */
-export const publicProcedure = t.procedure.meta({ access: { kind: 'public' } }).use(mapErrorsAtTheEdge).use(withAuditedUnitOfWork);
+export const publicProcedure = t.procedure.meta({ access: { kind: 'public' } }).use(mapErrorsAtTheEdge).use(requireWellFormedText).use(withAuditedUnitOfWork);
 
 export const authenticatedProcedure = t.procedure
   .meta({ access: { kind: 'authenticated' } })
   .use(mapErrorsAtTheEdge)
   .use(requireSession)
   .use(requireRoles)
+  .use(requireWellFormedText)
   .use(withAuditedUnitOfWork);
 
 /** A procedure for the given roles (a user holding any one of them is admitted). */
 export function roleProcedure(roles: readonly Role[]) {
-  return t.procedure.meta({ access: { kind: 'roles', roles } }).use(mapErrorsAtTheEdge).use(requireSession).use(requireRoles).use(withAuditedUnitOfWork);
+  return t.procedure.meta({ access: { kind: 'roles', roles } }).use(mapErrorsAtTheEdge).use(requireSession).use(requireRoles).use(requireWellFormedText).use(withAuditedUnitOfWork);
 }

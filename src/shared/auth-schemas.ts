@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from './roles';
+import { isWellFormedText, PRIMITIVE_MESSAGES, text } from './schema-primitives';
 
 /**
  * Inputs of the login, invitation and user-administration procedures, shared so the renderer's
@@ -12,8 +13,16 @@ export const emailSchema = z
   .max(254, 'validation.email')
   .pipe(z.email('validation.email'));
 
-/** A password as typed: length is checked by the policy on the server (AUTH-2), not here. */
-export const passwordInputSchema = z.string().min(1, 'validation.required').max(1000, 'validation.password.too_long');
+/**
+ * A password as typed: length is checked by the policy on the server (AUTH-2), not here. Any
+ * character may be in it (it is only ever hashed), but it must be well-formed: a lone surrogate
+ * would be hashed as U+FFFD, so two different passwords would be one.
+ */
+export const passwordInputSchema = z
+  .string()
+  .refine(isWellFormedText, { message: PRIMITIVE_MESSAGES.textMalformed, abort: true })
+  .min(1, 'validation.required')
+  .max(1000, 'validation.password.too_long');
 
 export const totpCodeSchema = z.string().trim().regex(/^\d{6}$/, 'validation.totpCode');
 export const recoveryCodeSchema = z.string().trim().min(12, 'validation.recoveryCode').max(20, 'validation.recoveryCode');
@@ -29,12 +38,7 @@ export const roleSchema = z.enum(ROLES);
 export const inviteUserSchema = z
   .object({
     // No control characters: a NUL cannot be stored in a PostgreSQL text column (it failed with 500).
-    displayName: z
-      .string()
-      .trim()
-      .min(1, 'validation.required')
-      .max(200)
-      .regex(/^\P{Cc}*$/u, 'validation.invalid_format'),
+    displayName: text({ min: 1, max: 200 }),
     email: emailSchema,
     phone: z
       .string()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate, text } from './schema-primitives';
 
 /**
  * JRN-4: the documented deletion decision (helsepersonelloven §§ 43–44). Shared by the procedure
@@ -24,10 +25,10 @@ export const noteDeletionSchema = z
     // Both cumulative conditions must be confirmed, each on its own.
     isHarmlessForGeneralInterests: z.literal(true, 'validation.deletion_condition'),
     isCompatibleWithArchiveLaw: z.literal(true, 'validation.deletion_condition'),
-    /** When the patient asked (yyyy-mm-dd); not in the future (checked by the server in Oslo time). */
-    requestedAt: z.iso.date('validation.date'),
+    /** When the patient asked (yyyy-mm-dd); not in the future (checked again by the server against its clock). */
+    requestedAt: calendarDate({ latest: 'today' }),
     authorConsultation: z.enum(AUTHOR_CONSULTATIONS, 'validation.required'),
-    reason: z.string().trim().min(DELETION_REASON_MIN_LENGTH, 'validation.deletion_reason_short').max(DELETION_REASON_MAX_LENGTH, 'validation.too_long'),
+    reason: text({ min: DELETION_REASON_MIN_LENGTH, minMessage: 'validation.deletion_reason_short', max: DELETION_REASON_MAX_LENGTH, multiline: true }),
   })
   .strict();
 export type NoteDeletionInput = z.input<typeof noteDeletionSchema>;

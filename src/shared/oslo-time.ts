@@ -38,3 +38,8 @@ export function formatCalendarDate(isoDate: string): string {
   if (!match) throw new RangeError('Expected a yyyy-mm-dd date');
   return `${match[3]}.${match[2]}.${match[1]}`;
 }
+
+/** The calendar date in Oslo at an instant, as yyyy-mm-dd: "today" as the clinic's calendar has it. */
+export function osloCalendarDate(now: Date): string {
+  return formatDate(now).split('.').reverse().join('-');
+}

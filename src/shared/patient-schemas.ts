@@ -1,30 +1,22 @@
 import { z } from 'zod';
 import { nationalIdentityNumberSchema } from './national-identity-number';
+import { calendarDate, optionalText, text } from './schema-primitives';
 
 /**
  * Inputs of the patient and journal procedures, shared with the renderer's forms. Messages are
  * translation keys. Synthetic test numbers pass the schema; the server refuses them outside demo
  * mode (JRN-1), since only it knows the mode.
  */
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, 'validation.too_long')
-    .transform((value) => (value === '' ? null : value))
-    .nullable()
-    .default(null);
-
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 
 export const patientDetailsSchema = z
   .object({
     nationalId: nationalIdentityNumberSchema({ allowSynthetic: true }),
-    givenName: z.string().trim().min(1, 'validation.required').max(100, 'validation.too_long'),
-    familyName: z.string().trim().min(1, 'validation.required').max(100, 'validation.too_long'),
-    dateOfBirth: z.iso.date('validation.date'),
+    givenName: text({ min: 1, max: 100 }),
+    familyName: text({ min: 1, max: 100 }),
+    dateOfBirth: calendarDate({ latest: 'today' }),
     gender: z.enum(GENDERS, 'validation.required'),
-    address: optionalText(300),
+    address: optionalText({ max: 300, multiline: true }),
     phone: z
       .string()
       .trim()
@@ -41,7 +33,7 @@ export const patientDetailsSchema = z
       .transform((value) => (value === '' ? null : value))
       .nullable()
       .default(null),
-    nextOfKin: optionalText(500),
+    nextOfKin: optionalText({ max: 500, multiline: true }),
   })
   .strict();
 export type PatientDetailsInput = z.input<typeof patientDetailsSchema>;
@@ -49,9 +41,15 @@ export type PatientDetailsInput = z.input<typeof patientDetailsSchema>;
 export const patientSearchSchema = z
   .object({
     /** A name (prefix of family or given name), an 11-digit number, or a date of birth dd.mm.yyyy. */
-    query: z.string().trim().min(2, 'validation.search_too_short').max(100, 'validation.too_long'),
+    query: text({ min: 2, minMessage: 'validation.search_too_short', max: 100 }),
   })
   .strict();
+
+/**
+ * The date of a consultation: as far back as journals go, and up to a year ahead (a note prepared
+ * for a planned consultation). Also the date in the journal's page cursor.
+ */
+export const consultationDateSchema = calendarDate({ latest: { yearsAhead: 1 } });
 
 export const NOTE_TYPES = ['consultation', 'phone', 'home_visit', 'letter', 'other'] as const;
 

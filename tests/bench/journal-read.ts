@@ -47,6 +47,8 @@ export interface JournalLevelResult {
   ratio: number;
   /** Unchecked ÷ checked CPU per operation (Node + PostgreSQL), the ratio to expect when CPU-bound. */
   cpuRatio: number | null;
+  /** BENCH_RLS=1 only (docs/adr/0006): `journal.notes` with row-level security off and on, in the same run. */
+  rowLevelSecurity?: RowLevelSecurityComparison;
 }
 
 export interface ProfiledQuery {
@@ -263,6 +265,50 @@ async function traceProcedure(database: BenchDatabase, clinicians: readonly { id
   }
 }
 
+export interface RowLevelSecurityComparison {
+  /** `journal.notes` with the policies in place but row-level security disabled on the tables. */
+  off: ModeResult;
+  /** The same with row-level security enabled, the organisation set once per connection. */
+  on: ModeResult;
+  /** Enabled, plus the one round trip a per-request setting needs at the least (`select set_config(…)`). */
+  onWithSetting: ModeResult;
+  /** on ÷ off, and onWithSetting ÷ off: ops/s, and CPU per operation (off ÷ on, as cpuRatio). */
+  opsRatioOn: number;
+  opsRatioOnWithSetting: number;
+  cpuRatioOn: number | null;
+  cpuRatioOnWithSetting: number | null;
+}
+
+/**
+ * Row-level security as docs/adr/0006 measures it: every table with an organisation_id column gets
+ * a policy for the application role that admits only rows of the organisation in the
+ * `jk.organisation_id` setting (reads, and writes through WITH CHECK). The owner bypasses it (no
+ * FORCE), as the data generation and the checks need. Returns how many tables got one.
+ */
+async function createRowLevelSecurity(owner: Kysely<any>, databaseName: string, organisationId: string): Promise<string[]> {
+  const { rows } = await sql<{ table_name: string }>`
+    select c.table_name from information_schema.columns c
+      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+     where c.table_schema = 'public' and c.column_name = 'organisation_id' and t.table_type = 'BASE TABLE'
+     order by 1`.execute(owner);
+  const tables = [...rows.map((row) => row.table_name), 'organisation'];
+  for (const table of tables) {
+    const column = table === 'organisation' ? 'id' : 'organisation_id';
+    await sql`alter table ${sql.id(table)} enable row level security`.execute(owner);
+    await sql`create policy tenant_isolation on ${sql.id(table)} to ${sql.id(APPLICATION_ROLE)}
+      using (${sql.id(column)} = nullif(current_setting('jk.organisation_id', true), '')::uuid)`.execute(owner);
+  }
+  await sql`alter database ${sql.id(databaseName)} set jk.organisation_id = ${sql.lit(organisationId)}`.execute(owner);
+  return tables;
+}
+
+/** Switches row-level security on or off on the tables, the policies staying (between segments only). */
+async function setRowLevelSecurity(owner: Kysely<any>, tables: readonly string[], isOn: boolean): Promise<void> {
+  for (const table of tables) {
+    await sql`alter table ${sql.id(table)} ${sql.raw(isOn ? 'enable' : 'disable')} row level security`.execute(owner);
+  }
+}
+
 export async function benchJournalRead(options: {
   patients: number;
   notesPerPatient: number;
@@ -277,7 +323,8 @@ export async function benchJournalRead(options: {
   const database = await createBenchDatabase('journal');
   try {
     const app = await database.openAsApplication(maxClients);
-    const db = app.db;
+    let db = app.db;
+    let rlsTables: string[] | undefined;
 
     // The clinicians log in through the real procedures, each on a clock of their own at the real
     // time (one login each, so no TOTP step is reused), and the calls then run on real time.
@@ -305,6 +352,20 @@ export async function benchJournalRead(options: {
     const sizeMb = mb(sizes.rows.find((row) => row.name === 'database')?.bytes);
     const tablesMb = Object.fromEntries(sizes.rows.filter((row) => row.name !== 'database').map((row) => [row.name, mb(row.bytes)]));
     log(`  generated in ${generation.seconds} s (FK checks ${generation.skippedForeignKeyChecks ? 'skipped' : 'on'}); database ${sizeMb} MB (${Object.entries(tablesMb).map(([name, size]) => `${name} ${size}`).join(', ')})`);
+
+    if (process.env.BENCH_RLS === '1') {
+      // docs/adr/0006: the cost of row-level security on every organisation table, in its cheapest
+      // form: the organisation set once per connection (ALTER DATABASE … SET, so every connection
+      // opened from here on has it) rather than per request, which would add a round trip or a
+      // transaction to every read. A fresh pool, so all of its connections carry the setting.
+      // Compared off/on within each level (A B C C B A halves), since the machine's load moves
+      // more between runs than the difference measured.
+      rlsTables = await createRowLevelSecurity(database.owner.db, database.name, organisation.id);
+      db = (await database.openAsApplication(maxClients)).db;
+      // Off for everything but the comparison segments, so the other figures stay comparable with a run without it.
+      await setRowLevelSecurity(database.owner.db, rlsTables, false);
+      log(`  BENCH_RLS=1: policies on ${rlsTables.length} tables, keyed on jk.organisation_id (set per connection); compared off/on in each level`);
+    }
 
     const pairs = await admittedPairs(database.url, new Date());
     const byKind: Record<string, number> = {};
@@ -370,6 +431,15 @@ export async function benchJournalRead(options: {
           checkedCalls++;
           if (result.notes.length !== expectedNoteCount(pair, options.notesPerPatient)) throw new Error(`journal.notes (${pair.kind}) returned ${result.notes.length} notes`);
         },
+        checkedWithSetting: async () => {
+          // What a per-request organisation setting costs at the least: one more round trip before
+          // the read (here on any pooled connection; a real one would pin the connection too).
+          await sql`select set_config('jk.organisation_id', ${organisation.id}, false)`.execute(db);
+          const pair = pick();
+          const result = await callers.get(pair.userId)!.checked.journal.notes({ patientId: pair.patientId });
+          checkedCalls++;
+          if (result.notes.length !== expectedNoteCount(pair, options.notesPerPatient)) throw new Error(`journal.notes (${pair.kind}) returned ${result.notes.length} notes`);
+        },
         sessionOnly: async () => {
           const pair = pick();
           const rows = await callers.get(pair.userId)!.sessionOnly.notes({ patientId: pair.patientId });
@@ -410,8 +480,39 @@ export async function benchJournalRead(options: {
       level.ratio = round(level.checked.opsPerSecond / level.unchecked.opsPerSecond, 3);
       const [plainCpu, checkedCpu] = [level.unchecked.cpuPerOp.totalMicros, level.checked.cpuPerOp.totalMicros];
       level.cpuRatio = plainCpu !== null && checkedCpu !== null && checkedCpu > 0 ? round(plainCpu / checkedCpu, 3) : null;
+      if (rlsTables) {
+        const rls = { off: [] as Segment[], on: [] as Segment[], onWithSetting: [] as Segment[] };
+        const checkedWithSetting = active.map((client) => client.checkedWithSetting);
+        await setRowLevelSecurity(owner, rlsTables, true);
+        await runSegment(calls.checked, options.warmupSeconds);
+        for (const mode of ['off', 'on', 'onWithSetting', 'onWithSetting', 'on', 'off'] as const) {
+          await setRowLevelSecurity(owner, rlsTables, mode !== 'off');
+          rls[mode].push(await runSegment(mode === 'onWithSetting' ? checkedWithSetting : calls.checked, half, owner));
+        }
+        await setRowLevelSecurity(owner, rlsTables, false);
+        const [off, on, onWithSetting] = [combine(rls.off), combine(rls.on), combine(rls.onWithSetting)];
+        const cpuRatio = (mode: ModeResult) =>
+          off.cpuPerOp.totalMicros !== null && mode.cpuPerOp.totalMicros ? round(off.cpuPerOp.totalMicros / mode.cpuPerOp.totalMicros, 3) : null;
+        level.rowLevelSecurity = {
+          off,
+          on,
+          onWithSetting,
+          opsRatioOn: round(on.opsPerSecond / off.opsPerSecond, 3),
+          opsRatioOnWithSetting: round(onWithSetting.opsPerSecond / off.opsPerSecond, 3),
+          cpuRatioOn: cpuRatio(on),
+          cpuRatioOnWithSetting: cpuRatio(onWithSetting),
+        };
+      }
       levels.push(level);
       const cpu = (mode: ModeResult) => `${mode.cpuPerOp.nodeMicros}+${mode.cpuPerOp.postgresMicros ?? '?'}`;
+      const rls = level.rowLevelSecurity;
+      if (rls) {
+        log(
+          `  ${String(count).padStart(2)} clients, row-level security off / on / on + setting per call: ${rls.off.opsPerSecond} / ${rls.on.opsPerSecond} / ${rls.onWithSetting.opsPerSecond} ops/s` +
+            ` (ratio ${rls.opsRatioOn} / ${rls.opsRatioOnWithSetting}); p50/p95 ${rls.off.latency.p50Ms}/${rls.off.latency.p95Ms} / ${rls.on.latency.p50Ms}/${rls.on.latency.p95Ms} / ${rls.onWithSetting.latency.p50Ms}/${rls.onWithSetting.latency.p95Ms} ms` +
+            `; CPU µs/op Node+PG ${cpu(rls.off)} / ${cpu(rls.on)} / ${cpu(rls.onWithSetting)}, CPU ratio ${rls.cpuRatioOn ?? '?'} / ${rls.cpuRatioOnWithSetting ?? '?'}`,
+        );
+      }
       log(
         `  ${String(count).padStart(2)} clients: unchecked ${level.unchecked.opsPerSecond} ops/s, session+page ${level.sessionOnly.opsPerSecond}, checked ${level.checked.opsPerSecond} ops/s, ratio ${level.ratio.toFixed(2)}` +
           `; checked p50/p95/p99 ${level.checked.latency.p50Ms}/${level.checked.latency.p95Ms}/${level.checked.latency.p99Ms} ms (unchecked ${level.unchecked.latency.p50Ms}/${level.unchecked.latency.p95Ms}/${level.unchecked.latency.p99Ms})` +

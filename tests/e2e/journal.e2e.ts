@@ -467,8 +467,10 @@ test.describe.serial('journal', () => {
     await expect(register.getByRole('region', { name: 'Delt lesetilgang' })).toContainText('Veiledning');
     await expect(register.getByRole('region', { name: 'Akuttilganger' })).toContainText('Akutt behandling');
     await keepScreenshot(page, testInfo, 'register');
+    // ACC-6, AUTH-5: the backend makes and logs the export; a fresh second factor if the window has passed.
     const downloading = page.waitForEvent('download');
     await register.getByRole('button', { name: 'Eksporter (JSON)' }).click();
+    await answerStepUpIfAsked(ada, page.getByText(/Tilgangsregisteret er lastet ned som/));
     const download = await downloading;
     expect(download.suggestedFilename()).toMatch(/^tilgangsregister-pia-psykolog-\d{4}-\d{2}-\d{2}\.json$/);
     const path = testInfo.outputPath('register.json');
@@ -477,6 +479,14 @@ test.describe.serial('journal', () => {
     expect(exported.user.displayName).toBe('Pia Psykolog');
     expect(exported.breakGlass.map((grant) => grant.reasonCode)).toContain('emergency_treatment');
     expect(exported.readShares.length).toBeGreaterThanOrEqual(2);
+    const downloadingCsv = page.waitForEvent('download');
+    await register.getByRole('button', { name: 'Eksporter (CSV)' }).click();
+    await answerStepUpIfAsked(ada, page.getByText(/Tilgangsregisteret er lastet ned som .*\.csv/));
+    const csv = await downloadingCsv;
+    expect(csv.suggestedFilename()).toMatch(/^tilgangsregister-pia-psykolog-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csvPath = testInfo.outputPath('register.csv');
+    await csv.saveAs(csvPath);
+    expect(readFileSync(csvPath, 'utf8')).toContain('"user",');
     await page.keyboard.press('Escape');
 
     await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Journal' }).click();

@@ -6,7 +6,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../../src/server/db/database';
+import { assertApplicationLogin, provisionApplicationLogin } from '../../src/server/db/boundary';
+import { APPLICATION_ROLE, openDatabase } from '../../src/server/db/database';
 import { migrateToLatest } from '../../src/server/db/migrate';
 
 declare module 'vitest' {
@@ -17,8 +18,17 @@ declare module 'vitest' {
     pgliteTemplatePath: string;
     /** PostgreSQL: a migrated template database; each test gets CREATE DATABASE … TEMPLATE it. */
     postgresTemplateName: string;
+    /** PostgreSQL: the login each test's `db` connects as, holding only the application role's rights. */
+    postgresApplicationLogin: string;
   }
 }
+
+/**
+ * The login the tests' `db` uses on PostgreSQL, as the server uses its own (docs/adr/0006). Roles are
+ * cluster-wide and other runs share the cluster: it is provisioned idempotently and never dropped.
+ * Its own name, so no test touches the password of a developer's `journalkontor_server`.
+ */
+const TEST_APPLICATION_LOGIN = 'journalkontor_test_server';
 
 /**
  * Migrates one template database for the whole run, so each test can start from a fresh copy in
@@ -33,11 +43,34 @@ export default async function setup(project: TestProject) {
     await sql`create database ${sql.id(templateName)}`.execute(admin);
     const templateUrl = new URL(databaseUrl);
     templateUrl.pathname = `/${templateName}`;
-    const template = await openDatabase({ kind: 'postgres', url: templateUrl.toString(), poolSize: 1 });
-    await migrateToLatest(template.db);
-    await template.close();
+    try {
+      const template = await openDatabase({ kind: 'postgres', url: templateUrl.toString(), poolSize: 1 });
+      try {
+        await migrateToLatest(template.db);
+      } finally {
+        await template.close();
+      }
+      // On the server's own database (`admin`), so concurrent runs serialise on one advisory lock.
+      await provisionApplicationLogin(admin, { name: TEST_APPLICATION_LOGIN });
+      const applicationUrl = new URL(templateUrl);
+      applicationUrl.username = TEST_APPLICATION_LOGIN;
+      applicationUrl.password = '';
+      const application = await openDatabase({ kind: 'postgres', url: applicationUrl.toString(), poolSize: 1, role: APPLICATION_ROLE });
+      try {
+        // Every test database is a copy of this one: checked once, here, as the login itself.
+        await assertApplicationLogin(application.db);
+      } finally {
+        await application.close();
+      }
+    } catch (error) {
+      // No teardown runs when set-up fails: drop the template here, or it stays on the shared server.
+      await sql`drop database if exists ${sql.id(templateName)} with (force)`.execute(admin);
+      await admin.destroy();
+      throw error;
+    }
     project.provide('testDatabaseKind', 'postgres');
     project.provide('postgresTemplateName', templateName);
+    project.provide('postgresApplicationLogin', TEST_APPLICATION_LOGIN);
     project.provide('pgliteTemplatePath', '');
     return async () => {
       // Test databases made from the template are dropped by each test; drop any left by a crash too.
@@ -59,6 +92,7 @@ export default async function setup(project: TestProject) {
   project.provide('testDatabaseKind', 'pglite');
   project.provide('pgliteTemplatePath', path);
   project.provide('postgresTemplateName', '');
+  project.provide('postgresApplicationLogin', '');
   return async () => {
     await rm(folder, { recursive: true, force: true });
   };

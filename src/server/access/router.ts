@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { BREAK_GLASS_REASONS } from '../../shared/patient-schemas';
+import { instant, text } from '../../shared/schema-primitives';
 import { roleProcedure, router } from '../trpc';
-import { addCareTeamMember, authorisationRegister, breakGlass, liftBlock, listColleagues, setBlock } from './service';
+import { addCareTeamMember, authorisationRegister, breakGlass, exportAuthorisationRegister, liftBlock, listColleagues, setBlock } from './service';
 
 const clinicianProcedure = roleProcedure(['clinician']);
 const uuid = z.uuid('validation.id');
@@ -21,7 +22,7 @@ export const accessRouter = router({
           patientId: uuid.optional(),
           nationalId: z.string().trim().regex(/^\d{11}$/, 'validation.nationalIdentityNumber.format').optional(),
           reasonCode: z.enum(BREAK_GLASS_REASONS),
-          reasonText: z.string().trim().max(1000, 'validation.too_long').transform((value) => (value === '' ? null : value)).nullable().default(null),
+          reasonText: text({ max: 1000, multiline: true }).transform((value) => (value === '' ? null : value)).nullable().default(null),
           isWarningAcknowledged: z.literal(true, 'validation.acknowledge'),
         })
         .strict()
@@ -43,7 +44,8 @@ export const accessRouter = router({
           blockedUserId: uuid,
           scope: z.enum(['whole_journal', 'selected_notes']),
           noteIds: z.array(uuid).max(500).default([]),
-          requestedAt: z.iso.datetime({ offset: true, error: 'validation.date' }).transform((value) => new Date(value)),
+          // When the patient asked: not in the future.
+          requestedAt: instant({ latest: 'now' }).transform((value) => new Date(value)),
         })
         .strict(),
     )
@@ -59,4 +61,13 @@ export const accessRouter = router({
     .meta({ audit: ['access.register.read'] })
     .input(z.object({ userId: uuid }).strict())
     .query(({ ctx, input }) => authorisationRegister(ctx.deps, ctx.session, input.userId)),
+
+  /**
+   * ACC-6: the register as a file, made and logged by the backend (AUD-2: the export event holds
+   * the client's IP); an export, so a second factor within the last 5 minutes (AUTH-5).
+   */
+  exportRegister: roleProcedure(['admin', 'dpo'])
+    .meta({ audit: ['access.register.exported'], stepUp: true })
+    .input(z.object({ userId: uuid, format: z.enum(['json', 'csv']).default('json') }).strict())
+    .mutation(({ ctx, input }) => exportAuthorisationRegister(ctx.deps, ctx.session, input)),
 });

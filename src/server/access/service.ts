@@ -1,3 +1,4 @@
+import { formatDate } from '../../shared/oslo-time';
 import type { SessionUser } from '../auth/session';
 import { fieldError } from '../errors';
 import { requireTreatingClinician } from './gates';
@@ -145,18 +146,16 @@ export async function liftBlock(deps: Deps, user: SessionUser, blockId: string):
   deps.audit.record({ patientId: block.patient_id, objectType: 'patient_block', objectId: block.id, basis: decision.basis, details: { blockedUserId: block.blocked_user_id } });
 }
 
-/**
- * ACC-6: the authorisation register for one user — roles, treatment relationships, read-shares and
- * break-glass grants they hold or held, with dates. For admins and the DPO; reading it is logged.
- */
-export async function authorisationRegister(deps: Deps, user: SessionUser, userId: string) {
+/** ACC-6: what one user holds and held, loaded without logging (the caller records the read or the export). */
+async function loadAuthorisationRegister(deps: Deps, user: SessionUser, userId: string, action: 'access.register.read' | 'access.register.exported') {
   const subject = await deps.trx
     .selectFrom('app_user')
     .select(['id', 'display_name', 'email', 'profession', 'hpr_number'])
     .where('id', '=', userId)
     .where('organisation_id', '=', user.organisationId)
     .executeTakeFirst();
-  if (!subject) throw new AuditedDenial({ reason: 'not_found', objectType: 'user', objectId: userId }, 'not_found');
+  // Another organisation's user gets exactly the answer of a made-up id.
+  if (!subject) throw new AuditedDenial({ action, reason: 'not_found', objectType: 'user', objectId: userId }, 'not_found');
   const [roles, relationships, appointments, shares, breakGlassGrants] = await Promise.all([
     deps.trx.selectFrom('role_grant').select(['role', 'granted_at', 'revoked_at']).where('user_id', '=', userId).orderBy('granted_at').execute(),
     deps.trx.selectFrom('care_relationship').select(['patient_id', 'kind', 'starts_at', 'ends_at']).where('user_id', '=', userId).orderBy('starts_at').execute(),
@@ -170,7 +169,6 @@ export async function authorisationRegister(deps: Deps, user: SessionUser, userI
       .execute(),
     deps.trx.selectFrom('break_glass_access').select(['patient_id', 'reason_code', 'started_at', 'expires_at']).where('user_id', '=', userId).orderBy('started_at').execute(),
   ]);
-  deps.audit.record({ objectType: 'user', objectId: userId });
   const iso = (value: Date | null) => value?.toISOString() ?? null;
   return {
     user: { id: subject.id, displayName: subject.display_name, email: subject.email, profession: subject.profession, hprNumber: subject.hpr_number },
@@ -182,4 +180,80 @@ export async function authorisationRegister(deps: Deps, user: SessionUser, userI
     readShares: shares.map((row) => ({ patientId: row.patient_id, scope: row.scope, purpose: row.purpose, from: iso(row.starts_at), until: iso(row.revoked_at ?? row.withdrawn_at ?? row.ends_at) })),
     breakGlass: breakGlassGrants.map((row) => ({ patientId: row.patient_id, reasonCode: row.reason_code, from: iso(row.started_at), until: iso(row.expires_at) })),
   };
+}
+
+export type AuthorisationRegister = Awaited<ReturnType<typeof loadAuthorisationRegister>>;
+
+/**
+ * ACC-6 authorisation register of one user: the roles, treatment relationships, read-shares and
+ * break-glass grants they hold or held, with dates. Patients by id only. Logged as a read.
+ */
+export async function authorisationRegister(deps: Deps, user: SessionUser, userId: string): Promise<AuthorisationRegister> {
+  const register = await loadAuthorisationRegister(deps, user, userId, 'access.register.read');
+  deps.audit.record({ objectType: 'user', objectId: userId });
+  return register;
+}
+
+export type RegisterExportFormat = 'json' | 'csv';
+
+/**
+ * ACC-6 export (Normen: the register is exportable), produced here rather than in the app so that
+ * the file handed out is exactly what was logged: the export event, written in the same
+ * transaction, holds the client's IP address (AUD-2, like printing) and the format and row counts
+ * (no patient ids: the event points at the user whose register it is). Step-up is the router's.
+ */
+export async function exportAuthorisationRegister(
+  deps: Deps,
+  user: SessionUser,
+  input: { userId: string; format: RegisterExportFormat },
+): Promise<{ fileName: string; mimeType: string; content: string }> {
+  const register = await loadAuthorisationRegister(deps, user, input.userId, 'access.register.exported');
+  const exportedAt = deps.now.toISOString();
+  const content =
+    input.format === 'json'
+      ? `${JSON.stringify({ kind: 'journalkontor.authorisation-register', version: 1, exportedAt, exportedBy: { id: user.userId, displayName: user.displayName }, ...register }, null, 2)}\n`
+      : registerCsv(register);
+  deps.audit.record({
+    objectType: 'user',
+    objectId: input.userId,
+    details: {
+      format: input.format,
+      roles: register.roles.length,
+      treatmentRelationships: register.treatmentRelationships.length,
+      readShares: register.readShares.length,
+      breakGlass: register.breakGlass.length,
+    },
+  });
+  // The date as in Oslo (dd.mm.yyyy → yyyy-mm-dd); the app makes the name safe for its file system.
+  const osloDate = formatDate(deps.now).split('.').reverse().join('-');
+  return {
+    fileName: `tilgangsregister-${register.user.displayName}-${osloDate}.${input.format}`,
+    mimeType: input.format === 'json' ? 'application/json' : 'text/csv',
+    content,
+  };
+}
+
+/**
+ * One row for the user (id, profession, name), then one per grant: section, role or patient id,
+ * kind, from, until, and the share's purpose. Written here rather than
+ * with a CSV library (none is a dependency, and adding one for six columns is not worth its
+ * supply-chain cost): RFC 4180 quoting of every field, CRLF line ends, and a leading apostrophe on a
+ * field that a spreadsheet would read as a formula (=, +, -, @, tab, CR), since the share's purpose
+ * is free text (CSV injection). A UTF-8 byte-order mark so spreadsheets show æøå.
+ */
+function registerCsv(register: AuthorisationRegister): string {
+  const field = (value: string | null) => {
+    const text = value ?? '';
+    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    return `"${safe.replaceAll('"', '""')}"`;
+  };
+  const rows: (string | null)[][] = [
+    ['section', 'id', 'kind', 'from', 'until', 'text'],
+    ['user', register.user.id, register.user.profession, null, null, register.user.displayName],
+    ...register.roles.map((row) => ['role', row.role, null, row.from, row.until, null]),
+    ...register.treatmentRelationships.map((row) => ['treatment_relationship', row.patientId, row.kind, row.from, row.until, null]),
+    ...register.readShares.map((row) => ['read_share', row.patientId, row.scope, row.from, row.until, row.purpose]),
+    ...register.breakGlass.map((row) => ['break_glass', row.patientId, row.reasonCode, row.from, row.until, null]),
+  ];
+  return `\uFEFF${rows.map((row) => row.map(field).join(',')).join('\r\n')}\r\n`;
 }

@@ -50,6 +50,7 @@ export const AUDIT_ACTIONS = [
   'access.block.set',
   'access.block.lifted',
   'access.register.read',
+  'access.register.exported',
   // Read-sharing with consent (SHR-1…3)
   'sharing.consent.recorded',
   'sharing.consent.withdrawn',
@@ -71,6 +72,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
  */
 export const ACTIONS_THAT_RECORD_CLIENT_IP: ReadonlySet<AuditAction> = new Set<AuditAction>([
   'journal.printed',
+  'access.register.exported',
   'auth.login.failure',
   'auth.lockout',
   'auth.session.unlock_failed',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sequenceId } from '../../shared/schema-primitives';
 import { authenticatedProcedure, router } from '../trpc';
 
 const PAGE_SIZE_MAX = 200;
@@ -11,7 +12,7 @@ export const activityRouter = router({
       z
         .object({
           /** Keyset pagination: events older than this id (never OFFSET). */
-          before: z.string().regex(/^\d{1,19}$/, 'validation.id').optional(),
+          before: sequenceId().optional(),
           limit: z.number().int().min(1).max(PAGE_SIZE_MAX).default(50),
         })
         .strict(),

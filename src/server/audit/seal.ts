@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database } from '../db/database';
 import { EVENT_HASH_SQL, GENESIS_HASH } from './canonical';
+import { appendToWitness, assertWitnessHeld, type WitnessLine } from './witness';
 
 /** At most this many events go into one seal, so sealing a large backlog stays in bounded memory. */
 const MAX_EVENTS_PER_SEAL = 50_000;
@@ -30,11 +31,16 @@ export function sealHash(seal: {
  * after events with higher ids. Every transaction below the snapshot's xmin has finished, so the
  * events with txid below that horizon are final: a seal over [previous horizon, horizon) can never
  * miss an event that commits later. Returns how many events were sealed.
+ *
+ * With a witness file (ADR 0007) each seal is appended to it once committed, and the sealer first
+ * checks that the database still holds the witness's last seal: if it does not, it refuses
+ * (WitnessAheadError) rather than seal new events over a gap someone made.
  */
-export async function sealPendingEvents(db: Database): Promise<number> {
+export async function sealPendingEvents(db: Database, options: { witnessPath?: string | undefined } = {}): Promise<number> {
   let sealedInAll = 0;
+  if (options.witnessPath) await assertWitnessHeld(db, options.witnessPath);
   for (;;) {
-    const { sealed, isCut } = await db
+    const { sealed, isCut, witness } = await db
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (trx) => {
@@ -43,7 +49,7 @@ export async function sealPendingEvents(db: Database): Promise<number> {
           select pg_snapshot_xmin(pg_current_snapshot())::text as horizon,
                  pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}) as locked`.execute(trx);
         const head = rows[0];
-        const none = { sealed: 0, isCut: false };
+        const none: { sealed: number; isCut: boolean; witness: WitnessLine | undefined } = { sealed: 0, isCut: false, witness: undefined };
         if (!head?.locked) return none;
         const horizon = BigInt(head.horizon);
         const last = await trx
@@ -78,8 +84,10 @@ export async function sealPendingEvents(db: Database): Promise<number> {
         await sql`insert into audit_seal (seq, txid_from, txid_to, event_count, event_ids, event_hashes, previous_hash, hash)
           values (${seq.toString()}, ${txidFrom.toString()}, ${txidTo.toString()}, ${events.rows.length},
                   ${`{${events.rows.map((row) => row.id).join(',')}}`}::bigint[], ${eventHashes}, ${previousHash}, ${hash})`.execute(trx);
-        return { sealed: events.rows.length, isCut: txidTo < horizon };
+        const line: WitnessLine = { seq: seq.toString(), hash: hash.toString('hex'), events: events.rows.length, lastEventId: events.rows.at(-1)?.id ?? null, at: new Date().toISOString() };
+        return { sealed: events.rows.length, isCut: txidTo < horizon, witness: line };
       });
+    if (witness && options.witnessPath) await appendToWitness(options.witnessPath, [witness]);
     sealedInAll += sealed;
     // A seal cut short of the horizon leaves more to seal now; each round seals at least one event.
     if (!isCut || sealed === 0) return sealedInAll;

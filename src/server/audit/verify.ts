@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/database';
 import { EVENT_HASH_SQL, GENESIS_HASH } from './canonical';
 import { sealHash } from './seal';
+import { checkWitness, type WitnessProblem, type WitnessReport } from './witness';
 
 export type VerifyProblem =
   | { kind: 'seal_altered'; seq: string }
@@ -9,7 +10,22 @@ export type VerifyProblem =
   | { kind: 'event_altered'; eventId: string; seq: string }
   | { kind: 'event_missing'; eventId: string; seq: string }
   | { kind: 'event_unexpected'; eventId: string; seq: string }
-  | { kind: 'event_outside_seals'; eventId: string };
+  | { kind: 'event_outside_seals'; eventId: string }
+  /**
+   * An event dated earlier than events already sealed before it, by more than BACKDATING_TOLERANCE_MS:
+   * forged after the fact (ADR 0007). `seq` is null for an event not sealed yet.
+   */
+  | { kind: 'event_backdated'; eventId: string; seq: string | null }
+  | WitnessProblem;
+
+/**
+ * How much older than the latest event already sealed a newly sealed event may be (ADR 0007). A
+ * genuine event takes its time when its request starts and is sealed once its transaction ends; to
+ * be older than an event sealed in an earlier seal by this much, its request would have had to run
+ * longer than this. Requests take milliseconds to seconds; this also absorbs clock differences
+ * between several backend instances.
+ */
+export const BACKDATING_TOLERANCE_MS = 10 * 60 * 1000;
 
 export interface VerifyReport {
   isIntact: boolean;
@@ -17,8 +33,10 @@ export interface VerifyReport {
   checkedEvents: number;
   /** Events written since the last seal: not yet provable, sealed on the next run. */
   pendingEvents: number;
-  /** The first thing found wrong, in log order: the event (or seal) named. */
+  /** The first thing found wrong, in log order: the event (or seal) named; the chain before the witness. */
   firstProblem: VerifyProblem | undefined;
+  /** The database checked against the seal witness, when one was given (ADR 0007). */
+  witness?: WitnessReport;
 }
 
 interface SealRow {
@@ -35,6 +53,9 @@ interface SealRow {
 /** A seal with the verdict PostgreSQL reached on its events in the same statement (see fetchSealCheck). */
 interface SealCheck extends Omit<SealRow, 'event_ids'> {
   id_count: number;
+  /** The earliest and latest event time in the seal's range, microseconds since the epoch. */
+  min_at: string | null;
+  max_at: string | null;
   /** The events now in the seal's range, in id order, have exactly the sealed ids and hashes. */
   matches: boolean | null;
 }
@@ -60,16 +81,31 @@ function fetchSealCheck(db: Executor, seq: string): Promise<SealCheck | undefine
   return sql<SealCheck>`
     select s.seq::text, s.txid_from::text, s.txid_to::text, s.event_count, cardinality(s.event_ids) as id_count,
            s.event_hashes, s.previous_hash, s.hash,
-           (e.ids = s.event_ids and e.hashes = s.event_hashes) as matches
+           (e.ids = s.event_ids and e.hashes = s.event_hashes) as matches, e.min_at::text, e.max_at::text
       from audit_seal as s
       cross join lateral (
-        select array_agg(r.id) as ids, string_agg(r.hash, ''::bytea) as hashes
-          from (select id, ${EVENT_HASH_SQL} as hash from audit_event
+        select array_agg(r.id) as ids, string_agg(r.hash, ''::bytea) as hashes,
+               min(r.at) as min_at, max(r.at) as max_at
+          from (select id, ${EVENT_HASH_SQL} as hash, ${EVENT_MICROS} as at from audit_event
                  where txid >= s.txid_from and txid < s.txid_to order by audit_event.id) as r
       ) as e
      where s.seq = ${seq}`
     .execute(db)
     .then((result) => result.rows[0]);
+}
+
+/** An event's time as microseconds since the epoch, as the canonical form has it. */
+const EVENT_MICROS = sql<string>`(extract(epoch from occurred_at) * 1000000)::bigint`;
+const TOLERANCE_MICROS = BigInt(BACKDATING_TOLERANCE_MS) * 1000n;
+
+/** The first event, in id order, of a txid range dated before the limit. */
+async function firstBackdated(db: Executor, txidFrom: string, txidTo: string | null, limitMicros: bigint): Promise<string | undefined> {
+  const { rows } = await sql<{ id: string }>`
+    select id::text from audit_event
+     where txid >= ${txidFrom} ${txidTo === null ? sql`` : sql`and txid < ${txidTo}`}
+       and ${EVENT_MICROS} < ${limitMicros.toString()}
+     order by audit_event.id limit 1`.execute(db);
+  return rows[0]?.id;
 }
 
 type SealOutcome = { problem: VerifyProblem; checked: number } | { problem: undefined; checked: number; txidTo: string; hash: Buffer };
@@ -135,13 +171,15 @@ async function checkSealInDetail(db: Executor, seq: string, previousHash: Buffer
  * seal's hash is recomputed from its contents and its predecessor's hash, and each event's
  * canonical hash is recomputed from the row as it is now and compared, in order, with the seal.
  */
-export async function verifyAuditLog(db: Executor): Promise<VerifyReport> {
+export async function verifyAuditLog(db: Executor, options: { witnessPath?: string | undefined } = {}): Promise<VerifyReport> {
   // Ordered by the number, not by the text it is selected as (`order by seq` would sort '10' before '2').
   const seals = await sql<{ seq: string }>`select seq::text from audit_seal order by audit_seal.seq`.execute(db);
   let previousHash: Buffer = GENESIS_HASH;
   let expectedSeq = 1n;
   let expectedFrom = '0';
   let checkedEvents = 0;
+  // ADR 0007: the latest event time sealed so far; a later seal's events may not be much older.
+  let sealedUntilMicros: bigint | undefined;
 
   const seqs = seals.rows.map((row) => row.seq);
   const inFlight = new Map<number, Promise<SealCheck | undefined>>();
@@ -156,7 +194,11 @@ export async function verifyAuditLog(db: Executor): Promise<VerifyReport> {
   const report = async (firstProblem: VerifyProblem | undefined, pendingEvents = 0): Promise<VerifyReport> => {
     // Nothing may still run on the executor once the report is out (the caller may close it).
     await Promise.allSettled(inFlight.values());
-    return { isIntact: firstProblem === undefined, sealCount: seals.rows.length, checkedEvents, pendingEvents, firstProblem };
+    if (!options.witnessPath) return { isIntact: firstProblem === undefined, sealCount: seals.rows.length, checkedEvents, pendingEvents, firstProblem };
+    // The chain can be whole and still short: only the witness knows of seals removed at its end.
+    const witness = await checkWitness(db, options.witnessPath);
+    const problem = firstProblem ?? witness.problem;
+    return { isIntact: problem === undefined, sealCount: seals.rows.length, checkedEvents, pendingEvents, firstProblem: problem, witness };
   };
 
   for (let index = 0; index < seqs.length; index++) {
@@ -165,6 +207,7 @@ export async function verifyAuditLog(db: Executor): Promise<VerifyReport> {
     if (BigInt(seq) !== expectedSeq) return report({ kind: 'seal_missing', seq: expectedSeq.toString() });
     const seal = await inFlight.get(index);
     inFlight.delete(index);
+    const txidFrom = expectedFrom;
     if (seal && seal.matches === true && !sealIsAltered(seal, seal.id_count, previousHash, expectedFrom)) {
       checkedEvents += seal.event_count;
       previousHash = Buffer.from(seal.hash);
@@ -176,7 +219,20 @@ export async function verifyAuditLog(db: Executor): Promise<VerifyReport> {
       previousHash = outcome.hash;
       expectedFrom = outcome.txidTo;
     }
+    // The events are the sealed ones; now whether any was dated into the sealed past.
+    const minAt = seal?.min_at ?? null;
+    const maxAt = seal?.max_at ?? null;
+    if (sealedUntilMicros !== undefined && minAt !== null && BigInt(minAt) < sealedUntilMicros - TOLERANCE_MICROS) {
+      const eventId = await firstBackdated(db, txidFrom, expectedFrom, sealedUntilMicros - TOLERANCE_MICROS);
+      if (eventId) return report({ kind: 'event_backdated', eventId, seq });
+    }
+    if (maxAt !== null && (sealedUntilMicros === undefined || BigInt(maxAt) > sealedUntilMicros)) sealedUntilMicros = BigInt(maxAt);
     expectedSeq++;
+  }
+  // A pending event already dated into the sealed past is forged too: found before it is sealed.
+  if (sealedUntilMicros !== undefined) {
+    const eventId = await firstBackdated(db, expectedFrom, null, sealedUntilMicros - TOLERANCE_MICROS);
+    if (eventId) return report({ kind: 'event_backdated', eventId, seq: null });
   }
   // An event whose transaction lies inside the sealed range but was not in the query above cannot
   // exist (the ranges are contiguous from 0); anything at or above the last horizon is pending.

@@ -1,14 +1,16 @@
-// `npm run migrate`: run pending migrations against DATABASE_URL (or the PGlite data folder) and exit.
+// `npm run migrate`: run pending migrations as the owner (DATABASE_OWNER_URL, or PGlite's one user in
+// its data folder) and exit.
 import { ConfigError, loadConfig } from '../config';
 import { describeErrorForLog } from '../log';
 import { openDatabase } from './database';
-import { databaseTargetOf } from './open';
+import { DatabaseSetupError } from './boundary';
+import { ownerTargetOf } from './open';
 import { appliedMigrations, migrateToLatest } from './migrate';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // As the connecting login (the owner), not the application role: migrations change the schema.
-  const database = await openDatabase(databaseTargetOf(config, { poolSize: 1 }));
+  // As the owner, never as the application login: migrations change the schema (docs/adr/0006).
+  const database = await openDatabase(ownerTargetOf(config));
   try {
     const ran = await migrateToLatest(database.db);
     const all = await appliedMigrations(database.db);
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    error instanceof ConfigError ? `${error.message}\n` : `Migration failed: ${JSON.stringify(describeErrorForLog(error))}\n`,
+    error instanceof ConfigError || error instanceof DatabaseSetupError ? `${error.message}\n` : `Migration failed: ${JSON.stringify(describeErrorForLog(error))}\n`,
   );
   process.exit(1);
 });

@@ -41,3 +41,9 @@ export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
   const all = await createMigrator(db, migrations).getMigrations();
   return all.filter((migration) => migration.executedAt !== undefined).map((migration) => migration.name);
 }
+
+/** Names of the migrations not yet applied, oldest first (readable by the application role). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const all = await createMigrator(db, migrations).getMigrations();
+  return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}

@@ -1,5 +1,6 @@
+import { type AuditActor, type AuditEventInput, writeAuditEvent } from '../audit/record';
 import type { Executor } from '../db/database';
-import { signedContentHash } from '../journal/content-hash';
+import { signatureAnchor, signedContentHash } from '../journal/content-hash';
 import { mod11CheckDigit, parseNationalIdentityNumber } from '../../shared/national-identity-number';
 
 const K1 = [3, 7, 6, 1, 8, 9, 4, 5, 2];
@@ -71,6 +72,15 @@ export async function seedDemoJournal(trx: Executor, people: DemoPeople, now: Da
   }
   await trx.insertInto('appointment').values({ organisation_id: people.organisationId, patient_id: per, clinician_id: people.psykolog, kind: 'consultation', starts_at: new Date(now.getTime() + 2 * day) }).execute();
 
+  // AUD-4: the demo's journal is anchored in its audit log like a real one, so `journal:verify` and
+  // `audit:verify` prove it intact. Each signature, amendment and the deletion gets the event the
+  // product would have written, as Lars Lege at that time. These are the first events of a fresh
+  // demo database (the seed runs once, before the first seal), so their past times are not
+  // backdated by the rule of ADR 0007.
+  const lars = await trx.selectFrom('app_user').select(['display_name', 'profession']).where('id', '=', people.lege).executeTakeFirstOrThrow();
+  const larsActor: AuditActor = { organisationId: people.organisationId, userId: people.lege, displayName: lars.display_name, roles: ['clinician'], profession: lars.profession, sessionId: null, authMethod: 'password+totp', deviceId: null };
+  const recordAs = (at: Date, event: AuditEventInput) => writeAuditEvent(trx, larsActor, { basis: 'treatment_relationship', ...event }, { now: at, clientIp: undefined });
+
   const signedNote = async (patientId: string, author: string, noteType: string, daysAgo: number, body: string) => {
     const at = new Date(now.getTime() - daysAgo * day);
     const consultationDate = at.toISOString().slice(0, 10);
@@ -80,10 +90,12 @@ export async function seedDemoJournal(trx: Executor, people: DemoPeople, now: Da
       .returning('id')
       .executeTakeFirstOrThrow();
     const contentHash = signedContentHash({ noteId: note.id, patientId, version: 1, noteType, consultationDate, body, amendmentReason: null, signedBy: author, signedAt: at, signedAuthMethod: 'password+totp' });
-    await trx
+    const version = await trx
       .insertInto('journal_note_version')
       .values({ organisation_id: people.organisationId, note_id: note.id, version: 1, body, amendment_reason: null, created_by: author, created_at: at, updated_at: at, signed_by: author, signed_at: at, signed_auth_method: 'password+totp', content_hash: contentHash })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAs(at, { action: 'journal.note.signed', patientId, objectType: 'journal_note', objectId: note.id, details: { version: 1, anchor: signatureAnchor(version.id, contentHash) } });
     return { noteId: note.id, consultationDate, noteType };
   };
 
@@ -97,7 +109,8 @@ export async function seedDemoJournal(trx: Executor, people: DemoPeople, now: Da
   const amended = kariNotes[3]!;
   const amendedAt = new Date(now.getTime() - 80 * day);
   const amendedBody = 'Smerter i venstre kne etter fotball. Lett hevelse, stabilt. Henvist til fysioterapi.';
-  await trx
+  const amendedHash = signedContentHash({ noteId: amended.noteId, patientId: kari, version: 2, noteType: amended.noteType, consultationDate: amended.consultationDate, body: amendedBody, amendmentReason: 'Feil side ført opp: gjelder venstre kne.', signedBy: people.lege, signedAt: amendedAt, signedAuthMethod: 'password+totp' });
+  const amendedVersion = await trx
     .insertInto('journal_note_version')
     .values({
       organisation_id: people.organisationId,
@@ -111,15 +124,18 @@ export async function seedDemoJournal(trx: Executor, people: DemoPeople, now: Da
       signed_by: people.lege,
       signed_at: amendedAt,
       signed_auth_method: 'password+totp',
-      content_hash: signedContentHash({ noteId: amended.noteId, patientId: kari, version: 2, noteType: amended.noteType, consultationDate: amended.consultationDate, body: amendedBody, amendmentReason: 'Feil side ført opp: gjelder venstre kne.', signedBy: people.lege, signedAt: amendedAt, signedAuthMethod: 'password+totp' }),
+      content_hash: amendedHash,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAs(amendedAt, { action: 'journal.note.amended', patientId: kari, objectType: 'journal_note', objectId: amended.noteId, details: { version: 2, anchor: signatureAnchor(amendedVersion.id, amendedHash) } });
   await trx.updateTable('journal_note').set({ status: 'amended', current_version: 2 }).where('id', '=', amended.noteId).execute();
 
   // A note deleted by a documented decision (JRN-4, helsepersonelloven § 43): written in Kari's
   // journal by mistake, deleted at her request. The record keeps the decision, not the text.
   const misfiled = await signedNote(kari, people.lege, 'phone', 45, 'Telefon: prøvesvar gjennomgått (ført i feil journal).');
-  await trx
+  const decidedAt = new Date(now.getTime() - 14 * day);
+  const deletion = await trx
     .insertInto('journal_deletion')
     .values({
       organisation_id: people.organisationId,
@@ -132,13 +148,22 @@ export async function seedDemoJournal(trx: Executor, people: DemoPeople, now: Da
       requested_at: new Date(now.getTime() - 20 * day).toISOString().slice(0, 10),
       reason: 'Notatet gjaldt en annen pasient og ble ført i Karis journal ved en forveksling. Kari ba om at det ble slettet.',
       decided_by: people.lege,
-      decided_at: new Date(now.getTime() - 14 * day),
+      decided_at: decidedAt,
       consulted_author_id: null,
       author_not_consulted_reason: 'author_is_decider',
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await trx.deleteFrom('journal_note_version').where('note_id', '=', misfiled.noteId).execute();
   await trx.deleteFrom('journal_note').where('id', '=', misfiled.noteId).execute();
+  // The deletion's event accounts for the signed version that is gone (as deletion.ts writes it).
+  await recordAs(decidedAt, {
+    action: 'journal.note.deleted',
+    patientId: kari,
+    objectType: 'journal_note',
+    objectId: misfiled.noteId,
+    details: { deletionId: deletion.id, legalGround: 'incorrect_or_misleading', versionsDeleted: 1, authorConsultation: 'author_is_decider' },
+  });
 
   // A read-share to Pia for supervision, under Ola's recorded verbal consent (SHR-1, SHR-2).
   const consent = await trx

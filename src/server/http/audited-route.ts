@@ -7,6 +7,7 @@ import { type AuditedScope, runAuditedUnit } from '../audit/unit-of-work';
 import type { ServerDependencies } from '../context';
 import { isDatabaseInputError } from '../db/input-errors';
 import { type DomainErrorKind, domainErrorIn, fieldErrorsOf, toFieldErrors } from '../errors';
+import { refuseMalformedText } from '../input-guard';
 import { describeErrorForLog } from '../log';
 
 /** The plain-HTTP edge: a domain error's kind as a status code (the tRPC edge has its own map in trpc.ts). */
@@ -48,7 +49,14 @@ export function registerAuditedRoute<Schema extends z.ZodType, Result>(
     url: route.url,
     ...(route.config ? { config: route.config } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const parsed = route.input.safeParse(route.method === 'GET' ? request.query : request.body);
+      const raw = route.method === 'GET' ? request.query : request.body;
+      // The same guards as every procedure: well-formed text first (input-guard.ts), then the schema.
+      try {
+        refuseMalformedText(raw);
+      } catch (error) {
+        return reply.code(400).send({ error: API_ERROR_MESSAGES.validation, fieldErrors: fieldErrorsOf(error) ?? [] });
+      }
+      const parsed = route.input.safeParse(raw);
       if (!parsed.success) {
         return reply.code(400).send({ error: API_ERROR_MESSAGES.validation, fieldErrors: toFieldErrors(parsed.error.issues) });
       }

@@ -33,3 +33,17 @@ export function signedContentHash(content: SignedContent): Buffer {
   ]);
   return createHash('sha256').update(canonical, 'utf8').digest();
 }
+
+/**
+ * What a sign, amend or correction-refusal event carries about the version it signed (AUD-4, JRN-3):
+ * a commitment to the version's content hash, bound to the version row's random id. The sealed
+ * event then anchors the journal in the audit log, so someone with the owner's rights who rewrites
+ * a text and recomputes its content hash still fails `journal:verify`. Why not the content hash
+ * itself: a hash of a short clinical text can be confirmed by guessing (ADR 0004), and the audit
+ * log outlives a deleted note; once a deletion decision has removed the row, its random id is gone
+ * with it and the anchor says nothing about the text. `journal/verify.ts` recomputes the same
+ * value in SQL (JOURNAL_ANCHOR_SQL).
+ */
+export function signatureAnchor(versionId: string, contentHash: Buffer): string {
+  return createHash('sha256').update(`journalkontor.anchor.v1:${versionId}:`, 'utf8').update(contentHash).digest('hex');
+}

@@ -4,7 +4,7 @@ import { requireJournalAccess, requireTreatingClinician } from '../access/gates'
 import { AuditedDenial } from '../audit/recorder';
 import type { ServiceDeps } from '../context';
 import type { AuthorConsultation, DeletionGround } from '../../shared/journal-deletion';
-import { formatDate } from '../../shared/oslo-time';
+import { osloCalendarDate } from '../../shared/oslo-time';
 
 type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
 
@@ -16,11 +16,6 @@ export interface NoteDeletionRequest {
   requestedAt: string;
   authorConsultation: AuthorConsultation;
   reason: string;
-}
-
-/** Today in Oslo as yyyy-mm-dd: "not in the future" means the patient's calendar, not UTC's. */
-function osloToday(now: Date): string {
-  return formatDate(now).split('.').reverse().join('-');
 }
 
 /**
@@ -36,7 +31,8 @@ function osloToday(now: Date): string {
  * clinician's draft from a note that does not exist.
  */
 export async function deleteNoteByDecision(deps: Deps, user: SessionUser, input: NoteDeletionRequest): Promise<{ deletionId: string; versionsDeleted: number }> {
-  if (input.requestedAt > osloToday(deps.now)) throw fieldError('requestedAt', 'validation.date_in_future');
+  // "Not in the future" means the patient's calendar (Oslo), not UTC's, and the server's clock.
+  if (input.requestedAt > osloCalendarDate(deps.now)) throw fieldError('requestedAt', 'validation.date_in_future');
   const note = await deps.trx
     .selectFrom('journal_note')
     .select(['id', 'patient_id', 'author_id', 'status'])

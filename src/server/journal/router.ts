@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { noteDeletionSchema } from '../../shared/journal-deletion';
-import { NOTE_TYPES } from '../../shared/patient-schemas';
+import { consultationDateSchema, NOTE_TYPES } from '../../shared/patient-schemas';
+import { calendarDate, instant, text } from '../../shared/schema-primitives';
 import { roleProcedure, router } from '../trpc';
 import { deleteNoteByDecision, listDeletions } from './deletion';
 import { renderJournalPdf } from './print';
@@ -9,9 +10,11 @@ import { amendNote, createDraft, getNoteHistory, listNotes, openRecord, printJou
 /** The journal is for clinicians (ACC-1); every procedure also passes the access decision (ACC-2). */
 const clinicianProcedure = roleProcedure(['clinician']);
 const uuid = z.uuid('validation.id');
-const noteBody = z.string().max(100_000, 'validation.too_long');
+// Kept exactly as written (no trimming): the signed text is what its hash covers (JRN-3).
+const noteBody = text({ max: 100_000, multiline: true, trim: false });
 
-const cursor = z.object({ consultationDate: z.iso.date(), createdAt: z.iso.datetime({ offset: true }), id: uuid }).strict();
+/** The page cursor the server handed out: the same ranges as the values it was made from. */
+const cursor = z.object({ consultationDate: consultationDateSchema, createdAt: instant(), id: uuid }).strict();
 
 export const journalRouter = router({
   open: clinicianProcedure
@@ -31,12 +34,12 @@ export const journalRouter = router({
 
   createDraft: clinicianProcedure
     .meta({ audit: ['journal.note.draft_created'] })
-    .input(z.object({ patientId: uuid, noteType: z.enum(NOTE_TYPES), consultationDate: z.iso.date('validation.date'), body: noteBody }).strict())
+    .input(z.object({ patientId: uuid, noteType: z.enum(NOTE_TYPES), consultationDate: consultationDateSchema, body: noteBody }).strict())
     .mutation(({ ctx, input }) => createDraft(ctx.deps, ctx.session, input)),
 
   saveDraft: clinicianProcedure
     .meta({ audit: ['journal.note.draft_saved'] })
-    .input(z.object({ noteId: uuid, body: noteBody, noteType: z.enum(NOTE_TYPES).optional(), consultationDate: z.iso.date('validation.date').optional() }).strict())
+    .input(z.object({ noteId: uuid, body: noteBody, noteType: z.enum(NOTE_TYPES).optional(), consultationDate: consultationDateSchema.optional() }).strict())
     .mutation(({ ctx, input }) => updateDraft(ctx.deps, ctx.session, input)),
 
   /** JRN-3; AUTH-5: a second factor within the last 5 minutes. */
@@ -48,7 +51,7 @@ export const journalRouter = router({
   /** JRN-4: a new signed version with a reason; the original stays. */
   amend: clinicianProcedure
     .meta({ audit: ['journal.note.amended'], stepUp: true })
-    .input(z.object({ noteId: uuid, body: noteBody.min(1, 'validation.required'), reason: z.string().trim().min(3, 'validation.required').max(2000, 'validation.too_long') }).strict())
+    .input(z.object({ noteId: uuid, body: noteBody.min(1, 'validation.required'), reason: text({ min: 3, max: 2000, multiline: true }) }).strict())
     .mutation(({ ctx, input }) => amendNote(ctx.deps, ctx.session, input)),
 
   /** JRN-5: to PDF, logged with the client IP (AUD-2); a sensitive action, so step-up (AUTH-5). */
@@ -64,9 +67,9 @@ export const journalRouter = router({
       z
         .object({
           patientId: uuid,
-          requestedAt: z.iso.date('validation.date'),
-          requestedChange: z.string().trim().min(3, 'validation.required').max(5000, 'validation.too_long'),
-          reasons: z.string().trim().min(3, 'validation.required').max(5000, 'validation.too_long'),
+          requestedAt: calendarDate({ latest: 'today' }),
+          requestedChange: text({ min: 3, max: 5000, multiline: true }),
+          reasons: text({ min: 3, max: 5000, multiline: true }),
         })
         .strict(),
     )

@@ -6,7 +6,7 @@ import { fieldError } from '../errors';
 import { requireJournalAccess, requireTreatingClinician } from '../access/gates';
 import { AuditedDenial } from '../audit/recorder';
 import type { ServiceDeps } from '../context';
-import { signedContentHash } from './content-hash';
+import { signatureAnchor, signedContentHash } from './content-hash';
 import type { PrintRequest } from './print';
 
 type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
@@ -271,7 +271,7 @@ export async function signNote(deps: Deps, user: SessionUser, noteId: string): P
   if (note.status !== 'draft') throw fieldError('noteId', 'validation.note_not_draft');
   const version = await deps.trx
     .selectFrom('journal_note_version')
-    .select(['body', 'amendment_reason'])
+    .select(['id', 'body', 'amendment_reason'])
     .where('note_id', '=', note.id)
     .where('version', '=', note.current_version)
     .executeTakeFirstOrThrow();
@@ -295,7 +295,8 @@ export async function signNote(deps: Deps, user: SessionUser, noteId: string): P
     .where('version', '=', note.current_version)
     .execute();
   await deps.trx.updateTable('journal_note').set({ status: 'signed', updated_at: deps.now }).where('id', '=', note.id).execute();
-  deps.audit.record({ patientId: note.patient_id, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { version: note.current_version } });
+  // AUD-4: the sealed event anchors the signed version (see signatureAnchor).
+  deps.audit.record({ patientId: note.patient_id, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { version: note.current_version, anchor: signatureAnchor(version.id, contentHash) } });
   return { signedAt: deps.now.toISOString() };
 }
 
@@ -322,7 +323,7 @@ export async function amendNote(deps: Deps, user: SessionUser, input: { noteId: 
     signedAt: deps.now,
     signedAuthMethod: user.authMethod,
   });
-  await deps.trx
+  const inserted = await deps.trx
     .insertInto('journal_note_version')
     .values({
       organisation_id: user.organisationId,
@@ -338,9 +339,10 @@ export async function amendNote(deps: Deps, user: SessionUser, input: { noteId: 
       signed_auth_method: user.authMethod,
       content_hash: contentHash,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await deps.trx.updateTable('journal_note').set({ status: 'amended', current_version: version, updated_at: deps.now }).where('id', '=', note.id).execute();
-  deps.audit.record({ patientId: note.patient_id, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { version } });
+  deps.audit.record({ patientId: note.patient_id, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { version, anchor: signatureAnchor(inserted.id, contentHash) } });
   return { version };
 }
 
@@ -433,10 +435,11 @@ export async function recordCorrectionRefusal(
     signedAt: deps.now,
     signedAuthMethod: user.authMethod,
   });
-  await deps.trx
+  const version = await deps.trx
     .insertInto('journal_note_version')
     .values({ organisation_id: user.organisationId, note_id: note.id, version: 1, body, amendment_reason: null, created_by: user.userId, created_at: deps.now, updated_at: deps.now, signed_by: user.userId, signed_at: deps.now, signed_auth_method: user.authMethod, content_hash: contentHash })
-    .execute();
-  deps.audit.record({ patientId: input.patientId, objectType: 'journal_note', objectId: note.id, basis: decision.basis });
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  deps.audit.record({ patientId: input.patientId, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { version: 1, anchor: signatureAnchor(version.id, contentHash) } });
   return { noteId: note.id };
 }

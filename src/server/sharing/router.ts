@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { instant, text } from '../../shared/schema-primitives';
 import { roleProcedure, router } from '../trpc';
 import { grantShare, recordConsent, revokeShare, sharingOverview, withdrawConsent } from './service';
 
 const clinicianProcedure = roleProcedure(['clinician']);
 const uuid = z.uuid('validation.id');
-const purpose = z.string().trim().min(3, 'validation.required').max(500, 'validation.too_long');
+const purpose = text({ min: 3, max: 500, multiline: true });
 const scope = z.enum(['whole_journal', 'selected_notes']);
-const isoDateTime = z.iso.datetime({ offset: true, error: 'validation.date' }).transform((value) => new Date(value));
+const asDate = (value: string) => new Date(value);
 
 /** SHR-1…3: read access for a colleague, only under a recorded patient consent. */
 export const sharingRouter = router({
@@ -23,7 +24,8 @@ export const sharingRouter = router({
           patientId: uuid,
           givenBy: z.enum(['patient', 'guardian', 'representative']),
           method: z.enum(['verbal', 'written', 'digital']),
-          givenAt: isoDateTime,
+          // Consent has been given: not in the future (the service checks against its own clock).
+          givenAt: instant({ latest: 'now' }).transform(asDate),
           scope,
           purpose,
         })
@@ -38,7 +40,7 @@ export const sharingRouter = router({
 
   grant: clinicianProcedure
     .meta({ audit: ['sharing.share.granted'] })
-    .input(z.object({ patientId: uuid, granteeId: uuid, consentId: uuid, scope, noteIds: z.array(uuid).max(500).default([]), purpose, endsAt: isoDateTime }).strict())
+    .input(z.object({ patientId: uuid, granteeId: uuid, consentId: uuid, scope, noteIds: z.array(uuid).max(500).default([]), purpose, endsAt: instant({ latest: { years: 10 } }).transform(asDate) }).strict())
     .mutation(({ ctx, input }) => grantShare(ctx.deps, ctx.session, input)),
 
   revoke: clinicianProcedure

@@ -77,6 +77,8 @@ export class BackendProcess {
     };
     // The browser tests always use the embedded database, like `npm start`.
     delete env.DATABASE_URL;
+    // Its owner's URL is refused without DATABASE_URL (docs/adr/0006).
+    delete env.DATABASE_OWNER_URL;
     this.child = spawn(process.execPath, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'src/server/main.ts')], {
       cwd: root,
       env,

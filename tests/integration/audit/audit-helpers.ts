@@ -31,11 +31,12 @@ export function fieldErrorsFrom(error: TRPCError): FieldError[] {
  * Seals until nothing is pending. On a shared PostgreSQL server the sealer's horizon is the oldest
  * transaction still running anywhere in the cluster (other test files included), so one run may
  * leave recent events for the next; the background job simply runs again, and so does this.
+ * With a witness file, every seal is appended to it, as the backend's sealer does (ADR 0007).
  */
-export async function sealEverything(db: Database): Promise<VerifyReport> {
+export async function sealEverything(db: Database, options: { witnessPath?: string } = {}): Promise<VerifyReport> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    await sealPendingEvents(db);
-    const report = await verifyAuditLog(db);
+    await sealPendingEvents(db, options);
+    const report = await verifyAuditLog(db, options);
     if (!report.isIntact || report.pendingEvents === 0) return report;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -121,8 +121,9 @@ describe('the documented deletion decision (JRN-4)', () => {
     ]);
 
     // journal:verify checks what is left and finds nothing wrong; the audit log's seals still prove it intact.
-    expect(await verifyJournalHashes(database.current.db)).toEqual({ checkedVersions: 1, mismatches: [] });
+    // AUD-4: the two signing events of the deleted note are accounted for by its decision and event.
     expect(await sealEverything(database.current.db)).toMatchObject({ isIntact: true, firstProblem: undefined });
+    expect(await verifyJournalHashes(database.current.db)).toEqual({ checkedVersions: 1, mismatches: [], anchorProblems: [], pendingVersions: 0, legacyVersions: 0, deletedVersions: 2 });
   });
 
   it('JRN-4: the author may decide on their own note, saying so; a note can be deleted only once', async () => {

@@ -3,6 +3,7 @@ import { totpCodeAt } from '../../../src/server/auth/totp';
 import { claimInstallationMode } from '../../../src/server/db/installation';
 import { DEMO_PASSWORD, seedDemo } from '../../../src/server/demo/seed';
 import { verifyJournalHashes } from '../../../src/server/journal/verify';
+import { sealEverything } from '../audit/audit-helpers';
 import { callerAs, TestClock } from '../support/identity';
 import { useTestDatabase } from '../support/test-database';
 import { createTestCaller, testSecretBox } from '../support/test-server';
@@ -41,6 +42,8 @@ describe('the demo journal (PLAT-5)', () => {
     expect((await pia.journal.open({ patientId: ola.id })).basis).toBe('read_share');
     const ingrid = (await lars.patients.search({ query: 'solberg' }))[0]!;
     await expect(pia.journal.open({ patientId: ingrid.id })).rejects.toMatchObject({ message: 'access.blocked' });
-    expect(await verifyJournalHashes(database.current.db)).toMatchObject({ mismatches: [] });
+    // AUD-4: the seeded journal is anchored in its audit log; the seeded events verify.
+    expect(await sealEverything(database.current.db)).toMatchObject({ isIntact: true });
+    expect(await verifyJournalHashes(database.current.db)).toEqual({ checkedVersions: 9, mismatches: [], anchorProblems: [], pendingVersions: 0, legacyVersions: 0, deletedVersions: 1 });
   });
 });

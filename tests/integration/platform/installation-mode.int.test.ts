@@ -50,7 +50,7 @@ describe('demo mode never touches real data (PLAT-5)', () => {
       databaseKind: database.current.kind,
       isDemo: true,
       serverTime: '2026-07-01T10:00:00.000Z',
-      // Every migration in the list, whoever added the latest.
+      // Every migration in the list, whichever was added last.
       migrationCount: Object.keys(migrations).length,
     });
     expect(info.schemaVersion).toBe(Object.keys(migrations).at(-1));

@@ -45,8 +45,7 @@ export declare const probe: { [K in keyof DB]: Selectable<DB[K]> };
   const result: Record<string, Record<string, ColumnShape>> = {};
   for (const table of checker.getPropertiesOfType(tables)) {
     const row = checker.getTypeOfSymbol(table);
-    const columns: Record<string, ColumnShape> = {};
-    result[table.name] = columns;
+    const columns: Record<string, ColumnShape> = (result[table.name] = {});
     for (const column of checker.getPropertiesOfType(row)) {
       const type = checker.getTypeOfSymbol(column);
       const parts = type.isUnion() ? type.types : [type];

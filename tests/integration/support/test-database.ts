@@ -9,6 +9,10 @@ import { APPLICATION_ROLE, type DatabaseHandle, openDatabase, PGLITE_OPTIONS } f
 let pgliteTemplate: Blob | undefined;
 
 export interface TestDatabase extends DatabaseHandle {
+  /** PostgreSQL: the URL `db` connects with (the application login); undefined on PGlite. */
+  applicationUrl: string | undefined;
+  /** PostgreSQL: the owner's URL of this database (the superuser of DATABASE_URL); undefined on PGlite. */
+  ownerUrl: string | undefined;
   /**
    * Runs `fn` as the database owner (superuser here), outside the application role: for tests that
    * tamper with what the application itself may not touch (the audit log).
@@ -18,7 +22,9 @@ export interface TestDatabase extends DatabaseHandle {
 
 /**
  * A fresh, migrated database of its own: PGlite in memory, or a new PostgreSQL database. Its `db`
- * runs as the application role, like the server's.
+ * connects as the server does (docs/adr/0006): on PostgreSQL as a login holding only the
+ * application role's rights (provisioned by the global set-up), each connection starting in that
+ * role; on PGlite its one user after SET ROLE.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (inject('testDatabaseKind') === 'postgres') {
@@ -34,9 +40,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     }
     const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
-    const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5, role: APPLICATION_ROLE });
+    const applicationUrl = new URL(url);
+    applicationUrl.username = inject('postgresApplicationLogin');
+    applicationUrl.password = '';
+    const handle = await openDatabase({ kind: 'postgres', url: applicationUrl.toString(), poolSize: 5, role: APPLICATION_ROLE });
     return {
       ...handle,
+      applicationUrl: applicationUrl.toString(),
+      ownerUrl: url.toString(),
       asOwner: async (fn) => {
         const owner = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 1 });
         try {
@@ -61,6 +72,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await sql`set role ${sql.id(APPLICATION_ROLE)}`.execute(handle.db);
   return {
     ...handle,
+    applicationUrl: undefined,
+    ownerUrl: undefined,
     // One connection: step out of the application role and back.
     asOwner: async (fn) => {
       await sql`reset role`.execute(handle.db);

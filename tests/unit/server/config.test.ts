@@ -75,6 +75,25 @@ describe('loadConfig with DATABASE_URL', () => {
       poolSize: 25,
     });
   });
+
+  it('PLAT-3: DATABASE_OWNER_URL is the owner\'s connection for migrations, beside the application\'s login', () => {
+    const url = 'postgres://journalkontor_server:app-secret@db.example/jk';
+    const ownerUrl = 'postgres://jk_owner:owner-secret@db.example/jk';
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_OWNER_URL: ownerUrl, JK_SECRET_KEY }).database).toEqual({ kind: 'postgres', url, ownerUrl, poolSize: 10 });
+  });
+
+  it('PLAT-3: DATABASE_OWNER_URL naming the same login as DATABASE_URL is refused: the server must not run as the owner', () => {
+    const error = configErrorFor({ DATABASE_URL: 'postgres://jk:a@db/jk', DATABASE_OWNER_URL: 'postgres://jk:a@db/jk', JK_SECRET_KEY });
+    expect(error.message).toMatch(/DATABASE_OWNER_URL: must name another login than DATABASE_URL/);
+    expect(error.message).not.toContain('jk:a@');
+  });
+
+  it('PLAT-3: DATABASE_OWNER_URL without DATABASE_URL, or not a postgres URL, is refused and not echoed', () => {
+    expect(configErrorFor({ DATABASE_OWNER_URL: 'postgres://postgres@db/jk' }).message).toMatch(/DATABASE_OWNER_URL: only with DATABASE_URL/);
+    const error = configErrorFor({ DATABASE_URL: 'postgres://jk@db/jk', DATABASE_OWNER_URL: 'mysql://root:Hemmelig-42@db/jk', JK_SECRET_KEY });
+    expect(error.message).toContain('DATABASE_OWNER_URL');
+    expect(error.message).not.toContain('Hemmelig-42');
+  });
 });
 
 describe('loadConfig values', () => {
@@ -189,5 +208,16 @@ describe('loadConfig step-up window (AUTH-5)', () => {
 
   it('AUTH-5: it can never be lengthened past 5 minutes', () => {
     expect(() => loadConfig({ JK_STEP_UP_WINDOW_SECONDS: '301' })).toThrow(/JK_STEP_UP_WINDOW_SECONDS/);
+  });
+});
+
+describe('the seal witness (AUD-4, ADR 0007)', () => {
+  const JK_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+
+  it('AUD-4: with PGlite it defaults to a file beside the data folder; with PostgreSQL there is none unless named', () => {
+    expect(loadConfig({}).auditWitnessPath).toBe(join(process.cwd(), '.data', 'audit-witness.jsonl'));
+    expect(loadConfig({ JK_DATA_DIR: 'some/where/pglite' }).auditWitnessPath).toBe(join(process.cwd(), 'some', 'where', 'audit-witness.jsonl'));
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/jk', JK_SECRET_KEY }).auditWitnessPath).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/jk', JK_SECRET_KEY, JK_AUDIT_WITNESS_FILE: 'w/seals.jsonl' }).auditWitnessPath).toBe(join(process.cwd(), 'w', 'seals.jsonl'));
   });
 });

@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Code, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +7,7 @@ import { downloadBlob, safeFileName } from '../../lib/download';
 import { formatDateTime } from '../../lib/format';
 import { errorText, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
-import { osloToday } from '../journal/dates';
+import { useStepUpMutation } from '../auth/step-up';
 
 /** A relationship's kind in words: `care_team`, or an appointment as `consultation:booked`. */
 export function relationshipKindText(kind: string): string {
@@ -70,10 +71,22 @@ export function AuthorisationRegisterModal({ user, onClose }: { user: { id: stri
   const data = register.data;
   const period = [t('register.from'), t('register.until')];
 
-  const exportJson = () => {
-    if (!data) return;
-    const document = { kind: 'journalkontor.authorisation-register', exportedAt: new Date().toISOString(), ...data };
-    downloadBlob(new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' }), safeFileName(`tilgangsregister-${data.user.displayName}-${osloToday()}`, 'json'));
+  // ACC-6, AUD-2: the backend makes the file and logs the export (with the client's IP) before it
+  // answers; only then is it downloaded. An export asks for a fresh second factor (AUTH-5).
+  const exportFile = useStepUpMutation(trpc.access.exportRegister.mutationOptions());
+  const exportAs = (format: 'json' | 'csv') => {
+    if (!user) return;
+    exportFile.mutate(
+      { userId: user.id, format },
+      {
+        onSuccess: (file) => {
+          const fileName = safeFileName(file.fileName.replace(/\.(json|csv)$/, ''), format);
+          downloadBlob(new Blob([file.content], { type: file.mimeType }), fileName);
+          notifications.show({ color: 'teal', message: t('register.exported', { fileName }) });
+        },
+        onError: (error) => notifications.show({ color: 'red', message: errorText(error) }),
+      },
+    );
   };
 
   return (
@@ -95,9 +108,14 @@ export function AuthorisationRegisterModal({ user, onClose }: { user: { id: stri
                 {[data.user.profession ? translateCode(`profession.${data.user.profession}`, {}, data.user.profession) : null, data.user.hprNumber ? `HPR ${data.user.hprNumber}` : null].filter(Boolean).join(' · ') || '—'}
               </Text>
             </Stack>
-            <Button variant="light" onClick={exportJson} data-testid="register-export">
-              {t('register.export')}
-            </Button>
+            <Group gap="xs">
+              <Button variant="light" onClick={() => exportAs('json')} loading={exportFile.isPending && exportFile.variables?.format === 'json'} disabled={exportFile.isPending} data-testid="register-export">
+                {t('register.export')}
+              </Button>
+              <Button variant="light" onClick={() => exportAs('csv')} loading={exportFile.isPending && exportFile.variables?.format === 'csv'} disabled={exportFile.isPending} data-testid="register-export-csv">
+                {t('register.exportCsv')}
+              </Button>
+            </Group>
           </Group>
           <Text size="sm" c="dimmed">
             {t('register.intro')}

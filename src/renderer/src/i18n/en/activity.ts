@@ -70,6 +70,7 @@ export const activity: Pick<Messages, 'activity' | 'auditAction' | 'auditReason'
     sharing_overview_read: 'Sharing overview read',
     audit_read_own: 'Own activity shown',
     access_denied: 'Access refused',
+    access_register_exported: 'Authorisation register exported',
     auth_session_unlock_failed: 'Failed screen unlock',
     auth_step_up_failed: 'Failed confirmation with a code',
     auth_second_factor_sms_verified: 'SMS code for new two-factor setup confirmed',

@@ -100,6 +100,8 @@ export const admin: Pick<Messages, 'admin' | 'register' | 'developer'> = {
       completed: 'completed',
       cancelled: 'cancelled',
     },
+    exportCsv: 'Export (CSV)',
+    exported: 'The authorisation register was downloaded as {{fileName}}.',
   },
   developer: {
     title: 'Developer: messages',

@@ -68,6 +68,7 @@ export const activity = {
     sharing_overview_read: 'Oversikt over deling lest',
     audit_read_own: 'Egen aktivitet vist',
     access_denied: 'Tilgang avvist',
+    access_register_exported: 'Autorisasjonsregister eksportert',
     auth_session_unlock_failed: 'Mislykket opplåsing av skjermen',
     auth_step_up_failed: 'Mislykket bekreftelse med kode',
     auth_second_factor_sms_verified: 'SMS-kode for nytt tofaktoroppsett bekreftet',

@@ -98,6 +98,8 @@ export const admin = {
       completed: 'gjennomført',
       cancelled: 'avlyst',
     },
+    exportCsv: 'Eksporter (CSV)',
+    exported: 'Tilgangsregisteret er lastet ned som {{fileName}}.',
   },
   developer: {
     title: 'Utviklerverktøy: meldinger',
