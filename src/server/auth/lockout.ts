@@ -138,10 +138,18 @@ export async function clearSourceFailures(trx: Executor, userId: string, source:
   await trx.deleteFrom('login_failure').where('user_id', '=', userId).where('source', '=', source).execute();
 }
 
-/** An admin's unlock lifts every lock on the account: each source's and the backstop. */
-export async function clearAllFailures(trx: Executor, userId: string): Promise<void> {
-  await trx.deleteFrom('login_failure').where('user_id', '=', userId).execute();
-  await trx.updateTable('app_user').set({ locked_until: null, failed_attempts: 0, failure_window_started_at: null, lockout_count: 0 }).where('id', '=', userId).execute();
+/**
+ * An admin's unlock lifts every lock on the account: the admin's own lock, each source's and the
+ * backstop. One statement (a data-modifying CTE): the unlock is an everyday admin action, and the
+ * per-source rows are usually absent, so it must not cost a round trip per kind of lock.
+ */
+export async function unlockAccount(trx: Executor, userId: string): Promise<void> {
+  await trx
+    .with('cleared_sources', (db) => db.deleteFrom('login_failure').where('user_id', '=', userId))
+    .updateTable('app_user')
+    .set({ is_locked_by_admin: false, locked_until: null, failed_attempts: 0, failure_window_started_at: null, lockout_count: 0 })
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** Rows that neither lock nor count any more (background job): the table holds only live state. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Role } from '../../shared/roles';
-import { clearAllFailures } from '../auth/lockout';
+import { unlockAccount } from '../auth/lockout';
 import { activeRolesOf, endSessions, type SessionUser } from '../auth/session';
 import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
@@ -105,9 +105,8 @@ export async function lockUser(deps: Deps, admin: SessionUser, userId: string): 
 
 export async function unlockUser(deps: Deps, admin: SessionUser, userId: string): Promise<void> {
   const user = await userOfOrganisation(deps.trx, admin, userId);
-  await deps.trx.updateTable('app_user').set({ is_locked_by_admin: false }).where('id', '=', user.id).execute();
-  // Every brute-force lock too: each source's and the account-wide backstop (AUTH-4).
-  await clearAllFailures(deps.trx, user.id);
+  // The admin's lock and every brute-force lock too: each source's and the account-wide backstop (AUTH-4).
+  await unlockAccount(deps.trx, user.id);
   deps.audit.record({ objectType: 'user', objectId: user.id });
 }
 
