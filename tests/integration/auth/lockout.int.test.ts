@@ -174,6 +174,45 @@ describe('brute force lockout (AUTH-4)', () => {
     await callerAs(database.current, token, clock).users.unlock({ userId: user.id });
     expect(await canLogIn()).toBe(true);
   });
+
+  it('AUTH-4: an admin unlock clears every source and the backstop in one statement beside its row lock and event', async () => {
+    const { clock, organisation, user, wrongPasswords } = await setUp();
+    const db = database.current.db;
+    const admin = await createUser(db, organisation.id, { roles: ['admin'] });
+    const { token } = await login(database.current, admin, clock);
+    await wrongPasswords(5);
+    // A second source's failures and the account-wide count: the unlock lifts those too.
+    const elsewhere = createTestCaller(database.current, { now: clock.now }, { clientIp: '198.51.100.7' });
+    await refusalOf(elsewhere.auth.login.password({ email: user.email, password: 'feil-passord-et-annet-sted', deviceId: null }));
+    await db.updateTable('app_user').set({ locked_until: new Date(clock.now().getTime() + 15 * MINUTE) }).where('id', '=', user.id).execute();
+    expect(await db.selectFrom('login_failure').select('source').where('user_id', '=', user.id).execute()).toHaveLength(2);
+
+    // Every statement the unlock sends, counted by a Kysely plugin on the caller's own database handle.
+    // Each as its kind and first table; the session's own lookup and touch are left out (not the unlock's).
+    const statements: string[] = [];
+    const counted = db.withPlugin({
+      transformQuery: (args) => {
+        const node = args.node as { from?: { froms: unknown[] }; table?: unknown; into?: unknown };
+        const target = node.from?.froms[0] ?? node.table ?? node.into;
+        const table = JSON.stringify(target).match(/"IdentifierNode","name":"([a-z_]+)"/)?.[1];
+        if (table !== 'session') statements.push(`${args.node.kind} ${table}`);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    await callerAs({ ...database.current, db: counted }, token, clock).users.unlock({ userId: user.id });
+
+    expect(await db.selectFrom('login_failure').select('source').where('user_id', '=', user.id).execute()).toEqual([]);
+    expect(await db.selectFrom('app_user').select(['locked_until', 'failed_attempts', 'lockout_count', 'is_locked_by_admin']).where('id', '=', user.id).executeTakeFirstOrThrow()).toEqual({
+      locked_until: null,
+      failed_attempts: 0,
+      lockout_count: 0,
+      is_locked_by_admin: false,
+    });
+    // The row lock (SELECT … FOR UPDATE), the one clearing statement, the audit event: the everyday
+    // admin action costs no round trip per kind of lock (issue 8: the write benchmark's fall).
+    expect(statements).toEqual(['SelectQueryNode app_user', 'UpdateQueryNode app_user', 'InsertQueryNode audit_event']);
+  });
 });
 
 describe('a lockout an outsider cannot turn into a weapon (AUTH-4, AUD-2; docs/adr/0005)', () => {
