@@ -12,11 +12,11 @@ import { errorText } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { PasswordField } from './PasswordField';
 import { CodeInput } from './CodeInput';
-import { RecoveryCodes } from './RecoveryCodes';
 import { useSession, useSessionStore } from './session-context';
 
 // Enrolment is rare (first login after a reset) and brings the QR code library: fetched when needed.
 const TotpEnrolment = lazyComponent(() => import('./TotpEnrolment').then((module) => module.TotpEnrolment));
+const RecoveryCodes = lazyComponent(() => import('./RecoveryCodes').then((module) => module.RecoveryCodes));
 
 type Step =
   | { kind: 'password' }
@@ -282,10 +282,12 @@ export function LoginPage() {
         </form>
       )}
       {step.kind === 'recovery' && (
-        <RecoveryCodes
-          codes={step.recoveryCodes}
-          onContinue={() => finish({ token: step.token, isNewDevice: step.isNewDevice })}
-        />
+        <Suspense fallback={<Loader size="sm" />}>
+          <RecoveryCodes
+            codes={step.recoveryCodes}
+            onContinue={() => finish({ token: step.token, isNewDevice: step.isNewDevice })}
+          />
+        </Suspense>
       )}
     </Paper>
   );

@@ -1,4 +1,4 @@
-import { Alert, AppShell, Badge, Burger, Button, Center, Divider, Group, Loader, NavLink, ScrollArea, Stack, Title } from '@mantine/core';
+import { Alert, AppShell, Badge, Burger, Button, Center, Divider, Group, Loader, NavLink, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
@@ -18,7 +18,6 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { isRouteAllowed, landingRouteFor, navigationFor } from './navigation';
 import { hashOf, isPublicRoute, type Route } from './routes';
 import { useRoute } from './use-route';
-import { UserMenu } from './UserMenu';
 
 const ActivityPage = lazyComponent(() => import('../account/ActivityPage').then((module) => module.ActivityPage));
 const AdminPage = lazyComponent(() => import('../admin/AdminPage').then((module) => module.AdminPage));
@@ -27,6 +26,8 @@ const LockScreen = lazyComponent(() => import('../auth/LockScreen').then((module
 const OutboxPage = lazyComponent(() => import('../developer/OutboxPage').then((module) => module.OutboxPage));
 const JournalPage = lazyComponent(() => import('../journal/JournalPage').then((module) => module.JournalPage));
 const StatusPage = lazyComponent(() => import('../system/StatusPage').then((module) => module.StatusPage));
+// The user menu (Mantine's Menu, Popover and floating-ui) is only there once someone is logged in.
+const UserMenu = lazyComponent(() => import('./UserMenu').then((module) => module.UserMenu));
 const WorkspacePage = lazyComponent(() => import('../workspace/WorkspacePage').then((module) => module.WorkspacePage));
 
 function PageLoader() {
@@ -106,12 +107,17 @@ export function AppLayout() {
             <Group gap="sm" wrap="nowrap">
               <ConnectionIndicator state={connection} />
               <LanguageSwitch />
-              {token && <UserMenu />}
+              {token && (
+                <Suspense fallback={null}>
+                  <UserMenu />
+                </Suspense>
+              )}
             </Group>
           </Group>
         </AppShell.Header>
         <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
-          <ScrollArea>
+          {/* Native scrolling: a few entries need no custom scroll bars (and the login page loads less). */}
+          <div className="app-nav-entries">
             {navRoutes.map(({ route: target, label }, index) => (
               <div key={hashOf(target)}>
                 {target.page === 'developer' && index > 0 && <Divider my="xs" />}
@@ -124,7 +130,7 @@ export function AppLayout() {
                 />
               </div>
             ))}
-          </ScrollArea>
+          </div>
         </AppShell.Navbar>
         {/* Focusable by script only, as the skip link's target. */}
         <AppShell.Main id="main" tabIndex={-1} className="app-main">
