@@ -19,7 +19,7 @@ const LIST = '[data-testid="notes-list"]';
 // A fast flick of the wheel or a held arrow key: about 70 px a frame at 60 Hz.
 const FLING_PX_PER_SECOND = 4000;
 // The same flags as playwright.config.ts (Chromium must not call home on this closed network).
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 export interface JournalRenderReport {
   notes: number;
@@ -67,7 +67,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds the renderer when out/renderer is missing or older than its sources. */
-function ensureBuilt(): void {
+export function ensureBuilt(): void {
   const index = join(root, 'out/renderer/index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(root, 'src/renderer'))) return;
   log('[render] building the app (electron-vite build) …');

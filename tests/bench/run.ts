@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type AuditedWritesReport, benchAuditedWrites } from './audited-writes';
+import { benchBundle, type BundleReport, bundleSummary } from './bundle';
 import { benchJournalRead, type JournalReadReport } from './journal-read';
 import { benchJournalRender, type JournalRenderReport, renderSummary } from './journal-render';
 import { type LoginLatencyReport, benchLoginLatency } from './login-latency';
@@ -17,7 +18,7 @@ import { dropLiveBenchDatabases, serverUrl } from './support/database';
 import { log, round, table } from './support/stats';
 import { benchVerifySpeed, type VerifySpeedReport } from './verify-speed';
 
-const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render'] as const;
+const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const args = process.argv.slice(2);
@@ -64,6 +65,7 @@ interface Results {
   login?: LoginLatencyReport;
   journal?: JournalReadReport;
   render?: JournalRenderReport;
+  bundle?: BundleReport;
 }
 
 async function postgresVersion(): Promise<string> {
@@ -213,6 +215,7 @@ function summary(results: Results): string {
     }
   }
   if (results.render) parts.push(renderSummary(results.render));
+  if (results.bundle) parts.push(bundleSummary(results.bundle));
   return parts.join('\n');
 }
 
@@ -256,6 +259,10 @@ async function main(): Promise<void> {
   if (selected.has('render')) {
     log(`\n[render] a journal of ${isQuick ? 1_000 : 5_000} notes in Chromium`);
     results.render = await benchJournalRender({ notes: envNumber('BENCH_RENDER_NOTES', isQuick ? 1_000 : 5_000), firstCardRuns: isQuick ? 3 : 7, scrollSeconds: 5 });
+  }
+  if (selected.has('bundle')) {
+    log('\n[bundle] initial load of the login page');
+    results.bundle = await benchBundle({ loginRuns: isQuick ? 3 : 10 });
   }
   results.machine.loadAverageAtEnd = loads();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);

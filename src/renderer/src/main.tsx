@@ -1,30 +1,35 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import './styles.css';
-import { Badge, createTheme, MantineProvider } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { type ReactNode, StrictMode, useMemo } from 'react';
 import { createRoot } from 'react-dom/client';
+import { useTranslation } from 'react-i18next';
 import { SessionProvider } from './features/auth/session-context';
 import { AppLayout } from './features/shell/AppLayout';
 import { initI18n } from './i18n';
 import { resolveBackendUrl } from './lib/backend';
 import { createSessionStore } from './lib/session-store';
 import { createQueryClient, createTrpcClient, TRPCProvider } from './lib/trpc';
-
-const theme = createTheme({
-  primaryColor: 'teal',
-  defaultRadius: 'sm',
-  components: {
-    // A badge in a narrow table cell keeps its whole word instead of shrinking to "ADMINI…".
-    Badge: Badge.extend({ styles: { root: { minWidth: 'max-content' } } }),
-  },
-});
+import { cssVariablesResolver, localizedTheme } from './theme';
 
 /** Queries anyone may make; everything else belongs to a session and goes when it ends. */
 // The developer outbox view needs an admin's session now (issue 8 §5): it goes with the session.
 const PUBLIC_QUERY_ROOTS = new Set(['system']);
+
+/** Mantine with the app's theme, its unlabelled controls named in the current language. */
+function ThemeProvider({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const closeLabel = t('app.close');
+  const theme = useMemo(() => localizedTheme(closeLabel), [closeLabel]);
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+      {children}
+    </MantineProvider>
+  );
+}
 
 async function bootstrap() {
   const [backendUrl] = await Promise.all([resolveBackendUrl(), initI18n()]);
@@ -49,8 +54,8 @@ async function bootstrap() {
   if (!root) throw new Error('index.html has no #root');
   createRoot(root).render(
     <StrictMode>
-      <MantineProvider theme={theme}>
-        <Notifications position="top-right" />
+      <ThemeProvider>
+        <Notifications position="top-right" classNames={{ root: 'app-notifications' }} />
         <QueryClientProvider client={queryClient}>
           <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
             <SessionProvider store={session}>
@@ -58,7 +63,7 @@ async function bootstrap() {
             </SessionProvider>
           </TRPCProvider>
         </QueryClientProvider>
-      </MantineProvider>
+      </ThemeProvider>
     </StrictMode>,
   );
 }

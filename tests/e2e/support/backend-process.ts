@@ -90,7 +90,9 @@ export class BackendProcess {
       this.output += chunk;
       process.stdout.write(chunk);
     });
-    const deadline = Date.now() + 30_000;
+    // Migrations and the demo seed on a fresh PGlite take a few seconds alone, over half a minute on
+    // a machine shared with other test runs.
+    const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`backend exited with ${this.child.exitCode}`);
       try {
@@ -101,7 +103,7 @@ export class BackendProcess {
       }
       await new Promise((resolveWait) => setTimeout(resolveWait, 200));
     }
-    throw new Error('backend did not become healthy within 30 s');
+    throw new Error('backend did not become healthy within 90 s');
   }
 
   /** The demo logins the backend printed at start; waits a little for the lines to arrive. */

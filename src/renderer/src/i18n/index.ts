@@ -1,7 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en';
-import { nb } from './nb';
+import { type Messages, nb } from './nb';
 
 export const LANGUAGES = ['nb', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -29,10 +28,19 @@ function initialLanguage(): Language {
   }
 }
 
+/**
+ * Bokmål, the default and the fallback, comes with the app; another language's catalogue is fetched
+ * when it is chosen, so the login page loads one language (issue 9 §5).
+ */
+async function catalogue(language: Language): Promise<Messages> {
+  return language === 'nb' ? nb : (await import('./en')).en;
+}
+
 export async function initI18n(): Promise<typeof i18next> {
+  const language = initialLanguage();
   await i18next.use(initReactI18next).init({
-    resources: { nb: { translation: nb }, en: { translation: en } },
-    lng: initialLanguage(),
+    resources: { nb: { translation: nb }, ...(language === 'nb' ? {} : { [language]: { translation: await catalogue(language) } }) },
+    lng: language,
     fallbackLng: 'nb',
     supportedLngs: [...LANGUAGES],
     // React escapes what it renders; i18next escaping on top would show &amp; and the like.
@@ -44,6 +52,7 @@ export async function initI18n(): Promise<typeof i18next> {
 }
 
 export async function changeLanguage(language: Language): Promise<void> {
+  if (!i18next.hasResourceBundle(language, 'translation')) i18next.addResourceBundle(language, 'translation', await catalogue(language));
   await i18next.changeLanguage(language);
   document.documentElement.lang = language;
   try {

@@ -1,19 +1,22 @@
-import { Alert, Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
 import { apiErrorCode, apiErrorKind } from '../../lib/api-error';
 import { deviceId } from '../../lib/device-id';
+import { lazyComponent } from '../../lib/lazy-component';
 import { rememberedUsername, rememberUsername } from '../../lib/remembered-username';
 import { errorText } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { PasswordField } from './PasswordField';
 import { CodeInput } from './CodeInput';
-import { RecoveryCodes } from './RecoveryCodes';
 import { useSession, useSessionStore } from './session-context';
-import { TotpEnrolment } from './TotpEnrolment';
+
+// Enrolment is rare (first login after a reset) and brings the QR code library: fetched when needed.
+const TotpEnrolment = lazyComponent(() => import('./TotpEnrolment').then((module) => module.TotpEnrolment));
+const RecoveryCodes = lazyComponent(() => import('./RecoveryCodes').then((module) => module.RecoveryCodes));
 
 type Step =
   | { kind: 'password' }
@@ -156,6 +159,8 @@ export function LoginPage() {
               type="email"
               autoComplete="username"
               required
+              // The login form is the page: typing starts in its first field (issue 9 §3).
+              autoFocus
               value={email}
               onChange={(event) => setEmail(event.currentTarget.value)}
             />
@@ -256,7 +261,9 @@ export function LoginPage() {
         <form onSubmit={submitEnrolment}>
           <Stack gap="sm">
             <Title order={2}>{t('auth.enrol.title')}</Title>
-            <TotpEnrolment totpUri={step.totpUri} totpSecret={step.totpSecret} />
+            <Suspense fallback={<Loader size="sm" />}>
+              <TotpEnrolment totpUri={step.totpUri} totpSecret={step.totpSecret} />
+            </Suspense>
             <CodeInput label={t('auth.enrol.codeLabel')} required value={code} onChange={setCode} maw={220} />
             {failure && (
               <Alert color="red" role="alert" data-testid="login-error">
@@ -275,10 +282,12 @@ export function LoginPage() {
         </form>
       )}
       {step.kind === 'recovery' && (
-        <RecoveryCodes
-          codes={step.recoveryCodes}
-          onContinue={() => finish({ token: step.token, isNewDevice: step.isNewDevice })}
-        />
+        <Suspense fallback={<Loader size="sm" />}>
+          <RecoveryCodes
+            codes={step.recoveryCodes}
+            onContinue={() => finish({ token: step.token, isNewDevice: step.isNewDevice })}
+          />
+        </Suspense>
       )}
     </Paper>
   );

@@ -1,12 +1,10 @@
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { type DefaultError, type UseMutationOptions, useMutation } from '@tanstack/react-query';
-import { createContext, type FormEvent, type ReactNode, useCallback, useContext, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { createContext, type ReactNode, Suspense, useCallback, useContext, useRef, useState } from 'react';
 import { apiErrorCode, SESSION_ERRORS } from '../../lib/api-error';
-import { errorText, fieldErrorMessages } from '../../lib/translate';
-import { useTRPC } from '../../lib/trpc';
-import { CodeInput } from './CodeInput';
-import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
+import { lazyComponent } from '../../lib/lazy-component';
+
+// The dialog (and Mantine's modal with it) is fetched the first time a step-up is asked for, not with the login page.
+const StepUpModal = lazyComponent(() => import('./StepUpModal').then((module) => module.StepUpModal));
 
 type WithStepUp = <T>(action: () => Promise<T>) => Promise<T>;
 
@@ -19,6 +17,8 @@ const StepUpContext = createContext<WithStepUp | null>(null);
  */
 export function StepUpProvider({ children }: { children: ReactNode }) {
   const [isOpen, setIsOpen] = useState(false);
+  // Once shown, the dialog stays mounted so it can close with its transition.
+  const [wasOpened, setWasOpened] = useState(false);
   const waiting = useRef<((isConfirmed: boolean) => void)[]>([]);
 
   const withStepUp = useCallback<WithStepUp>(async (action) => {
@@ -29,6 +29,7 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
       const isConfirmed = await new Promise<boolean>((resolve) => {
         waiting.current.push(resolve);
         setIsOpen(true);
+        setWasOpened(true);
       });
       if (!isConfirmed) throw error;
       return action();
@@ -43,7 +44,11 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <StepUpContext.Provider value={withStepUp}>
       {children}
-      <StepUpModal opened={isOpen} onDone={finish} />
+      {wasOpened && (
+        <Suspense fallback={null}>
+          <StepUpModal opened={isOpen} onDone={finish} />
+        </Suspense>
+      )}
     </StepUpContext.Provider>
   );
 }
@@ -64,50 +69,4 @@ export function useStepUpMutation<TData = unknown, TError = DefaultError, TVaria
     ...options,
     ...(mutationFn ? { mutationFn: (variables, context) => withStepUp(() => mutationFn(variables, context)) } : {}),
   });
-}
-
-function StepUpModal({ opened, onDone }: { opened: boolean; onDone: (isConfirmed: boolean) => void }) {
-  const { t } = useTranslation();
-  const trpc = useTRPC();
-  const [code, setCode] = useState('');
-  const stepUp = useMutation(trpc.auth.session.stepUp.mutationOptions());
-  const fieldErrors = fieldErrorMessages(stepUp.error, { code: t('auth.stepUp.codeLabel') });
-  const failure = stepUp.error
-    ? (fieldErrors.code ?? (apiErrorCode(stepUp.error) === API_ERROR_MESSAGES.stepUpFailed ? t('auth.stepUp.failed') : errorText(stepUp.error)))
-    : undefined;
-
-  const close = (isConfirmed: boolean) => {
-    setCode('');
-    stepUp.reset();
-    onDone(isConfirmed);
-  };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    stepUp.mutate({ code }, { onSuccess: () => close(true) });
-  };
-
-  return (
-    // Above any dialog that asked for it (Mantine's modals sit at 200), below the lock screen.
-    <Modal opened={opened} onClose={() => close(false)} title={t('auth.stepUp.title')} centered zIndex={300} data-testid="step-up-modal">
-      <form onSubmit={submit}>
-        <Stack gap="sm">
-          <Text size="sm">{t('auth.stepUp.body')}</Text>
-          <CodeInput label={t('auth.stepUp.codeLabel')} value={code} onChange={setCode} data-autofocus required error={fieldErrors.code} />
-          {failure && !fieldErrors.code && (
-            <Alert color="red" role="alert">
-              {failure}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => close(false)}>
-              {t('auth.stepUp.cancel')}
-            </Button>
-            <Button type="submit" loading={stepUp.isPending} disabled={code.length !== 6}>
-              {t('auth.stepUp.confirm')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  );
 }

@@ -84,6 +84,8 @@ export function PatientFinder() {
             error={clientError ?? serverError.query}
             style={{ flex: 1, maxWidth: 520 }}
             data-autofocus
+            // Finding a patient is what this page is for: after login, typing starts here (issue 9 §3).
+            autoFocus
             autoComplete="off"
           />
           <Button type="submit" loading={search.isFetching}>

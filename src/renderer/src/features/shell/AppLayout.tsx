@@ -1,15 +1,12 @@
-import { Alert, AppShell, Badge, Burger, Button, Center, Divider, Group, Loader, NavLink, ScrollArea, Stack, Title } from '@mantine/core';
+import { Alert, AppShell, Badge, Burger, Button, Center, Divider, Group, Loader, NavLink, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type MouseEvent, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { lazyComponent } from '../../lib/lazy-component';
 import { errorText } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
-import { ActivityPage } from '../account/ActivityPage';
-import { AdminPage } from '../admin/AdminPage';
-import { InvitationWizard } from '../auth/InvitationWizard';
-import { LockScreen } from '../auth/LockScreen';
 import { LoginPage } from '../auth/LoginPage';
 import { useCurrentUser, useSession } from '../auth/session-context';
 import { StepUpProvider } from '../auth/step-up';
@@ -17,15 +14,29 @@ import { useIdleLock } from '../auth/use-idle-lock';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator';
 import { OfflineBanner } from '../connection/OfflineBanner';
 import { type ConnectionState, useConnectionStatus } from '../connection/use-connection-status';
-import { OutboxPage } from '../developer/OutboxPage';
-import { JournalPage } from '../journal/JournalPage';
-import { StatusPage } from '../system/StatusPage';
-import { WorkspacePage } from '../workspace/WorkspacePage';
 import { LanguageSwitch } from './LanguageSwitch';
+import { isRouteAllowed, landingRouteFor, navigationFor } from './navigation';
 import { hashOf, isPublicRoute, type Route } from './routes';
 import { useRoute } from './use-route';
-import { UserMenu } from './UserMenu';
-import { WORKSPACES } from './workspaces';
+
+const ActivityPage = lazyComponent(() => import('../account/ActivityPage').then((module) => module.ActivityPage));
+const AdminPage = lazyComponent(() => import('../admin/AdminPage').then((module) => module.AdminPage));
+const InvitationWizard = lazyComponent(() => import('../auth/InvitationWizard').then((module) => module.InvitationWizard));
+const LockScreen = lazyComponent(() => import('../auth/LockScreen').then((module) => module.LockScreen));
+const OutboxPage = lazyComponent(() => import('../developer/OutboxPage').then((module) => module.OutboxPage));
+const JournalPage = lazyComponent(() => import('../journal/JournalPage').then((module) => module.JournalPage));
+const StatusPage = lazyComponent(() => import('../system/StatusPage').then((module) => module.StatusPage));
+// The user menu (Mantine's Menu, Popover and floating-ui) is only there once someone is logged in.
+const UserMenu = lazyComponent(() => import('./UserMenu').then((module) => module.UserMenu));
+const WorkspacePage = lazyComponent(() => import('../workspace/WorkspacePage').then((module) => module.WorkspacePage));
+
+function PageLoader() {
+  return (
+    <Center mt="xl">
+      <Loader size="sm" />
+    </Center>
+  );
+}
 
 /** Tells the user, once, when the backend comes back after being away. */
 function useBackOnlineNotice(state: ConnectionState) {
@@ -60,16 +71,24 @@ export function AppLayout() {
   useIdleLock();
   const info = useQuery(trpc.system.info.queryOptions(undefined, { staleTime: Infinity }));
   const { token } = useSession();
+  const me = useCurrentUser();
+  const roles = token === null ? [] : (me.data?.roles ?? []);
 
-  const navRoutes: { route: Route; label: string }[] = [
-    ...WORKSPACES.map((workspace) => ({ route: { page: 'workspace', workspace } as const, label: t(`nav.${workspace}`) })),
-    ...(info.data?.isDemo ? [{ route: { page: 'developer' } as const, label: t('nav.developer') }] : []),
-  ];
+  const navRoutes = navigationFor(roles, { isDemo: info.data?.isDemo === true }).map((target) => ({
+    route: target,
+    label: target.page === 'workspace' ? t(`nav.${target.workspace}`) : t('nav.developer'),
+  }));
+
+  // The skip link moves focus into the page; following its href would change the route (PLAT-11).
+  const skipToMain = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    document.getElementById('main')?.focus();
+  };
 
   return (
     <StepUpProvider>
       <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !isNavOpen } }} padding="md">
-        <a href="#main" className="skip-link">
+        <a href="#main" className="skip-link" onClick={skipToMain}>
           {t('app.skipToContent')}
         </a>
         <AppShell.Header>
@@ -88,12 +107,17 @@ export function AppLayout() {
             <Group gap="sm" wrap="nowrap">
               <ConnectionIndicator state={connection} />
               <LanguageSwitch />
-              {token && <UserMenu />}
+              {token && (
+                <Suspense fallback={null}>
+                  <UserMenu />
+                </Suspense>
+              )}
             </Group>
           </Group>
         </AppShell.Header>
         <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
-          <ScrollArea>
+          {/* Native scrolling: a few entries need no custom scroll bars (and the login page loads less). */}
+          <div className="app-nav-entries">
             {navRoutes.map(({ route: target, label }, index) => (
               <div key={hashOf(target)}>
                 {target.page === 'developer' && index > 0 && <Divider my="xs" />}
@@ -106,14 +130,21 @@ export function AppLayout() {
                 />
               </div>
             ))}
-          </ScrollArea>
+          </div>
         </AppShell.Navbar>
-        <AppShell.Main id="main">
+        {/* Focusable by script only, as the skip link's target. */}
+        <AppShell.Main id="main" tabIndex={-1} className="app-main">
           <OfflineBanner state={connection} />
-          <Page route={route} hasSession={token !== null} />
+          <Suspense fallback={<PageLoader />}>
+            <Page route={route} hasSession={token !== null} />
+          </Suspense>
         </AppShell.Main>
       </AppShell>
-      {token && <LockScreen />}
+      {token && (
+        <Suspense fallback={null}>
+          <LockScreen />
+        </Suspense>
+      )}
     </StepUpProvider>
   );
 }
@@ -126,9 +157,24 @@ function Page({ route, hasSession }: { route: Route; hasSession: boolean }): Rea
   return <SignedInPage route={route} />;
 }
 
+/** The app opened without a page in its address: the user goes to their own workspace. */
+function isBareAddress(): boolean {
+  return window.location.hash === '' || window.location.hash === '#' || window.location.hash === '#/';
+}
+
+/**
+ * A signed-in user's page. The bare address and any page their roles do not open lead to their
+ * own workspace (issue 9 §1), instead of a page that refuses them.
+ */
 function SignedInPage({ route }: { route: Route }): ReactNode {
   const { t } = useTranslation();
   const me = useCurrentUser();
+  const landing = me.data && (isBareAddress() || !isRouteAllowed(route, me.data.roles)) ? landingRouteFor(me.data.roles) : null;
+  const landingHash = landing ? hashOf(landing) : null;
+  useEffect(() => {
+    // Replace, not push: the back button does not return to a page that sends you on again.
+    if (landingHash) window.location.replace(landingHash);
+  }, [landingHash]);
   if (me.isError && !me.data) {
     return (
       <Alert color="red" role="alert" mt="md">
@@ -141,13 +187,8 @@ function SignedInPage({ route }: { route: Route }): ReactNode {
       </Alert>
     );
   }
-  if (!me.data) {
-    return (
-      <Center mt="xl">
-        <Loader size="sm" />
-      </Center>
-    );
-  }
+  if (!me.data) return <PageLoader />;
+  if (landing) return <PageLoader />;
   if (route.page === 'activity') return <ActivityPage />;
   if (route.page === 'patient') return <JournalPage patientId={route.patientId} />;
   if (route.page === 'workspace' && route.workspace === 'journal') return <JournalPage />;

@@ -6,6 +6,7 @@ export const shell: Pick<Messages, 'app' | 'language' | 'nav' | 'connection' | '
     name: 'Journalkontor',
     skipToContent: 'Skip to content',
     demoBadge: 'Demo',
+    close: 'Close',
   },
   language: {
     label: 'Language',
@@ -40,21 +41,22 @@ export const shell: Pick<Messages, 'app' | 'language' | 'nav' | 'connection' | '
     },
     visits: {
       title: 'Home visits',
-      description: 'Home-visit bookings and dispatch of doctors.',
+      description: 'This is where coordinators will take home-visit bookings and send out doctors.',
     },
     crm: {
       title: 'Corporate customers',
-      description: 'Companies, contact persons, activities and the corporate portal.',
+      description: 'This is where sales will follow up corporate customers, their contact persons and activities.',
     },
     dpo: {
       title: 'Data protection',
-      description: 'Access-log review, patient access reports and data-subject requests.',
+      description: 'This is where the data protection officer will review the access log, produce access reports and handle data-subject requests.',
     },
     admin: {
       title: 'Administration',
       description: 'Users, roles, invitations and settings.',
     },
-    notYetAvailable: 'This workspace opens once two-factor login is in place.',
+    notYetAvailable: 'This workspace has not been built yet. It comes in a later version of Journalkontor.',
+    meanwhile: 'Until then, you can see what is recorded about your own use of Journalkontor under',
   },
   status: {
     title: 'System status',

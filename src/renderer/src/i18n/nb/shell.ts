@@ -4,6 +4,7 @@ export const shell = {
     name: 'Journalkontor',
     skipToContent: 'Hopp til innhold',
     demoBadge: 'Demo',
+    close: 'Lukk',
   },
   language: {
     label: 'Språk',
@@ -38,21 +39,22 @@ export const shell = {
     },
     visits: {
       title: 'Hjemmebesøk',
-      description: 'Bestillinger og utsendelse av leger på hjemmebesøk.',
+      description: 'Her skal koordinatorene ta imot bestillinger av hjemmebesøk og sende ut leger.',
     },
     crm: {
       title: 'Bedriftskunder',
-      description: 'Bedrifter, kontaktpersoner, aktiviteter og bedriftsportal.',
+      description: 'Her skal salg følge opp bedriftskunder, kontaktpersoner og aktiviteter.',
     },
     dpo: {
       title: 'Personvern',
-      description: 'Gjennomgang av tilgangslogg, innsyn og henvendelser fra registrerte.',
+      description: 'Her skal personvernombudet gå gjennom tilgangsloggen, lage innsynsrapporter og følge opp henvendelser fra registrerte.',
     },
     admin: {
       title: 'Administrasjon',
       description: 'Brukere, roller, invitasjoner og innstillinger.',
     },
-    notYetAvailable: 'Denne arbeidsflaten åpnes når innlogging med to faktorer er på plass.',
+    notYetAvailable: 'Denne arbeidsflaten er ikke laget ennå. Den kommer i en senere versjon av Journalkontor.',
+    meanwhile: 'Inntil da kan du se hva som er registrert om din egen bruk av Journalkontor under',
   },
   status: {
     title: 'Systemstatus',

@@ -1,0 +1,52 @@
+import type { Role } from '../../../../shared/roles';
+import type { Route } from './routes';
+import { type Workspace, WORKSPACES } from './workspaces';
+
+/** The role a workspace is for. The system status is for everyone, signed in or not (DESK-4). */
+const WORKSPACE_ROLE: Record<Exclude<Workspace, 'status'>, Role> = {
+  journal: 'clinician',
+  visits: 'coordinator',
+  crm: 'sales',
+  dpo: 'dpo',
+  admin: 'admin',
+};
+
+/**
+ * Which workspace someone with several roles lands in: the daily work with patients and customers
+ * before the oversight roles, which are visited now and then (a clinician who is also the DPO
+ * spends the day in the journal).
+ */
+const LANDING_PRIORITY: readonly Role[] = ['clinician', 'coordinator', 'sales', 'dpo', 'admin'];
+
+/** Where a user lands after logging in, or on the bare address: the workspace of their first role by priority. */
+export function landingRouteFor(roles: readonly Role[]): Route {
+  const role = LANDING_PRIORITY.find((candidate) => roles.includes(candidate));
+  const workspace = WORKSPACES.find((candidate) => candidate !== 'status' && WORKSPACE_ROLE[candidate] === role);
+  return { page: 'workspace', workspace: workspace ?? 'status' };
+}
+
+/** May someone holding `roles` (none without a session) open `route`? The server decides again on every call (ACC-1). */
+export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
+  switch (route.page) {
+    case 'invitation':
+      return true;
+    case 'workspace':
+      return route.workspace === 'status' || roles.includes(WORKSPACE_ROLE[route.workspace]);
+    case 'patient':
+      return roles.includes('clinician');
+    case 'activity':
+      return roles.length > 0;
+    case 'developer':
+      // The demo's outbox is an admin's (issue 8 §5).
+      return roles.includes('admin');
+  }
+}
+
+/** The menu entries for someone holding `roles`, in menu order: their workspaces, the status, and in the demo the admin's outbox. */
+export function navigationFor(roles: readonly Role[], options: { isDemo: boolean }): Route[] {
+  const candidates: Route[] = [
+    ...WORKSPACES.map((workspace): Route => ({ page: 'workspace', workspace })),
+    ...(options.isDemo ? [{ page: 'developer' } as const] : []),
+  ];
+  return candidates.filter((route) => isRouteAllowed(route, roles));
+}

@@ -1,0 +1,156 @@
+// `npm run bench -- --only=bundle` (issue 9 §5): what the login page costs to load. The gzip size of
+// the JavaScript and CSS index.html loads at once (its entry script and modulepreload links; the
+// workspaces are lazy chunks fetched later), the time from navigation to a usable login page (the
+// e-mail field visible and focused) in Debian's Chromium, and from confirming the second factor to
+// a clinician's start page (the patient search, focused). Figures only; the target is ≤ 200 KB of
+// initial JS gzipped and a usable login page within 1 s.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type Browser, chromium } from 'playwright-core';
+import { Authenticator } from '../e2e/support/authenticator';
+import { BackendProcess } from '../e2e/support/backend-process';
+import { CHROMIUM_ARGS, ensureBuilt } from './journal-render';
+import { log, round, summarise, table, type LatencySummary } from './support/stats';
+
+const root = resolve(import.meta.dirname, '../..');
+const renderer = join(root, 'out/renderer');
+const CLINICIANS = ['lege@demo.journalkontor.no', 'psykolog@demo.journalkontor.no'];
+export const INITIAL_JS_TARGET_KB = 200;
+export const USABLE_LOGIN_TARGET_MS = 1000;
+
+export interface BundleReport {
+  initialJs: { files: { file: string; bytes: number; gzipBytes: number }[]; bytes: number; gzipKb: number; meetsTarget: boolean };
+  initialCss: { bytes: number; gzipKb: number };
+  lazyJs: { files: number; gzipKb: number };
+  usableLogin: { runs: number[]; summary: LatencySummary; meetsTarget: boolean };
+  startPage: { runs: number[]; summary: LatencySummary };
+}
+
+/** The assets index.html loads before any page is shown: its module entry, the modulepreload links and the stylesheets. */
+export function initialAssets(html: string): { scripts: string[]; styles: string[] } {
+  const attribute = (tag: string, name: string) => new RegExp(`${name}="([^"]+)"`).exec(tag)?.[1];
+  const tags = html.match(/<(script|link)\b[^>]*>/g) ?? [];
+  const scripts = tags.filter((tag) => (tag.startsWith('<script') && /type="module"/.test(tag)) || /rel="modulepreload"/.test(tag)).map((tag) => attribute(tag, tag.startsWith('<script') ? 'src' : 'href'));
+  const styles = tags.filter((tag) => /rel="stylesheet"/.test(tag)).map((tag) => attribute(tag, 'href'));
+  const defined = (paths: (string | undefined)[]) => paths.filter((path): path is string => path !== undefined).map((path) => path.replace(/^\.?\//, ''));
+  return { scripts: defined(scripts), styles: defined(styles) };
+}
+
+function sizes(file: string): { file: string; bytes: number; gzipBytes: number } {
+  const content = readFileSync(join(renderer, file));
+  // zlib's default level (6), as a web server or a gzip-aware size report would use.
+  return { file, bytes: content.length, gzipBytes: gzipSync(content).length };
+}
+
+const kb = (bytes: number) => round(bytes / 1024, 1);
+
+async function newContext(browser: Browser) {
+  const context = await browser.newContext({ locale: 'nb-NO', timezoneId: 'Europe/Oslo', viewport: { width: 1280, height: 900 } });
+  // tsx (esbuild, keepNames) wraps named functions in __name(); the functions sent to the page need it too.
+  await context.addInitScript('globalThis.__name = (fn) => fn;');
+  return context;
+}
+
+/** Milliseconds from navigation start until the login form's e-mail field is visible and has focus, in a fresh context (no cache). */
+async function usableLoginMs(browser: Browser, url: string): Promise<number> {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: 'commit' });
+    // Polled on every animation frame in the page, so the figure is the page's own clock, not this process's.
+    return await page.evaluate(
+      () =>
+        new Promise<number>((resolveReady) => {
+          const check = () => {
+            const field = document.activeElement;
+            if (field instanceof HTMLInputElement && field.autocomplete === 'username' && field.offsetParent !== null) resolveReady(performance.now());
+            else requestAnimationFrame(check);
+          };
+          check();
+        }),
+    );
+  } finally {
+    await context.close();
+  }
+}
+
+/** Milliseconds from confirming the code until the landing page's patient search has focus (a clinician's start page). */
+async function startPageMs(browser: Browser, backend: BackendProcess, authenticator: Authenticator, email: string): Promise<number> {
+  const { password, totpSecret } = await backend.demoLogin(email);
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(backend.url);
+    const login = page.getByTestId('login-page');
+    await login.getByLabel('E-post').fill(email);
+    await login.getByRole('textbox', { name: 'Passord', exact: true }).fill(password);
+    await login.getByRole('button', { name: 'Logg inn' }).click();
+    await login.getByLabel('Kode fra autentiseringsappen').fill(await authenticator.code(totpSecret));
+    const confirm = login.getByRole('button', { name: 'Bekreft' });
+    await confirm.waitFor();
+    const clickedAt = await page.evaluate(() => performance.now());
+    await confirm.click();
+    const readyAt = await page.waitForFunction(() => (document.activeElement?.id === 'patient-search' ? performance.now() : false));
+    return Number(await readyAt.jsonValue()) - clickedAt;
+  } finally {
+    await context.close();
+  }
+}
+
+export async function benchBundle(options: { loginRuns: number }): Promise<BundleReport> {
+  ensureBuilt();
+  const html = readFileSync(join(renderer, 'index.html'), 'utf8');
+  const { scripts, styles } = initialAssets(html);
+  if (scripts.length === 0) throw new Error('out/renderer/index.html loads no module script');
+  const initialFiles = scripts.map(sizes);
+  const styleFiles = styles.map(sizes);
+  const initialGzip = initialFiles.reduce((sum, file) => sum + file.gzipBytes, 0);
+  const initialSet = new Set(scripts);
+  const lazyFiles = readdirSync(join(renderer, 'assets')).filter((name) => name.endsWith('.js') && !initialSet.has(`assets/${name}`));
+  const lazyGzip = lazyFiles.reduce((sum, name) => sum + sizes(`assets/${name}`).gzipBytes, 0);
+
+  const backend = await BackendProcess.create();
+  const authenticator = new Authenticator();
+  const browser = await chromium.launch({ executablePath: process.env.JK_CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    await backend.start();
+    await backend.demoLogins();
+    // One load first, not counted: the backend's first answers (static files from disk) are slower.
+    await usableLoginMs(browser, backend.url);
+    const loginRuns: number[] = [];
+    for (let run = 0; run < options.loginRuns; run++) loginRuns.push(round(await usableLoginMs(browser, backend.url), 1));
+    const startRuns: number[] = [];
+    for (const email of CLINICIANS) startRuns.push(round(await startPageMs(browser, backend, authenticator, email), 1));
+    const loginSummary = summarise(loginRuns);
+    log(`[bundle] initial JS ${kb(initialGzip)} KB gzipped; usable login p50 ${loginSummary.p50Ms} ms`);
+    return {
+      initialJs: { files: initialFiles, bytes: initialFiles.reduce((sum, file) => sum + file.bytes, 0), gzipKb: kb(initialGzip), meetsTarget: initialGzip <= INITIAL_JS_TARGET_KB * 1024 },
+      initialCss: { bytes: styleFiles.reduce((sum, file) => sum + file.bytes, 0), gzipKb: kb(styleFiles.reduce((sum, file) => sum + file.gzipBytes, 0)) },
+      lazyJs: { files: lazyFiles.length, gzipKb: kb(lazyGzip) },
+      usableLogin: { runs: loginRuns, summary: loginSummary, meetsTarget: loginSummary.maxMs <= USABLE_LOGIN_TARGET_MS },
+      startPage: { runs: startRuns, summary: summarise(startRuns) },
+    };
+  } finally {
+    await browser.close();
+    await backend.dispose();
+  }
+}
+
+export function bundleSummary(report: BundleReport): string {
+  const { initialJs, initialCss, lazyJs, usableLogin, startPage } = report;
+  return [
+    `\n6. Loading the app (out/renderer, built): what index.html loads at once (entry + modulepreload), gzip level 6; Debian's Chromium (headless, 1280×900), the real backend on PGlite, a fresh browser context per run.` +
+      `\n   usable login = navigation start until the e-mail field is visible and focused; start page = "Bekreft" clicked until the clinician's patient search has focus.\n`,
+    table(
+      ['measure', 'value'],
+      [
+        ['initial JS, files / raw KB / gzip KB', `${initialJs.files.length} / ${kb(initialJs.bytes)} / ${initialJs.gzipKb} (target ≤ ${INITIAL_JS_TARGET_KB}: ${initialJs.meetsTarget ? 'met' : 'NOT met'})`],
+        ['initial CSS, raw KB / gzip KB', `${kb(initialCss.bytes)} / ${initialCss.gzipKb}`],
+        ['lazy JS chunks, files / gzip KB', `${lazyJs.files} / ${lazyJs.gzipKb}`],
+        ['usable login page, p50 / max ms', `${usableLogin.summary.p50Ms} / ${usableLogin.summary.maxMs} (target ≤ ${USABLE_LOGIN_TARGET_MS}: ${usableLogin.meetsTarget ? 'met' : 'NOT met'}; runs: ${usableLogin.runs.join(', ')})`],
+        ['start page after login, ms', startPage.runs.join(', ')],
+      ],
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,172 @@
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, expect, type Page, test } from '@playwright/test';
+import { apiAs } from './support/api';
+import { Authenticator } from './support/authenticator';
+import { BackendProcess } from './support/backend-process';
+import { fillLoginForm } from './support/login';
+import { keepScreenshot } from './support/screenshot';
+
+/**
+ * PLAT-11: WCAG 2.1 AA. axe-core (the rules tagged wcag2a, wcag2aa, wcag21a, wcag21aa) on every main
+ * page, signed out and in each role; any serious or critical finding fails, named with its rule
+ * and the elements it found, so the fix can be made where it belongs (the theme, not the element).
+ */
+
+let backend: BackendProcess;
+const authenticator = new Authenticator();
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  // The backend's first start (migrations, demo seed) is slow on a busy machine.
+  test.setTimeout(120_000);
+  backend = await BackendProcess.create();
+  await backend.start();
+});
+
+test.afterAll(async () => {
+  await backend?.dispose();
+});
+
+/** Runs axe on the page as it is now; fails on serious or critical violations. */
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  // Mantine fades dialogs and notifications in: a half-transparent frame would be a false contrast finding.
+  await page.waitForTimeout(400);
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}) on ${violation.nodes.length}: ${violation.nodes.slice(0, 6).map((node) => `${node.target.join(' ')} — ${node.failureSummary?.split('\n').slice(1).join(' ').trim() ?? ''}`).join(' | ')}`);
+  expect(serious, `axe on ${name}`).toEqual([]);
+}
+
+async function newPage(browser: Browser, options: { clock?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
+  const page = await context.newPage();
+  // The idle lock runs on the page's timers: a clock the test can move shows the lock screen at once.
+  if (options.clock) await page.clock.install();
+  return page;
+}
+
+async function logIn(browser: Browser, email: string, options: { clock?: boolean } = {}): Promise<Page> {
+  const page = await newPage(browser, options);
+  await page.goto(backend.url);
+  await fillLoginForm(page, authenticator, await backend.demoLogin(email));
+  await expect(page.getByTestId('user-menu')).toBeVisible();
+  // The new-device notice is checked once (in the clinician's test), then closed so it covers no page.
+  await closeNotice(page);
+  return page;
+}
+
+/** Closes the new-device notice if it is still there (it closes itself after 15 s), so it covers no page. */
+async function closeNotice(page: Page): Promise<void> {
+  const close = page.locator('.mantine-Notification-root').getByRole('button', { name: 'Lukk' });
+  if (await close.isVisible()) await close.click();
+  await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);
+}
+
+async function goTo(page: Page, hash: string): Promise<void> {
+  await page.evaluate((target) => {
+    window.location.hash = target;
+  }, hash);
+}
+
+test('PLAT-11: signed out: the login page, a valid and an invalid invitation, and the status page', async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const page = await newPage(browser);
+  await page.goto(backend.url);
+  await expect(page.getByTestId('login-page').getByLabel('E-post')).toBeFocused();
+  await expectAccessible(page, 'login');
+  await keepScreenshot(page, testInfo, 'a11y-login');
+
+  // The second step of the login form, with its code field.
+  const { password } = await backend.demoLogin('salg@demo.journalkontor.no');
+  await page.getByTestId('login-page').getByLabel('E-post').fill('salg@demo.journalkontor.no');
+  await page.getByTestId('login-page').getByRole('textbox', { name: 'Passord', exact: true }).fill(password);
+  await page.getByTestId('login-page').getByRole('button', { name: 'Logg inn' }).click();
+  await expect(page.getByTestId('login-page').getByLabel('Kode fra autentiseringsappen')).toBeVisible();
+  await expectAccessible(page, 'login, code step');
+
+  await goTo(page, '#/status');
+  await expect(page.getByTestId('status-table')).toBeVisible();
+  await expectAccessible(page, 'status');
+
+  await page.goto(`${backend.url}/#/invitation/${'A'.repeat(43)}`);
+  await expect(page.getByTestId('invitation-invalid')).toBeVisible();
+  await expectAccessible(page, 'invitation, invalid');
+
+  // A real invitation, made through the API and read from the demo outbox.
+  const admin = await apiAs(backend, authenticator, 'admin@demo.journalkontor.no');
+  await admin.users.invite.mutate({ displayName: 'Una Universell', email: 'una@example.test', phone: '+4790000099', roles: ['coordinator'] });
+  const outbox = await admin.developer.outbox.query();
+  const token = outbox.map((message) => /#\/invitation\/([A-Za-z0-9_-]{20,200})/.exec(message.body)?.[1]).find((found) => found !== undefined);
+  expect(token).toBeDefined();
+  await page.goto(`${backend.url}/#/invitation/${token}`);
+  await expect(page.getByTestId('invitation-wizard')).toBeVisible();
+  await expectAccessible(page, 'invitation');
+  await keepScreenshot(page, testInfo, 'a11y-invitation');
+});
+
+test("PLAT-11: a clinician's pages: journal search with results, a patient's notes and sharing, own activity, the lock screen", async ({ browser }, testInfo) => {
+  test.setTimeout(180_000);
+  const page = await newPage(browser, { clock: true });
+  await page.goto(backend.url);
+  await fillLoginForm(page, authenticator, await backend.demoLogin('lege@demo.journalkontor.no'));
+  const notice = page.locator('.mantine-Notification-root', { hasText: 'Ny enhet registrert' });
+  await expect(notice).toBeVisible();
+  await expectAccessible(page, 'journal search, with the new-device notice');
+  await closeNotice(page);
+
+  await page.getByLabel('Søk etter pasient').fill('Nordmann');
+  await page.getByRole('button', { name: 'Søk', exact: true }).click();
+  await expect(page.getByTestId('search-results')).toBeVisible();
+  await expectAccessible(page, 'journal search results');
+  await keepScreenshot(page, testInfo, 'a11y-journal-search');
+
+  await page.getByTestId('search-results').getByRole('link', { name: 'Nordmann, Kari' }).click();
+  await expect(page.getByTestId('patient-header')).toBeVisible();
+  await expect(page.getByTestId('note-card').first()).toBeVisible();
+  await expectAccessible(page, "a patient's journal, notes");
+  await keepScreenshot(page, testInfo, 'a11y-journal-notes', { fullPage: false });
+
+  await page.getByRole('tab', { name: 'Deling og sperring' }).click();
+  await expect(page.getByTestId('sharing-panel')).toBeVisible();
+  await expectAccessible(page, "a patient's journal, sharing");
+  await keepScreenshot(page, testInfo, 'a11y-journal-sharing');
+
+  await goTo(page, '#/activity');
+  await expect(page.getByTestId('activity-table')).toBeVisible();
+  await expectAccessible(page, 'activity');
+
+  await page.clock.fastForward('16:00');
+  const lock = page.getByRole('dialog', { name: 'Skjermen er låst' });
+  await expect(lock).toBeVisible();
+  await expectAccessible(page, 'lock screen');
+  await keepScreenshot(page, testInfo, 'a11y-lock-screen');
+});
+
+test('PLAT-11: the admin page and the developer outbox', async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const page = await logIn(browser, 'admin@demo.journalkontor.no');
+  await expect(page.getByTestId('users-table')).toBeVisible();
+  await expectAccessible(page, 'admin');
+  await keepScreenshot(page, testInfo, 'a11y-admin');
+
+  await goTo(page, '#/developer');
+  await expect(page.getByTestId('outbox-table')).toBeVisible();
+  await expectAccessible(page, 'developer outbox');
+});
+
+test('PLAT-11: the workspaces that come later (home visits, corporate customers, data protection)', async ({ browser }, testInfo) => {
+  test.setTimeout(180_000);
+  for (const [email, workspace] of [
+    ['koordinator@demo.journalkontor.no', 'visits'],
+    ['salg@demo.journalkontor.no', 'crm'],
+    ['personvern@demo.journalkontor.no', 'dpo'],
+  ] as const) {
+    const page = await logIn(browser, email);
+    await expect(page.getByTestId('pending-workspace')).toHaveAttribute('data-workspace', workspace);
+    await expectAccessible(page, `${workspace} (comes later)`);
+    await keepScreenshot(page, testInfo, `a11y-${workspace}`);
+    await page.context().close();
+  }
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+
+import { isRouteAllowed, landingRouteFor, navigationFor } from '../../../src/renderer/src/features/shell/navigation';
+import { hashOf } from '../../../src/renderer/src/features/shell/routes';
+import type { Role } from '../../../src/shared/roles';
+
+const hashes = (roles: Role[], isDemo = false) => navigationFor(roles, { isDemo }).map(hashOf);
+
+describe('landingRouteFor', () => {
+  it.each([
+    [['clinician'], '#/journal'],
+    [['admin'], '#/admin'],
+    [['dpo'], '#/dpo'],
+    [['coordinator'], '#/visits'],
+    [['sales'], '#/crm'],
+  ] as [Role[], string][])('ACC-1: %j lands in its own workspace %s', (roles, hash) => {
+    expect(hashOf(landingRouteFor(roles))).toBe(hash);
+  });
+
+  it('ACC-1: several roles land in the daily work first (clinician before DPO, coordinator before admin)', () => {
+    expect(hashOf(landingRouteFor(['dpo', 'clinician']))).toBe('#/journal');
+    expect(hashOf(landingRouteFor(['admin', 'coordinator']))).toBe('#/visits');
+    expect(hashOf(landingRouteFor(['admin', 'dpo']))).toBe('#/dpo');
+  });
+
+  it('ACC-1: no role at all lands on the public status page, never in a workspace', () => {
+    expect(hashOf(landingRouteFor([]))).toBe('#/status');
+  });
+});
+
+describe('navigationFor', () => {
+  it('ACC-1: the menu shows each role only its own workspace and the status page', () => {
+    expect(hashes(['clinician'])).toEqual(['#/journal', '#/status']);
+    expect(hashes(['coordinator'])).toEqual(['#/visits', '#/status']);
+    expect(hashes(['sales'])).toEqual(['#/crm', '#/status']);
+    expect(hashes(['dpo'])).toEqual(['#/dpo', '#/status']);
+    expect(hashes(['admin'])).toEqual(['#/admin', '#/status']);
+  });
+
+  it('ACC-1: someone with several roles sees all their workspaces, in menu order', () => {
+    expect(hashes(['dpo', 'clinician'])).toEqual(['#/journal', '#/dpo', '#/status']);
+  });
+
+  it('ACC-1: without a session only the public status page is offered', () => {
+    expect(hashes([], true)).toEqual(['#/status']);
+  });
+
+  it("ACC-1: the demo's message outbox is offered to an admin in the demo only", () => {
+    expect(hashes(['admin'], true)).toEqual(['#/admin', '#/status', '#/developer']);
+    expect(hashes(['clinician'], true)).toEqual(['#/journal', '#/status']);
+  });
+});
+
+describe('isRouteAllowed', () => {
+  it("ACC-1: a patient's journal is a clinician's; one's own activity is anyone's with a session", () => {
+    const patient = { page: 'patient', patientId: '00000000-0000-4000-8000-000000000000' } as const;
+    expect(isRouteAllowed(patient, ['clinician'])).toBe(true);
+    expect(isRouteAllowed(patient, ['admin', 'dpo'])).toBe(false);
+    expect(isRouteAllowed({ page: 'activity' }, ['sales'])).toBe(true);
+    expect(isRouteAllowed({ page: 'activity' }, [])).toBe(false);
+    expect(isRouteAllowed({ page: 'invitation', token: null }, [])).toBe(true);
+  });
+});
