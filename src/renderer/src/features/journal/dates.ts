@@ -62,36 +62,11 @@ export function osloTimeOfDay(now: Date = new Date()): string {
   return `${pad(p.hour)}:${pad(p.minute)}`;
 }
 
-/** A calendar date some days after another, yyyy-mm-dd. */
-export function addDays(isoDate: string, days: number): string {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day + days));
-  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
-}
-
 /** yyyy-mm-dd → dd.mm.yyyy, for filling an input. */
 export function toDateInput(isoDate: string): string {
   const [year, month, day] = isoDate.split('-');
   return `${day}.${month}.${year}`;
 }
 
-/**
- * The instant (ISO, UTC) of a wall-clock time in Oslo, whatever the machine's own time zone. Across
- * the autumn change an ambiguous hour resolves to its first occurrence; a time skipped in spring
- * moves an hour on.
- */
-export function osloInstant(isoDate: string, time: string): string {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const offsetAt = (instant: number) => {
-    const p = partsOf(new Date(instant));
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - instant;
-  };
-  // Oslo is UTC+1 or UTC+2: try the earlier offset first, so an ambiguous time takes its first occurrence.
-  for (const offset of [offsetAt(wall - 2 * 3_600_000), offsetAt(wall + 2 * 3_600_000)].sort((a, b) => b - a)) {
-    const instant = wall - offset;
-    if (offsetAt(instant) === offset) return new Date(instant).toISOString();
-  }
-  return new Date(wall - offsetAt(wall)).toISOString();
-}
+// Shared with the server (consultations are booked and listed by Oslo days, JRN-6).
+export { addDays, osloInstant } from '../../../../shared/oslo-time';
