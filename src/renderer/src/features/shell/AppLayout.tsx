@@ -8,6 +8,7 @@ import { errorText } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { ActivityPage } from '../account/ActivityPage';
 import { AdminPage } from '../admin/AdminPage';
+import { ConsultationsPage } from '../consultations/ConsultationsPage';
 import { InvitationWizard } from '../auth/InvitationWizard';
 import { LockScreen } from '../auth/LockScreen';
 import { LoginPage } from '../auth/LoginPage';
@@ -19,6 +20,7 @@ import { OfflineBanner } from '../connection/OfflineBanner';
 import { type ConnectionState, useConnectionStatus } from '../connection/use-connection-status';
 import { OutboxPage } from '../developer/OutboxPage';
 import { JournalPage } from '../journal/JournalPage';
+import { StartPage } from '../start/StartPage';
 import { StatusPage } from '../system/StatusPage';
 import { WorkspacePage } from '../workspace/WorkspacePage';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -60,8 +62,16 @@ export function AppLayout() {
   useIdleLock();
   const info = useQuery(trpc.system.info.queryOptions(undefined, { staleTime: Infinity }));
   const { token } = useSession();
+  const me = useCurrentUser();
 
   const navRoutes: { route: Route; label: string }[] = [
+    // JRN-6: the clinician's day and calendar.
+    ...(me.data?.roles.includes('clinician')
+      ? [
+          { route: { page: 'start' } as const, label: t('start.navLabel') },
+          { route: { page: 'consultations' } as const, label: t('consultations.navLabel') },
+        ]
+      : []),
     ...WORKSPACES.map((workspace) => ({ route: { page: 'workspace', workspace } as const, label: t(`nav.${workspace}`) })),
     ...(info.data?.isDemo ? [{ route: { page: 'developer' } as const, label: t('nav.developer') }] : []),
   ];
@@ -149,6 +159,8 @@ function SignedInPage({ route }: { route: Route }): ReactNode {
     );
   }
   if (route.page === 'activity') return <ActivityPage />;
+  if (route.page === 'start') return <StartPage />;
+  if (route.page === 'consultations') return <ConsultationsPage />;
   if (route.page === 'patient') return <JournalPage patientId={route.patientId} />;
   if (route.page === 'workspace' && route.workspace === 'journal') return <JournalPage />;
   if (route.page === 'workspace' && route.workspace === 'admin') return <AdminPage />;
