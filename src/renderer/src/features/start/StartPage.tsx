@@ -116,7 +116,7 @@ function StartPageContent() {
                     </Table.Td>
                     <Table.Td>{translateCode(`journal.noteTypes.${draft.noteType}`, {}, draft.noteType)}</Table.Td>
                     <Table.Td>{formatDate(draft.createdAt)}</Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Group gap={6} wrap="nowrap">
                         {t('start.drafts.ageDays', { count: draft.ageDays })}
                         {draft.isOverdue && (
