@@ -64,10 +64,16 @@ const wallClockFormat = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
+/** The wall clock in Oslo at an instant, as numbers. */
+export function osloWallClock(date: Date): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const p = parts(wallClockFormat, date);
+  return { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second) };
+}
+
 /** The offset of Oslo from UTC at an instant, in milliseconds. */
 function osloOffsetAt(instant: number): number {
-  const p = parts(wallClockFormat, new Date(instant));
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - instant;
+  const p = osloWallClock(new Date(instant));
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - instant;
 }
 
 /**

@@ -1,12 +1,12 @@
-import { Alert, Button, Group, Modal, NativeSelect, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Modal, NativeSelect, Stack, Text } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bookConsultationSchema, CONSULTATION_MINUTES, CONSULTATION_MODES, type ConsultationModeCode } from '../../../../shared/consultation-schemas';
-import { errorText, fieldErrorMessages, issueMessages } from '../../lib/translate';
+import { fieldErrorMessages, issueMessages } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { toDateInput } from '../journal/dates';
+import { FormFooter, useConsultationChanged } from './form-parts';
 import { type PickedPatient, PatientPicker } from './PatientPicker';
 import { readWhen, useWhenForm } from './when-fields';
 import { WhenFields } from './WhenFields';
@@ -19,7 +19,7 @@ import { WhenFields } from './WhenFields';
 export function BookConsultationModal({ opened, clinicianId, date, onClose }: { opened: boolean; clinicianId: string | undefined; date: string; onClose: () => void }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const changed = useConsultationChanged();
   const [patient, setPatient] = useState<PickedPatient | null>(null);
   const [mode, setMode] = useState<ConsultationModeCode>('in_person');
   const when = useWhenForm(() => ({ date: toDateInput(date), time: '', durationMinutes: String(CONSULTATION_MINUTES.default) }));
@@ -61,15 +61,11 @@ export function BookConsultationModal({ opened, clinicianId, date, onClose }: { 
     when.setClientErrors({});
     book.mutate(parsed.data, {
       onSuccess: () => {
-        notifications.show({ color: 'teal', message: t('consultations.bookModal.booked') });
-        void queryClient.invalidateQueries({ queryKey: trpc.consultations.calendar.queryKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.start.today.queryKey() });
+        changed(t('consultations.bookModal.booked'));
         close();
       },
     });
   };
-
-  const hasFieldErrors = Object.keys(serverErrors).some((key) => key !== '');
 
   return (
     <Modal opened={opened} onClose={close} title={t('consultations.bookModal.title')} size="lg" data-testid="book-consultation">
@@ -103,19 +99,7 @@ export function BookConsultationModal({ opened, clinicianId, date, onClose }: { 
               data={CONSULTATION_MODES.map((value) => ({ value, label: t(`consultations.modes.${value}`) }))}
               error={errors.mode}
             />
-            {(errors[''] || (book.error && !hasFieldErrors)) && (
-              <Alert color="red" role="alert">
-                {errors[''] ?? errorText(book.error)}
-              </Alert>
-            )}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>
-                {t('journal.cancel')}
-              </Button>
-              <Button type="submit" loading={book.isPending}>
-                {t('consultations.bookModal.submit')}
-              </Button>
-            </Group>
+            <FormFooter errors={serverErrors} error={book.error} isPending={book.isPending} submitLabel={t('consultations.bookModal.submit')} onCancel={close} />
           </Stack>
         </form>
       </Stack>

@@ -1,6 +1,5 @@
 import { Alert, Button, Card, Group, Loader, NativeSelect, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CALENDAR_VIEWS } from '../../../../shared/consultation-schemas';
@@ -13,6 +12,7 @@ import { ConfirmModal } from '../shared/ConfirmModal';
 import { BookConsultationModal } from './BookConsultationModal';
 import { type CalendarEntry, timeSpanOf } from './entry-text';
 import { EntryPatient } from './EntryPatient';
+import { useConsultationChanged } from './form-parts';
 import { MoveConsultationModal } from './MoveConsultationModal';
 
 type View = (typeof CALENDAR_VIEWS)[number];
@@ -30,7 +30,7 @@ export function ConsultationsPage() {
 function Calendar() {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const changed = useConsultationChanged();
   const [view, setView] = useState<View>('day');
   const [date, setDate] = useState(() => osloToday());
   /** '' is the caller's own calendar. */
@@ -53,9 +53,7 @@ function Calendar() {
       { consultationId: cancelling.id },
       {
         onSuccess: () => {
-          notifications.show({ color: 'teal', message: t('consultations.cancelConfirm.cancelled') });
-          void queryClient.invalidateQueries({ queryKey: trpc.consultations.calendar.queryKey() });
-          void queryClient.invalidateQueries({ queryKey: trpc.start.today.queryKey() });
+          changed(t('consultations.cancelConfirm.cancelled'));
           closeCancel();
         },
       },

@@ -1,12 +1,12 @@
-import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Modal, Stack } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { moveConsultationSchema } from '../../../../shared/consultation-schemas';
-import { errorText, fieldErrorMessages, issueMessages } from '../../lib/translate';
+import { fieldErrorMessages, issueMessages } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import type { CalendarEntry } from './entry-text';
+import { FormFooter, useConsultationChanged } from './form-parts';
 import { readWhen, useWhenForm, whenFormAt } from './when-fields';
 import { WhenFields } from './WhenFields';
 
@@ -14,7 +14,7 @@ import { WhenFields } from './WhenFields';
 export function MoveConsultationModal({ entry, onClose }: { entry: CalendarEntry; onClose: () => void }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const changed = useConsultationChanged();
   const when = useWhenForm(() => whenFormAt(entry.startsAt, entry.durationMinutes));
   const move = useMutation(trpc.consultations.move.mutationOptions());
   const labels = { startsAt: t('consultations.time'), durationMinutes: t('consultations.bookModal.length'), date: t('consultations.date'), time: t('consultations.time') };
@@ -36,15 +36,11 @@ export function MoveConsultationModal({ entry, onClose }: { entry: CalendarEntry
     }
     move.mutate(parsed.data, {
       onSuccess: () => {
-        notifications.show({ color: 'teal', message: t('consultations.moveModal.moved') });
-        void queryClient.invalidateQueries({ queryKey: trpc.consultations.calendar.queryKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.start.today.queryKey() });
+        changed(t('consultations.moveModal.moved'));
         onClose();
       },
     });
   };
-
-  const hasFieldErrors = Object.keys(serverErrors).some((key) => key !== '');
 
   return (
     <Modal opened onClose={onClose} title={t('consultations.moveModal.title')} size="lg" data-testid="move-consultation">
@@ -58,19 +54,7 @@ export function MoveConsultationModal({ entry, onClose }: { entry: CalendarEntry
               move.reset();
             }}
           />
-          {(errors[''] || (move.error && !hasFieldErrors)) && (
-            <Alert color="red" role="alert">
-              {errors[''] ?? errorText(move.error)}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('journal.cancel')}
-            </Button>
-            <Button type="submit" loading={move.isPending}>
-              {t('consultations.moveModal.submit')}
-            </Button>
-          </Group>
+          <FormFooter errors={serverErrors} error={move.error} isPending={move.isPending} submitLabel={t('consultations.moveModal.submit')} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

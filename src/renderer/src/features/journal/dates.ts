@@ -2,30 +2,7 @@
  * Dates as the user types them (PLAT-4: dd.mm.yyyy, 24-hour hh:mm, Europe/Oslo) and as the server
  * takes them (yyyy-mm-dd calendar dates, ISO instants). Pure functions, no React.
  */
-const OSLO = 'Europe/Oslo';
-
-const osloParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: OSLO,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-function partsOf(date: Date): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const parts = Object.fromEntries(osloParts.formatToParts(date).map((part) => [part.type, part.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
-}
+import { osloWallClock } from '../../../../shared/oslo-time';
 
 const pad = (value: number, length = 2) => String(value).padStart(length, '0');
 
@@ -52,13 +29,13 @@ export function parseTimeInput(text: string): string | null {
 
 /** Today's date in Oslo, yyyy-mm-dd. */
 export function osloToday(now: Date = new Date()): string {
-  const p = partsOf(now);
+  const p = osloWallClock(now);
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
 }
 
 /** The time of day in Oslo, hh:mm. */
 export function osloTimeOfDay(now: Date = new Date()): string {
-  const p = partsOf(now);
+  const p = osloWallClock(now);
   return `${pad(p.hour)}:${pad(p.minute)}`;
 }
 
