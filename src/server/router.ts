@@ -1,10 +1,12 @@
 import { accessRouter } from './access/router';
 import { activityRouter } from './audit/router';
 import { authRouter } from './auth/router';
+import { consultationRouter } from './consultation/router';
 import { journalRouter } from './journal/router';
 import { developerRouter } from './outbox/router';
 import { patientRouter } from './patient/router';
 import { sharingRouter } from './sharing/router';
+import { startRouter } from './start/router';
 import { systemRouter } from './system/router';
 import { router } from './trpc';
 import { userAdminRouter } from './user/router';
@@ -20,6 +22,8 @@ export const appRouter = router({
   access: accessRouter,
   sharing: sharingRouter,
   developer: developerRouter,
+  consultations: consultationRouter,
+  start: startRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -44,6 +44,12 @@ export const AUDIT_ACTIONS = [
   'journal.note.deleted',
   'journal.deletions.read',
   'journal.printed',
+  // Consultations and the clinician's start page (JRN-6, AUD-6)
+  'consultation.booked',
+  'consultation.moved',
+  'consultation.cancelled',
+  'consultation.calendar.read',
+  'start.page.read',
   // Access: relationships, break-glass, blocks, the authorisation register (ACC-2…6)
   'access.care_team.added',
   'access.break_glass',

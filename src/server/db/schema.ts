@@ -14,6 +14,7 @@ export interface OrganisationTable {
   organisation_number: string | null;
   is_demo: Generated<boolean>;
   created_at: SetByDatabase<Date>;
+  draft_age_limit_days: Generated<number>;
 }
 
 export interface InstallationSettingTable {
@@ -255,7 +256,17 @@ export interface AppointmentTable {
   starts_at: Date;
   status: Generated<'booked' | 'completed' | 'cancelled'>;
   created_at: Generated<Date>;
+  duration_minutes: Generated<number>;
+  mode: Generated<ConsultationMode>;
+  /** Null for rows from before consultations were booked in the app (JRN-6); nullable columns default to null. */
+  created_by: Generated<string | null>;
+  updated_at: Generated<Date | null>;
+  updated_by: Generated<string | null>;
+  cancelled_at: Generated<Date | null>;
+  cancelled_by: Generated<string | null>;
 }
+
+export type ConsultationMode = 'in_person' | 'video' | 'phone';
 
 export interface JournalNoteTable {
   id: Generated<string>;

@@ -5,6 +5,7 @@ import type { SecretBox } from '../auth/secret-box';
 import { newTotpSecret } from '../auth/totp';
 import type { Database } from '../db/database';
 import { findDemoOrganisation, insertOrganisation } from '../organisation/repository';
+import { seedDemoConsultations } from './consultation-seed';
 import { seedDemoJournal } from './journal-seed';
 
 export const DEMO_ORGANISATION = {
@@ -87,7 +88,10 @@ export async function seedDemo(db: Database, secretBox: SecretBox): Promise<Demo
         await issueRecoveryCodes(trx, user, new Date());
       }
       const byEmail = async (email: string) => (await trx.selectFrom('app_user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
-      await seedDemoJournal(trx, { organisationId: organisation.id, lege: await byEmail('lege@demo.journalkontor.no'), psykolog: await byEmail('psykolog@demo.journalkontor.no') }, new Date());
+      const people = { organisationId: organisation.id, lege: await byEmail('lege@demo.journalkontor.no'), psykolog: await byEmail('psykolog@demo.journalkontor.no') };
+      const seededAt = new Date();
+      await seedDemoJournal(trx, people, seededAt);
+      await seedDemoConsultations(trx, people, seededAt);
     }
     const users = await trx
       .selectFrom('app_user')

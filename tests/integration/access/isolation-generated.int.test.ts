@@ -27,6 +27,8 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   userId: 'colleague',
   granteeId: 'colleague',
   blockedUserId: 'colleague',
+  clinicianId: 'colleague',
+  consultationId: 'consultation',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -41,7 +43,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -59,7 +61,8 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
   const { consentId } = await caller.sharing.recordConsent({ patientId, givenBy: 'patient', method: 'verbal', givenAt: clock.now().toISOString(), scope: 'whole_journal', purpose: 'Veiledning' });
   const { shareId } = await caller.sharing.grant({ patientId, granteeId: colleague.id, consentId, scope: 'whole_journal', purpose: 'Veiledning', endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString() });
   const { blockId } = await caller.access.setBlock({ patientId, blockedUserId: blocked.id, scope: 'whole_journal', requestedAt: clock.now().toISOString() });
-  return { organisationId: organisation.id, caller, objects: { patient: patientId, note: noteId, consent: consentId, share: shareId, block: blockId, colleague: colleague.id } };
+  const { consultationId } = await caller.consultations.book({ patientId, startsAt: new Date(clock.now().getTime() + DAY).toISOString(), durationMinutes: 30, mode: 'in_person' });
+  return { organisationId: organisation.id, caller, objects: { patient: patientId, note: noteId, consent: consentId, share: shareId, block: blockId, colleague: colleague.id, consultation: consultationId } };
 }
 
 /** A fingerprint of every row an organisation owns, table by table. */
@@ -127,6 +130,7 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       'details.nationalId': '15076500565',
       'details.dateOfBirth': '1965-07-15',
       roles: ['clinician'],
+      durationMinutes: 30,
       // A list of notes counts only where the scope is chosen notes.
       ...(field === 'noteIds' ? { scope: 'selected_notes' } : {}),
     };

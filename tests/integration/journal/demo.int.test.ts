@@ -11,7 +11,7 @@ import { createTestCaller, testSecretBox } from '../support/test-server';
 describe('the demo journal (PLAT-5)', () => {
   const database = useTestDatabase();
 
-  it('PLAT-5: the demo shows each access case: relationships, a booked consultation, a read-share with consent, a block', async () => {
+  it('PLAT-5, JRN-6: the demo shows each access case (relationships, a booked consultation, a read-share with consent, a block) and a clinician\'s day', async () => {
     await claimInstallationMode(database.current.db, 'demo');
     const demo = await seedDemo(database.current.db, testSecretBox);
     const clock = new TestClock(new Date());
@@ -42,6 +42,16 @@ describe('the demo journal (PLAT-5)', () => {
     expect((await pia.journal.open({ patientId: ola.id })).basis).toBe('read_share');
     const ingrid = (await lars.patients.search({ query: 'solberg' }))[0]!;
     await expect(pia.journal.open({ patientId: ingrid.id })).rejects.toMatchObject({ message: 'access.blocked' });
+    // JRN-6: the demo's day — Lars has consultations and a home visit today, and a draft past the 3-day limit; Pia sees Per.
+    const larsDay = await lars.start.today();
+    expect(larsDay.appointments.map((entry) => [entry.kind, entry.patient?.familyName])).toEqual([
+      ['consultation', 'Nordmann'],
+      ['consultation', 'Hansen'],
+      ['home_visit', 'Ødegård'],
+      ['consultation', 'Solberg'],
+    ]);
+    expect(larsDay.drafts).toEqual([expect.objectContaining({ isOverdue: true, ageDays: 5, patient: expect.objectContaining({ familyName: 'Hansen' }) })]);
+    expect((await pia.start.today()).appointments.map((entry) => entry.patient?.familyName)).toEqual(['Berg']);
     // AUD-4: the seeded journal is anchored in its audit log; the seeded events verify.
     expect(await sealEverything(database.current.db)).toMatchObject({ isIntact: true });
     expect(await verifyJournalHashes(database.current.db)).toEqual({ checkedVersions: 9, mismatches: [], anchorProblems: [], pendingVersions: 0, legacyVersions: 0, deletedVersions: 1 });

@@ -8,7 +8,7 @@ const hashes = (roles: Role[], isDemo = false) => navigationFor(roles, { isDemo 
 
 describe('landingRouteFor', () => {
   it.each([
-    [['clinician'], '#/journal'],
+    [['clinician'], '#/start'],
     [['admin'], '#/admin'],
     [['dpo'], '#/dpo'],
     [['coordinator'], '#/visits'],
@@ -18,7 +18,7 @@ describe('landingRouteFor', () => {
   });
 
   it('ACC-1: several roles land in the daily work first (clinician before DPO, coordinator before admin)', () => {
-    expect(hashOf(landingRouteFor(['dpo', 'clinician']))).toBe('#/journal');
+    expect(hashOf(landingRouteFor(['dpo', 'clinician']))).toBe('#/start');
     expect(hashOf(landingRouteFor(['admin', 'coordinator']))).toBe('#/visits');
     expect(hashOf(landingRouteFor(['admin', 'dpo']))).toBe('#/dpo');
   });
@@ -30,7 +30,7 @@ describe('landingRouteFor', () => {
 
 describe('navigationFor', () => {
   it('ACC-1: the menu shows each role only its own workspace and the status page', () => {
-    expect(hashes(['clinician'])).toEqual(['#/journal', '#/status']);
+    expect(hashes(['clinician'])).toEqual(['#/start', '#/consultations', '#/journal', '#/status']);
     expect(hashes(['coordinator'])).toEqual(['#/visits', '#/status']);
     expect(hashes(['sales'])).toEqual(['#/crm', '#/status']);
     expect(hashes(['dpo'])).toEqual(['#/dpo', '#/status']);
@@ -38,7 +38,7 @@ describe('navigationFor', () => {
   });
 
   it('ACC-1: someone with several roles sees all their workspaces, in menu order', () => {
-    expect(hashes(['dpo', 'clinician'])).toEqual(['#/journal', '#/dpo', '#/status']);
+    expect(hashes(['dpo', 'clinician'])).toEqual(['#/start', '#/consultations', '#/journal', '#/dpo', '#/status']);
   });
 
   it('ACC-1: without a session only the public status page is offered', () => {
@@ -47,7 +47,7 @@ describe('navigationFor', () => {
 
   it("ACC-1: the demo's message outbox is offered to an admin in the demo only", () => {
     expect(hashes(['admin'], true)).toEqual(['#/admin', '#/status', '#/developer']);
-    expect(hashes(['clinician'], true)).toEqual(['#/journal', '#/status']);
+    expect(hashes(['clinician'], true)).toEqual(['#/start', '#/consultations', '#/journal', '#/status']);
   });
 });
 
@@ -59,5 +59,12 @@ describe('isRouteAllowed', () => {
     expect(isRouteAllowed({ page: 'activity' }, ['sales'])).toBe(true);
     expect(isRouteAllowed({ page: 'activity' }, [])).toBe(false);
     expect(isRouteAllowed({ page: 'invitation', token: null }, [])).toBe(true);
+  });
+
+  it("JRN-6: the start page and the calendar are a clinician's", () => {
+    for (const page of ['start', 'consultations'] as const) {
+      expect(isRouteAllowed({ page }, ['clinician'])).toBe(true);
+      expect(isRouteAllowed({ page }, ['admin', 'dpo', 'coordinator', 'sales'])).toBe(false);
+    }
   });
 });

@@ -26,6 +26,14 @@ describe('routeFromHash', () => {
     expect(routeFromHash('#/developer')).toEqual({ page: 'developer' });
   });
 
+  it('JRN-6: #/start is the clinician\'s start page, #/consultations the calendar, and back', () => {
+    expect(routeFromHash('#/start')).toEqual({ page: 'start' });
+    expect(routeFromHash('#/consultations')).toEqual({ page: 'consultations' });
+    expect(hashOf({ page: 'start' })).toBe('#/start');
+    expect(hashOf({ page: 'consultations' })).toBe('#/consultations');
+    expect(isPublicRoute({ page: 'start' })).toBe(false);
+  });
+
   it('JRN: #/journal/<uuid> opens that patient\'s journal; the URL carries the id and nothing else', () => {
     const patientId = '0f8fad5b-d9cb-469f-a165-70867728950e';
     expect(routeFromHash(`#/journal/${patientId}`)).toEqual({ page: 'patient', patientId });

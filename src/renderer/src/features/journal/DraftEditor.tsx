@@ -111,7 +111,7 @@ export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientI
         <Group justify="space-between">
           <Title order={4}>{draft ? t('journal.editor.editTitle') : t('journal.editor.title')}</Title>
           <Text size="sm" c={saveState.status === 'error' ? 'red' : 'dimmed'} data-testid="autosave-status" aria-live="polite">
-            {saveStatusText(saveState, t)}
+            <SaveStatusText state={saveState} />
           </Text>
         </Group>
         <Group grow align="flex-start">
@@ -175,7 +175,9 @@ export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientI
   );
 }
 
-function saveStatusText(state: AutosaveState, t: ReturnType<typeof useTranslation>['t']): string {
+/** A component rather than a function taking `t`: passing the typed `t` around is too deep for the compiler once the catalogue grows. */
+function SaveStatusText({ state }: { state: AutosaveState }): string {
+  const { t } = useTranslation();
   switch (state.status) {
     case 'idle':
       return t('journal.editor.notSaved');

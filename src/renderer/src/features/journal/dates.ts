@@ -2,30 +2,7 @@
  * Dates as the user types them (PLAT-4: dd.mm.yyyy, 24-hour hh:mm, Europe/Oslo) and as the server
  * takes them (yyyy-mm-dd calendar dates, ISO instants). Pure functions, no React.
  */
-const OSLO = 'Europe/Oslo';
-
-const osloParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: OSLO,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-function partsOf(date: Date): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const parts = Object.fromEntries(osloParts.formatToParts(date).map((part) => [part.type, part.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
-}
+import { osloWallClock } from '../../../../shared/oslo-time';
 
 const pad = (value: number, length = 2) => String(value).padStart(length, '0');
 
@@ -52,21 +29,14 @@ export function parseTimeInput(text: string): string | null {
 
 /** Today's date in Oslo, yyyy-mm-dd. */
 export function osloToday(now: Date = new Date()): string {
-  const p = partsOf(now);
+  const p = osloWallClock(now);
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
 }
 
 /** The time of day in Oslo, hh:mm. */
 export function osloTimeOfDay(now: Date = new Date()): string {
-  const p = partsOf(now);
+  const p = osloWallClock(now);
   return `${pad(p.hour)}:${pad(p.minute)}`;
-}
-
-/** A calendar date some days after another, yyyy-mm-dd. */
-export function addDays(isoDate: string, days: number): string {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day + days));
-  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 }
 
 /** yyyy-mm-dd → dd.mm.yyyy, for filling an input. */
@@ -75,23 +45,5 @@ export function toDateInput(isoDate: string): string {
   return `${day}.${month}.${year}`;
 }
 
-/**
- * The instant (ISO, UTC) of a wall-clock time in Oslo, whatever the machine's own time zone. Across
- * the autumn change an ambiguous hour resolves to its first occurrence; a time skipped in spring
- * moves an hour on.
- */
-export function osloInstant(isoDate: string, time: string): string {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const offsetAt = (instant: number) => {
-    const p = partsOf(new Date(instant));
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - instant;
-  };
-  // Oslo is UTC+1 or UTC+2: try the earlier offset first, so an ambiguous time takes its first occurrence.
-  for (const offset of [offsetAt(wall - 2 * 3_600_000), offsetAt(wall + 2 * 3_600_000)].sort((a, b) => b - a)) {
-    const instant = wall - offset;
-    if (offsetAt(instant) === offset) return new Date(instant).toISOString();
-  }
-  return new Date(wall - offsetAt(wall)).toISOString();
-}
+// Shared with the server (consultations are booked and listed by Oslo days, JRN-6).
+export { addDays, osloInstant } from '../../../../shared/oslo-time';

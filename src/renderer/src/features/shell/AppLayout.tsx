@@ -25,6 +25,8 @@ const InvitationWizard = lazyComponent(() => import('../auth/InvitationWizard').
 const LockScreen = lazyComponent(() => import('../auth/LockScreen').then((module) => module.LockScreen));
 const OutboxPage = lazyComponent(() => import('../developer/OutboxPage').then((module) => module.OutboxPage));
 const JournalPage = lazyComponent(() => import('../journal/JournalPage').then((module) => module.JournalPage));
+const StartPage = lazyComponent(() => import('../start/StartPage').then((module) => module.StartPage));
+const ConsultationsPage = lazyComponent(() => import('../consultations/ConsultationsPage').then((module) => module.ConsultationsPage));
 const StatusPage = lazyComponent(() => import('../system/StatusPage').then((module) => module.StatusPage));
 // The user menu (Mantine's Menu, Popover and floating-ui) is only there once someone is logged in.
 const UserMenu = lazyComponent(() => import('./UserMenu').then((module) => module.UserMenu));
@@ -74,10 +76,13 @@ export function AppLayout() {
   const me = useCurrentUser();
   const roles = token === null ? [] : (me.data?.roles ?? []);
 
-  const navRoutes = navigationFor(roles, { isDemo: info.data?.isDemo === true }).map((target) => ({
-    route: target,
-    label: target.page === 'workspace' ? t(`nav.${target.workspace}`) : t('nav.developer'),
-  }));
+  const labelOf = (target: Route): string => {
+    if (target.page === 'workspace') return t(`nav.${target.workspace}`);
+    if (target.page === 'start') return t('start.navLabel');
+    if (target.page === 'consultations') return t('consultations.navLabel');
+    return t('nav.developer');
+  };
+  const navRoutes = navigationFor(roles, { isDemo: info.data?.isDemo === true }).map((target) => ({ route: target, label: labelOf(target) }));
 
   // The skip link moves focus into the page; following its href would change the route (PLAT-11).
   const skipToMain = (event: MouseEvent<HTMLAnchorElement>) => {
@@ -190,6 +195,8 @@ function SignedInPage({ route }: { route: Route }): ReactNode {
   if (!me.data) return <PageLoader />;
   if (landing) return <PageLoader />;
   if (route.page === 'activity') return <ActivityPage />;
+  if (route.page === 'start') return <StartPage />;
+  if (route.page === 'consultations') return <ConsultationsPage />;
   if (route.page === 'patient') return <JournalPage patientId={route.patientId} />;
   if (route.page === 'workspace' && route.workspace === 'journal') return <JournalPage />;
   if (route.page === 'workspace' && route.workspace === 'admin') return <AdminPage />;

@@ -18,9 +18,13 @@ const WORKSPACE_ROLE: Record<Exclude<Workspace, 'status'>, Role> = {
  */
 const LANDING_PRIORITY: readonly Role[] = ['clinician', 'coordinator', 'sales', 'dpo', 'admin'];
 
-/** Where a user lands after logging in, or on the bare address: the workspace of their first role by priority. */
+/**
+ * Where a user lands after logging in, or on the bare address: the workspace of their first role by
+ * priority; a clinician's is the start page of the day (JRN-6).
+ */
 export function landingRouteFor(roles: readonly Role[]): Route {
   const role = LANDING_PRIORITY.find((candidate) => roles.includes(candidate));
+  if (role === 'clinician') return { page: 'start' };
   const workspace = WORKSPACES.find((candidate) => candidate !== 'status' && WORKSPACE_ROLE[candidate] === role);
   return { page: 'workspace', workspace: workspace ?? 'status' };
 }
@@ -33,6 +37,8 @@ export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
     case 'workspace':
       return route.workspace === 'status' || roles.includes(WORKSPACE_ROLE[route.workspace]);
     case 'patient':
+    case 'start':
+    case 'consultations':
       return roles.includes('clinician');
     case 'activity':
       return roles.length > 0;
@@ -42,9 +48,14 @@ export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
   }
 }
 
-/** The menu entries for someone holding `roles`, in menu order: their workspaces, the status, and in the demo the admin's outbox. */
+/**
+ * The menu entries for someone holding `roles`, in menu order: a clinician's day and calendar, their
+ * workspaces, the status, and in the demo the admin's outbox.
+ */
 export function navigationFor(roles: readonly Role[], options: { isDemo: boolean }): Route[] {
   const candidates: Route[] = [
+    { page: 'start' },
+    { page: 'consultations' },
     ...WORKSPACES.map((workspace): Route => ({ page: 'workspace', workspace })),
     ...(options.isDemo ? [{ page: 'developer' } as const] : []),
   ];

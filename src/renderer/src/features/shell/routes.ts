@@ -10,7 +10,10 @@ export type Route =
   /** One patient's journal (JRN, ACC): the id only, never a name or number in the URL. */
   | { page: 'patient'; patientId: string }
   | { page: 'activity' }
-  | { page: 'developer' };
+  | { page: 'developer' }
+  /** The clinician's start page and the consultation calendar (JRN-6). */
+  | { page: 'start' }
+  | { page: 'consultations' };
 
 /** The shape of an invitation token (as the server's tokenSchema); anything else is shown as invalid. */
 const INVITATION = /^#\/invitation\/(.*)$/;
@@ -28,6 +31,8 @@ export function routeFromHash(hash: string): Route {
   const name = hash.replace(/^#\/?/, '');
   if (name === 'activity') return { page: 'activity' };
   if (name === 'developer') return { page: 'developer' };
+  if (name === 'start') return { page: 'start' };
+  if (name === 'consultations') return { page: 'consultations' };
   return { page: 'workspace', workspace: (WORKSPACES as readonly string[]).includes(name) ? (name as Workspace) : 'journal' };
 }
 

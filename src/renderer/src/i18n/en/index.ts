@@ -6,6 +6,7 @@ import { admin } from './admin';
 import { journal } from './journal';
 import { sharing } from './sharing';
 import { errors } from './errors';
+import { consultations } from './consultations';
 
 /** English: the same keys as Bokmål, file by file (each typed as its part of Messages, so the compiler checks parity). */
-export const en: Messages = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors };
+export const en: Messages = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations };

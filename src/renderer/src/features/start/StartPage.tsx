@@ -1,0 +1,162 @@
+import { Alert, Anchor, Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { formatCalendarDate, formatDate, formatDateTime } from '../../lib/format';
+import { errorText, translateCode } from '../../lib/translate';
+import { useTRPC } from '../../lib/trpc';
+import { EntryPatient } from '../consultations/EntryPatient';
+import { timeSpanOf } from '../consultations/entry-text';
+import { ClinicianOnly } from '../shared/ClinicianOnly';
+import { hashOf } from '../shell/routes';
+
+/**
+ * JRN-6: the clinician's day — today's consultations and home visits, their unsigned drafts (those
+ * older than the clinic's limit highlighted) and the patients they opened lately. Each patient
+ * opens the journal. The server names only patients the clinician may see, and logs them (AUD-6).
+ */
+export function StartPage() {
+  const { t } = useTranslation();
+  return (
+    <ClinicianOnly title={t('start.title')} message={t('consultations.noAccess')}>
+      <StartPageContent />
+    </ClinicianOnly>
+  );
+}
+
+function StartPageContent() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  // Always fresh: the lists change with every booking and note, and each read is logged anyway.
+  const page = useQuery(trpc.start.today.queryOptions(undefined, { staleTime: 0, gcTime: 0 }));
+
+  if (page.isError) {
+    return (
+      <Alert color="red" role="alert">
+        {errorText(page.error)}
+      </Alert>
+    );
+  }
+  if (!page.data) return <Loader size="sm" />;
+  const { appointments, drafts, recentPatients, draftAgeLimitDays, today } = page.data;
+
+  return (
+    <Stack gap="md" data-testid="start-page">
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={2}>{t('start.title')}</Title>
+          <Text c="dimmed" size="sm">
+            {t('start.today', { date: formatCalendarDate(today) })}
+          </Text>
+        </div>
+        <Anchor href={hashOf({ page: 'consultations' })}>{t('start.openCalendar')}</Anchor>
+      </Group>
+
+      <Card withBorder component="section" aria-labelledby="start-appointments">
+        <Title order={3} size="h4" id="start-appointments" mb="sm">
+          {t('start.appointments.title')}
+        </Title>
+        {appointments.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('start.appointments.empty')}
+          </Text>
+        ) : (
+          <Table aria-labelledby="start-appointments" data-testid="start-appointments">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('start.appointments.time')}</Table.Th>
+                <Table.Th>{t('start.appointments.patient')}</Table.Th>
+                <Table.Th>{t('start.appointments.kind')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {appointments.map((entry) => (
+                <Table.Tr key={entry.id}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{timeSpanOf(entry)}</Table.Td>
+                  <Table.Td>
+                    <EntryPatient patient={entry.patient} />
+                  </Table.Td>
+                  <Table.Td>
+                    {t(`consultations.kinds.${entry.kind}`)}
+                    {entry.kind === 'consultation' && ` · ${t(`consultations.modes.${entry.mode}`)}`}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Card>
+
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Card withBorder component="section" aria-labelledby="start-drafts">
+          <Title order={3} size="h4" id="start-drafts">
+            {t('start.drafts.title')}
+          </Title>
+          <Text size="sm" c="dimmed" mb="sm">
+            {t('start.drafts.intro', { count: draftAgeLimitDays })}
+          </Text>
+          {drafts.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('start.drafts.empty')}
+            </Text>
+          ) : (
+            <Table aria-labelledby="start-drafts" data-testid="start-drafts">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('start.drafts.patient')}</Table.Th>
+                  <Table.Th>{t('start.drafts.noteType')}</Table.Th>
+                  <Table.Th>{t('start.drafts.started')}</Table.Th>
+                  <Table.Th>{t('start.drafts.age')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {drafts.map((draft) => (
+                  <Table.Tr key={draft.noteId} bg={draft.isOverdue ? 'var(--mantine-color-red-light)' : undefined} data-overdue={draft.isOverdue || undefined}>
+                    <Table.Td>
+                      <EntryPatient patient={draft.patient} />
+                    </Table.Td>
+                    <Table.Td>{translateCode(`journal.noteTypes.${draft.noteType}`, {}, draft.noteType)}</Table.Td>
+                    <Table.Td>{formatDate(draft.createdAt)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Group gap={6} wrap="nowrap">
+                        {t('start.drafts.ageDays', { count: draft.ageDays })}
+                        {draft.isOverdue && (
+                          <Badge color="red" variant="filled" size="sm">
+                            {t('start.drafts.overdue')}
+                          </Badge>
+                        )}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Card>
+
+        <Card withBorder component="section" aria-labelledby="start-recent">
+          <Title order={3} size="h4" id="start-recent" mb="sm">
+            {t('start.recent.title')}
+          </Title>
+          {recentPatients.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('start.recent.empty')}
+            </Text>
+          ) : (
+            <Stack gap={6} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="start-recent">
+              {recentPatients.map((patient) => (
+                <li key={patient.id}>
+                  <Group gap="xs" justify="space-between" wrap="nowrap">
+                    <EntryPatient patient={patient} />
+                    <Text size="xs" c="dimmed">
+                      {t('start.recent.opened', { time: formatDateTime(patient.openedAt) })}
+                    </Text>
+                  </Group>
+                </li>
+              ))}
+            </Stack>
+          )}
+        </Card>
+      </SimpleGrid>
+    </Stack>
+  );
+}
