@@ -5,6 +5,7 @@ import * as patientJournal from './2026-11-22T10-00_patient_journal';
 import * as journalDeletion from './2026-11-22T11-00_journal_deletion';
 import * as databaseBoundary from './2026-12-01T09-00_database_boundary';
 import * as authLimits from './2026-12-01T10-00_auth_limits';
+import * as noteTemplates from './2026-12-05T11-00_note_templates';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T11-00_journal_deletion': journalDeletion,
   '2026-12-01T09-00_database_boundary': databaseBoundary,
   '2026-12-01T10-00_auth_limits': authLimits,
+  '2026-12-05T11-00_note_templates': noteTemplates,
 };

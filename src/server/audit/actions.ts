@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS = [
   'journal.note.deleted',
   'journal.deletions.read',
   'journal.printed',
+  'journal.template.updated',
   // Access: relationships, break-glass, blocks, the authorisation register (ACC-2…6)
   'access.care_team.added',
   'access.break_glass',
