@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { noteDeletionSchema } from '../../shared/journal-deletion';
-import { consultationDateSchema, NOTE_TYPES } from '../../shared/patient-schemas';
+import { consultationDateSchema, JOURNAL_NOTE_TYPES, NOTE_TYPES } from '../../shared/patient-schemas';
 import { calendarDate, instant, text } from '../../shared/schema-primitives';
 import { roleProcedure, router } from '../trpc';
 import { deleteNoteByDecision, listDeletions } from './deletion';
@@ -20,7 +20,7 @@ const cursor = z.object({ consultationDate: consultationDateSchema, createdAt: i
 /** Narrowing the journal: by type, author, consultation period and words in the current text. */
 const noteListFilter = z
   .object({
-    noteTypes: z.array(z.enum(NOTE_TYPES)).max(NOTE_TYPES.length).optional(),
+    noteTypes: z.array(z.enum(JOURNAL_NOTE_TYPES)).max(JOURNAL_NOTE_TYPES.length).optional(),
     authorId: uuid.optional(),
     from: consultationDateSchema.optional(),
     to: consultationDateSchema.optional(),
