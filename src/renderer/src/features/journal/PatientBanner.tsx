@@ -39,10 +39,16 @@ export function PatientBanner({ record }: { record: OpenedRecord }) {
           </Text>
           <Text size="sm">{t('journal.banner.age', { count: ageOn(patient.dateOfBirth, osloToday()) })}</Text>
         </Group>
-        <Badge color={BASIS_COLOURS[basis]} variant="light" size="lg" data-testid="access-basis">
-          {t(`journal.basis.${basis}`)}
-          {accessEndsAt ? ` ${t('journal.banner.until', { time: formatDateTime(accessEndsAt) })}` : ''}
-        </Badge>
+        <Group gap="xs">
+          <Badge color={BASIS_COLOURS[basis]} variant="light" size="lg" data-testid="access-basis">
+            {t(`journal.basis.${basis}`)}
+          </Badge>
+          {accessEndsAt && (
+            <Text size="sm" data-testid="access-ends">
+              {t('journal.banner.until', { time: formatDateTime(accessEndsAt) })}
+            </Text>
+          )}
+        </Group>
       </Group>
     </Paper>
   );
