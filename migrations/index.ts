@@ -6,6 +6,7 @@ import * as journalDeletion from './2026-11-22T11-00_journal_deletion';
 import * as databaseBoundary from './2026-12-01T09-00_database_boundary';
 import * as authLimits from './2026-12-01T10-00_auth_limits';
 import * as consultations from './2026-12-05T10-00_consultations';
+import * as noteTemplates from './2026-12-05T11-00_note_templates';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T09-00_database_boundary': databaseBoundary,
   '2026-12-01T10-00_auth_limits': authLimits,
   '2026-12-05T10-00_consultations': consultations,
+  '2026-12-05T11-00_note_templates': noteTemplates,
 };

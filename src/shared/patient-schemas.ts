@@ -52,5 +52,7 @@ export const patientSearchSchema = z
 export const consultationDateSchema = calendarDate({ latest: { yearsAhead: 1 } });
 
 export const NOTE_TYPES = ['consultation', 'phone', 'home_visit', 'letter', 'other'] as const;
+/** Every type a journal note can have: the written ones, and the recorded refusal of a correction (JRN-4). */
+export const JOURNAL_NOTE_TYPES = [...NOTE_TYPES, 'correction_refused'] as const;
 
 export const BREAK_GLASS_REASONS = ['emergency_treatment', 'patient_unconscious', 'urgent_referral', 'other_urgent'] as const;

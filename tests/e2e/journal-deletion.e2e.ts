@@ -1,6 +1,7 @@
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { Authenticator } from './support/authenticator';
 import { BackendProcess } from './support/backend-process';
+import { openPatient } from './support/journal';
 import { answerStepUpIfAsked, logInAsDemoUser } from './support/login';
 import { keepScreenshot } from './support/screenshot';
 
@@ -14,14 +15,6 @@ const LARS = 'lege@demo.journalkontor.no';
 
 let backend: BackendProcess;
 const authenticator = new Authenticator();
-
-async function openPatient(page: Page, query: string, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Journal' }).click();
-  await page.getByLabel('Søk etter pasient').fill(query);
-  await page.getByRole('button', { name: 'Søk', exact: true }).click();
-  await page.getByTestId('search-results').getByRole('link', { name }).click();
-  await expect(page.getByTestId('patient-header')).toBeVisible();
-}
 
 test.describe.serial('journal deletion by decision', () => {
   test.beforeAll(async () => {

@@ -83,7 +83,7 @@ test.describe.serial('journal', () => {
     // The header and the basis of access (ACC-2); notes newest first with type, date, author, status.
     const header = page.getByTestId('patient-header');
     await expect(header.getByRole('heading', { name: 'Kari Nordmann' })).toBeVisible();
-    await expect(header.getByTestId('access-basis')).toHaveText('Behandlingsrelasjon');
+    await expect(page.getByTestId('patient-banner').getByTestId('access-basis')).toHaveText('Behandlingsrelasjon');
     await expect(header).toContainText('15.07.1965');
     await expect(header).toContainText('Storgata 1, 0155 Oslo');
     const notes = page.getByTestId('note-card');
@@ -203,7 +203,7 @@ test.describe.serial('journal', () => {
     await expect(page.getByText('Nora Nyberg er registrert.')).toBeVisible();
     const header = page.getByTestId('patient-header');
     await expect(header.getByRole('heading', { name: 'Nora Nyberg' })).toBeVisible();
-    await expect(header.getByTestId('access-basis')).toHaveText('Behandlingsrelasjon');
+    await expect(page.getByTestId('patient-banner').getByTestId('access-basis')).toHaveText('Behandlingsrelasjon');
     await expect(header).toContainText('17.05.1990');
     await expect(header).toContainText('+4791234567');
     await expect(header).toContainText('Nils Nyberg (ektefelle)');

@@ -50,6 +50,7 @@ export const AUDIT_ACTIONS = [
   'consultation.cancelled',
   'consultation.calendar.read',
   'start.page.read',
+  'journal.template.updated',
   // Access: relationships, break-glass, blocks, the authorisation register (ACC-2…6)
   'access.care_team.added',
   'access.break_glass',

@@ -374,6 +374,15 @@ export interface JournalDeletionTable {
   txid: ColumnType<string, never, never>;
 }
 
+/** JRN-7: the headings a new draft of this type starts from, as the clinic edited them. */
+export interface NoteTemplateTable {
+  organisation_id: string;
+  note_type: string;
+  body: string;
+  updated_by: string;
+  updated_at: Date;
+}
+
 export interface JournalTables {
   patient: PatientTable;
   care_relationship: CareRelationshipTable;
@@ -385,4 +394,5 @@ export interface JournalTables {
   break_glass_access: BreakGlassAccessTable;
   patient_block: PatientBlockTable;
   journal_deletion: JournalDeletionTable;
+  note_template: NoteTemplateTable;
 }

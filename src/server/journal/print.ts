@@ -50,6 +50,20 @@ function printable(text: string): string {
   return [...text].map((character) => (character === '\n' || character === '\t' || (character >= ' ' && character <= 'ÿ') || WIN_ANSI_EXTRA.has(character) ? character : '?')).join('');
 }
 
+/** Printed on every page: the document is covered by the duty of confidentiality wherever it ends up. */
+export const CONFIDENTIALITY_LINE = 'Taushetsbelagt – helsepersonelloven § 21';
+
+/**
+ * Who wrote the note and who made the version printed (JRN-4: an amended note names who amended it,
+ * the original stays in the history).
+ */
+function provenance(note: PrintableNote): string {
+  const when = note.signedAt ? ` ${formatDateTime(note.signedAt)}` : '';
+  if (note.status === 'amended' && note.signedByName) return `Skrevet av ${note.authorName}. Rettet av ${note.signedByName} (versjon ${note.version})${when}`;
+  const signature = note.signedAt && note.signedByName ? `signert av ${note.signedByName}${when}` : 'ikke signert';
+  return `Skrevet av ${note.authorName}, versjon ${note.version}, ${signature}`;
+}
+
 export function renderJournalPdf(request: PrintRequest): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margins: { top: 56, bottom: 72, left: 56, right: 56 }, bufferPages: true, info: { Title: 'Journalutskrift', Producer: 'Journalkontor' } });
   const chunks: Buffer[] = [];
@@ -69,9 +83,8 @@ export function renderJournalPdf(request: PrintRequest): Promise<Buffer> {
 
   for (const note of request.notes) {
     doc.font('Helvetica-Bold').fontSize(11).text(printable(`${formatCalendarDate(note.consultationDate)} · ${NOTE_TYPE_LABELS[note.noteType] ?? note.noteType} · ${STATUS_LABELS[note.status] ?? note.status}`));
-    const signature = note.signedAt && note.signedByName ? `signert av ${note.signedByName} ${formatDateTime(note.signedAt)}` : 'ikke signert';
-    doc.font('Helvetica').fontSize(9).fillColor('#444').text(printable(`Skrevet av ${note.authorName}, versjon ${note.version}, ${signature}`));
-    if (note.amendmentReason) doc.text(printable(`Rettet: ${note.amendmentReason}`));
+    doc.font('Helvetica').fontSize(9).fillColor('#444').text(printable(provenance(note)));
+    if (note.amendmentReason) doc.text(printable(`Begrunnelse for rettingen: ${note.amendmentReason}`));
     doc.fillColor('black').fontSize(10).moveDown(0.3).text(printable(note.body), { align: 'left' });
     doc.moveDown();
   }
@@ -85,12 +98,14 @@ export function renderJournalPdf(request: PrintRequest): Promise<Buffer> {
     doc.switchToPage(index);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
+    const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+    doc.font('Helvetica-Bold').fontSize(8).fillColor('#444').text(printable(CONFIDENTIALITY_LINE), doc.page.margins.left, doc.page.height - 52, { width, align: 'center', lineBreak: false });
     doc
       .font('Helvetica')
       .fontSize(8)
       .fillColor('#444')
       .text(printable(`${footer} · side ${index - range.start + 1} av ${range.count}`), doc.page.margins.left, doc.page.height - 40, {
-        width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
+        width,
         align: 'center',
         lineBreak: false,
       });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { noteDeletionSchema } from '../../shared/journal-deletion';
-import { consultationDateSchema, NOTE_TYPES } from '../../shared/patient-schemas';
+import { consultationDateSchema, JOURNAL_NOTE_TYPES, NOTE_TYPES } from '../../shared/patient-schemas';
 import { calendarDate, instant, text } from '../../shared/schema-primitives';
 import { roleProcedure, router } from '../trpc';
 import { deleteNoteByDecision, listDeletions } from './deletion';
 import { renderJournalPdf } from './print';
+import { listNoteTemplates, updateNoteTemplate } from './templates';
 import { amendNote, createDraft, getNoteHistory, listNotes, openRecord, printJournal, recordCorrectionRefusal, signNote, updateDraft } from './service';
 
 /** The journal is for clinicians (ACC-1); every procedure also passes the access decision (ACC-2). */
@@ -16,6 +17,18 @@ const noteBody = text({ max: 100_000, multiline: true, trim: false });
 /** The page cursor the server handed out: the same ranges as the values it was made from. */
 const cursor = z.object({ consultationDate: consultationDateSchema, createdAt: instant(), id: uuid }).strict();
 
+/** Narrowing the journal: by type, author, consultation period and words in the current text. */
+const noteListFilter = z
+  .object({
+    noteTypes: z.array(z.enum(JOURNAL_NOTE_TYPES)).max(JOURNAL_NOTE_TYPES.length).optional(),
+    authorId: uuid.optional(),
+    from: consultationDateSchema.optional(),
+    to: consultationDateSchema.optional(),
+    text: text({ max: 200 }).optional(),
+  })
+  .strict()
+  .refine((filter) => !filter.from || !filter.to || filter.from <= filter.to, { message: 'validation.period_order', path: ['to'] });
+
 export const journalRouter = router({
   open: clinicianProcedure
     .meta({ audit: ['journal.record.opened'] })
@@ -24,7 +37,7 @@ export const journalRouter = router({
 
   notes: clinicianProcedure
     .meta({ audit: ['journal.notes.read'] })
-    .input(z.object({ patientId: uuid, limit: z.number().int().min(1).max(100).default(25), after: cursor.optional() }).strict())
+    .input(z.object({ patientId: uuid, limit: z.number().int().min(1).max(100).default(25), after: cursor.optional(), filter: noteListFilter.optional() }).strict())
     .query(({ ctx, input }) => listNotes(ctx.deps, ctx.session, input)),
 
   history: clinicianProcedure
@@ -83,6 +96,15 @@ export const journalRouter = router({
     .meta({ audit: ['journal.note.deleted'], stepUp: true })
     .input(noteDeletionSchema)
     .mutation(({ ctx, input }) => deleteNoteByDecision(ctx.deps, ctx.session, input)),
+
+  /** JRN-7: every note type's template (the clinic's, else the default); no patient data, so no event. */
+  templates: roleProcedure(['clinician', 'admin']).query(({ ctx }) => listNoteTemplates(ctx.deps, ctx.session)),
+
+  /** JRN-7: the clinic edits its templates through its administrator. */
+  updateTemplate: roleProcedure(['admin'])
+    .meta({ audit: ['journal.template.updated'] })
+    .input(z.object({ noteType: z.enum(NOTE_TYPES), body: text({ max: 10_000, multiline: true, trim: false }) }).strict())
+    .mutation(({ ctx, input }) => updateNoteTemplate(ctx.deps, ctx.session, input)),
 
   /** JRN-4: the patient's deletion decisions — that a note was deleted, when, by whom and why; never what it said. */
   deletions: clinicianProcedure

@@ -29,6 +29,45 @@ export interface NoteSummary {
   signedByName: string | null;
 }
 
+/**
+ * What the clinician narrowed the journal to: note types, author, consultation period and words
+ * the current text must contain. The read event records which filters were used, never the words.
+ */
+export interface NoteListFilter {
+  noteTypes?: string[];
+  authorId?: string;
+  from?: string;
+  to?: string;
+  text?: string;
+}
+
+/**
+ * The words of a text search, each to be found (in any order, case-insensitively) in the note's
+ * current text. ILIKE rather than full text: one patient's journal is at most a few thousand notes,
+ * already narrowed by the patient index, and a clinician searches for fragments ("metformin",
+ * "blodtr") that a stemmed full-text index with its language dictionary would miss.
+ */
+export function searchTerms(search: string | undefined): string[] {
+  if (!search) return [];
+  return [...new Set(search.toLocaleLowerCase('nb').split(/\s+/u).filter((term) => term.length > 0))].slice(0, 10);
+}
+
+/** A term as an ILIKE pattern that matches the term literally (its % _ and \ escaped). */
+function containsPattern(term: string): string {
+  return `%${term.replace(/[\\%_]/gu, (character) => `\\${character}`)}%`;
+}
+
+/** The read event's record of a filter: which were used, as codes and ids; never the search words. */
+function filterCodes(filter: NoteListFilter | undefined) {
+  return {
+    ...(filter?.noteTypes && filter.noteTypes.length > 0 ? { filterNoteTypes: filter.noteTypes } : {}),
+    ...(filter?.authorId ? { filterAuthorId: filter.authorId } : {}),
+    ...(filter?.from ? { filterFrom: filter.from } : {}),
+    ...(filter?.to ? { filterTo: filter.to } : {}),
+    ...(searchTerms(filter?.text).length > 0 ? { textSearch: true } : {}),
+  };
+}
+
 /** Which notes a decision lets this user read: none of the blocked ones, only the shared ones. */
 function noteFilter(decision: Allowed) {
   return { only: decision.onlyNoteIds, blocked: decision.blockedNoteIds };
@@ -44,6 +83,7 @@ export async function openRecord(deps: Deps, user: SessionUser, patientId: strin
     .where('organisation_id', '=', user.organisationId)
     .executeTakeFirstOrThrow();
   deps.audit.record({ patientId, objectType: 'patient', objectId: patientId, basis: decision.basis, details: { grantId: decision.grantId } });
+  const accessEndsAt = await accessEnd(deps.trx, decision);
   return {
     patient: {
       id: patient.id,
@@ -58,10 +98,25 @@ export async function openRecord(deps: Deps, user: SessionUser, patientId: strin
       nextOfKin: patient.next_of_kin,
     },
     basis: decision.basis,
+    /** When a read-share or break-glass ends (the banner shows it); null for a treatment relationship. */
+    accessEndsAt: accessEndsAt?.toISOString() ?? null,
     // ACC-4: the clinician is told that blocked information exists, never what it is.
     hasBlockedNotes: decision.blockedNoteIds.length > 0,
     isLimitedToSharedNotes: decision.onlyNoteIds !== null,
   };
+}
+
+/** The end of a time-limited basis: the share's end date, or when break-glass expires (ACC-3, SHR-1). */
+async function accessEnd(trx: Executor, decision: Allowed): Promise<Date | null> {
+  if (decision.basis === 'read_share') {
+    const share = await trx.selectFrom('read_share').select('ends_at').where('id', '=', decision.grantId).executeTakeFirst();
+    return share?.ends_at ?? null;
+  }
+  if (decision.basis === 'break_glass') {
+    const grant = await trx.selectFrom('break_glass_access').select('expires_at').where('id', '=', decision.grantId).executeTakeFirst();
+    return grant?.expires_at ?? null;
+  }
+  return null;
 }
 
 /**
@@ -72,9 +127,11 @@ export async function openRecord(deps: Deps, user: SessionUser, patientId: strin
 export function selectNotesPage(
   trx: Executor,
   user: Pick<SessionUser, 'organisationId' | 'userId'>,
-  input: { patientId: string; limit: number; after?: { consultationDate: string; createdAt: string; id: string } },
+  input: { patientId: string; limit: number; after?: { consultationDate: string; createdAt: string; id: string }; filter?: NoteListFilter },
   filter: { only: string[] | null; blocked: string[] },
 ) {
+  const chosen = input.filter ?? {};
+  const terms = searchTerms(chosen.text);
   return trx
     .selectFrom('journal_note as n')
     .innerJoin('journal_note_version as v', (join) => join.onRef('v.note_id', '=', 'n.id').onRef('v.version', '=', 'n.current_version'))
@@ -100,6 +157,12 @@ export function selectNotesPage(
     .where((eb) => eb.or([eb('n.status', '!=', 'draft'), eb('n.author_id', '=', user.userId)]))
     .$if(filter.blocked.length > 0, (query) => query.where('n.id', 'not in', filter.blocked))
     .$if(filter.only !== null, (query) => query.where('n.id', 'in', filter.only && filter.only.length > 0 ? filter.only : ['00000000-0000-0000-0000-000000000000']))
+    .$if(chosen.noteTypes !== undefined && chosen.noteTypes.length > 0, (query) => query.where('n.note_type', 'in', chosen.noteTypes!))
+    .$if(chosen.authorId !== undefined, (query) => query.where('n.author_id', '=', chosen.authorId!))
+    .$if(chosen.from !== undefined, (query) => query.where('n.consultation_date', '>=', chosen.from!))
+    .$if(chosen.to !== undefined, (query) => query.where('n.consultation_date', '<=', chosen.to!))
+    // The search sees only what the page shows: the current version of a note this user may read.
+    .$if(terms.length > 0, (query) => query.where((eb) => eb.and(terms.map((term) => eb('v.body', 'ilike', containsPattern(term))))))
     .$if(input.after !== undefined, (query) =>
       query.where(
         sql<boolean>`(n.consultation_date, n.created_at, n.id) < (${input.after!.consultationDate}::date, ${input.after!.createdAt}::timestamptz, ${input.after!.id}::uuid)`,
@@ -119,7 +182,7 @@ export function selectNotesPage(
 export async function listNotes(
   deps: Deps,
   user: SessionUser,
-  input: { patientId: string; limit: number; after?: { consultationDate: string; createdAt: string; id: string } },
+  input: { patientId: string; limit: number; after?: { consultationDate: string; createdAt: string; id: string }; filter?: NoteListFilter },
 ): Promise<{ notes: NoteSummary[]; next: { consultationDate: string; createdAt: string; id: string } | null }> {
   const decision = await requireJournalAccess(deps, user, input.patientId);
   const rows = await selectNotesPage(deps.trx, user, input, noteFilter(decision));
@@ -128,7 +191,7 @@ export async function listNotes(
     patientId: input.patientId,
     objectType: 'journal_note',
     basis: decision.basis,
-    details: { noteIds: page.map((row) => row.id), grantId: decision.grantId },
+    details: { noteIds: page.map((row) => row.id), grantId: decision.grantId, ...filterCodes(input.filter) },
   });
   const last = page.at(-1);
   return {
@@ -310,6 +373,14 @@ export async function amendNote(deps: Deps, user: SessionUser, input: { noteId: 
     throw new AuditedDenial({ reason: 'read_share_is_read_only', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'forbidden', 'access.read_only');
   }
   if (note.status === 'draft') throw fieldError('noteId', 'validation.note_is_draft');
+  const current = await deps.trx
+    .selectFrom('journal_note_version')
+    .select('body')
+    .where('note_id', '=', note.id)
+    .where('version', '=', note.current_version)
+    .executeTakeFirstOrThrow();
+  // A version that changes nothing would only add noise to the history (and a second signature on the same words).
+  if (current.body === input.body) throw fieldError('body', 'validation.amendment_unchanged');
   const version = note.current_version + 1;
   const contentHash = signedContentHash({
     noteId: note.id,

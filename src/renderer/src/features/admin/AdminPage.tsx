@@ -13,6 +13,7 @@ import { useStepUpMutation } from '../auth/step-up';
 import { ConfirmModal } from '../shared/ConfirmModal';
 import { AuthorisationRegisterModal } from './AuthorisationRegisterModal';
 import { InviteUserModal } from './InviteUserModal';
+import { NoteTemplatesSection } from './NoteTemplatesSection';
 
 type UserSummary = RouterOutputs['users']['list'][number];
 type PendingAction = { kind: 'lock' | 'revoke' | 'reset' | 'roles' | 'register'; user: UserSummary };
@@ -165,6 +166,7 @@ function UserAdministration({ ownUserId }: { ownUserId: string }) {
           </Table>
         </Table.ScrollContainer>
       )}
+      <NoteTemplatesSection />
       <InviteUserModal opened={isInviteOpen} onClose={() => setIsInviteOpen(false)} />
       <ConfirmAction pending={pending?.kind === 'roles' || pending?.kind === 'register' ? null : pending} onCancel={() => setPending(null)} onDone={done} />
       <AuthorisationRegisterModal user={pending?.kind === 'register' ? { id: pending.user.id, displayName: pending.user.displayName } : null} onClose={() => setPending(null)} />

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, NativeSelect, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { type KeyboardEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NOTE_TYPES } from '../../../../shared/patient-schemas';
 import { formatDateTime } from '../../lib/format';
@@ -28,7 +28,8 @@ const AUTOSAVE_RETRY_MS = 5000;
 /**
  * JRN-2 draft editor: type, consultation date and text, saved by itself a moment after each change
  * (the first save creates the draft). Signing (JRN-3) saves what is left first, then asks the
- * server to sign — with a fresh second factor if the last one is too old (AUTH-5).
+ * server to sign — with a fresh second factor if the last one is too old (AUTH-5). A new draft
+ * starts from the clinic's template for its type (JRN-7); Ctrl+Enter saves at once.
  */
 export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientId: string; draft: NoteSummary | null; onCreated: (noteId: string) => void; onClose: () => void }) {
   const { t } = useTranslation();
@@ -42,6 +43,14 @@ export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientI
   const saveDraft = useMutation(trpc.journal.saveDraft.mutationOptions());
   const sign = useStepUpMutation(trpc.journal.sign.mutationOptions());
   const consultationDate = parseDateInput(dateText);
+  // JRN-7: a new draft starts from its type's template, and follows the type while untouched.
+  const templates = useQuery(trpc.journal.templates.queryOptions(undefined, { enabled: draft === null, staleTime: 60_000 }));
+  const templateOf = (type: NoteType) => templates.data?.find((template) => template.noteType === type)?.body ?? '';
+  const [isTemplateApplied, setIsTemplateApplied] = useState(false);
+  if (draft === null && !isTemplateApplied && templates.data) {
+    setIsTemplateApplied(true);
+    if (body === '') setBody(templateOf(noteType));
+  }
 
   // The controller lives as long as the editor; its save reads the note id as it is by then
   // (none until the first save has created the draft).
@@ -84,10 +93,23 @@ export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientI
     }
   };
 
+  /** Saves now: what is pending, or a new draft's template text that nothing has saved yet. */
+  const saveNow = async () => {
+    if (!note.id && consultationDate && body.trim() !== '' && !autosave.hasUnsavedChanges) autosave.schedule({ noteType, consultationDate, body });
+    await autosave.flush();
+  };
+
+  const saveOnCtrlEnter = (event: KeyboardEvent) => {
+    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+    event.preventDefault();
+    // A failed save shows its error beside the status; the text stays.
+    void saveNow().catch(() => {});
+  };
+
   const signNote = async () => {
     setIsSigning(true);
     try {
-      await autosave.flush();
+      await saveNow();
       if (!note.id) return;
       await sign.mutateAsync({ noteId: note.id });
       notifications.show({ color: 'teal', message: t('journal.editor.signed') });
@@ -106,7 +128,7 @@ export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientI
   const generalError = sign.error ?? saveError;
 
   return (
-    <Paper withBorder p="md" radius="md" data-testid="draft-editor" bg="var(--mantine-color-body)">
+    <Paper withBorder p="md" radius="md" data-testid="draft-editor" bg="var(--mantine-color-body)" onKeyDown={saveOnCtrlEnter}>
       <Stack gap="sm">
         <Group justify="space-between">
           <Title order={4}>{draft ? t('journal.editor.editTitle') : t('journal.editor.title')}</Title>
@@ -121,7 +143,13 @@ export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientI
             onChange={(event) => {
               const value = (NOTE_TYPES as readonly string[]).includes(event.currentTarget.value) ? (event.currentTarget.value as NoteType) : 'consultation';
               setNoteType(value);
-              change({ noteType: value });
+              // An untouched template follows the type; text the clinician wrote is never replaced.
+              if (draft === null && (body === '' || body === templateOf(noteType))) {
+                setBody(templateOf(value));
+                change({ noteType: value, body: templateOf(value) });
+              } else {
+                change({ noteType: value });
+              }
             }}
             data={NOTE_TYPES.map((type) => ({ value: type, label: translateCode(`journal.noteTypes.${type}`, {}, type) }))}
             error={errors.noteType}
@@ -159,7 +187,7 @@ export function DraftEditor({ patientId, draft, onCreated, onClose }: { patientI
         )}
         <Group justify="space-between">
           <Text size="xs" c="dimmed">
-            {t('journal.editor.hint')}
+            {t('journal.editor.hint')} {t('journal.editor.shortcut')}
           </Text>
           <Group gap="xs">
             <Button variant="default" onClick={() => void close()}>

@@ -1,7 +1,7 @@
-import { Alert, Badge, Button, Group, Loader, Modal, Paper, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, Modal, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatCalendarDate, formatDateTime } from '../../lib/format';
 import { errorText, fieldErrorMessages, translateCode } from '../../lib/translate';
@@ -9,6 +9,7 @@ import { useTRPC } from '../../lib/trpc';
 import { useStepUpMutation } from '../auth/step-up';
 import { osloToday, parseDateInput, toDateInput } from './dates';
 import { noteLabel } from './note-label';
+import { diffWords } from './text-diff';
 import type { NoteSummary } from './types';
 
 /** Field errors of a form: what the form found before sending wins over what the server said. */
@@ -99,6 +100,39 @@ export function AmendModal({ note, onClose, onDone }: { note: NoteSummary | null
 }
 
 /** JRN-4: every version of a note, side by side on a wide screen: who wrote, signed or amended, when and why. */
+/**
+ * JRN-4: what an amendment changed, word by word: removed text struck through, added text marked.
+ * Not by colour alone: the marks are <del> and <ins>, announced with their kind to screen readers.
+ */
+function VersionChanges({ before, after, fromVersion }: { before: string; after: string; fromVersion: number }) {
+  const { t } = useTranslation();
+  const parts = useMemo(() => diffWords(before, after), [before, after]);
+  return (
+    <Paper withBorder p="xs" radius="sm" bg="var(--mantine-color-default-hover)" data-testid="history-diff">
+      <Text size="xs" c="dimmed" fw={500} mb={4}>
+        {t('journal.history.changes', { version: fromVersion })}
+      </Text>
+      <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+        {parts.map((part, index) =>
+          part.kind === 'same' ? (
+            <span key={index}>{part.text}</span>
+          ) : part.kind === 'removed' ? (
+            <del key={index} style={{ color: 'var(--mantine-color-red-text)', background: 'var(--mantine-color-red-light)' }} data-testid="diff-removed">
+              <VisuallyHidden>{t('journal.history.removed')} </VisuallyHidden>
+              {part.text}
+            </del>
+          ) : (
+            <ins key={index} style={{ color: 'var(--mantine-color-green-text)', background: 'var(--mantine-color-green-light)' }} data-testid="diff-added">
+              <VisuallyHidden>{t('journal.history.added')} </VisuallyHidden>
+              {part.text}
+            </ins>
+          ),
+        )}
+      </Text>
+    </Paper>
+  );
+}
+
 export function HistoryModal({ noteId, onClose }: { noteId: string | null; onClose: () => void }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
@@ -158,6 +192,10 @@ export function HistoryModal({ noteId, onClose }: { noteId: string | null; onClo
                       </Text>
                     </Alert>
                   )}
+                  {index > 0 && <VersionChanges before={versions[index - 1]!.body} after={version.body} fromVersion={versions[index - 1]!.version} />}
+                  <Text size="xs" c="dimmed" fw={500}>
+                    {t('journal.history.fullText', { version: version.version })}
+                  </Text>
                   <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} data-testid="history-body">
                     {version.body}
                   </Text>

@@ -9,6 +9,7 @@ import { useTRPC } from '../../lib/trpc';
 import { DeleteNoteMenuItem, useOnNoteDeleted } from './DeletionModal';
 import { DraftEditor } from './DraftEditor';
 import { AmendModal, CorrectionRefusalModal, HistoryModal } from './NoteModals';
+import { NO_NOTE_FILTER, NoteFilters, type NoteFilterValue, toServerFilter } from './NoteFilters';
 import { indexesToMount } from './note-list-range';
 import { previewOf } from './preview';
 import type { AccessBasis, NoteCursor, NoteSummary } from './types';
@@ -41,12 +42,17 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
   const [amending, setAmending] = useState<NoteSummary | null>(null);
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [isRefusalOpen, setIsRefusalOpen] = useState(false);
+  // JRN-2: narrowed on the server (type, author, period, words); a new filter starts from the first page.
+  const [filter, setFilter] = useState<NoteFilterValue>(NO_NOTE_FILTER);
+  const serverFilter = useMemo(() => toServerFilter(filter), [filter]);
+  // Authors to filter by: those of the notes seen so far (the journal names no one else).
+  const [authors, setAuthors] = useState<ReadonlyMap<string, string>>(() => new Map());
   // A refused correction is recorded by a clinician who treats the patient (JRN-4).
   const canRecordRefusal = basis === 'treatment_relationship';
   const pages = useQueries({
     queries: [undefined, ...afters].map((after) =>
       trpc.journal.notes.queryOptions(
-        { patientId, limit: PAGE_SIZE, ...(after ? { after } : {}) },
+        { patientId, limit: PAGE_SIZE, ...(after ? { after } : {}), ...(serverFilter ? { filter: serverFilter } : {}) },
         { staleTime: Infinity, gcTime: 0, retry: false, refetchOnMount: after === undefined ? 'always' : false },
       ),
     ),
@@ -56,6 +62,13 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
   const notes = pages.flatMap((page) => page.data?.notes ?? []).filter((note) => note.id !== editing?.draftId);
   const next = last?.data?.next ?? null;
   const failed = pages.find((page) => page.isError);
+  const unseenAuthor = notes.find((note) => !authors.has(note.authorId));
+  if (unseenAuthor) setAuthors(new Map([...authors, ...notes.map((note) => [note.authorId, note.authorName] as const)]));
+  const authorOptions = useMemo(() => [...authors].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'nb')), [authors]);
+  const changeFilter = useCallback((next: NoteFilterValue) => {
+    setAfters([]);
+    setFilter(next);
+  }, []);
 
   /**
    * After a change the list starts over from the newest note. The later pages go first, so only
@@ -112,13 +125,14 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
           }}
         />
       )}
+      <NoteFilters value={filter} authors={authorOptions} onChange={changeFilter} />
       {first?.isPending && <Loader size="sm" />}
       {failed?.error && (
         <Alert color="red" role="alert">
           {errorText(failed.error)}
         </Alert>
       )}
-      {first?.data && notes.length === 0 && !editing && <Text c="dimmed">{t('journal.notes.empty')}</Text>}
+      {first?.data && notes.length === 0 && !editing && <Text c="dimmed">{serverFilter ? t('journal.filters.noMatch') : t('journal.notes.empty')}</Text>}
       <NoteList notes={notes} hasMore={next !== null} canWrite={canWrite} printingNoteId={printingNoteId} onEdit={onEdit} onAmend={setAmending} onHistory={onHistory} onPrint={onPrintNote} />
       {notes.length > 0 && (
         <Group justify="space-between">

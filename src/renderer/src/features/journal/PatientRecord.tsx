@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,14 +10,13 @@ import { BreakGlassModal } from './BreakGlassModal';
 import { NoteDeletionProvider } from './DeletionModal';
 import { JournalDeletions } from './JournalDeletions';
 import { NotesPanel } from './NotesPanel';
+import { PatientBanner } from './PatientBanner';
 import { PatientFormModal } from './PatientFormModal';
 import { formatNationalId } from './preview';
 import { SharingPanel } from './SharingPanel';
-import type { AccessBasis, OpenedRecord } from './types';
+import type { OpenedRecord } from './types';
 import { usePrint } from './use-print';
 import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
-
-const BASIS_COLOURS: Record<AccessBasis, string> = { treatment_relationship: 'teal', read_share: 'blue', break_glass: 'red' };
 
 /**
  * One patient's journal (JRN-1…5). Opening it is the access decision (ACC-2…5): refused, the page
@@ -138,17 +137,13 @@ function OpenRecord({ record }: { record: OpenedRecord }) {
     <NoteDeletionProvider canDecide={isTreating}>
       <Stack gap="md">
         <BackLink />
+        <PatientBanner record={record} />
         <Paper withBorder p="md" radius="md" data-testid="patient-header">
           <Stack gap="sm">
             <Group justify="space-between" align="flex-start" gap="sm">
-              <Group gap="sm" align="center">
-                <Title order={2}>
-                  {patient.givenName} {patient.familyName}
-                </Title>
-                <Badge color={BASIS_COLOURS[basis]} variant="light" size="lg" data-testid="access-basis">
-                  {t(`journal.basis.${basis}`)}
-                </Badge>
-              </Group>
+              <Title order={2}>
+                {patient.givenName} {patient.familyName}
+              </Title>
               <Group gap="xs">
                 <Button variant="default" onClick={() => print()} loading={isPrinting && printingNoteId === null}>
                   {t('journal.print.journal')}

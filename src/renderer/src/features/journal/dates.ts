@@ -47,3 +47,10 @@ export function toDateInput(isoDate: string): string {
 
 // Shared with the server (consultations are booked and listed by Oslo days, JRN-6).
 export { addDays, osloInstant } from '../../../../shared/oslo-time';
+
+/** Whole years of age on a date (both yyyy-mm-dd); a 29 February birthday counts from 1 March in other years. */
+export function ageOn(dateOfBirth: string, today: string): number {
+  const [birthYear, birthMonthDay] = [Number(dateOfBirth.slice(0, 4)), dateOfBirth.slice(5)];
+  const [year, monthDay] = [Number(today.slice(0, 4)), today.slice(5)];
+  return year - birthYear - (monthDay < birthMonthDay ? 1 : 0);
+}

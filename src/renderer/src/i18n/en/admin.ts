@@ -72,6 +72,16 @@ export const admin: Pick<Messages, 'admin' | 'register' | 'developer'> = {
       save: 'Save roles',
       cancel: 'Cancel',
     },
+    noteTemplates: {
+      title: 'Note templates',
+      intro: 'The headings a new note starts with, per note type. Changes apply to new drafts; notes already written stay as they are.',
+      type: 'Note type',
+      body: 'Template',
+      save: 'Save the template',
+      saved: 'The template for {{type}} is saved.',
+      isDefault: 'Default template – the clinic has not made its own yet.',
+      updated: 'Last changed by {{name}} {{time}}',
+    },
   },
   register: {
     title: 'Authorisation register for {{name}}',

@@ -60,6 +60,8 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     break_glass_not_needed: 'You already have access to the journal; emergency access is not needed.',
     patient_or_number: 'Give either the patient or the national identity number, not both.',
     note_not_draft: 'The note is already signed and cannot be changed. Use "Amend note".',
+    period_order: 'The end of the period cannot be before its start.',
+    amendment_unchanged: 'The text is the same as the current version. Change the text, or cancel the amendment.',
     note_is_draft: 'The note is a draft. A draft is not amended; keep writing in it and sign it.',
     unknown_colleague: 'The colleague was not found.',
     consultation_in_past: 'The consultation cannot start before today.',

@@ -93,6 +93,25 @@ export const journal: Pick<Messages, 'journal'> = {
       selected: 'You have read access to selected notes through a share under the patient\'s consent. You can read, not write.',
     },
     blockedNotes: 'Part of the journal is blocked for you. You can ask the patient to lift the block.',
+    banner: {
+      label: 'Patient',
+      age_one: '{{count}} year',
+      age_other: '{{count}} years',
+      until: 'until {{time}}',
+    },
+    filters: {
+      label: 'Filter and search the notes',
+      search: 'Search the journal text',
+      searchHint: 'Finds notes containing all the words. The search is logged without the words.',
+      types: 'Note types',
+      typesPlaceholder: 'All types',
+      author: 'Author',
+      anyAuthor: 'All authors',
+      from: 'From date',
+      to: 'To date',
+      clear: 'Clear filter',
+      noMatch: 'No notes match the filter.',
+    },
     tabs: {
       notes: 'Notes',
       sharing: 'Sharing and blocks',
@@ -133,6 +152,7 @@ export const journal: Pick<Messages, 'journal'> = {
       date: 'Consultation date',
       text: 'Text',
       hint: 'The draft saves itself as you write. Only you see it until it is signed.',
+      shortcut: 'Ctrl+Enter saves at once.',
       notSaved: 'Not saved yet',
       unsaved: 'Changes not saved …',
       saving: 'Saving …',
@@ -163,6 +183,10 @@ export const journal: Pick<Messages, 'journal'> = {
       writtenBy: 'Written by {{name}} {{time}}',
       amendedBy: 'Amended by {{name}} {{time}}',
       signedBy: 'Signed by {{name}} {{time}} ({{method}})',
+      changes: 'Changes from version {{version}}',
+      removed: 'Removed:',
+      added: 'Added:',
+      fullText: 'The full text of version {{version}}',
       reason: 'Reason',
     },
     refusal: {
@@ -203,6 +227,8 @@ export const journal: Pick<Messages, 'journal'> = {
     },
     deletions: {
       title: 'Deleted notes',
+      summary_one: '{{count}} note deleted by deletion decision',
+      summary_other: '{{count}} notes deleted by deletion decision',
       entry: 'A note was deleted on {{date}} by deletion decision of {{name}}: {{ground}}.',
       grounds: {
         incorrect_or_misleading: 'incorrect or misleading information (§ 43)',

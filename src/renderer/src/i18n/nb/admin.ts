@@ -70,6 +70,16 @@ export const admin = {
       save: 'Lagre roller',
       cancel: 'Avbryt',
     },
+    noteTemplates: {
+      title: 'Notatmaler',
+      intro: 'Overskriftene et nytt notat starter med, per notattype. Endringene gjelder nye utkast; notater som er skrevet, endres ikke.',
+      type: 'Notattype',
+      body: 'Mal',
+      save: 'Lagre malen',
+      saved: 'Malen for {{type}} er lagret.',
+      isDefault: 'Standardmal – klinikken har ikke laget sin egen ennå.',
+      updated: 'Sist endret av {{name}} {{time}}',
+    },
   },
   register: {
     title: 'Tilgangsregister for {{name}}',

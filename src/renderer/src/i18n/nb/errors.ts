@@ -58,6 +58,8 @@ export const errors = {
     break_glass_not_needed: 'Du har allerede tilgang til journalen; akuttilgang trengs ikke.',
     patient_or_number: 'Oppgi enten pasienten eller fødselsnummeret, ikke begge.',
     note_not_draft: 'Notatet er allerede signert og kan ikke endres. Bruk «Rett notat».',
+    period_order: 'Slutten av perioden kan ikke være før starten.',
+    amendment_unchanged: 'Teksten er lik gjeldende versjon. Endre teksten, eller avbryt rettingen.',
     note_is_draft: 'Notatet er et utkast. Et utkast rettes ikke; skriv videre i det og signer.',
     unknown_colleague: 'Fant ikke kollegaen.',
     consultation_in_past: 'Konsultasjonen kan ikke starte før i dag.',

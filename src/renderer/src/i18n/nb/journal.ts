@@ -91,6 +91,25 @@ export const journal = {
       selected: 'Du har lesetilgang til utvalgte notater gjennom en deling med pasientens samtykke. Du kan lese, ikke skrive.',
     },
     blockedNotes: 'Noe av journalen er sperret for deg. Du kan be pasienten oppheve sperringen.',
+    banner: {
+      label: 'Pasient',
+      age_one: '{{count}} år',
+      age_other: '{{count}} år',
+      until: 'til {{time}}',
+    },
+    filters: {
+      label: 'Filtrer og søk i notatene',
+      search: 'Søk i journalteksten',
+      searchHint: 'Finner notater som inneholder alle ordene. Søket logges uten søkeordene.',
+      types: 'Notattyper',
+      typesPlaceholder: 'Alle typer',
+      author: 'Forfatter',
+      anyAuthor: 'Alle forfattere',
+      from: 'Fra dato',
+      to: 'Til dato',
+      clear: 'Nullstill filter',
+      noMatch: 'Ingen notater passer til filteret.',
+    },
     tabs: {
       notes: 'Notater',
       sharing: 'Deling og sperring',
@@ -131,6 +150,7 @@ export const journal = {
       date: 'Konsultasjonsdato',
       text: 'Tekst',
       hint: 'Utkastet lagres av seg selv mens du skriver. Bare du ser det før det er signert.',
+      shortcut: 'Ctrl+Enter lagrer med en gang.',
       notSaved: 'Ikke lagret ennå',
       unsaved: 'Endringer ikke lagret …',
       saving: 'Lagrer …',
@@ -161,6 +181,10 @@ export const journal = {
       writtenBy: 'Skrevet av {{name}} {{time}}',
       amendedBy: 'Rettet av {{name}} {{time}}',
       signedBy: 'Signert av {{name}} {{time}} ({{method}})',
+      changes: 'Endringer fra versjon {{version}}',
+      removed: 'Fjernet:',
+      added: 'Lagt til:',
+      fullText: 'Hele teksten i versjon {{version}}',
       reason: 'Begrunnelse',
     },
     refusal: {
@@ -201,6 +225,8 @@ export const journal = {
     },
     deletions: {
       title: 'Slettede notater',
+      summary_one: '{{count}} notat er slettet etter slettevedtak',
+      summary_other: '{{count}} notater er slettet etter slettevedtak',
       entry: 'Et notat ble slettet {{date}} etter slettevedtak av {{name}}: {{ground}}.',
       grounds: {
         incorrect_or_misleading: 'uriktige eller misvisende opplysninger (§ 43)',

@@ -1,0 +1,121 @@
+import { Button, Group, MultiSelect, Paper, Select, SimpleGrid, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { JOURNAL_NOTE_TYPES } from '../../../../shared/patient-schemas';
+import { translateCode } from '../../lib/translate';
+import { parseDateInput, toDateInput } from './dates';
+
+type JournalNoteType = (typeof JOURNAL_NOTE_TYPES)[number];
+
+/** What the notes are narrowed to; sent to the server as journal.notes' filter (JRN-2). */
+export interface NoteFilterValue {
+  noteTypes: JournalNoteType[];
+  authorId: string | null;
+  from: string | null;
+  to: string | null;
+  text: string;
+}
+
+export const NO_NOTE_FILTER: NoteFilterValue = { noteTypes: [], authorId: null, from: null, to: null, text: '' };
+
+/** The filter as the server takes it: only what is set (an empty filter is no filter). */
+export function toServerFilter(value: NoteFilterValue) {
+  const filter = {
+    ...(value.noteTypes.length > 0 ? { noteTypes: value.noteTypes } : {}),
+    ...(value.authorId ? { authorId: value.authorId } : {}),
+    ...(value.from ? { from: value.from } : {}),
+    ...(value.to ? { to: value.to } : {}),
+    ...(value.text.trim() ? { text: value.text.trim() } : {}),
+  };
+  return Object.keys(filter).length > 0 ? filter : undefined;
+}
+
+/**
+ * Type, author and period apply at once; the words when the search is submitted (Enter), so each
+ * search is one logged read, not one per keystroke. Dates are typed dd.mm.yyyy like everywhere else.
+ */
+export function NoteFilters({ value, authors, onChange }: { value: NoteFilterValue; authors: { id: string; name: string }[]; onChange: (value: NoteFilterValue) => void }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState(value.text);
+  const [fromText, setFromText] = useState(value.from ? toDateInput(value.from) : '');
+  const [toText, setToText] = useState(value.to ? toDateInput(value.to) : '');
+  const dateError = (typed: string, label: string) => (typed.trim() !== '' && !parseDateInput(typed) ? translateCode('validation.date', { field: label }) : undefined);
+  // A date that does not read keeps the last one that did (its error is shown beside it).
+  const dateOf = (typed: string, current: string | null) => (typed.trim() === '' ? null : (parseDateInput(typed) ?? current));
+  const applyDate = (key: 'from' | 'to', typed: string) => onChange({ ...value, text, [key]: dateOf(typed, value[key]) });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onChange({ ...value, text, from: dateOf(fromText, value.from), to: dateOf(toText, value.to) });
+  };
+  const isFiltered = toServerFilter(value) !== undefined || text !== '' || fromText !== '' || toText !== '';
+
+  return (
+    <Paper withBorder p="sm" radius="md" component="form" onSubmit={submit} role="search" aria-label={t('journal.filters.label')} data-testid="note-filters">
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} spacing="sm" verticalSpacing="xs">
+        <TextInput
+          label={t('journal.filters.search')}
+          description={t('journal.filters.searchHint')}
+          type="search"
+          value={text}
+          maxLength={200}
+          onChange={(event) => setText(event.currentTarget.value)}
+          style={{ gridColumn: 'span 2' }}
+          data-testid="note-search"
+        />
+        <MultiSelect
+          label={t('journal.filters.types')}
+          placeholder={value.noteTypes.length === 0 ? t('journal.filters.typesPlaceholder') : undefined}
+          data={JOURNAL_NOTE_TYPES.map((type) => ({ value: type, label: translateCode(`journal.noteTypes.${type}`, {}, type) }))}
+          value={value.noteTypes}
+          onChange={(types) => onChange({ ...value, text, noteTypes: types.filter((type): type is JournalNoteType => (JOURNAL_NOTE_TYPES as readonly string[]).includes(type)) })}
+          clearable
+        />
+        <Select
+          label={t('journal.filters.author')}
+          placeholder={t('journal.filters.anyAuthor')}
+          data={authors.map((author) => ({ value: author.id, label: author.name }))}
+          value={value.authorId}
+          onChange={(authorId) => onChange({ ...value, text, authorId })}
+          clearable
+        />
+        <Group grow gap="xs" align="flex-start">
+          <TextInput
+            label={t('journal.filters.from')}
+            placeholder={t('journal.datePlaceholder')}
+            value={fromText}
+            onChange={(event) => setFromText(event.currentTarget.value)}
+            onBlur={() => applyDate('from', fromText)}
+            error={dateError(fromText, t('journal.filters.from'))}
+          />
+          <TextInput
+            label={t('journal.filters.to')}
+            placeholder={t('journal.datePlaceholder')}
+            value={toText}
+            onChange={(event) => setToText(event.currentTarget.value)}
+            onBlur={() => applyDate('to', toText)}
+            error={dateError(toText, t('journal.filters.to'))}
+          />
+        </Group>
+      </SimpleGrid>
+      <Group justify="flex-end" gap="xs" mt="xs">
+        {isFiltered && (
+          <Button
+            variant="subtle"
+            size="xs"
+            onClick={() => {
+              setText('');
+              setFromText('');
+              setToText('');
+              onChange(NO_NOTE_FILTER);
+            }}
+          >
+            {t('journal.filters.clear')}
+          </Button>
+        )}
+        <Button type="submit" size="xs" variant="light">
+          {t('journal.search.submit')}
+        </Button>
+      </Group>
+    </Paper>
+  );
+}
