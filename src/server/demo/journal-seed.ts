@@ -14,8 +14,10 @@ const K2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
 export function syntheticNationalId(birthDate: string, seed: number, gender: 'female' | 'male'): string {
   const [year, month, day] = birthDate.split('-');
   const datePart = `${day}${String(Number(month) + 80).padStart(2, '0')}${year!.slice(2)}`;
+  // The individual number carries the century: 000–499 for 1900–1999, 500–999 for 2000–2039.
+  const centuryBase = Number(year) >= 2000 ? 500 : 0;
   for (let offset = 0; offset < 500; offset++) {
-    const individual = String((seed * 37 + offset) % 500).padStart(3, '0');
+    const individual = String(centuryBase + ((seed * 37 + offset) % 500)).padStart(3, '0');
     // The individual number's last digit is the legal gender (odd: male), which the record must match.
     if (Number(individual[2]) % 2 !== (gender === 'male' ? 1 : 0)) continue;
     const digits = [...`${datePart}${individual}`].map(Number);

@@ -439,7 +439,11 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
     const otherColleague = await createUser(database.db, organisation.id, { roles: ['clinician'] });
     token = (await login(database, user, clock)).token;
     const caller = callerAs(database, token, clock);
-    const { patientId } = await caller.patients.register({ nationalId: nextNationalId(), givenName: 'Fuzz', familyName: 'Pasient', dateOfBirth: '1980-05-17', gender: 'female' });
+    const nationalId = nextNationalId();
+    // JRN-1: the record's date of birth and gender are the number's.
+    const stated = parseNationalIdentityNumber(nationalId);
+    if (!stated.ok) throw new Error('nextNationalId gives valid numbers');
+    const { patientId } = await caller.patients.register({ nationalId, givenName: 'Fuzz', familyName: 'Pasient', dateOfBirth: stated.birthDate, gender: stated.gender });
     const { noteId: draftNoteId } = await caller.journal.createDraft({ patientId, noteType: 'consultation', consultationDate: '2026-11-01', body: 'Et utkast.' });
     const { noteId: signedNoteId } = await caller.journal.createDraft({ patientId, noteType: 'phone', consultationDate: '2026-11-02', body: 'Et signert notat.' });
     await caller.journal.sign({ noteId: signedNoteId });
