@@ -215,7 +215,15 @@ export function PatientFormModal({
               <Stack gap="sm" align="flex-start">
                 <Text size="sm">{errorText(mutation.error)}</Text>
                 {isMaybeTakenByUnreachablePatient && onBreakGlass && submittedNumber.ok && (
-                  <Button color="red" variant="outline" onClick={() => onBreakGlass(submittedNumber.value)}>
+                  <Button
+                    color="red"
+                    variant="outline"
+                    onClick={() => {
+                      const nationalId = submittedNumber.value;
+                      close();
+                      onBreakGlass(nationalId);
+                    }}
+                  >
                     {t('journal.breakGlass.byNumber.open')}
                   </Button>
                 )}
