@@ -91,5 +91,6 @@ test.describe.serial('patients', () => {
     await expect(row).toContainText('Avvist');
     await expect(row).toContainText('En pasient');
     await expect(page.getByTestId('activity-table')).not.toContainText('Kari');
+    await keepScreenshot(page, testInfo, 'patients-my-activity');
   });
 });
