@@ -5,7 +5,7 @@ import { API_ERROR_MESSAGES } from '../../shared/api-errors';
 import { AuditedDenial } from '../audit/recorder';
 import { fieldError } from '../errors';
 import { parseNationalIdentityNumber } from '../../shared/national-identity-number';
-import { invalidSearchedNumberKey, type patientDetailsSchema } from '../../shared/patient-schemas';
+import { invalidSearchedNumberKey, type patientDetailsSchema, searchedNationalIdentityNumber } from '../../shared/patient-schemas';
 import type { ServiceDeps } from '../context';
 import type { z } from 'zod';
 
@@ -138,14 +138,14 @@ export async function searchPatients(deps: Deps, user: SessionUser, query: strin
   // The schema has checked the digits; only the server knows whether synthetic numbers are allowed.
   const invalidNumberKey = invalidSearchedNumberKey(query, { allowSynthetic: deps.isDemo });
   if (invalidNumberKey) throw fieldError('query', invalidNumberKey);
-  const digits = query.replace(/\s/g, '');
+  const nationalId = searchedNationalIdentityNumber(query);
   const date = parseNorwegianDate(query);
   const candidates = await deps.trx
     .selectFrom('patient')
     .select(['id', 'given_name', 'family_name', 'date_of_birth', 'gender'])
     .where('organisation_id', '=', user.organisationId)
     .where((eb) => {
-      if (/^\d{11}$/.test(digits)) return eb('national_id', '=', digits);
+      if (nationalId) return eb('national_id', '=', nationalId);
       if (date) return eb('date_of_birth', '=', date);
       const words = query.toLowerCase().split(/\s+/).filter(Boolean);
       return eb.and(
