@@ -36,6 +36,8 @@ export const API_ERROR_MESSAGES = {
   accessBlocked: 'access.blocked',
   accessNoBasis: 'access.no_basis',
   accessReadOnly: 'access.read_only',
+  /** The number belongs to a patient this user may not open: reachable only through break-glass (ADR 0010). */
+  patientMayExist: 'patient.may_exist',
 } as const;
 
 export type ApiErrorMessage = (typeof API_ERROR_MESSAGES)[keyof typeof API_ERROR_MESSAGES];

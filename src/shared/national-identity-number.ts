@@ -190,3 +190,30 @@ export function nationalIdentityNumberSchema(options: NationalIdentityNumberOpti
       return result.value;
     });
 }
+
+/** What a patient's record states that the number also states (JRN-1). */
+export interface StatedIdentity {
+  /** ISO date, yyyy-mm-dd. */
+  readonly dateOfBirth: string;
+  /** The recorded gender; only `female` and `male` can contradict the number's legal gender. */
+  readonly gender: string;
+}
+
+/**
+ * The fields of a record that contradict its number: the date of birth must be the number's (D- and
+ * synthetic numbers decoded, the century from the individual number), and a recorded `female` or
+ * `male` must be the legal gender of the 9th digit. `other` and `unknown` say nothing the number
+ * could contradict. An invalid number has no opinion: its own error is reported instead.
+ */
+export function fieldsContradictingNationalIdentityNumber(
+  nationalId: string,
+  stated: StatedIdentity,
+  options: NationalIdentityNumberOptions = {},
+): ('dateOfBirth' | 'gender')[] {
+  const parsed = parseNationalIdentityNumber(nationalId, options);
+  if (!parsed.ok) return [];
+  const contradicting: ('dateOfBirth' | 'gender')[] = [];
+  if (stated.dateOfBirth !== parsed.birthDate) contradicting.push('dateOfBirth');
+  if ((stated.gender === 'female' || stated.gender === 'male') && stated.gender !== parsed.gender) contradicting.push('gender');
+  return contradicting;
+}

@@ -8,13 +8,18 @@ const K2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
 
 /**
  * A synthetic national identity number (month + 80, as in Skatteetaten's Tenor test data) for a
- * demo patient: valid check digits, but never a real person's number. Accepted only in demo mode.
+ * demo patient: valid check digits and the patient's legal gender, but never a real person's number.
+ * Accepted only in demo mode.
  */
-export function syntheticNationalId(birthDate: string, seed: number): string {
+export function syntheticNationalId(birthDate: string, seed: number, gender: 'female' | 'male'): string {
   const [year, month, day] = birthDate.split('-');
   const datePart = `${day}${String(Number(month) + 80).padStart(2, '0')}${year!.slice(2)}`;
+  // The individual number carries the century: 000–499 for 1900–1999, 500–999 for 2000–2039.
+  const centuryBase = Number(year) >= 2000 ? 500 : 0;
   for (let offset = 0; offset < 500; offset++) {
-    const individual = String((seed * 37 + offset) % 500).padStart(3, '0');
+    const individual = String(centuryBase + ((seed * 37 + offset) % 500)).padStart(3, '0');
+    // The individual number's last digit is the legal gender (odd: male), which the record must match.
+    if (Number(individual[2]) % 2 !== (gender === 'male' ? 1 : 0)) continue;
     const digits = [...`${datePart}${individual}`].map(Number);
     const k1 = mod11CheckDigit(digits, K1);
     if (k1 === null) continue;
@@ -60,7 +65,7 @@ export async function seedDemoJournal(trx: Executor, people: DemoPeople, now: Da
   for (const [index, patient] of DEMO_PATIENTS.entries()) {
     const row = await trx
       .insertInto('patient')
-      .values({ organisation_id: people.organisationId, national_id: syntheticNationalId(patient.dateOfBirth, index + 1), given_name: patient.givenName, family_name: patient.familyName, date_of_birth: patient.dateOfBirth, gender: patient.gender, address: patient.address, phone: patient.phone, email: null, next_of_kin: null, created_by: people.lege })
+      .values({ organisation_id: people.organisationId, national_id: syntheticNationalId(patient.dateOfBirth, index + 1, patient.gender), given_name: patient.givenName, family_name: patient.familyName, date_of_birth: patient.dateOfBirth, gender: patient.gender, address: patient.address, phone: patient.phone, email: null, next_of_kin: null, created_by: people.lege })
       .returning('id')
       .executeTakeFirstOrThrow();
     patientIds.push(row.id);

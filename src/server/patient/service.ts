@@ -1,9 +1,11 @@
 import type { SessionUser } from '../auth/session';
 import { decideJournalAccess } from '../access/decide';
 import { requireJournalAccess } from '../access/gates';
+import { API_ERROR_MESSAGES } from '../../shared/api-errors';
+import { AuditedDenial } from '../audit/recorder';
 import { fieldError } from '../errors';
 import { parseNationalIdentityNumber } from '../../shared/national-identity-number';
-import type { patientDetailsSchema } from '../../shared/patient-schemas';
+import { invalidSearchedNumberKey, type patientDetailsSchema, searchedNationalIdentityNumber } from '../../shared/patient-schemas';
 import type { ServiceDeps } from '../context';
 import type { z } from 'zod';
 
@@ -27,8 +29,37 @@ function checkNationalId(details: PatientDetails, isDemo: boolean): void {
   if (!parsed.ok) throw fieldError('nationalId', `validation.nationalIdentityNumber.${parsed.reason}`);
 }
 
+async function patientWithNumber(deps: Deps, user: SessionUser, nationalId: string): Promise<string> {
+  const holder = await deps.trx
+    .selectFrom('patient')
+    .select('id')
+    .where('organisation_id', '=', user.organisationId)
+    .where('national_id', '=', nationalId)
+    .executeTakeFirstOrThrow();
+  return holder.id;
+}
+
+/**
+ * JRN-1, ACC-3, ACC-5 (ADR 0010): the number already belongs to a patient of the organisation. A
+ * clinician who may open that patient is told so beside the field (search by the number then finds
+ * them). Anyone else learns only that such a patient may exist and that break-glass is the way to
+ * them — no name, no data — and the attempt is logged with that patient as the one concerned and
+ * flagged for the DPO, so probing numbers through registration is never free.
+ */
+async function refuseRegisteredNumber(deps: Deps, user: SessionUser, holderId: string): Promise<never> {
+  const decision = await decideJournalAccess(deps.trx, { organisationId: user.organisationId, userId: user.userId }, holderId, deps.now);
+  if (decision.isAllowed) throw fieldError('nationalId', 'validation.nationalId_taken');
+  throw new AuditedDenial(
+    { reason: 'national_id_registered', patientId: holderId, objectType: 'patient', objectId: holderId, details: { flag: 'dpo_review', decision: decision.reason } },
+    'conflict',
+    API_ERROR_MESSAGES.patientMayExist,
+  );
+}
+
 export async function registerPatient(deps: Deps, user: SessionUser, details: PatientDetails): Promise<{ patientId: string }> {
   checkNationalId(details, deps.isDemo);
+  // ON CONFLICT DO NOTHING rather than catching the unique violation: the transaction stays usable,
+  // so a number registered by a concurrent transaction still takes the logged path below.
   const row = await deps.trx
     .insertInto('patient')
     .values({
@@ -44,12 +75,10 @@ export async function registerPatient(deps: Deps, user: SessionUser, details: Pa
       next_of_kin: details.nextOfKin,
       created_by: user.userId,
     })
+    .onConflict((conflict) => conflict.columns(['organisation_id', 'national_id']).doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow()
-    .catch((error: unknown) => {
-      if ((error as { code?: string }).code === '23505') throw fieldError('nationalId', 'validation.nationalId_taken');
-      throw error;
-    });
+    .executeTakeFirst();
+  if (!row) return refuseRegisteredNumber(deps, user, await patientWithNumber(deps, user, details.nationalId));
   // The clinician who registers a patient is treating them: a care-team relationship (ACC-2).
   await deps.trx
     .insertInto('care_relationship')
@@ -62,6 +91,14 @@ export async function registerPatient(deps: Deps, user: SessionUser, details: Pa
 export async function updatePatient(deps: Deps, user: SessionUser, patientId: string, details: PatientDetails): Promise<void> {
   const decision = await requireJournalAccess(deps, user, patientId);
   checkNationalId(details, deps.isDemo);
+  const holder = await deps.trx
+    .selectFrom('patient')
+    .select('id')
+    .where('organisation_id', '=', user.organisationId)
+    .where('national_id', '=', details.nationalId)
+    .where('id', '!=', patientId)
+    .executeTakeFirst();
+  if (holder) await refuseRegisteredNumber(deps, user, holder.id);
   await deps.trx
     .updateTable('patient')
     .set({
@@ -98,14 +135,17 @@ function parseNorwegianDate(query: string): string | null {
  * showed (AUD-6), so "who has seen me in a list" is complete.
  */
 export async function searchPatients(deps: Deps, user: SessionUser, query: string): Promise<PatientSummary[]> {
-  const digits = query.replace(/\s/g, '');
+  // The schema has checked the digits; only the server knows whether synthetic numbers are allowed.
+  const invalidNumberKey = invalidSearchedNumberKey(query, { allowSynthetic: deps.isDemo });
+  if (invalidNumberKey) throw fieldError('query', invalidNumberKey);
+  const nationalId = searchedNationalIdentityNumber(query);
   const date = parseNorwegianDate(query);
   const candidates = await deps.trx
     .selectFrom('patient')
     .select(['id', 'given_name', 'family_name', 'date_of_birth', 'gender'])
     .where('organisation_id', '=', user.organisationId)
     .where((eb) => {
-      if (/^\d{11}$/.test(digits)) return eb('national_id', '=', digits);
+      if (nationalId) return eb('national_id', '=', nationalId);
       if (date) return eb('date_of_birth', '=', date);
       const words = query.toLowerCase().split(/\s+/).filter(Boolean);
       return eb.and(

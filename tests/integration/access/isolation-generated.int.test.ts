@@ -105,8 +105,8 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
   beforeAll(async () => {
     database = await createTestDatabase();
     clock = new TestClock();
-    clinicA = await buildClinic(database, clock, '15076500565', '1965-07-15');
-    clinicB = await buildClinic(database, clock, '01010100131', '1901-01-01');
+    clinicA = await buildClinic(database, clock, '15076500050', '1965-07-15');
+    clinicB = await buildClinic(database, clock, '01010100050', '1901-01-01');
   });
   afterAll(async () => {
     await database?.close();
@@ -127,7 +127,7 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       ...Object.fromEntries(Object.entries(OBJECT_OF_FIELD).map(([name, kind]) => [name, name === 'noteIds' ? [clinicA.objects[kind]] : clinicA.objects[kind]])),
       endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString(),
       givenAt: clock.now().toISOString(),
-      'details.nationalId': '15076500565',
+      'details.nationalId': '15076500050',
       'details.dateOfBirth': '1965-07-15',
       roles: ['clinician'],
       durationMinutes: 30,

@@ -17,7 +17,7 @@ async function setting(database: TestDatabase) {
   const organisation = await createOrganisation(db);
   const subject = await createUser(db, organisation.id, { roles: ['clinician'], displayName: 'Pia Psykolog' });
   const clinicianCaller = callerAs(database, (await login(database, subject, clock)).token, clock);
-  const { patientId } = await clinicianCaller.patients.register({ nationalId: '15076500565', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
+  const { patientId } = await clinicianCaller.patients.register({ nationalId: '15076500050', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
   const as = async (role: Role) => {
     const user = await createUser(db, organisation.id, { roles: [role] });
     return { user, caller: callerAs(database, (await login(database, user, clock)).token, clock, { clientIp: CLIENT_IP }) };

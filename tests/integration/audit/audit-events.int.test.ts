@@ -182,7 +182,7 @@ describe('AUD-7: everyone sees the events of their own actions', () => {
     // Each page read left its own event, naming how many events it showed.
     const reads = await eventsOf(db, { action: 'audit.read.own' });
     expect(reads).toHaveLength(pages.length);
-    expect(reads.map((event) => event.details)).toEqual(pages.map((page) => ({ shown: page.length })));
+    expect(reads.map((event) => event.details)).toEqual(pages.map((page) => ({ shown: page.length, shownPatientIds: [] })));
     expect(reads.every((event) => event.user_id === me.id && event.organisation_id === clinic.id && event.basis === 'own_data')).toBe(true);
 
     // The next read shows the read events themselves (they are my actions), and still nothing of others'.

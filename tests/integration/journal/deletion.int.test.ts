@@ -25,7 +25,7 @@ async function setting(database: TestDatabase, clock = new TestClock()) {
   const authorCaller = callerAs(database, (await login(database, author, clock)).token, clock);
   const deciderCaller = callerAs(database, (await login(database, decider, clock)).token, clock);
   const colleagueCaller = callerAs(database, (await login(database, colleague, clock)).token, clock);
-  const { patientId } = await authorCaller.patients.register({ nationalId: '15076500565', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
+  const { patientId } = await authorCaller.patients.register({ nationalId: '15076500050', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
   await authorCaller.access.addCareTeamMember({ patientId, userId: decider.id });
   const { noteId } = await authorCaller.journal.createDraft({ patientId, noteType: 'consultation', consultationDate: '2026-11-01', body: ORIGINAL });
   await authorCaller.journal.sign({ noteId });

@@ -4,8 +4,8 @@ import { verifyJournalHashes } from '../../../src/server/journal/verify';
 import { callerAs, createOrganisation, createUser, eventsOf, login, TestClock } from '../support/identity';
 import { useTestDatabase } from '../support/test-database';
 
-// A synthetic-free, valid fødselsnummer (checksum-valid, 15.07.1965).
-const NATIONAL_ID = '15076500565';
+// A synthetic-free, valid fødselsnummer (checksum-valid, 15.07.1965, a woman's).
+const NATIONAL_ID = '15076500050';
 
 const patientDetails = {
   nationalId: NATIONAL_ID,

@@ -32,7 +32,7 @@ describe('printing (JRN-5, AUD-2)', () => {
     const user = await createUser(database.current.db, organisation.id, { roles: ['clinician'], displayName: 'Øystein Ærlig' });
     const { token } = await login(database.current, user, clock);
     const caller = callerAs(database.current, token, clock, { clientIp: '10.1.2.3' });
-    const { patientId } = await caller.patients.register({ nationalId: '15076500565', givenName: 'Åse', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
+    const { patientId } = await caller.patients.register({ nationalId: '15076500050', givenName: 'Åse', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
     const longBody = Array.from({ length: 120 }, (_, index) => `Linje ${index + 1}: smerter i høyre kne, får råd om å øke aktivitet gradvis.`).join('\n');
     const { noteId } = await caller.journal.createDraft({ patientId, noteType: 'consultation', consultationDate: '2026-11-22', body: longBody });
     await caller.journal.sign({ noteId });
@@ -69,7 +69,7 @@ describe('printing (JRN-5, AUD-2)', () => {
     const stranger = await createUser(database.current.db, organisation.id, { roles: ['clinician'] });
     const caller = callerAs(database.current, (await login(database.current, user, clock)).token, clock);
     const strangerCaller = callerAs(database.current, (await login(database.current, stranger, clock)).token, clock, { clientIp: '10.9.9.9' });
-    const { patientId } = await caller.patients.register({ nationalId: '15076500565', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
+    const { patientId } = await caller.patients.register({ nationalId: '15076500050', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
     await expect(strangerCaller.journal.print({ patientId })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'access.no_basis' });
     expect(await eventsOf(database.current.db, { action: 'journal.printed', userId: stranger.id })).toEqual([expect.objectContaining({ outcome: 'denied', reason: 'no_basis' })]);
     clock.advance(6 * 60_000);

@@ -26,7 +26,7 @@ async function sealedJournal(database: TestDatabase) {
   const organisation = await createOrganisation(database.db);
   const clinician = await createUser(database.db, organisation.id, { roles: ['clinician'] });
   const caller = callerAs(database, (await login(database, clinician, clock)).token, clock);
-  const { patientId } = await caller.patients.register({ nationalId: '15076500565', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
+  const { patientId } = await caller.patients.register({ nationalId: '15076500050', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
   const { noteId: amendedNoteId } = await caller.journal.createDraft({ patientId, noteType: 'consultation', consultationDate: '2026-11-20', body: 'Hoste i tre uker.' });
   await caller.journal.sign({ noteId: amendedNoteId });
   await caller.journal.amend({ noteId: amendedNoteId, body: 'Hoste i fire uker.', reason: 'Feil varighet' });

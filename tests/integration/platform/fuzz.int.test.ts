@@ -147,6 +147,14 @@ function nextNationalId(): string {
   }
 }
 
+let lastNationalId = nextNationalId();
+
+function statedBy(nationalId: string): { birthDate: string; gender: 'female' | 'male' } {
+  const parsed = parseNationalIdentityNumber(nationalId);
+  if (!parsed.ok) throw new Error('nextNationalId gives valid numbers');
+  return parsed;
+}
+
 /**
  * Values by field name: real ids of the seeded objects, and the few strings no generic candidate
  * would produce. Everything else is the first generic candidate the field's schema accepts.
@@ -163,7 +171,10 @@ function valuesByName(seeded: Seeded, clock: TestClock): Record<string, () => un
     userId: () => seeded.colleagueId,
     granteeId: () => seeded.colleagueId,
     blockedUserId: () => seeded.otherColleagueId,
-    nationalId: () => nextNationalId(),
+    nationalId: () => (lastNationalId = nextNationalId()),
+    // JRN-1: a patient's date of birth and gender are those of the number given before them.
+    dateOfBirth: () => statedBy(lastNationalId).birthDate,
+    gender: () => statedBy(lastNationalId).gender,
     email: () => `fuzz${++sequence}@test.example`,
     password: () => TEST_PASSWORD,
     endsAt: () => inDays(30),
@@ -439,7 +450,10 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
     const otherColleague = await createUser(database.db, organisation.id, { roles: ['clinician'] });
     token = (await login(database, user, clock)).token;
     const caller = callerAs(database, token, clock);
-    const { patientId } = await caller.patients.register({ nationalId: nextNationalId(), givenName: 'Fuzz', familyName: 'Pasient', dateOfBirth: '1980-05-17', gender: 'female' });
+    const nationalId = nextNationalId();
+    // JRN-1: the record's date of birth and gender are the number's.
+    const stated = statedBy(nationalId);
+    const { patientId } = await caller.patients.register({ nationalId, givenName: 'Fuzz', familyName: 'Pasient', dateOfBirth: stated.birthDate, gender: stated.gender });
     const { noteId: draftNoteId } = await caller.journal.createDraft({ patientId, noteType: 'consultation', consultationDate: '2026-11-01', body: 'Et utkast.' });
     const { noteId: signedNoteId } = await caller.journal.createDraft({ patientId, noteType: 'phone', consultationDate: '2026-11-02', body: 'Et signert notat.' });
     await caller.journal.sign({ noteId: signedNoteId });

@@ -79,6 +79,7 @@ export const ERROR_TEXT_KEYS: Record<ApiErrorMessage, string> = {
   [API_ERROR_MESSAGES.accessBlocked]: 'error.access.blocked',
   [API_ERROR_MESSAGES.accessNoBasis]: 'error.access.noBasis',
   [API_ERROR_MESSAGES.accessReadOnly]: 'error.access.readOnly',
+  [API_ERROR_MESSAGES.patientMayExist]: 'error.patientMayExist',
 };
 
 function isApiErrorMessage(code: string | undefined): code is ApiErrorMessage {

@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Group, Loader, Stack, Table, Text, TextInput, Ti
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { patientSearchSchema } from '../../../../shared/patient-schemas';
+import { patientSearchSchema, searchedNationalIdentityNumber } from '../../../../shared/patient-schemas';
 import { formatCalendarDate } from '../../lib/format';
 import { errorText, fieldErrorMessages, issueMessages, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
@@ -12,18 +12,14 @@ import { PatientFormModal } from './PatientFormModal';
 
 const LAST_SEARCH_KEY = ['journal', 'lastSearch'] as const;
 
-/** The fødselsnummer a search was for (spaces allowed, as the server reads it), or null. */
-function searchedNationalId(query: string | null): string | null {
-  const digits = query?.replace(/\s/g, '') ?? '';
-  return /^\d{11}$/.test(digits) ? digits : null;
-}
-
 /**
  * JRN-1: find a patient by name, national identity number or date of birth. The server answers
  * only with patients this clinician may open now, and logs whom it showed (AUD-6). A number that
  * finds no one may be a patient this clinician has no basis for: in an emergency, break-glass by
  * that number (ACC-3) — offered alike whether or not such a patient exists, which only the
- * confirmed request answers.
+ * confirmed request answers. A number with wrong check digits is said to be invalid instead, and
+ * offers nothing. Registering a number that belongs to a patient the clinician may not open
+ * leads to the same break-glass step (ADR 0010).
  */
 export function PatientFinder() {
   const { t } = useTranslation();
@@ -35,17 +31,20 @@ export function PatientFinder() {
   const [query, setQuery] = useState<string | null>(() => queryClient.getQueryData<string>(LAST_SEARCH_KEY) ?? null);
   const [clientError, setClientError] = useState<string | undefined>();
   const [isRegisterOpen, setIsRegisterOpen] = useState(false);
-  const [isBreakGlassOpen, setIsBreakGlassOpen] = useState(false);
+  /** The number break-glass is asked for: the one searched, or the one a registration found taken. */
+  const [breakGlassNumber, setBreakGlassNumber] = useState<string | null>(null);
   const search = useQuery(trpc.patients.search.queryOptions({ query: query ?? '' }, { enabled: query !== null, staleTime: 0, gcTime: 0 }));
   const label = t('journal.search.label');
-  const serverError = fieldErrorMessages(search.error, { query: label });
-  const nationalId = searchedNationalId(query);
+  // A number's errors name the number ("Fødselsnummeret har feil kontrollsiffer."), not the search field.
+  const labelOf = (searched: string | null) => ({ query: searched !== null && searchedNationalIdentityNumber(searched) ? t('journal.search.numberField') : label });
+  const serverError = fieldErrorMessages(search.error, labelOf(query));
+  const nationalId = query === null ? null : searchedNationalIdentityNumber(query);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const parsed = patientSearchSchema.safeParse({ query: text });
     if (!parsed.success) {
-      setClientError(issueMessages(parsed.error.issues, { query: label }).query);
+      setClientError(issueMessages(parsed.error.issues, labelOf(text)).query);
       return;
     }
     setClientError(undefined);
@@ -106,7 +105,7 @@ export function PatientFinder() {
             {nationalId && (
               <>
                 <Text size="sm">{t('journal.breakGlass.byNumber.hint')}</Text>
-                <Button color="red" variant="outline" onClick={() => setIsBreakGlassOpen(true)}>
+                <Button color="red" variant="outline" onClick={() => setBreakGlassNumber(nationalId)}>
                   {t('journal.breakGlass.byNumber.open')}
                 </Button>
               </>
@@ -140,13 +139,13 @@ export function PatientFinder() {
           </Table>
         </Table.ScrollContainer>
       )}
-      {nationalId && (
+      {breakGlassNumber && (
         <BreakGlassModal
-          opened={isBreakGlassOpen}
-          target={{ nationalId }}
-          onClose={() => setIsBreakGlassOpen(false)}
+          opened
+          target={{ nationalId: breakGlassNumber }}
+          onClose={() => setBreakGlassNumber(null)}
           onGranted={(result) => {
-            setIsBreakGlassOpen(false);
+            setBreakGlassNumber(null);
             window.location.hash = hashOf({ page: 'patient', patientId: result.patientId });
           }}
         />
@@ -157,6 +156,10 @@ export function PatientFinder() {
         onSaved={(patientId) => {
           setIsRegisterOpen(false);
           window.location.hash = hashOf({ page: 'patient', patientId });
+        }}
+        onBreakGlass={(number) => {
+          setIsRegisterOpen(false);
+          setBreakGlassNumber(number);
         }}
       />
     </Stack>

@@ -3,8 +3,10 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
 import { parseNationalIdentityNumber } from '../../../../shared/national-identity-number';
 import { GENDERS, patientDetailsSchema } from '../../../../shared/patient-schemas';
+import { apiErrorCode, fieldErrorsOf } from '../../lib/api-error';
 import { errorText, fieldErrorMessages, issueMessages, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { parseDateInput, toDateInput } from './dates';
@@ -31,16 +33,45 @@ function formOf(patient: PatientDetails | undefined): Form {
 }
 
 /**
- * JRN-1: register a patient, or correct their details. Checked before sending with the schema the
- * server uses (the national identity number's two mod-11 digits included); the server's own field
- * errors (a number already registered …) appear beside their fields.
+ * A valid number states the date of birth and legal gender: fill them in where empty or where they
+ * contradict it (the server would refuse them). `other` and `unknown` are left as chosen.
  */
-export function PatientFormModal({ opened, onClose, onSaved, patient }: { opened: boolean; onClose: () => void; onSaved: (patientId: string) => void; patient?: PatientDetails }) {
+function withWhatTheNumberStates(form: Form): { form: Form; isDerived: boolean } {
+  const parsed = parseNationalIdentityNumber(form.nationalId, { allowSynthetic: true });
+  if (!parsed.ok) return { form, isDerived: false };
+  const dateOfBirth = toDateInput(parsed.birthDate);
+  const gender = form.gender === '' || form.gender === 'female' || form.gender === 'male' ? parsed.gender : form.gender;
+  return { form: { ...form, dateOfBirth, gender }, isDerived: dateOfBirth !== form.dateOfBirth || gender !== form.gender };
+}
+
+/**
+ * JRN-1: register a patient, or correct their details. Checked before sending with the schema the
+ * server uses (the national identity number's two mod-11 digits, and a date of birth and gender
+ * that agree with it); the server's own field errors appear beside their fields. A number already
+ * registered: to a patient this clinician may open, a way to open them (found by a logged search);
+ * to anyone else, only the break-glass step (ADR 0010).
+ */
+export function PatientFormModal({
+  opened,
+  onClose,
+  onSaved,
+  onBreakGlass,
+  patient,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  onSaved: (patientId: string) => void;
+  /** Registration only: ask for break-glass by this number. */
+  onBreakGlass?: (nationalId: string) => void;
+  patient?: PatientDetails;
+}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [form, setForm] = useState<Form>(() => formOf(patient));
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const [isDerivedFromNumber, setIsDerivedFromNumber] = useState(false);
+  const [isOpeningRegistered, setIsOpeningRegistered] = useState(false);
   const register = useMutation(trpc.patients.register.mutationOptions());
   const update = useMutation(trpc.patients.update.mutationOptions());
   const mutation = patient ? update : register;
@@ -67,21 +98,21 @@ export function PatientFormModal({ opened, onClose, onSaved, patient }: { opened
   const close = () => {
     setForm(formOf(patient));
     setClientErrors({});
+    setIsDerivedFromNumber(false);
     register.reset();
     update.reset();
     onClose();
   };
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) => {
-    setForm((current) => {
-      const next = { ...current, [key]: value };
-      // A valid number knows the date of birth: fill it in when still empty.
-      if (key === 'nationalId' && !current.dateOfBirth) {
-        const parsed = parseNationalIdentityNumber(String(value), { allowSynthetic: true });
-        if (parsed.ok) next.dateOfBirth = toDateInput(parsed.birthDate);
-      }
-      return next;
-    });
+    const next = { ...form, [key]: value };
+    if (key === 'nationalId') {
+      const derived = withWhatTheNumberStates(next);
+      setForm(derived.form);
+      setIsDerivedFromNumber(derived.isDerived);
+    } else {
+      setForm(next);
+    }
     setClientErrors(({ [key]: _dropped, ...rest }) => rest);
     mutation.reset();
   };
@@ -110,6 +141,24 @@ export function PatientFormModal({ opened, onClose, onSaved, patient }: { opened
   };
 
   const hasFieldErrors = Object.keys(serverErrors).some((key) => key !== '');
+  const submittedNumber = parseNationalIdentityNumber(form.nationalId, { allowSynthetic: true });
+  const isTakenByOpenablePatient = fieldErrorsOf(mutation.error).some((fieldError) => fieldError.messageKey === 'validation.nationalId_taken');
+  const isMaybeTakenByUnreachablePatient = apiErrorCode(mutation.error) === API_ERROR_MESSAGES.patientMayExist;
+
+  // The patient the number belongs to, found the way any clinician finds them: a search the server logs (AUD-6).
+  const openRegistered = async () => {
+    if (!submittedNumber.ok) return;
+    setIsOpeningRegistered(true);
+    try {
+      const found = await queryClient.fetchQuery(trpc.patients.search.queryOptions({ query: submittedNumber.value }, { staleTime: 0 }));
+      if (found[0]) {
+        close();
+        onSaved(found[0].id);
+      }
+    } finally {
+      setIsOpeningRegistered(false);
+    }
+  };
 
   return (
     <Modal opened={opened} onClose={close} title={patient ? t('journal.register.editTitle') : t('journal.register.title')} size="lg" data-testid="patient-form">
@@ -120,7 +169,25 @@ export function PatientFormModal({ opened, onClose, onSaved, patient }: { opened
               {t('journal.register.intro')}
             </Text>
           )}
-          <TextInput label={labels.nationalId} required inputMode="numeric" autoComplete="off" value={form.nationalId} onChange={(event) => set('nationalId', event.currentTarget.value)} error={errors.nationalId} data-autofocus />
+          <TextInput
+            label={labels.nationalId}
+            required
+            inputMode="numeric"
+            autoComplete="off"
+            value={form.nationalId}
+            onChange={(event) => set('nationalId', event.currentTarget.value)}
+            description={isDerivedFromNumber ? t('journal.register.derivedFromNumber') : undefined}
+            inputWrapperOrder={['label', 'input', 'description', 'error']}
+            error={errors.nationalId}
+            data-autofocus
+          />
+          {isTakenByOpenablePatient && !patient && (
+            <Group>
+              <Button variant="light" size="xs" loading={isOpeningRegistered} onClick={() => void openRegistered()}>
+                {t('journal.register.openRegistered')}
+              </Button>
+            </Group>
+          )}
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput label={labels.givenName} required value={form.givenName} onChange={(event) => set('givenName', event.currentTarget.value)} error={errors.givenName} />
             <TextInput label={labels.familyName} required value={form.familyName} onChange={(event) => set('familyName', event.currentTarget.value)} error={errors.familyName} />
@@ -144,8 +211,23 @@ export function PatientFormModal({ opened, onClose, onSaved, patient }: { opened
             </Alert>
           )}
           {mutation.error && !hasFieldErrors && !errors[''] && (
-            <Alert color="red" role="alert">
-              {errorText(mutation.error)}
+            <Alert color="red" role="alert" data-testid="patient-form-error">
+              <Stack gap="sm" align="flex-start">
+                <Text size="sm">{errorText(mutation.error)}</Text>
+                {isMaybeTakenByUnreachablePatient && onBreakGlass && submittedNumber.ok && (
+                  <Button
+                    color="red"
+                    variant="outline"
+                    onClick={() => {
+                      const nationalId = submittedNumber.value;
+                      close();
+                      onBreakGlass(nationalId);
+                    }}
+                  >
+                    {t('journal.breakGlass.byNumber.open')}
+                  </Button>
+                )}
+              </Stack>
             </Alert>
           )}
           <Group justify="flex-end">

@@ -17,6 +17,7 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     },
     rateLimited: 'Too many attempts in a short time. Wait a moment and try again.',
     batchTooLarge: 'The request was too large. Reload the page.',
+    patientMayExist: 'A patient with this national identity number may already exist, but you have no legitimate need for that patient. You can only reach them through break-glass access, which is logged and reviewed by the data protection officer. The attempt has been logged.',
   },
   validation: {
     field: 'The field “{{field}}”',
@@ -55,6 +56,9 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     search_too_short: 'Type at least two characters.',
     acknowledge: 'You must confirm that you have read the warning.',
     nationalId_taken: 'A patient with this national identity number already exists.',
+    dateOfBirth_contradicts_number: '{{field}} does not match the national identity number.',
+    gender_contradicts_number: '{{field}} does not match the legal gender in the national identity number.',
+    period_reversed: '{{field}} cannot be before the from date.',
     consent_required: 'The share needs a recorded consent that has not been withdrawn.',
     consent_scope: 'The consent covers selected notes only, so the whole journal cannot be shared.',
     break_glass_not_needed: 'You already have access to the journal; emergency access is not needed.',

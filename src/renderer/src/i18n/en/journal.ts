@@ -11,6 +11,7 @@ export const journal: Pick<Messages, 'journal'> = {
       title: 'Patient search',
       label: 'Search for a patient',
       hint: 'Name, national identity number (11 digits) or date of birth (dd.mm.yyyy). You only see patients you have a legitimate need for.',
+      numberField: 'The national identity number',
       submit: 'Search',
       results: 'Search results',
       empty: 'No patients you have access to were found. Check the spelling, or register a new patient.',
@@ -44,6 +45,8 @@ export const journal: Pick<Messages, 'journal'> = {
       save: 'Save changes',
       registered: '{{name}} has been registered.',
       updated: 'The patient details have been saved.',
+      openRegistered: 'Open the patient',
+      derivedFromNumber: 'Date of birth and gender are filled in from the national identity number.',
     },
     basis: {
       treatment_relationship: 'Treatment relationship',

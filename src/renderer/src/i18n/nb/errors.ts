@@ -15,6 +15,7 @@ export const errors = {
     },
     rateLimited: 'For mange forsøk på kort tid. Vent litt og prøv igjen.',
     batchTooLarge: 'Forespørselen var for stor. Last inn siden på nytt.',
+    patientMayExist: 'En pasient med dette fødselsnummeret kan allerede finnes, men du har ikke tjenstlig behov for pasienten. Du kan bare nå pasienten med akuttilgang, som logges og gjennomgås av personvernombudet. Forsøket er logget.',
   },
   validation: {
     field: 'Feltet «{{field}}»',
@@ -53,6 +54,9 @@ export const errors = {
     search_too_short: 'Skriv minst to tegn.',
     acknowledge: 'Du må bekrefte at du har lest advarselen.',
     nationalId_taken: 'Det finnes allerede en pasient med dette fødselsnummeret.',
+    dateOfBirth_contradicts_number: '{{field}} stemmer ikke med fødselsnummeret.',
+    gender_contradicts_number: '{{field}} stemmer ikke med det juridiske kjønnet i fødselsnummeret.',
+    period_reversed: '{{field}} kan ikke være før fra-datoen.',
     consent_required: 'Delingen krever et registrert samtykke som ikke er trukket tilbake.',
     consent_scope: 'Samtykket gjelder bare utvalgte notater, så hele journalen kan ikke deles.',
     break_glass_not_needed: 'Du har allerede tilgang til journalen; akuttilgang trengs ikke.',

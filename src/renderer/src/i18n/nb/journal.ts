@@ -9,6 +9,7 @@ export const journal = {
       title: 'Pasientsøk',
       label: 'Søk etter pasient',
       hint: 'Navn, fødselsnummer (11 siffer) eller fødselsdato (dd.mm.åååå). Du ser bare pasienter du har tjenstlig behov for.',
+      numberField: 'Fødselsnummeret',
       submit: 'Søk',
       results: 'Søkeresultat',
       empty: 'Fant ingen pasienter du har tilgang til. Sjekk stavemåten, eller registrer en ny pasient.',
@@ -42,6 +43,8 @@ export const journal = {
       save: 'Lagre endringene',
       registered: '{{name}} er registrert.',
       updated: 'Pasientopplysningene er lagret.',
+      openRegistered: 'Åpne pasienten',
+      derivedFromNumber: 'Fødselsdato og kjønn er fylt ut fra fødselsnummeret.',
     },
     basis: {
       treatment_relationship: 'Behandlingsrelasjon',
