@@ -76,6 +76,7 @@ export const activity: Pick<Messages, 'activity' | 'auditAction' | 'auditReason'
     journal_note_deleted: 'Note deleted by deletion decision',
     journal_deletions_read: 'Deletion decisions read',
     journal_printed: 'Journal printed',
+    journal_template_updated: 'Note template changed',
     consultation_booked: 'Consultation booked',
     consultation_moved: 'Consultation moved',
     consultation_cancelled: 'Consultation cancelled',

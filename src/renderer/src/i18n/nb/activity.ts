@@ -74,6 +74,7 @@ export const activity = {
     journal_note_deleted: 'Notat slettet etter slettevedtak',
     journal_deletions_read: 'Slettevedtak lest',
     journal_printed: 'Journal skrevet ut',
+    journal_template_updated: 'Notatmal endret',
     consultation_booked: 'Konsultasjon bestilt',
     consultation_moved: 'Konsultasjon flyttet',
     consultation_cancelled: 'Konsultasjon avlyst',
