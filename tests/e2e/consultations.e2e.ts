@@ -81,5 +81,10 @@ test.describe.serial('consultations', () => {
     await page.getByTestId('cancel-consultation').getByRole('button', { name: 'Avlys konsultasjonen' }).click();
     await expect(page.getByTestId('calendar-entry').filter({ hasText: '07:00–07:35' })).toHaveCount(0);
     await expect(page.getByTestId('calendar-entry').filter({ hasText: 'Nordmann, Kari' }).first()).toBeVisible();
+
+    // The week view: Monday to Sunday, the home visit among the consultations.
+    await page.locator('label').filter({ hasText: /^Uke$/ }).click();
+    await expect(page.getByTestId('calendar-entry').filter({ hasText: 'Hjemmebesøk' }).first()).toBeVisible();
+    await keepScreenshot(page, testInfo, 'consultations-week');
   });
 });

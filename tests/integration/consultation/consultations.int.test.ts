@@ -116,6 +116,17 @@ describe('consultations (JRN-6)', () => {
     expect((await database.current.db.selectFrom('appointment').select('status').where('id', '=', first).executeTakeFirstOrThrow()).status).toBe('booked');
   });
 
+  it('JRN-6: two bookings of the same hour at once — one is booked, the other refused on startsAt', async () => {
+    const { doctorCaller, patientId, at } = await setting(database.current);
+    const book = () => doctorCaller.consultations.book({ patientId, startsAt: at(HOUR), durationMinutes: 30, mode: 'in_person' });
+    const results = await Promise.allSettled([book(), book(), book()]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(fieldErrorsFrom(result.reason as never)).toEqual([expect.objectContaining({ field: 'startsAt', messageKey: 'validation.consultation_overlap' })]);
+    }
+    expect(await database.current.db.selectFrom('appointment').select('id').where('status', '=', 'booked').execute()).toHaveLength(1);
+  });
+
   it('JRN-6: bad input is refused with the field named and nothing written', async () => {
     const { doctorCaller, patientId, at, colleague } = await setting(database.current);
     const cases: [Record<string, unknown>, string, string][] = [

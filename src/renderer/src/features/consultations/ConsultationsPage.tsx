@@ -11,6 +11,7 @@ import { ClinicianOnly } from '../shared/ClinicianOnly';
 import { ConfirmModal } from '../shared/ConfirmModal';
 import { BookConsultationModal } from './BookConsultationModal';
 import { type CalendarEntry, timeSpanOf } from './entry-text';
+import { EntryKind } from './EntryKind';
 import { EntryPatient } from './EntryPatient';
 import { useConsultationChanged } from './form-parts';
 import { MoveConsultationModal } from './MoveConsultationModal';
@@ -164,12 +165,6 @@ function EntryButtons({ entry, onMove, onCancel }: EntryActions & { entry: Calen
   );
 }
 
-/** "Konsultasjon · Video", or "Hjemmebesøk". */
-function KindText({ entry }: { entry: CalendarEntry }) {
-  const { t } = useTranslation();
-  return entry.kind === 'consultation' ? `${t('consultations.kinds.consultation')} · ${t(`consultations.modes.${entry.mode}`)}` : t('consultations.kinds.home_visit');
-}
-
 function DayTable({ day, entries, ...actions }: EntryActions & { day: string; entries: CalendarEntry[] }) {
   const { t } = useTranslation();
   return (
@@ -199,7 +194,7 @@ function DayTable({ day, entries, ...actions }: EntryActions & { day: string; en
                   <EntryPatient patient={entry.patient} />
                 </Table.Td>
                 <Table.Td>
-                  <KindText entry={entry} />
+                  <EntryKind entry={entry} />
                 </Table.Td>
                 <Table.Td>
                   <EntryButtons entry={entry} {...actions} />
@@ -231,7 +226,7 @@ function DayList({ entries, ...actions }: EntryActions & { entries: CalendarEntr
           </Text>
           <EntryPatient patient={entry.patient} />
           <Text size="xs" c="dimmed">
-            <KindText entry={entry} />
+            <EntryKind entry={entry} />
           </Text>
           <EntryButtons entry={entry} {...actions} />
         </Stack>

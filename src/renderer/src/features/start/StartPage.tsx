@@ -1,9 +1,11 @@
 import { Alert, Anchor, Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatCalendarDate, formatDate, formatDateTime } from '../../lib/format';
 import { errorText, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
+import { EntryKind } from '../consultations/EntryKind';
 import { EntryPatient } from '../consultations/EntryPatient';
 import { timeSpanOf } from '../consultations/entry-text';
 import { ClinicianOnly } from '../shared/ClinicianOnly';
@@ -51,112 +53,104 @@ function StartPageContent() {
         <Anchor href={hashOf({ page: 'consultations' })}>{t('start.openCalendar')}</Anchor>
       </Group>
 
-      <Card withBorder component="section" aria-labelledby="start-appointments">
-        <Title order={3} size="h4" id="start-appointments" mb="sm">
-          {t('start.appointments.title')}
-        </Title>
-        {appointments.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            {t('start.appointments.empty')}
-          </Text>
-        ) : (
-          <Table aria-labelledby="start-appointments" data-testid="start-appointments">
+      <StartSection id="start-appointments" title={t('start.appointments.title')} emptyText={appointments.length === 0 ? t('start.appointments.empty') : null}>
+        <Table aria-labelledby="start-appointments" data-testid="start-appointments">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('start.appointments.time')}</Table.Th>
+              <Table.Th>{t('start.appointments.patient')}</Table.Th>
+              <Table.Th>{t('start.appointments.kind')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {appointments.map((entry) => (
+              <Table.Tr key={entry.id}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{timeSpanOf(entry)}</Table.Td>
+                <Table.Td>
+                  <EntryPatient patient={entry.patient} />
+                </Table.Td>
+                <Table.Td>
+                  <EntryKind entry={entry} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </StartSection>
+
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <StartSection id="start-drafts" title={t('start.drafts.title')} intro={t('start.drafts.intro', { count: draftAgeLimitDays })} emptyText={drafts.length === 0 ? t('start.drafts.empty') : null}>
+          <Table aria-labelledby="start-drafts" data-testid="start-drafts">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>{t('start.appointments.time')}</Table.Th>
-                <Table.Th>{t('start.appointments.patient')}</Table.Th>
-                <Table.Th>{t('start.appointments.kind')}</Table.Th>
+                <Table.Th>{t('start.drafts.patient')}</Table.Th>
+                <Table.Th>{t('start.drafts.noteType')}</Table.Th>
+                <Table.Th>{t('start.drafts.started')}</Table.Th>
+                <Table.Th>{t('start.drafts.age')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {appointments.map((entry) => (
-                <Table.Tr key={entry.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{timeSpanOf(entry)}</Table.Td>
+              {drafts.map((draft) => (
+                <Table.Tr key={draft.noteId} bg={draft.isOverdue ? 'var(--mantine-color-red-light)' : undefined} data-overdue={draft.isOverdue || undefined}>
                   <Table.Td>
-                    <EntryPatient patient={entry.patient} />
+                    <EntryPatient patient={draft.patient} />
                   </Table.Td>
-                  <Table.Td>
-                    {t(`consultations.kinds.${entry.kind}`)}
-                    {entry.kind === 'consultation' && ` · ${t(`consultations.modes.${entry.mode}`)}`}
+                  <Table.Td>{translateCode(`journal.noteTypes.${draft.noteType}`, {}, draft.noteType)}</Table.Td>
+                  <Table.Td>{formatDate(draft.createdAt)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Group gap={6} wrap="nowrap">
+                      {t('start.drafts.ageDays', { count: draft.ageDays })}
+                      {draft.isOverdue && (
+                        <Badge color="red" variant="filled" size="sm">
+                          {t('start.drafts.overdue')}
+                        </Badge>
+                      )}
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
-        )}
-      </Card>
+        </StartSection>
 
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Card withBorder component="section" aria-labelledby="start-drafts">
-          <Title order={3} size="h4" id="start-drafts">
-            {t('start.drafts.title')}
-          </Title>
-          <Text size="sm" c="dimmed" mb="sm">
-            {t('start.drafts.intro', { count: draftAgeLimitDays })}
-          </Text>
-          {drafts.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('start.drafts.empty')}
-            </Text>
-          ) : (
-            <Table aria-labelledby="start-drafts" data-testid="start-drafts">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('start.drafts.patient')}</Table.Th>
-                  <Table.Th>{t('start.drafts.noteType')}</Table.Th>
-                  <Table.Th>{t('start.drafts.started')}</Table.Th>
-                  <Table.Th>{t('start.drafts.age')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {drafts.map((draft) => (
-                  <Table.Tr key={draft.noteId} bg={draft.isOverdue ? 'var(--mantine-color-red-light)' : undefined} data-overdue={draft.isOverdue || undefined}>
-                    <Table.Td>
-                      <EntryPatient patient={draft.patient} />
-                    </Table.Td>
-                    <Table.Td>{translateCode(`journal.noteTypes.${draft.noteType}`, {}, draft.noteType)}</Table.Td>
-                    <Table.Td>{formatDate(draft.createdAt)}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Group gap={6} wrap="nowrap">
-                        {t('start.drafts.ageDays', { count: draft.ageDays })}
-                        {draft.isOverdue && (
-                          <Badge color="red" variant="filled" size="sm">
-                            {t('start.drafts.overdue')}
-                          </Badge>
-                        )}
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-        </Card>
-
-        <Card withBorder component="section" aria-labelledby="start-recent">
-          <Title order={3} size="h4" id="start-recent" mb="sm">
-            {t('start.recent.title')}
-          </Title>
-          {recentPatients.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('start.recent.empty')}
-            </Text>
-          ) : (
-            <Stack gap={6} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="start-recent">
-              {recentPatients.map((patient) => (
-                <li key={patient.id}>
-                  <Group gap="xs" justify="space-between" wrap="nowrap">
-                    <EntryPatient patient={patient} />
-                    <Text size="xs" c="dimmed">
-                      {t('start.recent.opened', { time: formatDateTime(patient.openedAt) })}
-                    </Text>
-                  </Group>
-                </li>
-              ))}
-            </Stack>
-          )}
-        </Card>
+        <StartSection id="start-recent" title={t('start.recent.title')} emptyText={recentPatients.length === 0 ? t('start.recent.empty') : null}>
+          <Stack gap={6} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="start-recent">
+            {recentPatients.map((patient) => (
+              <li key={patient.id}>
+                <Group gap="xs" justify="space-between" wrap="nowrap">
+                  <EntryPatient patient={patient} />
+                  <Text size="xs" c="dimmed">
+                    {t('start.recent.opened', { time: formatDateTime(patient.openedAt) })}
+                  </Text>
+                </Group>
+              </li>
+            ))}
+          </Stack>
+        </StartSection>
       </SimpleGrid>
     </Stack>
+  );
+}
+
+/** One list of the start page: a titled section, its list, or a line saying it is empty. */
+function StartSection({ id, title, intro, emptyText, children }: { id: string; title: string; intro?: string; emptyText: string | null; children: ReactNode }) {
+  return (
+    <Card withBorder component="section" aria-labelledby={id}>
+      <Title order={3} size="h4" id={id} mb={intro ? 0 : 'sm'}>
+        {title}
+      </Title>
+      {intro && (
+        <Text size="sm" c="dimmed" mb="sm">
+          {intro}
+        </Text>
+      )}
+      {emptyText === null ? (
+        children
+      ) : (
+        <Text size="sm" c="dimmed">
+          {emptyText}
+        </Text>
+      )}
+    </Card>
   );
 }
