@@ -31,11 +31,9 @@ export const APPOINTMENT_WINDOW_DAYS = { before: 14, after: 90 } as const;
 export const BREAK_GLASS_DURATION_MS = 4 * 60 * 60 * 1000;
 
 /**
- * The common path in one round trip (every journal read runs this; measured by `npm run bench --
- * --only=journal`): one statement reads the patient, the user's open blocks and a current care
- * relationship, which is where almost every read ends. Only without a relationship are the rarer
- * bases looked up, one statement each, in order. Not one statement for everything: planning the
- * rare bases' subqueries on every read cost more than the round trips it saved (measured).
+ * The decision for one patient. The common path is one round trip (every journal read runs this;
+ * measured by `npm run bench -- --only=journal`): see decideJournalAccessForMany, of which this is the
+ * one-patient case, so the rules exist once.
  */
 export async function decideJournalAccess(
   db: Executor,
@@ -43,8 +41,33 @@ export async function decideJournalAccess(
   patientId: string,
   now: Date,
 ): Promise<AccessDecision> {
-  const { rows } = await sql<{ blocks: { scope: string; noteIds: string[] }[] | null; relationship_id: string | null }>`
-    select (select json_agg(json_build_object('scope', block.scope, 'noteIds', block.note_ids))
+  const decisions = await decideJournalAccessForMany(db, who, [patientId], now);
+  return decisions.get(patientId) ?? { isAllowed: false, reason: 'patient_not_found', hasBreakGlassOption: false };
+}
+
+/**
+ * The decision for each of several patients (a list that names patients — the start page, the
+ * calendar, search results, Min aktivitet — decides for all of them at once), in at most four round
+ * trips whatever the number of patients: one statement reads each patient, the user's open blocks
+ * and a current care relationship, which is where almost every decision ends; only the patients
+ * still without a basis go on to the rarer bases, one statement per kind of basis for all of them,
+ * in order. Not one statement for everything: planning the rare bases' subqueries on every read
+ * cost more than the round trips it saved (measured). A patient of another organisation, or none,
+ * is answered `patient_not_found`, like a made-up id.
+ */
+export async function decideJournalAccessForMany(
+  db: Executor,
+  who: { organisationId: string; userId: string },
+  patientIds: readonly string[],
+  now: Date,
+): Promise<Map<string, AccessDecision>> {
+  const decisions = new Map<string, AccessDecision>();
+  const ids = [...new Set(patientIds)];
+  if (ids.length === 0) return decisions;
+  // One text for any number of ids (`= any` of an array, not an `in` list): prepared once per connection.
+  const { rows } = await sql<{ patient_id: string; blocks: { scope: string; noteIds: string[] }[] | null; relationship_id: string | null }>`
+    select patient.id as patient_id,
+           (select json_agg(json_build_object('scope', block.scope, 'noteIds', block.note_ids))
               from patient_block as block
              where block.patient_id = patient.id
                and block.blocked_user_id = ${who.userId}
@@ -57,60 +80,87 @@ export async function decideJournalAccess(
                and (relationship.ends_at is null or relationship.ends_at > ${now})
              limit 1) as relationship_id
       from patient
-     where patient.id = ${patientId}
+     where patient.id = any(${ids}::uuid[])
        and patient.organisation_id = ${who.organisationId}`.execute(db);
-  const row = rows[0];
-  if (!row) return { isAllowed: false, reason: 'patient_not_found', hasBreakGlassOption: false };
 
-  const blocks = row.blocks ?? [];
-  if (blocks.some((block) => block.scope === 'whole_journal')) {
-    return { isAllowed: false, reason: 'blocked', hasBreakGlassOption: false };
+  /** Patients with no basis yet, and the notes a partial block hides from this user in each. */
+  const undecided = new Map<string, string[]>();
+  for (const row of rows) {
+    const blocks = row.blocks ?? [];
+    if (blocks.some((block) => block.scope === 'whole_journal')) {
+      decisions.set(row.patient_id, { isAllowed: false, reason: 'blocked', hasBreakGlassOption: false });
+      continue;
+    }
+    const blockedNoteIds = [...new Set(blocks.flatMap((block) => block.noteIds))];
+    if (row.relationship_id) decisions.set(row.patient_id, allowed('treatment_relationship', row.relationship_id, null, blockedNoteIds));
+    else undecided.set(row.patient_id, blockedNoteIds);
   }
-  const blockedNoteIds = [...new Set(blocks.flatMap((block) => block.noteIds))];
+  for (const id of ids) if (!decisions.has(id) && !undecided.has(id)) decisions.set(id, { isAllowed: false, reason: 'patient_not_found', hasBreakGlassOption: false });
 
-  if (row.relationship_id) return allowed('treatment_relationship', row.relationship_id, null, blockedNoteIds);
+  const settle = (found: { patient_id: string; id: string }[], decide: (row: { patient_id: string; id: string }, blockedNoteIds: string[]) => AccessDecision) => {
+    for (const row of found) {
+      const blockedNoteIds = undecided.get(row.patient_id);
+      if (!blockedNoteIds) continue;
+      decisions.set(row.patient_id, decide(row, blockedNoteIds));
+      undecided.delete(row.patient_id);
+    }
+  };
 
-  const appointment = await db
-    .selectFrom('appointment')
-    .select('id')
-    .where('patient_id', '=', patientId)
-    .where('clinician_id', '=', who.userId)
-    .where('status', '!=', 'cancelled')
-    .where('starts_at', '<=', sql<Date>`${now}::timestamptz + make_interval(days => ${APPOINTMENT_WINDOW_DAYS.before})`)
-    .where('starts_at', '>=', sql<Date>`${now}::timestamptz - make_interval(days => ${APPOINTMENT_WINDOW_DAYS.after})`)
-    .limit(1)
-    .executeTakeFirst();
-  if (appointment) return allowed('treatment_relationship', appointment.id, null, blockedNoteIds);
+  if (undecided.size > 0) {
+    const appointments = await db
+      .selectFrom('appointment')
+      .select(['patient_id', 'id'])
+      .distinctOn('patient_id')
+      .where('patient_id', '=', sql<string>`any(${[...undecided.keys()]}::uuid[])`)
+      .where('clinician_id', '=', who.userId)
+      .where('status', '!=', 'cancelled')
+      .where('starts_at', '<=', sql<Date>`${now}::timestamptz + make_interval(days => ${APPOINTMENT_WINDOW_DAYS.before})`)
+      .where('starts_at', '>=', sql<Date>`${now}::timestamptz - make_interval(days => ${APPOINTMENT_WINDOW_DAYS.after})`)
+      .orderBy('patient_id')
+      .execute();
+    settle(appointments, (row, blockedNoteIds) => allowed('treatment_relationship', row.id, null, blockedNoteIds));
+  }
 
-  const share = await db
-    .selectFrom('read_share')
-    .innerJoin('patient_consent', 'patient_consent.id', 'read_share.consent_id')
-    .select(['read_share.id', 'read_share.scope', 'read_share.note_ids'])
-    .where('read_share.patient_id', '=', patientId)
-    .where('read_share.grantee_id', '=', who.userId)
-    .where('read_share.revoked_at', 'is', null)
-    .where('read_share.starts_at', '<=', now)
-    .where('read_share.ends_at', '>', now)
-    // SHR-3: withdrawing the consent ends the share at once.
-    .where('patient_consent.withdrawn_at', 'is', null)
-    .orderBy('read_share.scope', 'desc') // 'whole_journal' before 'selected_notes'
-    .limit(1)
-    .executeTakeFirst();
-  if (share) return allowed('read_share', share.id, share.scope === 'whole_journal' ? null : share.note_ids, blockedNoteIds);
+  if (undecided.size > 0) {
+    const shares = await db
+      .selectFrom('read_share')
+      .innerJoin('patient_consent', 'patient_consent.id', 'read_share.consent_id')
+      .select(['read_share.patient_id', 'read_share.id', 'read_share.scope', 'read_share.note_ids'])
+      .distinctOn('read_share.patient_id')
+      .where('read_share.patient_id', '=', sql<string>`any(${[...undecided.keys()]}::uuid[])`)
+      .where('read_share.grantee_id', '=', who.userId)
+      .where('read_share.revoked_at', 'is', null)
+      .where('read_share.starts_at', '<=', now)
+      .where('read_share.ends_at', '>', now)
+      // SHR-3: withdrawing the consent ends the share at once.
+      .where('patient_consent.withdrawn_at', 'is', null)
+      .orderBy('read_share.patient_id')
+      .orderBy('read_share.scope', 'desc') // 'whole_journal' before 'selected_notes'
+      .execute();
+    const scopeOf = new Map(shares.map((share) => [share.id, share]));
+    settle(shares, (row, blockedNoteIds) => {
+      const share = scopeOf.get(row.id);
+      return allowed('read_share', row.id, share?.scope === 'whole_journal' ? null : (share?.note_ids ?? []), blockedNoteIds);
+    });
+  }
 
-  const breakGlass = await db
-    .selectFrom('break_glass_access')
-    .select('id')
-    .where('patient_id', '=', patientId)
-    .where('user_id', '=', who.userId)
-    .where('started_at', '<=', now)
-    .where('expires_at', '>', now)
-    .where('ended_at', 'is', null)
-    .limit(1)
-    .executeTakeFirst();
-  if (breakGlass) return allowed('break_glass', breakGlass.id, null, blockedNoteIds);
+  if (undecided.size > 0) {
+    const grants = await db
+      .selectFrom('break_glass_access')
+      .select(['patient_id', 'id'])
+      .distinctOn('patient_id')
+      .where('patient_id', '=', sql<string>`any(${[...undecided.keys()]}::uuid[])`)
+      .where('user_id', '=', who.userId)
+      .where('started_at', '<=', now)
+      .where('expires_at', '>', now)
+      .where('ended_at', 'is', null)
+      .orderBy('patient_id')
+      .execute();
+    settle(grants, (row, blockedNoteIds) => allowed('break_glass', row.id, null, blockedNoteIds));
+  }
 
-  return { isAllowed: false, reason: 'no_basis', hasBreakGlassOption: true };
+  for (const id of undecided.keys()) decisions.set(id, { isAllowed: false, reason: 'no_basis', hasBreakGlassOption: true });
+  return decisions;
 }
 
 function allowed(basis: AccessBasis, grantId: string, onlyNoteIds: string[] | null, blockedNoteIds: string[]): AccessDecision {

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database';
-import { decideJournalAccess } from './decide';
+import { decideJournalAccessForMany } from './decide';
 
 export interface VisiblePatient {
   id: string;
@@ -21,10 +21,9 @@ export async function visiblePatients(
   const unique = [...new Set(patientIds)];
   const visible = new Map<string, VisiblePatient>();
   if (unique.length === 0) return visible;
-  const admitted: string[] = [];
-  for (const patientId of unique) {
-    if ((await decideJournalAccess(db, who, patientId, now)).isAllowed) admitted.push(patientId);
-  }
+  // One decision for the whole list (at most four round trips), not one per patient.
+  const decisions = await decideJournalAccessForMany(db, who, unique, now);
+  const admitted = unique.filter((patientId) => decisions.get(patientId)?.isAllowed === true);
   if (admitted.length === 0) return visible;
   const rows = await db
     .selectFrom('patient')

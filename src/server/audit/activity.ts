@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ActivityQuery } from '../../shared/activity-filters';
-import { decideJournalAccess } from '../access/decide';
+import { visiblePatients } from '../access/visible-patients';
 import type { SessionUser } from '../auth/session';
 import type { ServiceDeps } from '../context';
 
@@ -48,10 +48,9 @@ export async function myActivity(deps: Deps, user: SessionUser, query: ActivityQ
     .execute();
   const page = rows.slice(0, query.limit);
 
-  const patients = new Map<string, ActivityPatient>();
-  for (const patientId of new Set(page.flatMap((row) => (row.patient_id ? [row.patient_id] : [])))) {
-    patients.set(patientId, await patientAsTheUserMayKnowThem(deps, user, patientId));
-  }
+  // Named only where the user may see the patient now: one access decision for the whole page.
+  const visible = await visiblePatients(deps.trx, { organisationId: user.organisationId, userId: user.userId }, page.flatMap((row) => (row.patient_id ? [row.patient_id] : [])), deps.now);
+  const patients = new Map<string, ActivityPatient>([...visible].map(([patientId, patient]) => [patientId, { isVisible: true, ...patient }]));
   const shownPatientIds = [...patients].flatMap(([patientId, patient]) => (patient.isVisible ? [patientId] : []));
   deps.audit.record({ basis: 'own_data', details: { shown: page.length, shownPatientIds } });
 
@@ -72,16 +71,4 @@ export async function myActivity(deps: Deps, user: SessionUser, query: ActivityQ
     })),
     nextBefore: rows.length > query.limit ? String(page.at(-1)?.id) : null,
   };
-}
-
-async function patientAsTheUserMayKnowThem(deps: Deps, user: SessionUser, patientId: string): Promise<ActivityPatient> {
-  const decision = await decideJournalAccess(deps.trx, { organisationId: user.organisationId, userId: user.userId }, patientId, deps.now);
-  if (!decision.isAllowed) return { isVisible: false };
-  const patient = await deps.trx
-    .selectFrom('patient')
-    .select(['given_name', 'family_name'])
-    .where('id', '=', patientId)
-    .where('organisation_id', '=', user.organisationId)
-    .executeTakeFirst();
-  return patient ? { isVisible: true, id: patientId, givenName: patient.given_name, familyName: patient.family_name } : { isVisible: false };
 }

@@ -1,5 +1,5 @@
 import type { SessionUser } from '../auth/session';
-import { decideJournalAccess } from '../access/decide';
+import { decideJournalAccess, decideJournalAccessForMany } from '../access/decide';
 import { requireJournalAccess } from '../access/gates';
 import { API_ERROR_MESSAGES } from '../../shared/api-errors';
 import { AuditedDenial } from '../audit/recorder';
@@ -159,11 +159,12 @@ export async function searchPatients(deps: Deps, user: SessionUser, query: strin
     .orderBy('given_name')
     .limit(SEARCH_LIMIT * 4)
     .execute();
+  // One access decision for all candidates (at most four round trips), then the first that pass, in order.
+  const decisions = await decideJournalAccessForMany(deps.trx, { organisationId: user.organisationId, userId: user.userId }, candidates.map((candidate) => candidate.id), deps.now);
   const visible: PatientSummary[] = [];
   for (const candidate of candidates) {
     if (visible.length >= SEARCH_LIMIT) break;
-    const decision = await decideJournalAccess(deps.trx, { organisationId: user.organisationId, userId: user.userId }, candidate.id, deps.now);
-    if (decision.isAllowed) {
+    if (decisions.get(candidate.id)?.isAllowed === true) {
       visible.push({
         id: candidate.id,
         givenName: candidate.given_name,

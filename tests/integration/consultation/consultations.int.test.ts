@@ -18,7 +18,7 @@ async function setting(database: TestDatabase) {
   const relogin = async (user: TestUser) => callerAs(database, (await login(database, user, clock)).token, clock);
   const doctorCaller = await relogin(doctor);
   const colleagueCaller = await relogin(colleague);
-  const { patientId } = await doctorCaller.patients.register({ nationalId: '15076500565', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
+  const { patientId } = await doctorCaller.patients.register({ nationalId: '15076500050', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
   const at = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
   return { clock, organisation, doctor, colleague, coordinator, doctorCaller, colleagueCaller, patientId, relogin, at };
 }

@@ -14,10 +14,11 @@ async function setting(database: TestDatabase) {
   const colleague = await createUser(database.db, organisation.id, { roles: ['clinician'] });
   const relogin = async (user: TestUser) => callerAs(database, (await login(database, user, clock)).token, clock);
   const doctorCaller = await relogin(doctor);
-  const register = (nationalId: string, givenName: string, familyName: string, dateOfBirth: string) =>
-    doctorCaller.patients.register({ nationalId, givenName, familyName, dateOfBirth, gender: 'female' }).then((result) => result.patientId);
-  const kari = await register('15076500565', 'Kari', 'Nordmann', '1965-07-15');
-  const ola = await register('01010100131', 'Ola', 'Hansen', '1901-01-01');
+  // Date of birth and gender as the number says (JRN-1).
+  const register = (nationalId: string, givenName: string, familyName: string, dateOfBirth: string, gender: 'female' | 'male' = 'female') =>
+    doctorCaller.patients.register({ nationalId, givenName, familyName, dateOfBirth, gender }).then((result) => result.patientId);
+  const kari = await register('15076500050', 'Kari', 'Nordmann', '1965-07-15');
+  const ola = await register('01010100131', 'Ola', 'Hansen', '1901-01-01', 'male');
   const at = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
   return { clock, organisation, doctor, colleague, doctorCaller, relogin, kari, ola, at };
 }
