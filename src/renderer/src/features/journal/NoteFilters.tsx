@@ -51,7 +51,7 @@ export function NoteFilters({ value, authors, onChange }: { value: NoteFilterVal
 
   return (
     <Paper withBorder p="sm" radius="md" component="form" onSubmit={submit} role="search" aria-label={t('journal.filters.label')} data-testid="note-filters">
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} spacing="sm" verticalSpacing="xs">
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm" verticalSpacing="xs">
         <TextInput
           label={t('journal.filters.search')}
           description={t('journal.filters.searchHint')}
@@ -59,7 +59,6 @@ export function NoteFilters({ value, authors, onChange }: { value: NoteFilterVal
           value={text}
           maxLength={200}
           onChange={(event) => setText(event.currentTarget.value)}
-          style={{ gridColumn: 'span 2' }}
           data-testid="note-search"
         />
         <MultiSelect
@@ -79,22 +78,20 @@ export function NoteFilters({ value, authors, onChange }: { value: NoteFilterVal
           clearable
         />
         <Group grow gap="xs" align="flex-start">
-          <TextInput
-            label={t('journal.filters.from')}
-            placeholder={t('journal.datePlaceholder')}
-            value={fromText}
-            onChange={(event) => setFromText(event.currentTarget.value)}
-            onBlur={() => applyDate('from', fromText)}
-            error={dateError(fromText, t('journal.filters.from'))}
-          />
-          <TextInput
-            label={t('journal.filters.to')}
-            placeholder={t('journal.datePlaceholder')}
-            value={toText}
-            onChange={(event) => setToText(event.currentTarget.value)}
-            onBlur={() => applyDate('to', toText)}
-            error={dateError(toText, t('journal.filters.to'))}
-          />
+          {(['from', 'to'] as const).map((key) => {
+            const [typed, setTyped] = key === 'from' ? [fromText, setFromText] : [toText, setToText];
+            return (
+              <TextInput
+                key={key}
+                label={t(`journal.filters.${key}`)}
+                placeholder={t('journal.datePlaceholder')}
+                value={typed}
+                onChange={(event) => setTyped(event.currentTarget.value)}
+                onBlur={() => applyDate(key, typed)}
+                error={dateError(typed, t(`journal.filters.${key}`))}
+              />
+            );
+          })}
         </Group>
       </SimpleGrid>
       <Group justify="flex-end" gap="xs" mt="xs">
