@@ -110,7 +110,8 @@ test.describe.serial('journal', () => {
     const ours = notes.filter({ hasText: 'Sår hals i to døgn' });
     await expect(ours).toHaveCount(1);
     await expect(ours.getByTestId('note-status')).toHaveText('Signert');
-    await expect(notes).toHaveCount(6);
+    // Of a virtualised list only the cards near the window are mounted: the count is the one shown below it.
+    await expect(page.getByText('Viser 6 notater')).toBeVisible();
 
     // JRN-4: amend with a reason; the history shows both versions with who, when and why.
     await ours.getByRole('button', { name: /Handlinger for notatet/ }).click();
@@ -272,7 +273,7 @@ test.describe.serial('journal', () => {
     await search(pia.page, 'Nordmann');
     await pia.page.getByTestId('search-results').getByRole('link', { name: 'Nordmann, Kari' }).click();
     await expect(pia.page.getByTestId('access-basis')).toHaveText('Lesetilgang (deling)');
-    await expect(pia.page.getByTestId('note-card')).toHaveCount(6);
+    await expect(pia.page.getByText('Viser 6 notater')).toBeVisible();
     await expect(pia.page.getByRole('button', { name: 'Nytt notat' })).toHaveCount(0);
     await expect(pia.page.getByRole('tab', { name: 'Deling og sperring' })).toHaveCount(0);
     await keepScreenshot(pia.page, testInfo, 'sharing-pia-reads');

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { callerAs, createOrganisation, createUser, eventsOf, login, TestClock, type TestUser } from '../support/identity';
+import { callerAs, createOrganisation, createUser, eventsOf, login, type TestUser } from '../support/identity';
 import { type TestDatabase, useTestDatabase } from '../support/test-database';
+import { twoCliniciansAndPatient } from './journal-support';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
 async function setting(database: TestDatabase) {
-  const clock = new TestClock();
-  const db = database.db;
-  const organisation = await createOrganisation(db);
-  const doctor = await createUser(db, organisation.id, { roles: ['clinician'], displayName: 'Dr. Behandler' });
-  const colleague = await createUser(db, organisation.id, { roles: ['clinician'], displayName: 'Dr. Kollega' });
-  const doctorCaller = callerAs(database, (await login(database, doctor, clock)).token, clock);
-  const colleagueCaller = callerAs(database, (await login(database, colleague, clock)).token, clock);
-  const { patientId } = await doctorCaller.patients.register({ nationalId: '15076500050', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
+  const { clock, organisation, doctor, colleague, doctorCaller, colleagueCaller, patientId } = await twoCliniciansAndPatient(database);
   const { noteId } = await doctorCaller.journal.createDraft({ patientId, noteType: 'consultation', consultationDate: '2026-11-01', body: 'Signert notat.' });
   await doctorCaller.journal.sign({ noteId });
   const { noteId: secondNoteId } = await doctorCaller.journal.createDraft({ patientId, noteType: 'phone', consultationDate: '2026-11-02', body: 'Andre notat.' });

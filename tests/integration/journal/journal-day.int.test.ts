@@ -7,19 +7,13 @@ import { errorOf, fieldErrorsFrom } from '../audit/audit-helpers';
 import { DEFAULT_NOTE_TEMPLATES } from '../../../src/server/journal/templates';
 import { callerAs, createOrganisation, createUser, eventsOf, login, TestClock } from '../support/identity';
 import { type TestDatabase, useTestDatabase } from '../support/test-database';
+import { twoCliniciansAndPatient } from './journal-support';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 /** A doctor with a patient and three signed notes of different types, dates and authors. */
 async function journalWithNotes(database: TestDatabase) {
-  const clock = new TestClock(new Date('2026-11-22T10:00:00Z'));
-  const db = database.db;
-  const organisation = await createOrganisation(db);
-  const doctor = await createUser(db, organisation.id, { roles: ['clinician'], displayName: 'Dr. Behandler' });
-  const colleague = await createUser(db, organisation.id, { roles: ['clinician'], displayName: 'Dr. Kollega' });
-  const doctorCaller = callerAs(database, (await login(database, doctor, clock)).token, clock);
-  const colleagueCaller = callerAs(database, (await login(database, colleague, clock)).token, clock);
-  const { patientId } = await doctorCaller.patients.register({ nationalId: '15076500565', givenName: 'Kari', familyName: 'Nordmann', dateOfBirth: '1965-07-15', gender: 'female' });
+  const { clock, organisation, doctor, colleague, doctorCaller, colleagueCaller, patientId } = await twoCliniciansAndPatient(database, new TestClock(new Date('2026-11-22T10:00:00Z')));
   const write = async (caller: typeof doctorCaller, noteType: 'consultation' | 'phone' | 'letter', consultationDate: string, body: string) => {
     const { noteId } = await caller.journal.createDraft({ patientId, noteType, consultationDate, body });
     await caller.journal.sign({ noteId });

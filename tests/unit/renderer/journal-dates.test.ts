@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, osloInstant, osloTimeOfDay, osloToday, parseDateInput, parseTimeInput, toDateInput } from '../../../src/renderer/src/features/journal/dates';
+import { addDays, ageOn, osloInstant, osloTimeOfDay, osloToday, parseDateInput, parseTimeInput, toDateInput } from '../../../src/renderer/src/features/journal/dates';
 
 // PLAT-4: the user types dd.mm.yyyy and hh:mm in Oslo time; the server takes yyyy-mm-dd and ISO instants.
 
@@ -69,5 +69,16 @@ describe('Oslo dates and instants', () => {
     expect(addDays('2026-01-31', 1)).toBe('2026-02-01');
     expect(addDays('2026-12-15', 30)).toBe('2027-01-14');
     expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+  });
+});
+
+describe('the banner age (issue 9)', () => {
+  it('JRN-1: whole years, counted from the birthday, not the start of the year', () => {
+    expect(ageOn('1965-07-15', '2026-07-14')).toBe(60);
+    expect(ageOn('1965-07-15', '2026-07-15')).toBe(61);
+    expect(ageOn('2026-12-05', '2026-12-05')).toBe(0);
+    // Born 29 February: a year older on 1 March in other years.
+    expect(ageOn('2000-02-29', '2025-02-28')).toBe(24);
+    expect(ageOn('2000-02-29', '2025-03-01')).toBe(25);
   });
 });

@@ -1,4 +1,4 @@
-import { Button, Group, MultiSelect, Paper, Select, SimpleGrid, TextInput } from '@mantine/core';
+import { Button, Group, MultiSelect, Paper, Select, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { JOURNAL_NOTE_TYPES } from '../../../../shared/patient-schemas';
@@ -50,16 +50,17 @@ export function NoteFilters({ value, authors, onChange }: { value: NoteFilterVal
   const isFiltered = toServerFilter(value) !== undefined || text !== '' || fromText !== '' || toText !== '';
 
   return (
-    <Paper withBorder p="sm" radius="md" component="form" onSubmit={submit} role="search" aria-label={t('journal.filters.label')} data-testid="note-filters">
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} spacing="sm" verticalSpacing="xs">
+    <Paper withBorder px="sm" py="xs" radius="md" component="form" onSubmit={submit} role="search" aria-label={t('journal.filters.label')} data-testid="note-filters">
+      {/* One row on a wide window: the filter must not push the notes out of sight. */}
+      <Group gap="xs" align="flex-start" wrap="wrap">
         <TextInput
           label={t('journal.filters.search')}
-          description={t('journal.filters.searchHint')}
+          placeholder={t('journal.filters.searchHint')}
           type="search"
           value={text}
           maxLength={200}
           onChange={(event) => setText(event.currentTarget.value)}
-          style={{ gridColumn: 'span 2' }}
+          style={{ flex: '2 1 14rem' }}
           data-testid="note-search"
         />
         <MultiSelect
@@ -69,6 +70,7 @@ export function NoteFilters({ value, authors, onChange }: { value: NoteFilterVal
           value={value.noteTypes}
           onChange={(types) => onChange({ ...value, text, noteTypes: types.filter((type): type is JournalNoteType => (JOURNAL_NOTE_TYPES as readonly string[]).includes(type)) })}
           clearable
+          style={{ flex: '1 1 11rem' }}
         />
         <Select
           label={t('journal.filters.author')}
@@ -77,44 +79,41 @@ export function NoteFilters({ value, authors, onChange }: { value: NoteFilterVal
           value={value.authorId}
           onChange={(authorId) => onChange({ ...value, text, authorId })}
           clearable
+          style={{ flex: '1 1 10rem' }}
         />
-        <Group grow gap="xs" align="flex-start">
-          <TextInput
-            label={t('journal.filters.from')}
-            placeholder={t('journal.datePlaceholder')}
-            value={fromText}
-            onChange={(event) => setFromText(event.currentTarget.value)}
-            onBlur={() => applyDate('from', fromText)}
-            error={dateError(fromText, t('journal.filters.from'))}
-          />
-          <TextInput
-            label={t('journal.filters.to')}
-            placeholder={t('journal.datePlaceholder')}
-            value={toText}
-            onChange={(event) => setToText(event.currentTarget.value)}
-            onBlur={() => applyDate('to', toText)}
-            error={dateError(toText, t('journal.filters.to'))}
-          />
-        </Group>
-      </SimpleGrid>
-      <Group justify="flex-end" gap="xs" mt="xs">
-        {isFiltered && (
-          <Button
-            variant="subtle"
-            size="xs"
-            onClick={() => {
-              setText('');
-              setFromText('');
-              setToText('');
-              onChange(NO_NOTE_FILTER);
-            }}
-          >
-            {t('journal.filters.clear')}
+        {(['from', 'to'] as const).map((key) => {
+          const [typed, setTyped] = key === 'from' ? [fromText, setFromText] : [toText, setToText];
+          return (
+            <TextInput
+              key={key}
+              label={t(`journal.filters.${key}`)}
+              placeholder={t('journal.datePlaceholder')}
+              value={typed}
+              onChange={(event) => setTyped(event.currentTarget.value)}
+              onBlur={() => applyDate(key, typed)}
+              error={dateError(typed, t(`journal.filters.${key}`))}
+              style={{ flex: '0 1 8.5rem' }}
+            />
+          );
+        })}
+        <Group gap={4} mt={25} wrap="nowrap">
+          <Button type="submit" variant="light">
+            {t('journal.search.submit')}
           </Button>
-        )}
-        <Button type="submit" size="xs" variant="light">
-          {t('journal.search.submit')}
-        </Button>
+          {isFiltered && (
+            <Button
+              variant="subtle"
+              onClick={() => {
+                setText('');
+                setFromText('');
+                setToText('');
+                onChange(NO_NOTE_FILTER);
+              }}
+            >
+              {t('journal.filters.clear')}
+            </Button>
+          )}
+        </Group>
       </Group>
     </Paper>
   );

@@ -105,7 +105,7 @@ export const journal: Pick<Messages, 'journal'> = {
     filters: {
       label: 'Filter and search the notes',
       search: 'Search the journal text',
-      searchHint: 'Finds notes containing all the words. The search is logged without the words.',
+      searchHint: 'Every word must be in the note',
       types: 'Note types',
       typesPlaceholder: 'All types',
       author: 'Author',

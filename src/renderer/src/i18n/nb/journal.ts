@@ -103,7 +103,7 @@ export const journal = {
     filters: {
       label: 'Filtrer og søk i notatene',
       search: 'Søk i journalteksten',
-      searchHint: 'Finner notater som inneholder alle ordene. Søket logges uten søkeordene.',
+      searchHint: 'Alle ordene må stå i notatet',
       types: 'Notattyper',
       typesPlaceholder: 'Alle typer',
       author: 'Forfatter',
