@@ -18,11 +18,22 @@ const WORKSPACE_ROLE: Record<Exclude<Workspace, 'status'>, Role> = {
  */
 const LANDING_PRIORITY: readonly Role[] = ['clinician', 'coordinator', 'sales', 'dpo', 'admin'];
 
-/** Where a user lands after logging in, or on the bare address: the workspace of their first role by priority. */
+/**
+ * Where each role lands: its workspace. (When the clinician's start page exists, `#/start`, its
+ * route replaces the journal here.)
+ */
+const LANDING: Record<Role, Route> = {
+  clinician: { page: 'workspace', workspace: 'journal' },
+  coordinator: { page: 'workspace', workspace: 'visits' },
+  sales: { page: 'workspace', workspace: 'crm' },
+  dpo: { page: 'workspace', workspace: 'dpo' },
+  admin: { page: 'workspace', workspace: 'admin' },
+};
+
+/** Where a user lands after logging in, or on the bare address: the landing of their first role by priority. */
 export function landingRouteFor(roles: readonly Role[]): Route {
   const role = LANDING_PRIORITY.find((candidate) => roles.includes(candidate));
-  const workspace = WORKSPACES.find((candidate) => candidate !== 'status' && WORKSPACE_ROLE[candidate] === role);
-  return { page: 'workspace', workspace: workspace ?? 'status' };
+  return role ? LANDING[role] : { page: 'workspace', workspace: 'status' };
 }
 
 /** May someone holding `roles` (none without a session) open `route`? The server decides again on every call (ACC-1). */
