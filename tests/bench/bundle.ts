@@ -7,10 +7,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { Authenticator } from '../e2e/support/authenticator';
 import { BackendProcess } from '../e2e/support/backend-process';
-import { CHROMIUM_ARGS, ensureBuilt } from './journal-render';
+import { ensureBuilt, launchChromium } from './journal-render';
 import { log, round, summarise, table, type LatencySummary } from './support/stats';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -130,12 +130,11 @@ export async function benchBundle(options: { loginRuns: number }): Promise<Bundl
   const lazyFiles = assets.filter((name) => name.endsWith('.js') && !initialSet.has(`assets/${name}`));
   const lazyGzip = lazyFiles.reduce((sum, name) => sum + sizes(`assets/${name}`).gzipBytes, 0);
 
+  const browser = await launchChromium();
   const backend = await BackendProcess.create();
-  const authenticator = new Authenticator();
-  const browser = await chromium.launch({ executablePath: process.env.JK_CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     await backend.start();
-    await backend.demoLogins();
+    const authenticator = new Authenticator();
     // One load first, not counted: the backend's first answers (static files from disk) are slower.
     await usableLogin(browser, backend.url);
     const loginRuns: number[] = [];
