@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type CDPSession, chromium, type Page } from 'playwright-core';
+import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
 import { openDatabase } from '../../src/server/db/database';
 import { signedContentHash } from '../../src/server/journal/content-hash';
 import { Authenticator } from '../e2e/support/authenticator';
@@ -19,7 +19,7 @@ const LIST = '[data-testid="notes-list"]';
 // A fast flick of the wheel or a held arrow key: about 70 px a frame at 60 Hz.
 const FLING_PX_PER_SECOND = 4000;
 // The same flags as playwright.config.ts (Chromium must not call home on this closed network).
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 export interface JournalRenderReport {
   notes: number;
@@ -67,6 +67,11 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds the renderer when out/renderer is missing or older than its sources. */
+/** Debian's Chromium, headless, as the e2e tests run it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.JK_CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
 export function ensureBuilt(): void {
   const index = join(root, 'out/renderer/index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(root, 'src/renderer'))) return;
@@ -245,7 +250,7 @@ export async function benchJournalRender(options: { notes: number; firstCardRuns
   ensureBuilt();
   const backend = await BackendProcess.create();
   const authenticator = new Authenticator();
-  const browser = await chromium.launch({ executablePath: process.env.JK_CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     // First start: migrations and the demo seed; then, stopped, the notes straight into its data folder.
     await backend.start();

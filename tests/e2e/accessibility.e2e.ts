@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import { type Browser, expect, type Locator, type Page, test, type TestInfo } from '@playwright/test';
 import { apiAs } from './support/api';
 import { Authenticator } from './support/authenticator';
-import { BackendProcess } from './support/backend-process';
+import { backendForFile } from './support/file-backend';
 import { fillLoginForm } from './support/login';
 import { keepScreenshot } from './support/screenshot';
 
@@ -12,21 +12,17 @@ import { keepScreenshot } from './support/screenshot';
  * and the elements it found, so the fix can be made where it belongs (the theme, not the element).
  */
 
-let backend: BackendProcess;
+const backend = backendForFile();
 const authenticator = new Authenticator();
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async () => {
-  // The backend's first start (migrations, demo seed) is slow on a busy machine.
-  test.setTimeout(120_000);
-  backend = await BackendProcess.create();
-  await backend.start();
-});
-
-test.afterAll(async () => {
-  await backend?.dispose();
-});
+/** Once `shownBy` is visible, runs axe on the page, and keeps a screenshot if one is named. */
+async function expectPageAccessible(page: Page, testInfo: TestInfo, name: string, shownBy: Locator, screenshot?: { name: string; fullPage?: boolean }): Promise<void> {
+  await expect(shownBy).toBeVisible();
+  await expectAccessible(page, name);
+  if (screenshot) await keepScreenshot(page, testInfo, screenshot.name, { fullPage: screenshot.fullPage ?? true });
+}
 
 /** Runs axe on the page as it is now; fails on serious or critical violations. */
 async function expectAccessible(page: Page, name: string): Promise<void> {
@@ -49,8 +45,8 @@ async function newPage(browser: Browser, options: { clock?: boolean } = {}): Pro
 
 async function logIn(browser: Browser, email: string, options: { clock?: boolean } = {}): Promise<Page> {
   const page = await newPage(browser, options);
-  await page.goto(backend.url);
-  await fillLoginForm(page, authenticator, await backend.demoLogin(email));
+  await page.goto(backend().url);
+  await fillLoginForm(page, authenticator, await backend().demoLogin(email));
   await expect(page.getByTestId('user-menu')).toBeVisible();
   // The new-device notice is checked once (in the clinician's test), then closed so it covers no page.
   await closeNotice(page);
@@ -73,87 +69,74 @@ async function goTo(page: Page, hash: string): Promise<void> {
 test('PLAT-11: signed out: the login page, a valid and an invalid invitation, and the status page', async ({ browser }, testInfo) => {
   test.setTimeout(120_000);
   const page = await newPage(browser);
-  await page.goto(backend.url);
+  await page.goto(backend().url);
   await expect(page.getByTestId('login-page').getByLabel('E-post')).toBeFocused();
   await expectAccessible(page, 'login');
   await keepScreenshot(page, testInfo, 'a11y-login');
 
   // The second step of the login form, with its code field.
-  const { password } = await backend.demoLogin('salg@demo.journalkontor.no');
+  const { password } = await backend().demoLogin('salg@demo.journalkontor.no');
   await page.getByTestId('login-page').getByLabel('E-post').fill('salg@demo.journalkontor.no');
   await page.getByTestId('login-page').getByRole('textbox', { name: 'Passord', exact: true }).fill(password);
   await page.getByTestId('login-page').getByRole('button', { name: 'Logg inn' }).click();
-  await expect(page.getByTestId('login-page').getByLabel('Kode fra autentiseringsappen')).toBeVisible();
-  await expectAccessible(page, 'login, code step');
+  await expectPageAccessible(page, testInfo, 'login, code step', page.getByTestId('login-page').getByLabel('Kode fra autentiseringsappen'));
 
   await goTo(page, '#/status');
-  await expect(page.getByTestId('status-table')).toBeVisible();
-  await expectAccessible(page, 'status');
+  await expectPageAccessible(page, testInfo, 'status', page.getByTestId('status-table'));
 
-  await page.goto(`${backend.url}/#/invitation/${'A'.repeat(43)}`);
-  await expect(page.getByTestId('invitation-invalid')).toBeVisible();
-  await expectAccessible(page, 'invitation, invalid');
+  await page.goto(`${backend().url}/#/invitation/${'A'.repeat(43)}`);
+  await expectPageAccessible(page, testInfo, 'invitation, invalid', page.getByTestId('invitation-invalid'));
 
   // A real invitation, made through the API and read from the demo outbox.
-  const admin = await apiAs(backend, authenticator, 'admin@demo.journalkontor.no');
+  const admin = await apiAs(backend(), authenticator, 'admin@demo.journalkontor.no');
   await admin.users.invite.mutate({ displayName: 'Una Universell', email: 'una@example.test', phone: '+4790000099', roles: ['coordinator'] });
   const outbox = await admin.developer.outbox.query();
   const token = outbox.map((message) => /#\/invitation\/([A-Za-z0-9_-]{20,200})/.exec(message.body)?.[1]).find((found) => found !== undefined);
   expect(token).toBeDefined();
-  await page.goto(`${backend.url}/#/invitation/${token}`);
-  await expect(page.getByTestId('invitation-wizard')).toBeVisible();
-  await expectAccessible(page, 'invitation');
-  await keepScreenshot(page, testInfo, 'a11y-invitation');
+  await page.goto(`${backend().url}/#/invitation/${token}`);
+  await expectPageAccessible(page, testInfo, 'invitation', page.getByTestId('invitation-wizard'), { name: 'a11y-invitation' });
 });
 
-test("PLAT-11: a clinician's pages: journal search with results, a patient's notes and sharing, own activity, the lock screen", async ({ browser }, testInfo) => {
+test("PLAT-11: a clinician's pages: the start page, the calendar, journal search with results, a patient's notes and sharing, own activity, the lock screen", async ({ browser }, testInfo) => {
   test.setTimeout(180_000);
   const page = await newPage(browser, { clock: true });
-  await page.goto(backend.url);
-  await fillLoginForm(page, authenticator, await backend.demoLogin('lege@demo.journalkontor.no'));
+  await page.goto(backend().url);
+  await fillLoginForm(page, authenticator, await backend().demoLogin('lege@demo.journalkontor.no'));
   const notice = page.locator('.mantine-Notification-root', { hasText: 'Ny enhet registrert' });
-  await expect(notice).toBeVisible();
-  await expectAccessible(page, 'journal search, with the new-device notice');
+  await expectPageAccessible(page, testInfo, 'start page, with the new-device notice', notice);
   await closeNotice(page);
+  await expectPageAccessible(page, testInfo, 'start page (JRN-6)', page.getByTestId('start-appointments'), { name: 'a11y-start' });
+
+  await goTo(page, '#/consultations');
+  await expectPageAccessible(page, testInfo, 'consultation calendar (JRN-6)', page.getByTestId('calendar'), { name: 'a11y-consultations' });
+  await goTo(page, '#/journal');
 
   await page.getByLabel('Søk etter pasient').fill('Nordmann');
   await page.getByRole('button', { name: 'Søk', exact: true }).click();
-  await expect(page.getByTestId('search-results')).toBeVisible();
-  await expectAccessible(page, 'journal search results');
-  await keepScreenshot(page, testInfo, 'a11y-journal-search');
+  await expectPageAccessible(page, testInfo, 'journal search results', page.getByTestId('search-results'), { name: 'a11y-journal-search' });
 
   await page.getByTestId('search-results').getByRole('link', { name: 'Nordmann, Kari' }).click();
   await expect(page.getByTestId('patient-header')).toBeVisible();
-  await expect(page.getByTestId('note-card').first()).toBeVisible();
-  await expectAccessible(page, "a patient's journal, notes");
-  await keepScreenshot(page, testInfo, 'a11y-journal-notes', { fullPage: false });
+  await expectPageAccessible(page, testInfo, "a patient's journal, notes", page.getByTestId('note-card').first(), { name: 'a11y-journal-notes', fullPage: false });
 
   await page.getByRole('tab', { name: 'Deling og sperring' }).click();
-  await expect(page.getByTestId('sharing-panel')).toBeVisible();
-  await expectAccessible(page, "a patient's journal, sharing");
-  await keepScreenshot(page, testInfo, 'a11y-journal-sharing');
+  await expectPageAccessible(page, testInfo, "a patient's journal, sharing", page.getByTestId('sharing-panel'), { name: 'a11y-journal-sharing' });
 
   await goTo(page, '#/activity');
-  await expect(page.getByTestId('activity-table')).toBeVisible();
-  await expectAccessible(page, 'activity');
+  await expectPageAccessible(page, testInfo, 'activity', page.getByTestId('activity-table'));
 
   await page.clock.fastForward('16:00');
   const lock = page.getByRole('dialog', { name: 'Skjermen er låst' });
-  await expect(lock).toBeVisible();
-  await expectAccessible(page, 'lock screen');
-  await keepScreenshot(page, testInfo, 'a11y-lock-screen');
+  await expectPageAccessible(page, testInfo, 'lock screen', lock, { name: 'a11y-lock-screen' });
 });
 
 test('PLAT-11: the admin page and the developer outbox', async ({ browser }, testInfo) => {
   test.setTimeout(120_000);
   const page = await logIn(browser, 'admin@demo.journalkontor.no');
-  await expect(page.getByTestId('users-table')).toBeVisible();
-  await expectAccessible(page, 'admin');
-  await keepScreenshot(page, testInfo, 'a11y-admin');
+  await expectPageAccessible(page, testInfo, 'admin', page.getByTestId('users-table'), { name: 'a11y-admin' });
 
   await goTo(page, '#/developer');
-  await expect(page.getByTestId('outbox-table')).toBeVisible();
-  await expectAccessible(page, 'developer outbox');
+  await expectPageAccessible(page, testInfo, 'developer outbox', page.getByTestId('outbox-table'));
 });
 
 test('PLAT-11: the workspaces that come later (home visits, corporate customers, data protection)', async ({ browser }, testInfo) => {

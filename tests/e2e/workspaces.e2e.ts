@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { Authenticator } from './support/authenticator';
-import { BackendProcess } from './support/backend-process';
+import { backendForFile } from './support/file-backend';
 import { fillLoginForm } from './support/login';
 import { keepScreenshot } from './support/screenshot';
 
@@ -10,21 +10,10 @@ import { keepScreenshot } from './support/screenshot';
  * changing the route, and focus starts where the work starts (e-mail, then the patient search).
  */
 
-let backend: BackendProcess;
+const backend = backendForFile();
 const authenticator = new Authenticator();
 
-test.beforeAll(async () => {
-  // The backend's first start (migrations, demo seed) is slow on a busy machine.
-  test.setTimeout(120_000);
-  backend = await BackendProcess.create();
-  await backend.start();
-});
-
-test.afterAll(async () => {
-  await backend?.dispose();
-});
-
-const MENU = ['Journal', 'Hjemmebesøk', 'Bedriftskunder', 'Personvern', 'Administrasjon', 'Systemstatus', 'Utviklerverktøy: meldinger'];
+const MENU = ['Min dag', 'Timebok', 'Journal', 'Hjemmebesøk', 'Bedriftskunder', 'Personvern', 'Administrasjon', 'Systemstatus', 'Utviklerverktøy: meldinger'];
 
 const ROLES: { email: string; hash: string; heading: string; menu: string[]; pending: boolean }[] = [
   { email: 'koordinator@demo.journalkontor.no', hash: '#/visits', heading: 'Hjemmebesøk', menu: ['Hjemmebesøk', 'Systemstatus'], pending: true },
@@ -34,7 +23,7 @@ const ROLES: { email: string; hash: string; heading: string; menu: string[]; pen
 ];
 
 test('ACC-1: before login the menu offers only the public status page, and focus starts in the e-mail field', async ({ page }) => {
-  await page.goto(backend.url);
+  await page.goto(backend().url);
   const login = page.getByTestId('login-page');
   await expect(login.getByLabel('E-post')).toBeFocused();
   const nav = page.getByRole('navigation', { name: 'Hovedmeny' });
@@ -43,10 +32,10 @@ test('ACC-1: before login the menu offers only the public status page, and focus
 
 for (const role of ROLES) {
   test(`ACC-1: ${role.email.split('@')[0]} lands in ${role.hash} from the bare address, and the menu shows only their workspaces`, async ({ browser }, testInfo) => {
-    const login = await backend.demoLogin(role.email);
+    const login = await backend().demoLogin(role.email);
     const context = await browser.newContext({ locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
     const page = await context.newPage();
-    await page.goto(backend.url);
+    await page.goto(backend().url);
     await fillLoginForm(page, authenticator, login);
     await expect(page).toHaveURL(new RegExp(`${role.hash}$`));
     await expect(page.getByRole('heading', { level: 2, name: role.heading })).toBeVisible();
@@ -66,18 +55,19 @@ for (const role of ROLES) {
   });
 }
 
-test('ACC-1, PLAT-11: a clinician lands in the journal with focus in the patient search; the new-device notice leaves the header free; the skip link focuses the page without changing the route', async ({
+test('ACC-1, JRN-6, PLAT-11: a clinician lands on the start page of the day with focus in the patient search; the new-device notice leaves the header free; the skip link focuses the page without changing the route', async ({
   browser,
 }, testInfo) => {
-  const login = await backend.demoLogin('lege@demo.journalkontor.no');
+  const login = await backend().demoLogin('lege@demo.journalkontor.no');
   const context = await browser.newContext({ locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
   const page = await context.newPage();
-  await page.goto(backend.url);
+  await page.goto(backend().url);
   await expect(page.getByTestId('login-page').getByLabel('E-post')).toBeFocused();
   await fillLoginForm(page, authenticator, login);
-  await expect(page).toHaveURL(/#\/journal$/);
+  await expect(page).toHaveURL(/#\/start$/);
+  await expect(page.getByTestId('start-page')).toBeVisible();
   await expect(page.getByLabel('Søk etter pasient')).toBeFocused();
-  await expect(page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link')).toHaveText(['Journal', 'Systemstatus']);
+  await expect(page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link')).toHaveText(['Min dag', 'Timebok', 'Journal', 'Systemstatus']);
 
   // AUTH-6's notice for a new device opens below the header: the user menu stays visible and usable.
   const notice = page.locator('.mantine-Notification-root', { hasText: 'Ny enhet registrert' });

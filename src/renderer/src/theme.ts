@@ -1,4 +1,4 @@
-import { Badge, createTheme, type CSSVariablesResolver, DEFAULT_THEME, type MantineColorsTuple, type MantineThemeOverride, mergeThemeOverrides, Notification } from '@mantine/core';
+import { Badge, Button, createTheme, type CSSVariablesResolver, DEFAULT_THEME, type MantineColorsTuple, type MantineThemeOverride, mergeThemeOverrides, Notification } from '@mantine/core';
 
 /**
  * Mantine's palette with its two darkest shades darker, for the colours whose defaults are too
@@ -31,6 +31,8 @@ export const theme = createTheme({
   components: {
     // A badge in a narrow table cell keeps its whole word instead of shrinking to "ADMINI…".
     Badge: Badge.extend({ styles: { root: { minWidth: 'max-content' } } }),
+    // Nor does a button beside a long heading or text in a row shrink until its label is cut off.
+    Button: Button.extend({ styles: { root: { flexShrink: 0 } } }),
   },
 });
 

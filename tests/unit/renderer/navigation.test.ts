@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { isRouteAllowed, landingRouteFor, navigationFor } from '../../../src/renderer/src/features/shell/navigation';
 import { hashOf } from '../../../src/renderer/src/features/shell/routes';
-import type { Role } from '../../../src/shared/roles';
+import { ROLES, type Role } from '../../../src/shared/roles';
 
 const hashes = (roles: Role[], isDemo = false) => navigationFor(roles, { isDemo }).map(hashOf);
 
@@ -21,6 +21,12 @@ describe('landingRouteFor', () => {
     expect(hashOf(landingRouteFor(['dpo', 'clinician']))).toBe('#/start');
     expect(hashOf(landingRouteFor(['admin', 'coordinator']))).toBe('#/visits');
     expect(hashOf(landingRouteFor(['admin', 'dpo']))).toBe('#/dpo');
+  });
+
+  it.each(ROLES.map((role) => [role]))('ACC-1: %s lands on a page its role opens, offered in its menu', (role) => {
+    const landing = landingRouteFor([role]);
+    expect(isRouteAllowed(landing, [role])).toBe(true);
+    expect(hashes([role])).toContain(hashOf(landing));
   });
 
   it('ACC-1: no role at all lands on the public status page, never in a workspace', () => {

@@ -21,7 +21,8 @@ const LAST_SEARCH_KEY = ['journal', 'lastSearch'] as const;
  * offers nothing. Registering a number that belongs to a patient the clinician may not open
  * leads to the same break-glass step (ADR 0010).
  */
-export function PatientFinder() {
+/** `titleOrder`: the heading level where the finder stands (its own page: 2; inside the start page: 3). */
+export function PatientFinder({ titleOrder = 2 }: { titleOrder?: 2 | 3 } = {}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -57,7 +58,7 @@ export function PatientFinder() {
     <Stack gap="md">
       <Group justify="space-between" align="flex-start">
         <div>
-          <Title order={2}>{t('workspace.journal.title')}</Title>
+          <Title order={titleOrder}>{t('workspace.journal.title')}</Title>
           <Text c="dimmed" size="sm">
             {t('workspace.journal.description')}
           </Text>

@@ -19,14 +19,20 @@ const WORKSPACE_ROLE: Record<Exclude<Workspace, 'status'>, Role> = {
 const LANDING_PRIORITY: readonly Role[] = ['clinician', 'coordinator', 'sales', 'dpo', 'admin'];
 
 /**
- * Where a user lands after logging in, or on the bare address: the workspace of their first role by
- * priority; a clinician's is the start page of the day (JRN-6).
+ * Where each role lands: its workspace; a clinician's is the start page of the day (JRN-6).
  */
+const LANDING: Record<Role, Route> = {
+  clinician: { page: 'start' },
+  coordinator: { page: 'workspace', workspace: 'visits' },
+  sales: { page: 'workspace', workspace: 'crm' },
+  dpo: { page: 'workspace', workspace: 'dpo' },
+  admin: { page: 'workspace', workspace: 'admin' },
+};
+
+/** Where a user lands after logging in, or on the bare address: the landing of their first role by priority. */
 export function landingRouteFor(roles: readonly Role[]): Route {
   const role = LANDING_PRIORITY.find((candidate) => roles.includes(candidate));
-  if (role === 'clinician') return { page: 'start' };
-  const workspace = WORKSPACES.find((candidate) => candidate !== 'status' && WORKSPACE_ROLE[candidate] === role);
-  return { page: 'workspace', workspace: workspace ?? 'status' };
+  return role ? LANDING[role] : { page: 'workspace', workspace: 'status' };
 }
 
 /** May someone holding `roles` (none without a session) open `route`? The server decides again on every call (ACC-1). */

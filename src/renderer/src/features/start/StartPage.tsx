@@ -8,6 +8,7 @@ import { useTRPC } from '../../lib/trpc';
 import { EntryKind } from '../consultations/EntryKind';
 import { EntryPatient } from '../consultations/EntryPatient';
 import { timeSpanOf } from '../consultations/entry-text';
+import { PatientFinder } from '../journal/PatientFinder';
 import { ClinicianOnly } from '../shared/ClinicianOnly';
 import { hashOf } from '../shell/routes';
 
@@ -52,6 +53,9 @@ function StartPageContent() {
         </div>
         <Anchor href={hashOf({ page: 'consultations' })}>{t('start.openCalendar')}</Anchor>
       </Group>
+
+      {/* Finding a patient starts the day as often as the lists do: after login, typing goes here. */}
+      <PatientFinder titleOrder={3} />
 
       <StartSection id="start-appointments" title={t('start.appointments.title')} emptyText={appointments.length === 0 ? t('start.appointments.empty') : null}>
         <Table aria-labelledby="start-appointments" data-testid="start-appointments">
