@@ -603,9 +603,20 @@ export async function benchJournalRead(options: {
     const drafts = expectedRows.rows.reduce((sum, row) => sum + row.drafts, 0);
     log(`  the clinician's day: ${appointmentsToday} appointments today, ${drafts} drafts, ${AUDIT_HISTORY.eventsPerClinician.toLocaleString('en')} audit events per clinician over ${AUDIT_HISTORY.days} days before the run`);
     const startPageProfile = await profileStartPage(database, organisation.id, clinicians[0]!.id, new Date());
+    // The start page repeats the access decision per patient shown: the same statement is summed, with its count.
     const logProfile = (label: string, profiled: typeof startPageProfile) => {
       log(`  profile, ${label}: ${profiled.roundTrips} statements, ${profiled.totalExecutionMs} ms planning + execution in all`);
-      for (const query of profiled.queries) log(`     ${query.label.padEnd(40)} plan ${String(query.planningMs).padStart(6)} ms, exec ${String(query.executionMs).padStart(6)} ms, ${String(query.rows).padStart(3)} rows: ${query.plan}`);
+      const byStatement = new Map<string, { query: ProfiledQuery; count: number; planningMs: number; executionMs: number }>();
+      for (const query of profiled.queries) {
+        const entry = byStatement.get(query.sql) ?? { query, count: 0, planningMs: 0, executionMs: 0 };
+        entry.count++;
+        entry.planningMs += query.planningMs;
+        entry.executionMs += query.executionMs;
+        byStatement.set(query.sql, entry);
+      }
+      for (const { query, count, planningMs, executionMs } of byStatement.values()) {
+        log(`     ${`${query.label}${count > 1 ? ` ×${count}` : ''}`.padEnd(44)} plan ${String(round(planningMs, 3)).padStart(6)} ms, exec ${String(round(executionMs, 3)).padStart(7)} ms: ${query.plan}`);
+      }
     };
     logProfile('start.today', startPageProfile);
 
