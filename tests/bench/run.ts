@@ -231,7 +231,13 @@ function summary(results: Results): string {
       ),
     );
     for (const [label, profile] of [['start.today', day.startPageProfile], ['start.today, experimental index', day.indexExperiment.startPageProfile]] as const) {
-      parts.push(`   ${label.padEnd(36)} ${profile.roundTrips} statements, ${profile.totalExecutionMs} ms: ${profile.queries.map((query) => `${query.label} ${round(query.planningMs + query.executionMs, 3)}`).join(', ')}`);
+      // The access decision runs once per patient shown: its statements are summed, with their count.
+      const byLabel = new Map<string, { count: number; ms: number }>();
+      for (const query of profile.queries) {
+        const entry = byLabel.get(query.label) ?? { count: 0, ms: 0 };
+        byLabel.set(query.label, { count: entry.count + 1, ms: entry.ms + query.planningMs + query.executionMs });
+      }
+      parts.push(`   ${label.padEnd(36)} ${profile.roundTrips} statements, ${profile.totalExecutionMs} ms: ${[...byLabel].map(([name, entry]) => `${name}${entry.count > 1 ? ` ×${entry.count}` : ''} ${round(entry.ms, 3)}`).join(', ')}`);
     }
     parts.push(`   experiment (bench database only): ${day.indexExperiment.index}`);
   }
