@@ -10,12 +10,15 @@ import { decideJournalAccess } from '../../src/server/access/decide';
 import type { SessionUser } from '../../src/server/auth/session';
 import { APPLICATION_ROLE } from '../../src/server/db/database';
 import type { DB } from '../../src/server/db/schema';
-import { listNotes, selectNotesPage } from '../../src/server/journal/service';
+import { listNotes, type NoteListFilter, selectNotesPage } from '../../src/server/journal/service';
+import { startPageFor } from '../../src/server/start/service';
+import { osloDayStart } from '../../src/server/consultation/service';
+import { addDays, osloCalendarDate } from '../../src/shared/oslo-time';
 import { AuditRecorder } from '../../src/server/audit/recorder';
 import { createCallerFactory, roleProcedure, router } from '../../src/server/trpc';
 import { type BenchDatabase, createBenchDatabase } from './support/database';
 import { benchCaller, benchContext, BenchClock, createOrganisation, createUser, login } from './support/identity';
-import { type AccessPair, admittedPairs, EXPECTED_BASIS, generateJournalData, type JournalDataReport, type PairKind } from './support/journal-data';
+import { type AccessPair, admittedPairs, AUDIT_HISTORY, EXPECTED_BASIS, generateJournalData, type JournalDataReport, type PairKind } from './support/journal-data';
 import { combine, type ModeResult, runSegment, type Segment } from './support/load';
 import { log, round } from './support/stats';
 
@@ -49,6 +52,17 @@ export interface JournalLevelResult {
   cpuRatio: number | null;
   /** BENCH_RLS=1 only (docs/adr/0006): `journal.notes` with row-level security off and on, in the same run. */
   rowLevelSecurity?: RowLevelSecurityComparison;
+}
+
+/** The clinician's day at one client count, through the router with real sessions. */
+export interface ClinicianDayLevel {
+  clients: number;
+  /** `start.today` (JRN-6), each call a random clinician: appointments, drafts, recently opened, one audit event. */
+  start: ModeResult;
+  /** `journal.notes` with `filter.text` of one or two words found in the notes, random pairs with a basis. */
+  search: ModeResult;
+  /** The same with a word no note holds: the whole journal read, nothing returned (the worst case). */
+  searchNowhere: ModeResult;
 }
 
 export interface ProfiledQuery {
@@ -87,8 +101,26 @@ export interface JournalReadReport {
   /** decideJournalAccess alone, 1 client, random pairs: the steadiest figure for a change to the decision. */
   decisionAlone: ModeResult;
   targets: { p95MsAt32: number; p95Met: boolean; ratioAt32: number; ratioMet: boolean };
-  finalCheck: { checkedCalls: number; readEvents: number };
+  finalCheck: { checkedCalls: number; readEvents: number; startCalls: number; startEvents: number };
+  /** Issue 9: the start page and the journal's text search, at each client count. */
+  clinicianDay: {
+    /** Audit events generated before the run (the start page reads its own journal.record.opened among them). */
+    auditHistory: { eventsPerClinician: number; days: number };
+    appointmentsToday: number;
+    drafts: number;
+    levels: ClinicianDayLevel[];
+    /** EXPLAIN ANALYZE of every statement `start.today` sends, for one clinician. */
+    startPageProfile: { roundTrips: number; totalExecutionMs: number; queries: ProfiledQuery[] };
+    /**
+     * An experiment, not the product: an index the migrations do not have, created in the bench
+     * database only, with the start page's statements and figures measured again.
+     */
+    indexExperiment: { index: string; startPageProfile: { roundTrips: number; totalExecutionMs: number; queries: ProfiledQuery[] }; levels: { clients: number; start: ModeResult }[] };
+  };
 }
+
+/** The drafts index the start page's draft list would use (measured as an experiment in the bench database only). */
+const DRAFTS_INDEX_EXPERIMENT = 'create index bench_experiment_journal_note_drafts on journal_note (author_id, created_at) where status = \'draft\'';
 
 /** The uuid the generator gives patient g: md5('p' || g) with the v4 version and variant digits. */
 function md5Uuid(text: string): string {
@@ -111,7 +143,26 @@ function mulberry32(seed: number): () => number {
 
 function expectedNoteCount(pair: AccessPair, notesPerPatient: number): number {
   if (pair.kind === 'read_share_selected') return 3;
-  return Math.min(PAGE_SIZE, notesPerPatient - (pair.hasPartialBlock ? 2 : 0));
+  return Math.min(PAGE_SIZE, notesPerPatient - (pair.hasPartialBlock ? 2 : 0) + pair.ownDrafts);
+}
+
+/** Rows of the page query without a decision's filter: the signed notes and the user's own drafts, one more than the page. */
+function expectedPageRows(pair: AccessPair, notesPerPatient: number): number {
+  return Math.min(PAGE_SIZE + 1, notesPerPatient + pair.ownDrafts);
+}
+
+/**
+ * Searches in the generated note texts (tests/bench/support/journal-data.ts): words most notes hold,
+ * and two that stand side by side in a part only some notes quote. The worst case is a word no note
+ * holds: the whole journal is read and nothing comes back.
+ */
+const SEARCHES_FOUND = ['pasienten', 'blodtrykk puls', 'søvn', 'kolesterol kostråd'] as const;
+const SEARCH_NOWHERE = 'metformin';
+
+/** What each clinician's start page must show, read from the generated rows (not from the application). */
+interface ExpectedStartPage {
+  appointments: number;
+  drafts: number;
 }
 
 /**
@@ -171,7 +222,20 @@ function planNodes(node: Record<string, unknown>, out: string[] = []): string[] 
  * Runs `listNotes` (decision + page query) for one pair on a connection that records every
  * statement, then EXPLAIN ANALYZEs each statement (best of three) as the application role.
  */
-async function profilePair(database: BenchDatabase, organisationId: string, pair: AccessPair, now: Date) {
+function profilePair(database: BenchDatabase, organisationId: string, pair: AccessPair, now: Date, filter?: NoteListFilter) {
+  const user = { organisationId, userId: pair.userId } as SessionUser;
+  return profileStatements(database, (db) =>
+    db.transaction().execute((trx) => listNotes({ trx, audit: new AuditRecorder(user as never, ['journal.notes.read']), now }, user, { patientId: pair.patientId, limit: PAGE_SIZE, filter })),
+  );
+}
+
+/** The same for the clinician's start page (`startPageFor`: today's appointments, drafts, recently opened, visibility). */
+function profileStartPage(database: BenchDatabase, organisationId: string, userId: string, now: Date) {
+  const user = { organisationId, userId } as SessionUser;
+  return profileStatements(database, (db) => db.transaction().execute((trx) => startPageFor({ trx, audit: new AuditRecorder(user as never, ['start.page.read']), now }, user)));
+}
+
+async function profileStatements(database: BenchDatabase, run: (db: Kysely<DB>) => Promise<unknown>) {
   const captured: CompiledQuery[] = [];
   let isCapturing = true;
   const db = new Kysely<DB>({
@@ -181,8 +245,7 @@ async function profilePair(database: BenchDatabase, organisationId: string, pair
     },
   });
   try {
-    const user = { organisationId, userId: pair.userId } as SessionUser;
-    await db.transaction().execute((trx) => listNotes({ trx, audit: new AuditRecorder({ organisationId, userId: pair.userId } as never, ['journal.notes.read']), now }, user, { patientId: pair.patientId, limit: PAGE_SIZE }));
+    await run(db);
     isCapturing = false;
     const queries: ProfiledQuery[] = [];
     for (const query of captured.filter((statement) => /^\s*(select|with)\b/i.test(statement.sql))) {
@@ -383,9 +446,14 @@ export async function benchJournalRead(options: {
       ['read_share_selected', pairs.find((pair) => pair.kind === 'read_share_selected')],
       ['break_glass', pairs.find((pair) => pair.kind === 'break_glass')],
     ];
-    for (const [kind, pair] of samples) {
+    const searched = samples[0]?.[1];
+    const searchSamples: [string, AccessPair | undefined, NoteListFilter][] = [
+      [`assigned_clinician, text "${SEARCHES_FOUND[1]}"`, searched, { text: SEARCHES_FOUND[1] }],
+      [`assigned_clinician, text "${SEARCH_NOWHERE}" (no note holds it)`, searched, { text: SEARCH_NOWHERE }],
+    ];
+    for (const [kind, pair, filter] of [...samples.map(([kind, pair]): [string, AccessPair | undefined, NoteListFilter | undefined] => [kind, pair, undefined]), ...searchSamples]) {
       if (!pair) continue;
-      const profiled = await profilePair(database, organisation.id, pair, new Date());
+      const profiled = await profilePair(database, organisation.id, pair, new Date(), filter);
       profile.push({ kind, ...profiled });
       log(`  profile, ${kind}: ${profiled.roundTrips} statements, ${profiled.totalExecutionMs} ms planning + execution in all`);
       for (const query of profiled.queries) log(`     ${query.label.padEnd(40)} plan ${String(query.planningMs).padStart(6)} ms, exec ${String(query.executionMs).padStart(6)} ms, ${String(query.rows).padStart(3)} rows: ${query.plan}`);
@@ -443,12 +511,12 @@ export async function benchJournalRead(options: {
         sessionOnly: async () => {
           const pair = pick();
           const rows = await callers.get(pair.userId)!.sessionOnly.notes({ patientId: pair.patientId });
-          if (rows.length !== Math.min(PAGE_SIZE + 1, options.notesPerPatient)) throw new Error(`session-only page returned ${rows.length} rows`);
+          if (rows.length !== expectedPageRows(pair, options.notesPerPatient)) throw new Error(`session-only page returned ${rows.length} rows`);
         },
         unchecked: async () => {
           const pair = pick();
           const rows = await selectNotesPage(db, { organisationId: organisation.id, userId: pair.userId }, { patientId: pair.patientId, limit: PAGE_SIZE }, { only: null, blocked: [] });
-          if (rows.length !== Math.min(PAGE_SIZE + 1, options.notesPerPatient)) throw new Error(`page query returned ${rows.length} rows`);
+          if (rows.length !== expectedPageRows(pair, options.notesPerPatient)) throw new Error(`page query returned ${rows.length} rows`);
         },
       };
     };
@@ -522,10 +590,118 @@ export async function benchJournalRead(options: {
       log(`     backends (avg active): unchecked ${states(level.unchecked)} | session+page ${states(level.sessionOnly)} | checked ${states(level.checked)}`);
     }
 
-    // Every checked call left exactly one read event.
-    const events = await sql<{ count: string }>`select count(*)::text as count from audit_event where action = 'journal.notes.read' and outcome = 'allowed'`.execute(owner);
-    const readEvents = Number(events.rows[0]?.count ?? 0);
+    // Issue 9: the clinician's day. What each start page must show, from the generated rows.
+    const today = osloCalendarDate(new Date());
+    const expectedRows = await sql<{ user_id: string; appointments: number; drafts: number }>`
+      select c.id as user_id,
+             (select count(*)::int from appointment a where a.clinician_id = c.id and a.status <> 'cancelled'
+                 and a.starts_at >= ${osloDayStart(today)} and a.starts_at < ${osloDayStart(addDays(today, 1))}) as appointments,
+             (select count(*)::int from journal_note n where n.author_id = c.id and n.status = 'draft') as drafts
+        from unnest(${clinicians.map((clinician) => clinician.id)}::uuid[]) as c(id)`.execute(owner);
+    const expectedStart = new Map<string, ExpectedStartPage>(expectedRows.rows.map((row) => [row.user_id, { appointments: row.appointments, drafts: row.drafts }]));
+    const appointmentsToday = expectedRows.rows.reduce((sum, row) => sum + row.appointments, 0);
+    const drafts = expectedRows.rows.reduce((sum, row) => sum + row.drafts, 0);
+    log(`  the clinician's day: ${appointmentsToday} appointments today, ${drafts} drafts, ${AUDIT_HISTORY.eventsPerClinician.toLocaleString('en')} audit events per clinician over ${AUDIT_HISTORY.days} days before the run`);
+    const startPageProfile = await profileStartPage(database, organisation.id, clinicians[0]!.id, new Date());
+    // The start page repeats the access decision per patient shown: the same statement is summed, with its count.
+    const logProfile = (label: string, profiled: typeof startPageProfile) => {
+      log(`  profile, ${label}: ${profiled.roundTrips} statements, ${profiled.totalExecutionMs} ms planning + execution in all`);
+      const byStatement = new Map<string, { query: ProfiledQuery; count: number; planningMs: number; executionMs: number }>();
+      for (const query of profiled.queries) {
+        const entry = byStatement.get(query.sql) ?? { query, count: 0, planningMs: 0, executionMs: 0 };
+        entry.count++;
+        entry.planningMs += query.planningMs;
+        entry.executionMs += query.executionMs;
+        byStatement.set(query.sql, entry);
+      }
+      for (const { query, count, planningMs, executionMs } of byStatement.values()) {
+        log(`     ${`${query.label}${count > 1 ? ` ×${count}` : ''}`.padEnd(44)} plan ${String(round(planningMs, 3)).padStart(6)} ms, exec ${String(round(executionMs, 3)).padStart(7)} ms: ${query.plan}`);
+      }
+    };
+    logProfile('start.today', startPageProfile);
+
+    let startCalls = 0;
+    let notesFound = 0;
+    const makeDayClient = (seed: number) => {
+      const random = mulberry32(seed);
+      const pickPair = () => pairs[Math.floor(random() * pairs.length)] as AccessPair;
+      return {
+        start: async () => {
+          const clinician = clinicians[Math.floor(random() * clinicians.length)]!;
+          const page = await callers.get(clinician.id)!.checked.start.today();
+          startCalls++;
+          const expected = expectedStart.get(clinician.id)!;
+          // Every generated draft and today's appointment is shown, and eight recently opened patients (all their own, so named).
+          if (page.appointments.length !== expected.appointments || page.drafts.length !== expected.drafts || page.recentPatients.length !== 8) {
+            throw new Error(`start.today showed ${page.appointments.length}/${page.drafts.length}/${page.recentPatients.length} (expected ${expected.appointments}/${expected.drafts}/8)`);
+          }
+          if (page.drafts.some((draft) => draft.patient === null) || page.appointments.some((entry) => entry.patient === null)) throw new Error('start.today left a patient of the clinician unnamed');
+        },
+        search: async () => {
+          const pair = pickPair();
+          const text = SEARCHES_FOUND[Math.floor(random() * SEARCHES_FOUND.length)]!;
+          const result = await callers.get(pair.userId)!.checked.journal.notes({ patientId: pair.patientId, filter: { text } });
+          checkedCalls++;
+          notesFound += result.notes.length;
+          const terms = text.split(' ');
+          const stray = result.notes.find((note) => note.body !== null && !terms.every((term) => note.body!.toLocaleLowerCase('nb').includes(term)));
+          if (stray || result.notes.length > expectedNoteCount(pair, options.notesPerPatient)) throw new Error(`journal.notes with a text filter returned a note without the words (${pair.kind})`);
+        },
+        searchNowhere: async () => {
+          const pair = pickPair();
+          const result = await callers.get(pair.userId)!.checked.journal.notes({ patientId: pair.patientId, filter: { text: SEARCH_NOWHERE } });
+          checkedCalls++;
+          if (result.notes.length !== 0) throw new Error(`journal.notes found "${SEARCH_NOWHERE}" in ${result.notes.length} notes`);
+        },
+      };
+    };
+    const dayClients = Array.from({ length: maxClients }, (_, index) => makeDayClient(5000 + index));
+    const runStartLevels = async (label: string) => {
+      const results: { clients: number; start: ModeResult }[] = [];
+      for (const count of options.clientCounts) {
+        const starts = dayClients.slice(0, count).map((client) => client.start);
+        await runSegment(starts, options.warmupSeconds);
+        const start = combine([await runSegment(starts, options.secondsPerMode / 2, owner), await runSegment(starts, options.secondsPerMode / 2, owner)]);
+        results.push({ clients: count, start });
+        log(`  ${label}, ${String(count).padStart(2)} clients: ${start.opsPerSecond} ops/s, p50/p95/p99 ${start.latency.p50Ms}/${start.latency.p95Ms}/${start.latency.p99Ms} ms, CPU µs/op Node+PG ${start.cpuPerOp.nodeMicros}+${start.cpuPerOp.postgresMicros ?? '?'}`);
+      }
+      return results;
+    };
+    const dayLevels: ClinicianDayLevel[] = [];
+    for (const count of options.clientCounts) {
+      const active = dayClients.slice(0, count);
+      const calls = { start: active.map((client) => client.start), search: active.map((client) => client.search), searchNowhere: active.map((client) => client.searchNowhere) };
+      for (const mode of ['start', 'search', 'searchNowhere'] as const) await runSegment(calls[mode], options.warmupSeconds);
+      const segments: Record<keyof typeof calls, Segment[]> = { start: [], search: [], searchNowhere: [] };
+      for (const mode of ['start', 'search', 'searchNowhere', 'searchNowhere', 'search', 'start'] as const) segments[mode].push(await runSegment(calls[mode], options.secondsPerMode / 2, owner));
+      const level: ClinicianDayLevel = { clients: count, start: combine(segments.start), search: combine(segments.search), searchNowhere: combine(segments.searchNowhere) };
+      dayLevels.push(level);
+      const figures = (mode: ModeResult) =>
+        `${mode.opsPerSecond} ops/s, p50/p95/p99 ${mode.latency.p50Ms}/${mode.latency.p95Ms}/${mode.latency.p99Ms} ms, CPU µs/op Node+PG ${mode.cpuPerOp.nodeMicros}+${mode.cpuPerOp.postgresMicros ?? '?'}`;
+      log(`  ${String(count).padStart(2)} clients: start.today ${figures(level.start)}`);
+      log(`              journal.notes, text found ${figures(level.search)}`);
+      log(`              journal.notes, text nowhere ${figures(level.searchNowhere)}`);
+    }
+    if (notesFound === 0) throw new Error('journal.notes with a text filter found no note in any call');
+
+    // Experiment (bench database only, no migration): the drafts query reads by author, which no index leads with.
+    await sql.raw(DRAFTS_INDEX_EXPERIMENT).execute(owner);
+    await sql`analyze journal_note`.execute(owner);
+    log(`  experiment: ${DRAFTS_INDEX_EXPERIMENT}`);
+    const experimentProfile = await profileStartPage(database, organisation.id, clinicians[0]!.id, new Date());
+    logProfile('start.today with the experimental index', experimentProfile);
+    const experimentLevels = await runStartLevels('start.today with the experimental index');
+    await sql`drop index bench_experiment_journal_note_drafts`.execute(owner);
+
+    // Every checked call (plain and searching) left exactly one read event, every start page one; the generated history is older than the run.
+    const events = await sql<{ action: string; count: string }>`
+      select action, count(*)::text as count from audit_event
+       where action in ('journal.notes.read', 'start.page.read') and outcome = 'allowed' and occurred_at >= ${now} group by action`.execute(owner);
+    const eventCount = (action: string) => Number(events.rows.find((row) => row.action === action)?.count ?? 0);
+    const readEvents = eventCount('journal.notes.read');
     if (readEvents !== checkedCalls) throw new Error(`Expected ${checkedCalls} journal.notes.read events, found ${readEvents}`);
+    const startEvents = eventCount('start.page.read');
+    if (startEvents !== startCalls) throw new Error(`Expected ${startCalls} start.page.read events, found ${startEvents}`);
 
     const top = levels.find((level) => level.clients === maxClients) ?? levels.at(-1)!;
     return {
@@ -540,7 +716,15 @@ export async function benchJournalRead(options: {
       trace,
       decisionAlone,
       targets: { p95MsAt32: top.checked.latency.p95Ms, p95Met: top.checked.latency.p95Ms <= 20, ratioAt32: top.ratio, ratioMet: top.ratio >= 0.7 },
-      finalCheck: { checkedCalls, readEvents },
+      finalCheck: { checkedCalls, readEvents, startCalls, startEvents },
+      clinicianDay: {
+        auditHistory: { ...AUDIT_HISTORY },
+        appointmentsToday,
+        drafts,
+        levels: dayLevels,
+        startPageProfile,
+        indexExperiment: { index: DRAFTS_INDEX_EXPERIMENT, startPageProfile: experimentProfile, levels: experimentLevels },
+      },
     };
   } finally {
     await database.drop();

@@ -213,6 +213,33 @@ function summary(results: Results): string {
     for (const entry of journal.profile) {
       parts.push(`   ${entry.kind.padEnd(36)} ${entry.roundTrips} statements, ${entry.totalExecutionMs} ms: ${entry.queries.map((query) => `${query.label} ${round(query.planningMs + query.executionMs, 3)}`).join(', ')}`);
     }
+    const day = journal.clinicianDay;
+    parts.push(
+      `   the clinician's day (issue 9): ${day.appointmentsToday} appointments today, ${day.drafts} drafts, ${day.auditHistory.eventsPerClinician.toLocaleString('en')} audit events per clinician over ${day.auditHistory.days} days;` +
+        ` ${journal.finalCheck.startEvents} start.page.read events for ${journal.finalCheck.startCalls} calls.`,
+    );
+    const figures = (mode: { opsPerSecond: number; latency: { p50Ms: number; p95Ms: number; p99Ms: number }; cpuPerOp: { nodeMicros: number; postgresMicros: number | null } }) =>
+      [String(mode.opsPerSecond), `${mode.latency.p50Ms} / ${mode.latency.p95Ms} / ${mode.latency.p99Ms}`, `${mode.cpuPerOp.nodeMicros}+${mode.cpuPerOp.postgresMicros ?? '?'}`];
+    parts.push(
+      table(
+        ['clients', 'mode', 'ops/s', 'p50/p95/p99 ms', 'CPU µs/op Node+PG'],
+        day.levels.flatMap((level) => [
+          [String(level.clients), 'start.today', ...figures(level.start)],
+          [String(level.clients), 'journal.notes, text found', ...figures(level.search)],
+          [String(level.clients), 'journal.notes, text nowhere', ...figures(level.searchNowhere)],
+        ]).concat(day.indexExperiment.levels.map((level) => [String(level.clients), 'start.today, experimental index', ...figures(level.start)])),
+      ),
+    );
+    for (const [label, profile] of [['start.today', day.startPageProfile], ['start.today, experimental index', day.indexExperiment.startPageProfile]] as const) {
+      // The access decision runs once per patient shown: its statements are summed, with their count.
+      const byLabel = new Map<string, { count: number; ms: number }>();
+      for (const query of profile.queries) {
+        const entry = byLabel.get(query.label) ?? { count: 0, ms: 0 };
+        byLabel.set(query.label, { count: entry.count + 1, ms: entry.ms + query.planningMs + query.executionMs });
+      }
+      parts.push(`   ${label.padEnd(36)} ${profile.roundTrips} statements, ${profile.totalExecutionMs} ms: ${[...byLabel].map(([name, entry]) => `${name}${entry.count > 1 ? ` ×${entry.count}` : ''} ${round(entry.ms, 3)}`).join(', ')}`);
+    }
+    parts.push(`   experiment (bench database only): ${day.indexExperiment.index}`);
   }
   if (results.render) parts.push(renderSummary(results.render));
   if (results.bundle) parts.push(bundleSummary(results.bundle));

@@ -55,6 +55,20 @@ const SHARES = `
   union all select g, 'x', 'whole_journal', 31, true, false from generate_series(70, $3::int, 70) as g
   union all select g, 'r', 'whole_journal', 35, false, true from generate_series(90, $3::int, 90) as g`;
 
+/**
+ * Each clinician's drafts: clinician c (0-based) has 5–30 unsigned drafts, draft j for their own
+ * assigned patient n·(10 + j) + c, started j × 9 hours ago (from j = 8 older than the clinic's
+ * 3-day limit). One draft per patient at most, none on the patients the refusal checks use (< 400).
+ */
+const DRAFTS = `
+  from generate_series(0, $4::int - 1) as c, generate_series(0, 29) as j,
+       lateral (select $4::int * (10 + j) + c as g, $5::timestamptz - j * interval '9 hours' - c * interval '1 minute' as at) as d
+ where j < 5 + (c * 11) % 26 and $4::int * (10 + j) + c <= $3::int`;
+const DRAFT = (g: string) => uuidOf(`'d' || ${g}`);
+
+/** Audit history per clinician: this many events over this many days before the run (one in ten a journal opened). */
+export const AUDIT_HISTORY = { eventsPerClinician: 12_000, days: 120 } as const;
+
 /** Each step: a label, the lane it runs in (two lanes run side by side when FK checks are off), and its SQL. */
 function steps(options: JournalDataOptions): { name: string; lane: number; text: string; values: unknown[] }[] {
   const base = [options.organisationId, options.clinicianIds, options.patients, options.clinicianIds.length, options.now];
@@ -108,6 +122,50 @@ function steps(options: JournalDataOptions): { name: string; lane: number; text:
         union all
         select $1::uuid, ${PATIENT('g')}, ${CLINICIAN('g', 9)}, 'consultation', $5::timestamptz - interval '200 days', 'completed'
           from generate_series(30, $3::int, 30) as g`,
+      values: base,
+    },
+    {
+      // Today (the Oslo day of the run) for every clinician: 10–20 consultations from 08:00, 25 minutes
+      // apart, every sixth a home visit, every seventh by video; patients n·(60 + j) + c, + 1 or + 2
+      // (their own and two colleagues' patients, where the appointment is the basis). Those already
+      // over are completed.
+      name: 'appointment (today)',
+      lane: 1,
+      text: `
+        insert into appointment (organisation_id, patient_id, clinician_id, kind, starts_at, status, duration_minutes, mode, created_by, created_at)
+        select $1::uuid, ${PATIENT('g')}, ($2::uuid[])[1 + c], case when j % 6 = 5 then 'home_visit' else 'consultation' end, t,
+               case when t + interval '20 minutes' <= $5::timestamptz then 'completed' else 'booked' end, 20,
+               case when j % 7 = 3 then 'video' else 'in_person' end, ($2::uuid[])[1 + c], $5::timestamptz - interval '14 days'
+          from generate_series(0, $4::int - 1) as c, generate_series(0, 19) as j,
+               lateral (select $4::int * (60 + j) + (c + j % 3) % $4::int as g,
+                               (date_trunc('day', $5::timestamptz at time zone 'Europe/Oslo') + time '08:00' + j * interval '25 minutes') at time zone 'Europe/Oslo' as t) as a
+         where j < 10 + (c * 7) % 11 and g <= $3::int`,
+      values: base,
+    },
+    {
+      // What the clinicians did before the run, as the application would have logged it (the start
+      // page reads their own journal.record.opened events by the index on organisation, user and
+      // time, so the other reads in the same range count too): per clinician one event every
+      // ~14 minutes over 120 days, one in ten opening an assigned patient's journal, the rest notes
+      // read, start pages and searches. Inserted as the owner (the append-only triggers refuse only
+      // changes); never sealed, as the journal benchmark does not run the sealer.
+      name: 'audit_event (history)',
+      lane: 1,
+      text: `
+        insert into audit_event (organisation_id, occurred_at, user_id, user_display_name, user_roles, profession, session_id, auth_method, device_id,
+                                 action, outcome, patient_id, object_type, object_id, basis, details)
+        select $1::uuid, $5::timestamptz - (e + 1) * (interval '1 day' * ${AUDIT_HISTORY.days} / ${AUDIT_HISTORY.eventsPerClinician}) - c * interval '1 second',
+               ($2::uuid[])[1 + c], 'Kliniker ' || (c + 1), '{clinician}', 'lege', md5('s' || c || '-' || e / 200)::uuid, 'password+totp', 'device-' || c,
+               action, 'allowed', patient, object_type, case when object_type = 'patient' then patient::text end, basis, details
+          from generate_series(0, $4::int - 1) as c, generate_series(0, ${AUDIT_HISTORY.eventsPerClinician - 1}) as e,
+               lateral (select ${PATIENT('$4::int * (1 + (e * 7919) % greatest(1, $3::int / $4::int - 1)) + c')} as patient) as p,
+               lateral (select case when e % 10 = 0 then 'journal.record.opened' when e % 10 = 7 then 'start.page.read' when e % 10 = 8 then 'patient.search' else 'journal.notes.read' end as action) as a,
+               lateral (select case action when 'journal.record.opened' then 'patient' when 'journal.notes.read' then 'journal_note' when 'start.page.read' then 'start_page' else 'patient_search' end as object_type) as o,
+               lateral (select case when action in ('journal.record.opened', 'journal.notes.read') then 'treatment_relationship' end as basis,
+                               case action when 'journal.notes.read' then jsonb_build_object('noteIds', '[]'::jsonb, 'grantId', null)
+                                           when 'start.page.read' then jsonb_build_object('shownPatientIds', jsonb_build_array(patient), 'resultCount', 1)
+                                           when 'patient.search' then jsonb_build_object('shownPatientIds', jsonb_build_array(patient), 'resultCount', 1)
+                                           else jsonb_build_object('grantId', null) end as details) as d`,
       values: base,
     },
     {
@@ -193,6 +251,25 @@ function steps(options: JournalDataOptions): { name: string; lane: number; text:
                                'Notat ' || n || '. ' || substr($5::text, 1 + (n * 13) % 500, 180 + ((n::bigint * 7919) % 320)::int) as body) as b`,
       values: [...base.slice(0, 4), BODY_TEXT],
     },
+    {
+      name: 'journal_note (drafts)',
+      lane: 1,
+      text: `
+        insert into journal_note (id, organisation_id, patient_id, author_id, note_type, consultation_date, status, current_version, created_at, updated_at)
+        select ${DRAFT('g')}, $1::uuid, ${PATIENT('g')}, ($2::uuid[])[1 + c], case when j % 4 = 3 then 'phone' else 'consultation' end,
+               (at at time zone 'Europe/Oslo')::date, 'draft', 1, at, at
+        ${DRAFTS}`,
+      values: base,
+    },
+    {
+      name: 'journal_note_version (drafts)',
+      lane: 2,
+      text: `
+        insert into journal_note_version (organisation_id, note_id, version, body, created_by, created_at, updated_at)
+        select $1::uuid, ${DRAFT('g')}, 1, 'Utkast. ' || substr($6::text, 1 + (g * 13) % 500, 120), ($2::uuid[])[1 + c], at, at
+        ${DRAFTS}`,
+      values: [...base, BODY_TEXT],
+    },
   ];
 }
 
@@ -241,7 +318,7 @@ export async function generateJournalData(options: JournalDataOptions, log: (lin
       report.push({ name: `vacuum (analyze) ${tables.join(', ')}`, lane: client === clients[0] ? 1 : 2, seconds: round((performance.now() - begun) / 1000, 1), rows: 0 });
     };
     await Promise.all([
-      vacuum(clients[0], ['journal_note', 'patient', 'care_relationship', 'appointment', 'patient_consent', 'read_share', 'break_glass_access', 'patient_block', 'app_user', 'role_grant', 'session']),
+      vacuum(clients[0], ['journal_note', 'audit_event', 'patient', 'care_relationship', 'appointment', 'patient_consent', 'read_share', 'break_glass_access', 'patient_block', 'app_user', 'role_grant', 'session']),
       vacuum(clients[1], ['journal_note_version']),
     ]);
     log(`  vacuum (analyze): ${report.filter((step) => step.name.startsWith('vacuum')).map((step) => `${step.seconds} s`).join(' + ')}`);
@@ -269,6 +346,8 @@ export interface AccessPair {
   kind: PairKind;
   /** A partial block bars this user from some of the patient's notes. */
   hasPartialBlock: boolean;
+  /** This user's own unsigned drafts in the journal (part of their page, nobody else's). */
+  ownDrafts: number;
 }
 
 /**
@@ -279,7 +358,7 @@ export async function admittedPairs(url: string, now: Date): Promise<AccessPair[
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ user_id: string; patient_id: string; kind: PairKind; has_partial_block: boolean }>(
+    const { rows } = await client.query<{ user_id: string; patient_id: string; kind: PairKind; has_partial_block: boolean; own_drafts: number }>(
       `
       with pairs as (
         select user_id, patient_id, kind from care_relationship where starts_at <= $1 and (ends_at is null or ends_at > $1)
@@ -295,14 +374,15 @@ export async function admittedPairs(url: string, now: Date): Promise<AccessPair[
       )
       select distinct on (p.user_id, p.patient_id) p.user_id, p.patient_id, p.kind,
              exists (select 1 from patient_block b where b.patient_id = p.patient_id and b.blocked_user_id = p.user_id
-                      and b.lifted_at is null and b.scope = 'selected_notes') as has_partial_block
+                      and b.lifted_at is null and b.scope = 'selected_notes') as has_partial_block,
+             (select count(*)::int from journal_note n where n.patient_id = p.patient_id and n.author_id = p.user_id and n.status = 'draft') as own_drafts
         from pairs p
        where not exists (select 1 from patient_block b where b.patient_id = p.patient_id and b.blocked_user_id = p.user_id
                           and b.lifted_at is null and b.scope = 'whole_journal')
        order by p.user_id, p.patient_id, p.kind`,
       [now],
     );
-    return rows.map((row) => ({ userId: row.user_id, patientId: row.patient_id, kind: row.kind, hasPartialBlock: row.has_partial_block }));
+    return rows.map((row) => ({ userId: row.user_id, patientId: row.patient_id, kind: row.kind, hasPartialBlock: row.has_partial_block, ownDrafts: row.own_drafts }));
   } finally {
     await client.end();
   }
