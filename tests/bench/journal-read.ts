@@ -111,16 +111,8 @@ export interface JournalReadReport {
     levels: ClinicianDayLevel[];
     /** EXPLAIN ANALYZE of every statement `start.today` sends, for one clinician. */
     startPageProfile: { roundTrips: number; totalExecutionMs: number; queries: ProfiledQuery[] };
-    /**
-     * An experiment, not the product: an index the migrations do not have, created in the bench
-     * database only, with the start page's statements and figures measured again.
-     */
-    indexExperiment: { index: string; startPageProfile: { roundTrips: number; totalExecutionMs: number; queries: ProfiledQuery[] }; levels: { clients: number; start: ModeResult }[] };
   };
 }
-
-/** The drafts index the start page's draft list would use (measured as an experiment in the bench database only). */
-const DRAFTS_INDEX_EXPERIMENT = 'create index bench_experiment_journal_note_drafts on journal_note (author_id, created_at) where status = \'draft\'';
 
 /** The uuid the generator gives patient g: md5('p' || g) with the v4 version and variant digits. */
 function md5Uuid(text: string): string {
@@ -684,14 +676,6 @@ export async function benchJournalRead(options: {
     }
     if (notesFound === 0) throw new Error('journal.notes with a text filter found no note in any call');
 
-    // Experiment (bench database only, no migration): the drafts query reads by author, which no index leads with.
-    await sql.raw(DRAFTS_INDEX_EXPERIMENT).execute(owner);
-    await sql`analyze journal_note`.execute(owner);
-    log(`  experiment: ${DRAFTS_INDEX_EXPERIMENT}`);
-    const experimentProfile = await profileStartPage(database, organisation.id, clinicians[0]!.id, new Date());
-    logProfile('start.today with the experimental index', experimentProfile);
-    const experimentLevels = await runStartLevels('start.today with the experimental index');
-    await sql`drop index bench_experiment_journal_note_drafts`.execute(owner);
 
     // Every checked call (plain and searching) left exactly one read event, every start page one; the generated history is older than the run.
     const events = await sql<{ action: string; count: string }>`
@@ -723,7 +707,6 @@ export async function benchJournalRead(options: {
         drafts,
         levels: dayLevels,
         startPageProfile,
-        indexExperiment: { index: DRAFTS_INDEX_EXPERIMENT, startPageProfile: experimentProfile, levels: experimentLevels },
       },
     };
   } finally {

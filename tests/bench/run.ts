@@ -227,11 +227,11 @@ function summary(results: Results): string {
           [String(level.clients), 'start.today', ...figures(level.start)],
           [String(level.clients), 'journal.notes, text found', ...figures(level.search)],
           [String(level.clients), 'journal.notes, text nowhere', ...figures(level.searchNowhere)],
-        ]).concat(day.indexExperiment.levels.map((level) => [String(level.clients), 'start.today, experimental index', ...figures(level.start)])),
+        ]),
       ),
     );
-    for (const [label, profile] of [['start.today', day.startPageProfile], ['start.today, experimental index', day.indexExperiment.startPageProfile]] as const) {
-      // The access decision runs once per patient shown: its statements are summed, with their count.
+    for (const [label, profile] of [['start.today', day.startPageProfile]] as const) {
+      // Statements sent more than once are summed, with their count.
       const byLabel = new Map<string, { count: number; ms: number }>();
       for (const query of profile.queries) {
         const entry = byLabel.get(query.label) ?? { count: 0, ms: 0 };
@@ -239,7 +239,6 @@ function summary(results: Results): string {
       }
       parts.push(`   ${label.padEnd(36)} ${profile.roundTrips} statements, ${profile.totalExecutionMs} ms: ${[...byLabel].map(([name, entry]) => `${name}${entry.count > 1 ? ` ×${entry.count}` : ''} ${round(entry.ms, 3)}`).join(', ')}`);
     }
-    parts.push(`   experiment (bench database only): ${day.indexExperiment.index}`);
   }
   if (results.render) parts.push(renderSummary(results.render));
   if (results.bundle) parts.push(bundleSummary(results.bundle));
