@@ -648,17 +648,6 @@ export async function benchJournalRead(options: {
       };
     };
     const dayClients = Array.from({ length: maxClients }, (_, index) => makeDayClient(5000 + index));
-    const runStartLevels = async (label: string) => {
-      const results: { clients: number; start: ModeResult }[] = [];
-      for (const count of options.clientCounts) {
-        const starts = dayClients.slice(0, count).map((client) => client.start);
-        await runSegment(starts, options.warmupSeconds);
-        const start = combine([await runSegment(starts, options.secondsPerMode / 2, owner), await runSegment(starts, options.secondsPerMode / 2, owner)]);
-        results.push({ clients: count, start });
-        log(`  ${label}, ${String(count).padStart(2)} clients: ${start.opsPerSecond} ops/s, p50/p95/p99 ${start.latency.p50Ms}/${start.latency.p95Ms}/${start.latency.p99Ms} ms, CPU µs/op Node+PG ${start.cpuPerOp.nodeMicros}+${start.cpuPerOp.postgresMicros ?? '?'}`);
-      }
-      return results;
-    };
     const dayLevels: ClinicianDayLevel[] = [];
     for (const count of options.clientCounts) {
       const active = dayClients.slice(0, count);
@@ -675,7 +664,6 @@ export async function benchJournalRead(options: {
       log(`              journal.notes, text nowhere ${figures(level.searchNowhere)}`);
     }
     if (notesFound === 0) throw new Error('journal.notes with a text filter found no note in any call');
-
 
     // Every checked call (plain and searching) left exactly one read event, every start page one; the generated history is older than the run.
     const events = await sql<{ action: string; count: string }>`
