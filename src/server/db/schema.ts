@@ -15,6 +15,12 @@ export interface OrganisationTable {
   is_demo: Generated<boolean>;
   created_at: SetByDatabase<Date>;
   draft_age_limit_days: Generated<number>;
+  /** VIS-4: days after a visit ends before its booking data is anonymised. */
+  booking_retention_days: Generated<number>;
+  /** VIS-3: minutes a doctor has to accept an assignment before it returns to the coordinators. */
+  assignment_ack_minutes: Generated<number>;
+  /** VIS-1: the key the public booking form names the clinic by; null: no public form. */
+  booking_form_key: Generated<string | null>;
 }
 
 export interface InstallationSettingTable {
@@ -23,7 +29,7 @@ export interface InstallationSettingTable {
   updated_at: Generated<Date>;
 }
 
-export interface DB extends IdentityTables, JournalTables {
+export interface DB extends IdentityTables, JournalTables, VisitTables, JobTables {
   organisation: OrganisationTable;
   installation_setting: InstallationSettingTable;
 }
@@ -151,7 +157,7 @@ export interface SessionTable {
 export interface OutboxMessageTable {
   id: Generated<string>;
   organisation_id: string | null;
-  channel: 'sms' | 'email';
+  channel: 'sms' | 'email' | 'notifier';
   recipient: string;
   template: string;
   subject: string | null;
@@ -395,4 +401,128 @@ export interface JournalTables {
   patient_block: PatientBlockTable;
   journal_deletion: JournalDeletionTable;
   note_template: NoteTemplateTable;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home-visit dispatch (VIS-1…4)
+// ---------------------------------------------------------------------------------------------
+
+export const BOOKING_STATUSES = ['requested', 'assigned', 'en_route', 'arrived', 'completed', 'cancelled'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+export interface VisitZoneTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  postcode_prefixes: string[];
+}
+
+export interface DoctorShiftTable {
+  id: Generated<string>;
+  organisation_id: string;
+  doctor_id: string;
+  zone_id: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  visit_cap: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface HomeVisitBookingTable {
+  id: Generated<string>;
+  organisation_id: string;
+  source: 'web' | 'phone';
+  idempotency_key: string | null;
+  /** The person's data, as typed: null once anonymised (VIS-4). */
+  full_name: string | null;
+  street: string | null;
+  postcode: string | null;
+  city: string | null;
+  gender: 'female' | 'male' | 'other' | 'unknown' | null;
+  date_of_birth: CalendarDate | null;
+  national_id: string | null;
+  phone: string | null;
+  email: string | null;
+  reason: string | null;
+  urgency: 'normal' | 'urgent';
+  earliest_at: Date;
+  latest_at: Date;
+  zone_id: string | null;
+  status: Generated<BookingStatus>;
+  doctor_id: string | null;
+  assigned_at: Date | null;
+  accepted_at: Date | null;
+  eta: Date | null;
+  en_route_at: Date | null;
+  arrived_at: Date | null;
+  completed_at: Date | null;
+  cancelled_at: Date | null;
+  cancel_reason: string | null;
+  patient_id: string | null;
+  documentation_note_id: string | null;
+  appointment_id: string | null;
+  retention_hold: string | null;
+  retention_hold_by: string | null;
+  retention_hold_at: Date | null;
+  anonymised_at: Date | null;
+  version: Generated<number>;
+  created_at: Date;
+  created_by: string | null;
+  updated_at: Date;
+}
+
+export interface BookingStatusChangeTable {
+  id: SetByDatabase<string>;
+  organisation_id: string;
+  booking_id: string;
+  from_status: BookingStatus | null;
+  to_status: BookingStatus;
+  doctor_id: string | null;
+  changed_by: string | null;
+  is_automatic: Generated<boolean>;
+  reason: string | null;
+  changed_at: Date;
+}
+
+export interface VisitExceptionTable {
+  id: Generated<string>;
+  organisation_id: string;
+  booking_id: string;
+  kind: 'late_start' | 'patient_not_home' | 'access_problem' | 'other';
+  recorded_by: string | null;
+  recorded_at: Date;
+}
+
+export interface VisitTables {
+  visit_zone: VisitZoneTable;
+  doctor_shift: DoctorShiftTable;
+  home_visit_booking: HomeVisitBookingTable;
+  booking_status_change: BookingStatusChangeTable;
+  visit_exception: VisitExceptionTable;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The job runner (ADR 0011)
+// ---------------------------------------------------------------------------------------------
+
+export interface BackgroundJobTable {
+  id: SetByDatabase<string>;
+  organisation_id: string | null;
+  kind: string;
+  dedupe_key: string | null;
+  payload: ColumnType<unknown, string | undefined, string>;
+  run_at: Date;
+  status: Generated<'queued' | 'running' | 'done' | 'failed' | 'cancelled'>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  locked_by: string | null;
+  locked_until: Date | null;
+  progress: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
+export interface JobTables {
+  background_job: BackgroundJobTable;
 }
