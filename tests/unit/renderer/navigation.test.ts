@@ -11,7 +11,7 @@ describe('landingRouteFor', () => {
     [['clinician'], '#/start'],
     [['admin'], '#/admin'],
     [['dpo'], '#/dpo'],
-    [['coordinator'], '#/visits'],
+    [['coordinator'], '#/dispatch'],
     [['sales'], '#/crm'],
   ] as [Role[], string][])('ACC-1: %j lands in its own workspace %s', (roles, hash) => {
     expect(hashOf(landingRouteFor(roles))).toBe(hash);
@@ -19,7 +19,7 @@ describe('landingRouteFor', () => {
 
   it('ACC-1: several roles land in the daily work first (clinician before DPO, coordinator before admin)', () => {
     expect(hashOf(landingRouteFor(['dpo', 'clinician']))).toBe('#/start');
-    expect(hashOf(landingRouteFor(['admin', 'coordinator']))).toBe('#/visits');
+    expect(hashOf(landingRouteFor(['admin', 'coordinator']))).toBe('#/dispatch');
     expect(hashOf(landingRouteFor(['admin', 'dpo']))).toBe('#/dpo');
   });
 
@@ -36,15 +36,15 @@ describe('landingRouteFor', () => {
 
 describe('navigationFor', () => {
   it('ACC-1: the menu shows each role only its own workspace and the status page', () => {
-    expect(hashes(['clinician'])).toEqual(['#/start', '#/consultations', '#/journal', '#/status']);
-    expect(hashes(['coordinator'])).toEqual(['#/visits', '#/status']);
+    expect(hashes(['clinician'])).toEqual(['#/start', '#/consultations', '#/visits', '#/journal', '#/status']);
+    expect(hashes(['coordinator'])).toEqual(['#/dispatch', '#/status']);
     expect(hashes(['sales'])).toEqual(['#/crm', '#/status']);
     expect(hashes(['dpo'])).toEqual(['#/dpo', '#/status']);
     expect(hashes(['admin'])).toEqual(['#/admin', '#/status']);
   });
 
   it('ACC-1: someone with several roles sees all their workspaces, in menu order', () => {
-    expect(hashes(['dpo', 'clinician'])).toEqual(['#/start', '#/consultations', '#/journal', '#/dpo', '#/status']);
+    expect(hashes(['dpo', 'clinician'])).toEqual(['#/start', '#/consultations', '#/visits', '#/journal', '#/dpo', '#/status']);
   });
 
   it('ACC-1: without a session only the public status page is offered', () => {
@@ -53,7 +53,7 @@ describe('navigationFor', () => {
 
   it("ACC-1: the demo's message outbox is offered to an admin in the demo only", () => {
     expect(hashes(['admin'], true)).toEqual(['#/admin', '#/status', '#/developer']);
-    expect(hashes(['clinician'], true)).toEqual(['#/start', '#/consultations', '#/journal', '#/status']);
+    expect(hashes(['clinician'], true)).toEqual(['#/start', '#/consultations', '#/visits', '#/journal', '#/status']);
   });
 });
 
@@ -72,5 +72,13 @@ describe('isRouteAllowed', () => {
       expect(isRouteAllowed({ page }, ['clinician'])).toBe(true);
       expect(isRouteAllowed({ page }, ['admin', 'dpo', 'coordinator', 'sales'])).toBe(false);
     }
+  });
+
+  it("VIS-3: the dispatch board is a coordinator's, a doctor's own visits a clinician's", () => {
+    expect(isRouteAllowed({ page: 'dispatch' }, ['coordinator'])).toBe(true);
+    expect(isRouteAllowed({ page: 'dispatch' }, ['clinician', 'admin', 'dpo', 'sales'])).toBe(false);
+    expect(isRouteAllowed({ page: 'visits' }, ['clinician'])).toBe(true);
+    expect(isRouteAllowed({ page: 'visits' }, ['coordinator', 'admin', 'dpo', 'sales'])).toBe(false);
+    expect(hashes(['clinician', 'coordinator'])).toEqual(['#/start', '#/consultations', '#/visits', '#/journal', '#/dispatch', '#/status']);
   });
 });

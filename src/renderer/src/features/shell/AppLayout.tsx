@@ -26,6 +26,8 @@ const LockScreen = lazyComponent(() => import('../auth/LockScreen').then((module
 const OutboxPage = lazyComponent(() => import('../developer/OutboxPage').then((module) => module.OutboxPage));
 const JournalPage = lazyComponent(() => import('../journal/JournalPage').then((module) => module.JournalPage));
 const StartPage = lazyComponent(() => import('../start/StartPage').then((module) => module.StartPage));
+const DispatchPage = lazyComponent(() => import('../visits/DispatchPage').then((module) => module.DispatchPage));
+const MyVisitsPage = lazyComponent(() => import('../visits/MyVisitsPage').then((module) => module.MyVisitsPage));
 const ConsultationsPage = lazyComponent(() => import('../consultations/ConsultationsPage').then((module) => module.ConsultationsPage));
 const StatusPage = lazyComponent(() => import('../system/StatusPage').then((module) => module.StatusPage));
 // The user menu (Mantine's Menu, Popover and floating-ui) is only there once someone is logged in.
@@ -80,6 +82,8 @@ export function AppLayout() {
     if (target.page === 'workspace') return t(`nav.${target.workspace}`);
     if (target.page === 'start') return t('start.navLabel');
     if (target.page === 'consultations') return t('consultations.navLabel');
+    if (target.page === 'visits') return t('nav.visits');
+    if (target.page === 'dispatch') return t('nav.dispatch');
     return t('nav.developer');
   };
   const navRoutes = navigationFor(roles, { isDemo: info.data?.isDemo === true }).map((target) => ({ route: target, label: labelOf(target) }));
@@ -197,6 +201,8 @@ function SignedInPage({ route }: { route: Route }): ReactNode {
   if (route.page === 'activity') return <ActivityPage />;
   if (route.page === 'start') return <StartPage />;
   if (route.page === 'consultations') return <ConsultationsPage />;
+  if (route.page === 'dispatch') return <DispatchPage />;
+  if (route.page === 'visits') return <MyVisitsPage />;
   if (route.page === 'patient') return <JournalPage patientId={route.patientId} />;
   if (route.page === 'workspace' && route.workspace === 'journal') return <JournalPage />;
   if (route.page === 'workspace' && route.workspace === 'admin') return <AdminPage />;

@@ -5,7 +5,6 @@ import { type Workspace, WORKSPACES } from './workspaces';
 /** The role a workspace is for. The system status is for everyone, signed in or not (DESK-4). */
 const WORKSPACE_ROLE: Record<Exclude<Workspace, 'status'>, Role> = {
   journal: 'clinician',
-  visits: 'coordinator',
   crm: 'sales',
   dpo: 'dpo',
   admin: 'admin',
@@ -19,11 +18,12 @@ const WORKSPACE_ROLE: Record<Exclude<Workspace, 'status'>, Role> = {
 const LANDING_PRIORITY: readonly Role[] = ['clinician', 'coordinator', 'sales', 'dpo', 'admin'];
 
 /**
- * Where each role lands: its workspace; a clinician's is the start page of the day (JRN-6).
+ * Where each role lands: its workspace; a clinician's is the start page of the day (JRN-6), a
+ * coordinator's the dispatch board (VIS-3).
  */
 const LANDING: Record<Role, Route> = {
   clinician: { page: 'start' },
-  coordinator: { page: 'workspace', workspace: 'visits' },
+  coordinator: { page: 'dispatch' },
   sales: { page: 'workspace', workspace: 'crm' },
   dpo: { page: 'workspace', workspace: 'dpo' },
   admin: { page: 'workspace', workspace: 'admin' },
@@ -45,7 +45,10 @@ export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
     case 'patient':
     case 'start':
     case 'consultations':
+    case 'visits':
       return roles.includes('clinician');
+    case 'dispatch':
+      return roles.includes('coordinator');
     case 'activity':
       return roles.length > 0;
     case 'developer':
@@ -55,14 +58,19 @@ export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
 }
 
 /**
- * The menu entries for someone holding `roles`, in menu order: a clinician's day and calendar, their
- * workspaces, the status, and in the demo the admin's outbox.
+ * The menu entries for someone holding `roles`, in menu order: a clinician's day, calendar and home
+ * visits, the journal, the dispatch board, the other workspaces, the status, and in the demo the
+ * admin's outbox.
  */
 export function navigationFor(roles: readonly Role[], options: { isDemo: boolean }): Route[] {
+  const [journal, ...others] = WORKSPACES.map((workspace): Route => ({ page: 'workspace', workspace }));
   const candidates: Route[] = [
     { page: 'start' },
     { page: 'consultations' },
-    ...WORKSPACES.map((workspace): Route => ({ page: 'workspace', workspace })),
+    { page: 'visits' },
+    ...(journal ? [journal] : []),
+    { page: 'dispatch' },
+    ...others,
     ...(options.isDemo ? [{ page: 'developer' } as const] : []),
   ];
   return candidates.filter((route) => isRouteAllowed(route, roles));

@@ -13,7 +13,10 @@ export type Route =
   | { page: 'developer' }
   /** The clinician's start page and the consultation calendar (JRN-6). */
   | { page: 'start' }
-  | { page: 'consultations' };
+  | { page: 'consultations' }
+  /** Home visits (VIS-3): the coordinators' dispatch board, and a doctor's own visits of the day. */
+  | { page: 'dispatch' }
+  | { page: 'visits' };
 
 /** The shape of an invitation token (as the server's tokenSchema); anything else is shown as invalid. */
 const INVITATION = /^#\/invitation\/(.*)$/;
@@ -33,6 +36,8 @@ export function routeFromHash(hash: string): Route {
   if (name === 'developer') return { page: 'developer' };
   if (name === 'start') return { page: 'start' };
   if (name === 'consultations') return { page: 'consultations' };
+  if (name === 'dispatch') return { page: 'dispatch' };
+  if (name === 'visits') return { page: 'visits' };
   return { page: 'workspace', workspace: (WORKSPACES as readonly string[]).includes(name) ? (name as Workspace) : 'journal' };
 }
 

@@ -17,7 +17,8 @@ export const shell: Pick<Messages, 'app' | 'language' | 'nav' | 'connection' | '
     label: 'Main menu',
     toggle: 'Show or hide the menu',
     journal: 'Journal',
-    visits: 'Home visits',
+    visits: 'My visits',
+    dispatch: 'Home visits',
     crm: 'Corporate customers',
     dpo: 'Data protection',
     admin: 'Administration',
@@ -38,10 +39,6 @@ export const shell: Pick<Messages, 'app' | 'language' | 'nav' | 'connection' | '
     journal: {
       title: 'Journal',
       description: 'Patient journal: find the patients you have a legitimate need for; write, sign and amend notes.',
-    },
-    visits: {
-      title: 'Home visits',
-      description: 'This is where coordinators will take home-visit bookings and send out doctors.',
     },
     crm: {
       title: 'Corporate customers',

@@ -15,7 +15,8 @@ export const shell = {
     label: 'Hovedmeny',
     toggle: 'Vis eller skjul menyen',
     journal: 'Journal',
-    visits: 'Hjemmebesøk',
+    visits: 'Mine besøk',
+    dispatch: 'Hjemmebesøk',
     crm: 'Bedriftskunder',
     dpo: 'Personvern',
     admin: 'Administrasjon',
@@ -36,10 +37,6 @@ export const shell = {
     journal: {
       title: 'Journal',
       description: 'Pasientjournal: finn pasienter du har tjenstlig behov for, skriv, signer og rett notater.',
-    },
-    visits: {
-      title: 'Hjemmebesøk',
-      description: 'Her skal koordinatorene ta imot bestillinger av hjemmebesøk og sende ut leger.',
     },
     crm: {
       title: 'Bedriftskunder',
