@@ -38,6 +38,8 @@ export const API_ERROR_MESSAGES = {
   accessReadOnly: 'access.read_only',
   /** The number belongs to a patient this user may not open: reachable only through break-glass (ADR 0010). */
   patientMayExist: 'patient.may_exist',
+  /** VIS-3: the booking changed since the caller saw it (another coordinator, the doctor): reload and decide again. */
+  bookingChanged: 'error.booking_changed',
 } as const;
 
 export type ApiErrorMessage = (typeof API_ERROR_MESSAGES)[keyof typeof API_ERROR_MESSAGES];

@@ -182,3 +182,22 @@ export const linkPatientSchema = z.union([
 export const setRetentionHoldSchema = z.object({ bookingId: uuid, hold: z.enum(RETENTION_HOLDS, 'validation.required').nullable() }).strict();
 
 export const doctorVisitsSchema = z.object({ date: calendarDate() }).strict();
+
+/** The exceptions recorded on one day's visits (Oslo). */
+export const visitExceptionsSchema = z.object({ date: calendarDate() }).strict();
+
+/** A doctor's shift: when, in which zone (none: anywhere), and how many visits it takes (the board's cap). */
+export const createShiftSchema = z
+  .object({
+    doctorId: uuid,
+    zoneId: uuid.nullable().default(null),
+    startsAt: instant({ latest: { years: 1 } }),
+    endsAt: instant({ latest: { years: 1 } }),
+    visitCap: z.number('validation.required').int('validation.visit_cap').min(1, 'validation.visit_cap').max(50, 'validation.visit_cap').default(8),
+  })
+  .strict()
+  .superRefine((shift, ctx) => {
+    const length = Date.parse(shift.endsAt) - Date.parse(shift.startsAt);
+    if (length <= 0) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'validation.shift_ends_before_start', input: shift.endsAt });
+    else if (length > 24 * 3_600_000) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'validation.shift_too_long', input: shift.endsAt });
+  });

@@ -80,6 +80,7 @@ export const ERROR_TEXT_KEYS: Record<ApiErrorMessage, string> = {
   [API_ERROR_MESSAGES.accessNoBasis]: 'error.access.noBasis',
   [API_ERROR_MESSAGES.accessReadOnly]: 'error.access.readOnly',
   [API_ERROR_MESSAGES.patientMayExist]: 'error.patientMayExist',
+  [API_ERROR_MESSAGES.bookingChanged]: 'error.bookingChanged',
 };
 
 function isApiErrorMessage(code: string | undefined): code is ApiErrorMessage {

@@ -18,8 +18,12 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     rateLimited: 'Too many attempts in a short time. Wait a moment and try again.',
     batchTooLarge: 'The request was too large. Reload the page.',
     patientMayExist: 'A patient with this national identity number may already exist, but you have no legitimate need for that patient. You can only reach them through break-glass access, which is logged and reviewed by the data protection officer. The attempt has been logged.',
+    bookingChanged: 'The booking was changed by someone else since you saw it. Reload and try again.',
   },
   validation: {
+    visit_cap: '{{field}} must be a whole number from 1 to 50.',
+    shift_ends_before_start: 'The shift must end after it starts.',
+    shift_too_long: 'A shift can last at most 24 hours.',
     field: 'The field “{{field}}”',
     invalid_type: '{{field}} has the wrong type.',
     too_small: '{{field}} is too short or too small (at least {{limit}}).',

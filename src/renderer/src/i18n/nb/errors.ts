@@ -16,8 +16,12 @@ export const errors = {
     rateLimited: 'For mange forsøk på kort tid. Vent litt og prøv igjen.',
     batchTooLarge: 'Forespørselen var for stor. Last inn siden på nytt.',
     patientMayExist: 'En pasient med dette fødselsnummeret kan allerede finnes, men du har ikke tjenstlig behov for pasienten. Du kan bare nå pasienten med akuttilgang, som logges og gjennomgås av personvernombudet. Forsøket er logget.',
+    bookingChanged: 'Bestillingen er endret av noen andre siden du så den. Last inn på nytt og prøv igjen.',
   },
   validation: {
+    visit_cap: '{{field}} må være et helt tall fra 1 til 50.',
+    shift_ends_before_start: 'Vakten må slutte etter at den begynner.',
+    shift_too_long: 'En vakt kan vare høyst 24 timer.',
     field: 'Feltet «{{field}}»',
     invalid_type: '{{field}} har feil type.',
     too_small: '{{field}} er for kort eller for lite (minst {{limit}}).',
