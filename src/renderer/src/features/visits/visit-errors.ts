@@ -2,11 +2,9 @@ import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
 import { apiErrorCode } from '../../lib/api-error';
 import { errorText, translateCode } from '../../lib/translate';
 
-/** The code the server sends when the booking changed since it was shown (a stale version). */
-export const BOOKING_CHANGED = 'error.booking_changed';
-
+/** The server's answer when the booking changed since it was shown (a stale version). */
 export function isBookingChanged(error: unknown): boolean {
-  return apiErrorCode(error) === BOOKING_CHANGED;
+  return apiErrorCode(error) === API_ERROR_MESSAGES.bookingChanged;
 }
 
 const SHARED_CODES: ReadonlySet<string> = new Set(Object.values(API_ERROR_MESSAGES));
