@@ -10,6 +10,7 @@ import { startRouter } from './start/router';
 import { systemRouter } from './system/router';
 import { router } from './trpc';
 import { userAdminRouter } from './user/router';
+import { visitRouter } from './visits/router';
 
 /** The whole API. Each domain adds its router here, under its own name. */
 export const appRouter = router({
@@ -24,6 +25,7 @@ export const appRouter = router({
   developer: developerRouter,
   consultations: consultationRouter,
   start: startRouter,
+  visits: visitRouter,
 });
 
 export type AppRouter = typeof appRouter;
