@@ -15,6 +15,7 @@ import { DevelopmentMailbox } from './outbox/outbox';
 import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
 import { appRouter } from './router';
 import type { ProcedureMeta } from './trpc';
+import { registerPublicBookingRoute } from './visits/public-route';
 
 export const TRPC_PREFIX = '/trpc';
 
@@ -89,7 +90,8 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
     // Only the app's own origins; a request with no Origin (same-origin, curl) is not a CORS request.
     origin: (origin, callback) => callback(null, origin === undefined || config.allowedOrigins.includes(origin)),
     methods: ['GET', 'POST'],
-    allowedHeaders: ['content-type', 'authorization', 'x-device-id', 'trpc-accept'],
+    // idempotency-key: the public booking form sends one with each submission (VIS-1).
+    allowedHeaders: ['content-type', 'authorization', 'x-device-id', 'trpc-accept', 'idempotency-key'],
     maxAge: 600,
   });
 
@@ -104,6 +106,9 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
       return reply.code(503).send({ status: 'degraded', database: 'unreachable' });
     }
   });
+
+  // VIS-1: the public booking form (no login; its own body limit and rate limit).
+  registerPublicBookingRoute(app, serverDeps, limits);
 
   await app.register(async (scope) => {
     // Before tRPC reads the body: the batch cap, each call's rate limit, the argon2 gate (PLAT-9).

@@ -24,7 +24,7 @@ export function startBackgroundJobs(
   // Only the development provider exists so far; real SMS and e-mail providers plug in here by environment.
   // The demo's developer view reads what the development provider delivered from this mailbox.
   const development = developmentProvider(options.mailbox ?? new DevelopmentMailbox());
-  const providers: Record<MessageChannel, MessageProvider> = { sms: development, email: development };
+  const providers: Record<MessageChannel, MessageProvider> = { sms: development, email: development, notifier: development };
   let running: Promise<unknown> = Promise.resolve();
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {
     const timer = setInterval(() => {

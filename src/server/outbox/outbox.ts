@@ -6,7 +6,8 @@ import type { Database, Executor } from '../db/database';
  * delivered afterwards by a provider (AUTH-1, PLAT-7). No message may carry health data: templates
  * are the only producers, and tests read every message the outbox holds.
  */
-export type MessageChannel = 'sms' | 'email';
+/** 'notifier': a signal to a user of the app ("a new visit is waiting"), never with personal data (VIS-2). */
+export type MessageChannel = 'sms' | 'email' | 'notifier';
 
 export interface OutgoingMessage {
   organisationId: string | null;
@@ -83,14 +84,17 @@ export async function enqueueMessage(trx: Executor, message: OutgoingMessage): P
  * UPDATE that marks it sent (or failed for good): links and codes live in the database only
  * until they are handed to the provider (issue 8 §5).
  */
-export async function deliverPendingMessages(db: Database, providers: Record<MessageChannel, MessageProvider>, limit = 50): Promise<number> {
+export async function deliverPendingMessages(db: Database, providers: Partial<Record<MessageChannel, MessageProvider>>, limit = 50): Promise<number> {
+  // A channel without a provider here keeps its messages pending for an instance that has one.
+  const channels = Object.keys(providers);
   return db.transaction().execute(async (trx) => {
     const rows = await sql<{ id: string; organisation_id: string | null; channel: MessageChannel; recipient: string; template: string; subject: string | null; body: string }>`
       select id, organisation_id, channel, recipient, template, subject, body from outbox_message
-       where status = 'pending' and body is not null order by created_at limit ${limit} for update skip locked`.execute(trx);
+       where status = 'pending' and body is not null and channel = any(${channels}) order by created_at limit ${limit} for update skip locked`.execute(trx);
     let sent = 0;
     for (const row of rows.rows) {
       const provider = providers[row.channel];
+      if (!provider) continue;
       try {
         await provider.send({
           id: row.id,

@@ -16,6 +16,7 @@ import {
   visitExceptionsSchema,
 } from '../../shared/visit-schemas';
 import { roleProcedure, router } from '../trpc';
+import { visitIntakeProcedures } from './intake-router';
 import {
   acceptAssignment,
   assignBooking,
@@ -49,6 +50,8 @@ const doctor = roleProcedure(['clinician']);
 const coordinatorOrDoctor = roleProcedure(['coordinator', 'clinician']);
 
 export const visitsRouter = router({
+  // VIS-1: `visits.create`, the coordinator's intake form (the intake branch's procedures).
+  ...visitIntakeProcedures,
   board: coordinator
     .meta({ audit: ['visit.board.read'] })
     .input(dispatchBoardSchema)
