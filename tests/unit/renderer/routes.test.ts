@@ -34,6 +34,15 @@ describe('routeFromHash', () => {
     expect(isPublicRoute({ page: 'start' })).toBe(false);
   });
 
+  it("VIS-3: #/dispatch is the coordinators' board, #/visits the doctor's own visits, and back; neither is public", () => {
+    expect(routeFromHash('#/dispatch')).toEqual({ page: 'dispatch' });
+    expect(routeFromHash('#/visits')).toEqual({ page: 'visits' });
+    expect(hashOf({ page: 'dispatch' })).toBe('#/dispatch');
+    expect(hashOf({ page: 'visits' })).toBe('#/visits');
+    expect(isPublicRoute({ page: 'dispatch' })).toBe(false);
+    expect(isPublicRoute({ page: 'visits' })).toBe(false);
+  });
+
   it('JRN: #/journal/<uuid> opens that patient\'s journal; the URL carries the id and nothing else', () => {
     const patientId = '0f8fad5b-d9cb-469f-a165-70867728950e';
     expect(routeFromHash(`#/journal/${patientId}`)).toEqual({ page: 'patient', patientId });
