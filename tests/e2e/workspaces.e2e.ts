@@ -13,10 +13,10 @@ import { keepScreenshot } from './support/screenshot';
 const backend = backendForFile();
 const authenticator = new Authenticator();
 
-const MENU = ['Min dag', 'Timebok', 'Journal', 'Hjemmebesøk', 'Bedriftskunder', 'Personvern', 'Administrasjon', 'Systemstatus', 'Utviklerverktøy: meldinger'];
+const MENU = ['Min dag', 'Timebok', 'Mine besøk', 'Journal', 'Hjemmebesøk', 'Bedriftskunder', 'Personvern', 'Administrasjon', 'Systemstatus', 'Utviklerverktøy: meldinger'];
 
 const ROLES: { email: string; hash: string; heading: string; menu: string[]; pending: boolean }[] = [
-  { email: 'koordinator@demo.journalkontor.no', hash: '#/visits', heading: 'Hjemmebesøk', menu: ['Hjemmebesøk', 'Systemstatus'], pending: true },
+  { email: 'koordinator@demo.journalkontor.no', hash: '#/dispatch', heading: 'Hjemmebesøk', menu: ['Hjemmebesøk', 'Systemstatus'], pending: false },
   { email: 'salg@demo.journalkontor.no', hash: '#/crm', heading: 'Bedriftskunder', menu: ['Bedriftskunder', 'Systemstatus'], pending: true },
   { email: 'personvern@demo.journalkontor.no', hash: '#/dpo', heading: 'Personvern', menu: ['Personvern', 'Systemstatus'], pending: true },
   { email: 'admin@demo.journalkontor.no', hash: '#/admin', heading: 'Administrasjon', menu: ['Administrasjon', 'Systemstatus', 'Utviklerverktøy: meldinger'], pending: false },
@@ -67,7 +67,7 @@ test('ACC-1, JRN-6, PLAT-11: a clinician lands on the start page of the day with
   await expect(page).toHaveURL(/#\/start$/);
   await expect(page.getByTestId('start-page')).toBeVisible();
   await expect(page.getByLabel('Søk etter pasient')).toBeFocused();
-  await expect(page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link')).toHaveText(['Min dag', 'Timebok', 'Journal', 'Systemstatus']);
+  await expect(page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link')).toHaveText(['Min dag', 'Timebok', 'Mine besøk', 'Journal', 'Systemstatus']);
 
   // AUTH-6's notice for a new device opens below the header: the user menu stays visible and usable.
   const notice = page.locator('.mantine-Notification-root', { hasText: 'Ny enhet registrert' });
