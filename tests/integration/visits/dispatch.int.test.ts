@@ -11,7 +11,6 @@ import {
   DAY,
   HOUR,
   insertBooking,
-  insertNote,
   insertPatient,
   MINUTE,
   nationalIdFor,
