@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database';
+import { publishChange } from '../live/publish';
 import type { DueItem, RetentionCategory } from '../retention/category';
 
 /**
@@ -68,12 +69,19 @@ export const bookingRetentionCategory: RetentionCategory = {
        where b.id = any(${ids}::uuid[]) and m.status = 'pending' and m.body is not null
          and m.organisation_id = b.organisation_id and m.channel in ('sms', 'email')
          and m.recipient in (b.phone, b.email)`.execute(trx);
-    const result = await sql`
+    // A change like any other (the dispatch contract): a new version, and open boards and doctors'
+    // lists hear of it and refetch — they then show the booking without its personal data.
+    const { rows } = await sql<{ id: string; organisation_id: string }>`
       update home_visit_booking
          set full_name = null, street = null, postcode = null, city = null, gender = null, date_of_birth = null,
-             national_id = null, phone = null, email = null, reason = null, anonymised_at = ${now}
-       where id = any(${ids}::uuid[]) and anonymised_at is null`.execute(trx);
-    return Number(result.numAffectedRows ?? 0n);
+             national_id = null, phone = null, email = null, reason = null, anonymised_at = ${now},
+             version = version + 1, updated_at = ${now}
+       where id = any(${ids}::uuid[]) and anonymised_at is null
+      returning id, organisation_id`.execute(trx);
+    const byOrganisation = new Map<string, string[]>();
+    for (const row of rows) byOrganisation.set(row.organisation_id, [...(byOrganisation.get(row.organisation_id) ?? []), row.id]);
+    for (const [organisationId, changed] of byOrganisation) await publishChange(trx, { organisationId, topic: 'visits', ids: changed });
+    return rows.length;
   },
 
   async countDue(trx, { now, organisationId }) {
