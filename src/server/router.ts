@@ -5,6 +5,7 @@ import { consultationRouter } from './consultation/router';
 import { journalRouter } from './journal/router';
 import { developerRouter } from './outbox/router';
 import { patientRouter } from './patient/router';
+import { retentionRouter } from './retention/router';
 import { sharingRouter } from './sharing/router';
 import { startRouter } from './start/router';
 import { systemRouter } from './system/router';
@@ -26,6 +27,7 @@ export const appRouter = router({
   consultations: consultationRouter,
   start: startRouter,
   visits: visitsRouter,
+  retention: retentionRouter,
 });
 
 export type AppRouter = typeof appRouter;

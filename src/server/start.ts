@@ -9,6 +9,8 @@ import { databaseTargetOf, openApplicationDatabase } from './db/open';
 import { type DemoSeedResult, seedDemo } from './demo/seed';
 import { startBackgroundJobs } from './jobs';
 import { DevelopmentMailbox } from './outbox/outbox';
+import { RETENTION_CATEGORIES } from './retention/categories';
+import { RETENTION_EVERY_MS, RETENTION_JOB_KIND, retentionJobHandler } from './retention/job';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -33,7 +35,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date(), secretBox, mailbox });
     await app.listen({ host: config.host, port: config.port });
     if (!config.auditWitnessPath) app.log.warn('JK_AUDIT_WITNESS_FILE is not set: no seal witness is kept outside the database (AUD-4, ADR 0007)');
-    const jobs = startBackgroundJobs(database.db, app.log, { auditWitnessPath: config.auditWitnessPath, mailbox });
+    // The composition root names the job kinds; the runner itself imports no domain (ADR 0011).
+    const jobs = startBackgroundJobs(database.db, app.log, {
+      auditWitnessPath: config.auditWitnessPath,
+      mailbox,
+      handlers: [retentionJobHandler(RETENTION_CATEGORIES)],
+      recurring: [{ kind: RETENTION_JOB_KIND, everyMs: RETENTION_EVERY_MS }],
+    });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

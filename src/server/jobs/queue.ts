@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AuditAction } from '../audit/actions';
 import type { AuditedScope } from '../audit/unit-of-work';
-import type { Executor } from '../db/database';
+import type { Database, Executor } from '../db/database';
 
 /**
  * The product's one job runner (ADR 0011): every scheduled or long piece of work — the reminder
@@ -53,4 +53,20 @@ export interface JobHandler {
   /** The audit actions the job may record; the first is written if it records nothing. */
   actions: readonly AuditAction[];
   run(scope: AuditedScope & { now: Date; job: ClaimedJob }): Promise<void>;
+}
+
+/** What a batched handler may record as its job's progress: counts and codes only. */
+export type JobProgress = Record<string, string | number | boolean | null>;
+
+/**
+ * A long job (the retention run, a large import) that must not hold one transaction for its whole
+ * length: it gets the pool and runs its own short audited units (runSystemJob per batch, each with
+ * its events). The runner marks it done afterwards; `heartbeat` renews the lease and stores the
+ * progress (progress is job state), and throws when the lease was lost to another instance. Give `heartbeat`
+ * the executor the handler holds when it holds one (PGlite has a single connection: the pool would wait for it).
+ */
+export interface BatchedJobHandler {
+  kind: string;
+  mode: 'batched';
+  run(context: { db: Database; now: Date; job: ClaimedJob; heartbeat(progress: JobProgress, executor?: Executor): Promise<void> }): Promise<void>;
 }
