@@ -3,6 +3,7 @@ import { activityRouter } from './audit/router';
 import { authRouter } from './auth/router';
 import { consultationRouter } from './consultation/router';
 import { journalRouter } from './journal/router';
+import { visitLiveProcedures } from './live/router';
 import { developerRouter } from './outbox/router';
 import { patientRouter } from './patient/router';
 import { sharingRouter } from './sharing/router';
@@ -24,6 +25,8 @@ export const appRouter = router({
   developer: developerRouter,
   consultations: consultationRouter,
   start: startRouter,
+  // Until the dispatch router lands: it spreads visitLiveProcedures into its own `visits` router.
+  visits: router({ ...visitLiveProcedures }),
 });
 
 export type AppRouter = typeof appRouter;
