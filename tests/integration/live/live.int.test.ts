@@ -269,6 +269,58 @@ describe('PLAT-10: the live channel', () => {
   });
 });
 
+describe('PLAT-10: the app\'s own client', () => {
+  const database = useTestDatabase();
+  const clock = new TestClock(new Date());
+  let instance: Instance | undefined;
+  afterEach(async () => {
+    await stopInstance(instance);
+    instance = undefined;
+  });
+
+  it('PLAT-10, DESK-2: createTrpcClient subscribes over SSE with the token as a header, never in the URL', async () => {
+    // The renderer's device id asks window.desk when there is one; in Node there is no window at all.
+    (globalThis as { window?: unknown }).window ??= {};
+    const { createTrpcClient } = await import('../../../src/renderer/src/lib/trpc');
+    const { createSessionStore } = await import('../../../src/renderer/src/lib/session-store');
+    instance = await startInstance(database.current, clock);
+    const organisation = await createOrganisation(database.current.db);
+    const user = await createUser(database.current.db, organisation.id, { roles: ['coordinator'] });
+    const { token } = await login(database.current, user, clock);
+    const session = createSessionStore();
+    session.signIn(token);
+    const urls: string[] = [];
+    const authorizations: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input, init) => {
+      urls.push(String(input));
+      authorizations.push(new Headers(init?.headers).get('authorization') ?? '');
+      return realFetch(input, init);
+    };
+    try {
+      const client = createTrpcClient(instance.url, session);
+      const received: string[][] = [];
+      let started!: () => void;
+      const isStarted = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const subscription = client.visits.live.subscribe(undefined, { onStarted: () => started(), onData: (event) => received.push(event.ids) });
+      await isStarted;
+      for (let waited = 0; instance.hub.subscriberCount === 0 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect((await touch(instance, token, { ids: ['seen-by-the-app'] })).status).toBe(200);
+      for (let waited = 0; received.length === 0 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      subscription.unsubscribe();
+      expect(received).toEqual([['seen-by-the-app']]);
+      const live = urls.findIndex((url) => url.includes('/trpc/visits.live'));
+      expect(live).toBeGreaterThanOrEqual(0);
+      expect(authorizations[live]).toBe(`Bearer ${token}`);
+      expect(urls.filter((url) => url.includes(token))).toEqual([]);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+});
+
 describe('PLAT-10: payloads', () => {
   it('PLAT-10: only well-formed {o, t, ids} payloads of a known topic are accepted', () => {
     expect(parseLivePayload('{"o":"org","t":"visits","ids":["a"]}')).toEqual({ organisationId: 'org', topic: 'visits', ids: ['a'] });
