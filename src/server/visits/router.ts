@@ -15,6 +15,7 @@ import {
   unassignBookingSchema,
   visitExceptionsSchema,
 } from '../../shared/visit-schemas';
+import { visitLiveProcedures } from '../live/router';
 import { roleProcedure, router } from '../trpc';
 import { visitIntakeProcedures } from './intake-router';
 import {
@@ -52,6 +53,8 @@ const coordinatorOrDoctor = roleProcedure(['coordinator', 'clinician']);
 export const visitsRouter = router({
   // VIS-1: `visits.create`, the coordinator's intake form (the intake branch's procedures).
   ...visitIntakeProcedures,
+  // PLAT-10: `visits.live`, the board's live channel (the live branch's procedure).
+  ...visitLiveProcedures,
   board: coordinator
     .meta({ audit: ['visit.board.read'] })
     .input(dispatchBoardSchema)
