@@ -98,10 +98,10 @@ const bookingFields = {
   street: text({ min: 1, max: 200 }),
   postcode: postcodeSchema,
   city: text({ min: 1, max: 100 }),
-  gender: z.enum(['female', 'male', 'other', 'unknown'], 'validation.required'),
-  dateOfBirth: calendarDate({ latest: 'today' }),
   /** Optional on the form; when given it must be a valid number that agrees with the date of birth and gender. */
   nationalId: nationalIdentityNumberSchema({ allowSynthetic: true }).nullable().default(null),
+  gender: z.enum(['female', 'male', 'other', 'unknown'], 'validation.required'),
+  dateOfBirth: calendarDate({ latest: 'today' }),
   phone: mobileNumberSchema,
   email: optionalEmail,
   reason: text({ min: 1, max: 1000, multiline: true }),
@@ -174,10 +174,11 @@ export const recordExceptionSchema = z.object({ bookingId: uuid, kind: z.enum(EX
  * Link a booking to the patient register (an audited step): an existing patient by id, or the
  * patient with this fødselsnummer (found, or created from the booking's details when there is none).
  */
-export const linkPatientSchema = z.union([
-  z.object({ bookingId: uuid, patientId: uuid }).strict(),
-  z.object({ bookingId: uuid, nationalId: nationalIdentityNumberSchema({ allowSynthetic: true }) }).strict(),
-]);
+export const linkPatientSchema = z
+  .object({ bookingId: uuid, patientId: uuid.optional(), nationalId: nationalIdentityNumberSchema({ allowSynthetic: true }).optional() })
+  .strict()
+  // One or the other (as access.breakGlass takes them): a union would answer with zod's untranslated invalid_union.
+  .refine((value) => (value.patientId === undefined) !== (value.nationalId === undefined), { message: 'validation.patient_or_number', path: ['patientId'] });
 
 export const setRetentionHoldSchema = z.object({ bookingId: uuid, hold: z.enum(RETENTION_HOLDS, 'validation.required').nullable() }).strict();
 

@@ -508,24 +508,26 @@ export async function linkPatient(deps: Deps, user: SessionUser, input: In<typeo
   const booking = await reachableBooking(deps, user, input.bookingId, { lock: true });
   if (booking.anonymised_at !== null || booking.status === 'completed' || booking.status === 'cancelled') throw fieldError('bookingId', 'validation.booking_closed');
   let patient: { id: string; isNew: boolean };
-  if ('patientId' in input) {
+  if (input.patientId !== undefined) {
     const found = await deps.trx.selectFrom('patient').select(['id', 'date_of_birth', 'national_id']).where('id', '=', input.patientId).where('organisation_id', '=', user.organisationId).executeTakeFirst();
     if (!found) throw fieldError('patientId', 'validation.unknown_patient');
     requireAgreement(booking, found, 'patientId');
     patient = { id: found.id, isNew: false };
   } else {
+    // The schema admits exactly one of the two: no patient id, so a number.
+    const nationalId = input.nationalId ?? '';
     // As patient registration: synthetic test numbers only in demo mode (JRN-1).
-    const parsed = parseNationalIdentityNumber(input.nationalId, { allowSynthetic: deps.isDemo });
+    const parsed = parseNationalIdentityNumber(nationalId, { allowSynthetic: deps.isDemo });
     if (!parsed.ok) throw fieldError('nationalId', `validation.nationalIdentityNumber.${parsed.reason}`);
-    const found = await deps.trx.selectFrom('patient').select(['id', 'date_of_birth', 'national_id']).where('organisation_id', '=', user.organisationId).where('national_id', '=', input.nationalId).executeTakeFirst();
+    const found = await deps.trx.selectFrom('patient').select(['id', 'date_of_birth', 'national_id']).where('organisation_id', '=', user.organisationId).where('national_id', '=', nationalId).executeTakeFirst();
     if (found) requireAgreement(booking, found, 'nationalId');
-    patient = found ? { id: found.id, isNew: false } : await patientFromBooking(deps, user, booking, input.nationalId);
+    patient = found ? { id: found.id, isNew: false } : await patientFromBooking(deps, user, booking, nationalId);
   }
   await applyChange(deps, actorOf(user), booking, {
     to: booking.status,
     set: { patient_id: patient.id },
     action: 'visit.booking.patient_linked',
-    details: { isNewPatient: patient.isNew, matchedBy: 'patientId' in input ? 'patient_id' : 'national_id', previousPatientId: booking.patient_id },
+    details: { isNewPatient: patient.isNew, matchedBy: input.patientId !== undefined ? 'patient_id' : 'national_id', previousPatientId: booking.patient_id },
   });
   return { patientId: patient.id, isNewPatient: patient.isNew };
 }

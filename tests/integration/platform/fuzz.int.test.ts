@@ -179,15 +179,23 @@ function valuesByName(seeded: Seeded, clock: TestClock): Record<string, () => un
     password: () => TEST_PASSWORD,
     endsAt: () => inDays(30),
     givenAt: () => inDays(-1),
+    // VIS-1: a home visit wanted tomorrow morning, within the booking horizon.
+    postcode: () => '0150',
+    earliestAt: () => inDays(1),
+    latestAt: () => inDays(1.25),
+    idempotencyKey: () => `fuzz-${randomUUID()}`,
   };
 }
 
 /** Per procedure, where the field name alone does not say which object makes a good base. */
-function overridesFor(seeded: Seeded): Record<string, Record<string, () => unknown>> {
+function overridesFor(seeded: Seeded, clock: TestClock): Record<string, Record<string, () => unknown>> {
+  const inDays = (days: number) => new Date(clock.now().getTime() + days * 86_400_000).toISOString();
   return {
     'journal.saveDraft': { noteId: () => seeded.draftNoteId },
     // Deleting the shared signed note would leave the procedures fuzzed after it only "not found".
     'journal.deleteNote': { noteId: () => seeded.deletableNoteId },
+    // VIS-3: a shift is at most 24 hours long.
+    'visits.createShift': { startsAt: () => inDays(1), endsAt: () => inDays(1.3) },
   };
 }
 
@@ -501,7 +509,7 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
   it('PLAT-6: no 5xx, nothing written by a refused request, and every field error named and translated', { timeout: 180_000 }, async () => {
     const snapshot = await snapshotQuery(database);
     const context: BaseContext = { byName: valuesByName(seeded, clock), strings: genericStrings(clock) };
-    const overrides = overridesFor(seeded);
+    const overrides = overridesFor(seeded, clock);
     const serverErrors: string[] = [];
     const writes: string[] = [];
     const unnamed: string[] = [];
