@@ -29,6 +29,10 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   blockedUserId: 'colleague',
   clinicianId: 'colleague',
   consultationId: 'consultation',
+  bookingId: 'booking',
+  doctorId: 'colleague',
+  documentationNoteId: 'note',
+  zoneId: 'zone',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -43,7 +47,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -62,7 +66,32 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
   const { shareId } = await caller.sharing.grant({ patientId, granteeId: colleague.id, consentId, scope: 'whole_journal', purpose: 'Veiledning', endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString() });
   const { blockId } = await caller.access.setBlock({ patientId, blockedUserId: blocked.id, scope: 'whole_journal', requestedAt: clock.now().toISOString() });
   const { consultationId } = await caller.consultations.book({ patientId, startsAt: new Date(clock.now().getTime() + DAY).toISOString(), durationMinutes: 30, mode: 'in_person' });
-  return { organisationId: organisation.id, caller, objects: { patient: patientId, note: noteId, consent: consentId, share: shareId, block: blockId, colleague: colleague.id, consultation: consultationId } };
+  // VIS-1, VIS-3: a home-visit booking taken by phone, and a dispatch zone (zones have no procedure that makes them).
+  const { bookingId } = await caller.visits.create({
+    booking: {
+      fullName: 'Prøve Pasient',
+      street: 'Prøveveien 1',
+      postcode: '0150',
+      city: 'Oslo',
+      gender: 'female',
+      dateOfBirth,
+      phone: '+4791234567',
+      reason: 'Prøvegrunn',
+      urgency: 'normal',
+      earliestAt: new Date(clock.now().getTime() + DAY).toISOString(),
+    },
+    idempotencyKey: `isolation-${randomUUID()}`,
+  });
+  const zone = await database.db
+    .insertInto('visit_zone')
+    .values({ organisation_id: organisation.id, name: 'Sentrum', postcode_prefixes: ['01'] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return {
+    organisationId: organisation.id,
+    caller,
+    objects: { patient: patientId, note: noteId, consent: consentId, share: shareId, block: blockId, colleague: colleague.id, consultation: consultationId, booking: bookingId, zone: zone.id },
+  };
 }
 
 /** A fingerprint of every row an organisation owns, table by table. */
@@ -127,6 +156,8 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       ...Object.fromEntries(Object.entries(OBJECT_OF_FIELD).map(([name, kind]) => [name, name === 'noteIds' ? [clinicA.objects[kind]] : clinicA.objects[kind]])),
       endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString(),
       givenAt: clock.now().toISOString(),
+      // Within a week, so a shift (at most 24 hours) from here to endsAt is valid.
+      startsAt: new Date(clock.now().getTime() + 6.9 * DAY).toISOString(),
       'details.nationalId': '15076500050',
       'details.dateOfBirth': '1965-07-15',
       roles: ['clinician'],
