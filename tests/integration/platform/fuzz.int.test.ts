@@ -179,6 +179,11 @@ function valuesByName(seeded: Seeded, clock: TestClock): Record<string, () => un
     password: () => TEST_PASSWORD,
     endsAt: () => inDays(30),
     givenAt: () => inDays(-1),
+    // VIS-1: a home-visit booking's postcode, its wanted window (tomorrow), a fresh key per submission.
+    postcode: () => '0150',
+    earliestAt: () => inDays(1),
+    latestAt: () => null,
+    idempotencyKey: () => `fuzz-booking-${++sequence}`,
   };
 }
 
@@ -188,6 +193,8 @@ function overridesFor(seeded: Seeded): Record<string, Record<string, () => unkno
     'journal.saveDraft': { noteId: () => seeded.draftNoteId },
     // Deleting the shared signed note would leave the procedures fuzzed after it only "not found".
     'journal.deleteNote': { noteId: () => seeded.deletableNoteId },
+    // The booking form's fields come in its own order (date of birth before the number): no number, so nothing to disagree with.
+    'visits.create': { nationalId: () => null },
   };
 }
 
