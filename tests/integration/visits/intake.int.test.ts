@@ -117,6 +117,7 @@ describe('home-visit intake (VIS-1, VIS-2)', () => {
     ['earliest an hour ago (server clock)', { earliestAt: iso(-HOUR) }, 'earliestAt', 'validation.date_in_past'],
     ['earliest beyond the horizon (server clock)', { earliestAt: iso(15 * DAY) }, 'earliestAt', 'validation.date_too_late'],
     ['latest before earliest', { latestAt: iso(30 * MINUTE) }, 'latestAt', 'validation.latest_before_earliest'],
+    ['latest beyond the horizon (server clock)', { latestAt: iso(16 * DAY) }, 'latestAt', 'validation.date_too_late'],
     ['fødselsnummer with a wrong check digit', { nationalId: '15076500051' }, 'nationalId', 'validation.nationalIdentityNumber.checksum'],
     ['fødselsnummer of ten digits', { nationalId: '1507650005' }, 'nationalId', 'validation.nationalIdentityNumber.format'],
     ['fødselsnummer disagreeing with the date of birth', { nationalId: '15076500050', dateOfBirth: '1965-07-16' }, 'dateOfBirth', 'validation.dateOfBirth_contradicts_number'],
