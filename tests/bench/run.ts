@@ -17,8 +17,9 @@ import { benchPgbench, type PgbenchReport } from './pgbench';
 import { dropLiveBenchDatabases, serverUrl } from './support/database';
 import { log, round, table } from './support/stats';
 import { benchVerifySpeed, type VerifySpeedReport } from './verify-speed';
+import { benchVisitIntake, type VisitIntakeReport } from './visit-intake';
 
-const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle'] as const;
+const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'intake'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const args = process.argv.slice(2);
@@ -66,6 +67,7 @@ interface Results {
   journal?: JournalReadReport;
   render?: JournalRenderReport;
   bundle?: BundleReport;
+  intake?: VisitIntakeReport;
 }
 
 async function postgresVersion(): Promise<string> {
@@ -242,6 +244,22 @@ function summary(results: Results): string {
   }
   if (results.render) parts.push(renderSummary(results.render));
   if (results.bundle) parts.push(bundleSummary(results.bundle));
+  const intake = results.intake;
+  if (intake) {
+    parts.push(
+      `\n7. Home-visit intake (issue 10): POST /public/home-visit-bookings over HTTP to a real server on PostgreSQL (rate limits raised), ${intake.clients} concurrent submitters, ${intake.seconds} s;` +
+        ` each booking: rate-limit counters, validation, zone, booking, timeline row, SMS + e-mail + ${intake.finalCheck.doctorsOnShift} notifier messages, pg_notify, audit event, in one transaction.\n`,
+    );
+    parts.push(
+      table(
+        ['submitters', 'bookings', 'bookings/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+        [[String(intake.clients), intake.bookings, `${intake.bookingsPerSecond} (target ≥ ${intake.targetBookingsPerSecond}: ${intake.meetsTarget ? 'met' : 'NOT met'})`, intake.latency.p50Ms, intake.latency.p95Ms, intake.latency.p99Ms, intake.latency.maxMs]],
+      ),
+    );
+    parts.push(`   one submitter: ${intake.oneClient.bookingsPerSecond} bookings/s, p50/p95 ${intake.oneClient.latency.p50Ms}/${intake.oneClient.latency.p95Ms} ms.`);
+    parts.push(`   backends at 32 submitters, average number active by state: ${Object.entries(intake.backendStates).map(([state, count]) => `${state} ${count}`).join(', ') || '–'}.`);
+    parts.push(`   afterwards: ${intake.finalCheck.bookings} bookings, ${intake.finalCheck.statusChanges} timeline rows, ${intake.finalCheck.events} events, ${intake.finalCheck.messages} outbox messages (warm-up included).`);
+  }
   return parts.join('\n');
 }
 
@@ -289,6 +307,10 @@ async function main(): Promise<void> {
   if (selected.has('bundle')) {
     log('\n[bundle] initial load of the login page');
     results.bundle = await benchBundle({ loginRuns: isQuick ? 3 : 10 });
+  }
+  if (selected.has('intake')) {
+    log('\n[intake] home-visit bookings through the public endpoint');
+    results.intake = await benchVisitIntake({ clients: 32, seconds: settings.secondsPerMode, warmupSeconds: settings.warmupSeconds, targetBookingsPerSecond: 300 });
   }
   results.machine.loadAverageAtEnd = loads();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);

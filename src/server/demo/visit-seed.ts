@@ -11,7 +11,6 @@ interface DemoVisitPeople {
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 
 /** The public form's key of the demo clinic: `POST /public/home-visit-bookings` with `"clinic": "demo"`. */
 export const DEMO_BOOKING_FORM_KEY = 'demo';

@@ -4,6 +4,7 @@ import { ANONYMOUS_ACTOR } from '../../../src/server/audit/record';
 import { syntheticNationalId } from '../../../src/server/demo/journal-seed';
 import { createBooking } from '../../../src/server/visits/intake';
 import { NEW_VISIT_NOTIFICATION } from '../../../src/server/visits/messages';
+import { deliverPendingMessages, DevelopmentMailbox, developmentProvider } from '../../../src/server/outbox/outbox';
 import { bookingIntakeSchema, type BookingIntakeInput } from '../../../src/shared/visit-schemas';
 import { errorOf, fieldErrorsFrom } from '../audit/audit-helpers';
 import { createOrganisation, createUser, eventsOf, login, TestClock } from '../support/identity';
@@ -116,6 +117,7 @@ describe('home-visit intake (VIS-1, VIS-2)', () => {
     ['earliest an hour ago (server clock)', { earliestAt: iso(-HOUR) }, 'earliestAt', 'validation.date_in_past'],
     ['earliest beyond the horizon (server clock)', { earliestAt: iso(15 * DAY) }, 'earliestAt', 'validation.date_too_late'],
     ['latest before earliest', { latestAt: iso(30 * MINUTE) }, 'latestAt', 'validation.latest_before_earliest'],
+    ['latest beyond the horizon (server clock)', { latestAt: iso(16 * DAY) }, 'latestAt', 'validation.date_too_late'],
     ['fødselsnummer with a wrong check digit', { nationalId: '15076500051' }, 'nationalId', 'validation.nationalIdentityNumber.checksum'],
     ['fødselsnummer of ten digits', { nationalId: '1507650005' }, 'nationalId', 'validation.nationalIdentityNumber.format'],
     ['fødselsnummer disagreeing with the date of birth', { nationalId: '15076500050', dateOfBirth: '1965-07-16' }, 'dateOfBirth', 'validation.dateOfBirth_contradicts_number'],
@@ -253,6 +255,14 @@ describe('home-visit intake (VIS-1, VIS-2)', () => {
     // On shift now, and starting within the window (12:00 UTC ≤ 13:00:30); never the doctor whose shift has ended.
     expect(notifications.map((message) => message.recipient).sort()).toEqual([`user:${clinic.doctors.onShift.id}`, `user:${clinic.doctors.later.id}`].sort());
     for (const notification of notifications) expect(notification).toMatchObject({ body: NEW_VISIT_NOTIFICATION, template: 'visit.new_booking.notifier', subject: null });
+
+    // Delivery: a channel without a provider here stays pending; the development provider takes 'notifier' too.
+    const mailbox = new DevelopmentMailbox();
+    const provider = developmentProvider(mailbox);
+    expect(await deliverPendingMessages(database.current.db, { sms: provider })).toBe(1);
+    expect(await deliverPendingMessages(database.current.db, { sms: provider, email: provider, notifier: provider })).toBe(3);
+    expect(mailbox.of(clinic.organisation.id).map((message) => message.channel).sort()).toEqual(['email', 'notifier', 'notifier', 'sms']);
+    expect(await database.current.db.selectFrom('outbox_message').select('status').where('status', '<>', 'sent').execute()).toEqual([]);
   });
 
   it('VIS-2: a doctor whose shift starts after the wanted window is not told', async () => {
