@@ -249,6 +249,13 @@ describe('PLAT-10: the live channel', () => {
     expect(await nextIds(onA)).toEqual(['made-on-a']);
     expect((await touch(b, token, { ids: ['made-on-b'] })).status).toBe(200);
     expect(await nextIds(onA)).toEqual(['made-on-b']);
+    // One LISTEN per instance, however many streams it serves.
+    const extra = await subscribe(b, other.token);
+    streams.push(extra);
+    const listening = await current.asOwner((owner) =>
+      sql<{ count: string }>`select count(*) as count from pg_stat_activity where datname = current_database() and query ilike 'listen %'`.execute(owner),
+    );
+    expect(Number(listening.rows[0]?.count)).toBe(2);
   });
 
   it.skipIf(!isPostgres)('PLAT-10: a dropped LISTEN connection reconnects, and its subscribers are told to refetch', async () => {
