@@ -42,7 +42,7 @@ interface Instance {
   url: string;
 }
 
-async function startInstance(database: DatabaseHandle, clock: TestClock, options: { sessionCheckMs?: number } = {}): Promise<Instance> {
+async function startInstance(database: DatabaseHandle, clock: TestClock, options: { sessionCheckMs?: number; port?: number } = {}): Promise<Instance> {
   const hub = await LiveHub.start(database, { sessionCheckMs: options.sessionCheckMs ?? 30_000 });
   const app = await buildServer({
     db: database.db,
@@ -53,7 +53,7 @@ async function startInstance(database: DatabaseHandle, clock: TestClock, options
     secretBox: testSecretBox,
     live: hub,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return { app, hub, url: `http://127.0.0.1:${address.port}` };
@@ -324,6 +324,67 @@ describe('PLAT-10: the app\'s own client', () => {
       expect(urls.filter((url) => url.includes(token))).toEqual([]);
     } finally {
       globalThis.fetch = realFetch;
+    }
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('PLAT-10: the app\'s live invalidation across a backend restart', () => {
+  const database = useTestDatabase();
+  const clock = new TestClock(new Date());
+  let instance: Instance | undefined;
+  afterEach(async () => {
+    await stopInstance(instance);
+    instance = undefined;
+  });
+
+  it('PLAT-10, DESK-4: when its backend goes away and comes back, the client subscribes again and asks for a refetch', async () => {
+    (globalThis as { window?: unknown }).window ??= {};
+    const { createTrpcClient } = await import('../../../src/renderer/src/lib/trpc');
+    const { createSessionStore } = await import('../../../src/renderer/src/lib/session-store');
+    const { startLiveInvalidation } = await import('../../../src/renderer/src/lib/live-subscription');
+    instance = await startInstance(database.current, clock);
+    const port = Number(new URL(instance.url).port);
+    const organisation = await createOrganisation(database.current.db);
+    const user = await createUser(database.current.db, organisation.id, { roles: ['coordinator'] });
+    const { token } = await login(database.current, user, clock);
+    const session = createSessionStore();
+    session.signIn(token);
+    const changes: string[][] = [];
+    const statuses: string[] = [];
+    const errors: unknown[] = [];
+    const stop = startLiveInvalidation({
+      client: createTrpcClient(instance.url, session),
+      topic: 'visits',
+      onChange: (ids) => changes.push([...ids]),
+      onStatus: (status) => statuses.push(status),
+      onError: (error) => errors.push(error),
+      retryMs: [100],
+    });
+    try {
+      await until(() => statuses.at(-1) === 'live' && instance?.hub.subscriberCount === 1);
+      await touch(instance, token, { ids: ['before'] });
+      await until(() => changes.length === 1);
+      // The instance shuts down (its streams end) and another takes its place on the same address.
+      await stopInstance(instance);
+      instance = await startInstance(database.current, clock, { port });
+      await until(() => instance?.hub.subscriberCount === 1, 20_000);
+      // Whatever changed while nobody listened: one refetch without ids.
+      await until(() => changes.length === 2);
+      expect(changes[1]).toEqual([]);
+      await touch(instance, token, { ids: ['after'] });
+      await until(() => changes.length === 3);
+      expect(changes).toEqual([['before'], [], ['after']]);
+      expect(statuses.at(-1)).toBe('live');
+      expect(errors).toEqual([]);
+    } finally {
+      stop();
     }
   });
 });
