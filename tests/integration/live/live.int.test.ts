@@ -281,13 +281,15 @@ describe('PLAT-10: the app\'s own client', () => {
   const clock = new TestClock(new Date());
   let instance: Instance | undefined;
   afterEach(async () => {
+    delete (globalThis as { window?: unknown }).window;
     await stopInstance(instance);
     instance = undefined;
   });
 
   it('PLAT-10, DESK-2: createTrpcClient subscribes over SSE with the token as a header, never in the URL', async () => {
     // The renderer's device id asks window.desk when there is one; in Node there is no window at all.
-    (globalThis as { window?: unknown }).window ??= {};
+    // Removed again after the test: PGlite (emscripten) takes a global window for a browser.
+    (globalThis as { window?: unknown }).window = {};
     const { createTrpcClient } = await import('../../../src/renderer/src/lib/trpc');
     const { createSessionStore } = await import('../../../src/renderer/src/lib/session-store');
     instance = await startInstance(database.current, clock);
@@ -340,12 +342,15 @@ describe('PLAT-10: the app\'s live invalidation across a backend restart', () =>
   const clock = new TestClock(new Date());
   let instance: Instance | undefined;
   afterEach(async () => {
+    delete (globalThis as { window?: unknown }).window;
     await stopInstance(instance);
     instance = undefined;
   });
 
   it('PLAT-10, DESK-4: when its backend goes away and comes back, the client subscribes again and asks for a refetch', async () => {
-    (globalThis as { window?: unknown }).window ??= {};
+    // The renderer's device id asks window.desk when there is one; in Node there is no window at all.
+    // Removed again after the test: PGlite (emscripten) takes a global window for a browser.
+    (globalThis as { window?: unknown }).window = {};
     const { createTrpcClient } = await import('../../../src/renderer/src/lib/trpc');
     const { createSessionStore } = await import('../../../src/renderer/src/lib/session-store');
     const { startLiveInvalidation } = await import('../../../src/renderer/src/lib/live-subscription');
