@@ -656,7 +656,12 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
 function subSchema(schema: z.core.$ZodType | undefined, path: (string | number)[]): z.core.$ZodType {
   let current = schema as z.core.$ZodType;
   for (const key of path) {
-    const def = defOf(unwrap(current).core);
+    let def = defOf(unwrap(current).core);
+    // A union: the alternative that has this field.
+    if (def.type === 'union') {
+      const option = (def.options as z.core.$ZodType[]).find((candidate) => typeof key === 'string' && key in ((defOf(unwrap(candidate).core).shape as Record<string, unknown> | undefined) ?? {}));
+      def = defOf(unwrap(option ?? current).core);
+    }
     current = (typeof key === 'number' ? def.element : (def.shape as Record<string, z.core.$ZodType>)[key]) as z.core.$ZodType;
   }
   return current;
