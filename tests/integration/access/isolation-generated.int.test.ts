@@ -162,6 +162,8 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       'details.dateOfBirth': '1965-07-15',
       roles: ['clinician'],
       durationMinutes: 30,
+      // A shift lasts at most a day.
+      ...(path === 'visits.createShift' ? { endsAt: new Date(clock.now().getTime() + DAY / 3).toISOString() } : {}),
       // A list of notes counts only where the scope is chosen notes.
       ...(field === 'noteIds' ? { scope: 'selected_notes' } : {}),
     };
