@@ -79,7 +79,11 @@ export const bookingRetentionCategory: RetentionCategory = {
        where id = any(${ids}::uuid[]) and anonymised_at is null
       returning id, organisation_id`.execute(trx);
     const byOrganisation = new Map<string, string[]>();
-    for (const row of rows) byOrganisation.set(row.organisation_id, [...(byOrganisation.get(row.organisation_id) ?? []), row.id]);
+    for (const row of rows) {
+      const list = byOrganisation.get(row.organisation_id);
+      if (list) list.push(row.id);
+      else byOrganisation.set(row.organisation_id, [row.id]);
+    }
     for (const [organisationId, changed] of byOrganisation) await publishChange(trx, { organisationId, topic: 'visits', ids: changed });
     return rows.length;
   },

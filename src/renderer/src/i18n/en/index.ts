@@ -7,6 +7,7 @@ import { journal } from './journal';
 import { sharing } from './sharing';
 import { errors } from './errors';
 import { consultations } from './consultations';
+import { retention } from './retention';
 
 /** English: the same keys as Bokmål, file by file (each typed as its part of Messages, so the compiler checks parity). */
-export const en: Messages = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations };
+export const en: Messages = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations, ...retention };

@@ -6,13 +6,14 @@ import { journal } from './journal';
 import { sharing } from './sharing';
 import { errors } from './errors';
 import { consultations } from './consultations';
+import { retention } from './retention';
 
 /**
  * Norsk bokmål: the default language (PLAT-4) and the catalogue every other one must match. One
  * file per feature; the keys keep their place (`journal.…`, `validation.…`), so `t()` calls do not
  * change when a file is split.
  */
-export const nb = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations };
+export const nb = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations, ...retention };
 
 /** The shape every catalogue has: the same keys, any strings. */
 type Catalogue<T> = { [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> };
