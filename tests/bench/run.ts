@@ -14,11 +14,12 @@ import { benchJournalRead, type JournalReadReport } from './journal-read';
 import { benchJournalRender, type JournalRenderReport, renderSummary } from './journal-render';
 import { type LoginLatencyReport, benchLoginLatency } from './login-latency';
 import { benchPgbench, type PgbenchReport } from './pgbench';
+import { benchRetention, type RetentionReport, retentionSummary } from './retention';
 import { dropLiveBenchDatabases, serverUrl } from './support/database';
 import { log, round, table } from './support/stats';
 import { benchVerifySpeed, type VerifySpeedReport } from './verify-speed';
 
-const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle'] as const;
+const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'retention'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const args = process.argv.slice(2);
@@ -52,6 +53,10 @@ const settings = {
     secondsPerMode: envNumber('BENCH_SECONDS', isQuick ? 1 : 8),
     traceCalls: isQuick ? 100 : 500,
   },
+  retention: {
+    bookings: envNumber('BENCH_BOOKINGS', isQuick ? 100_000 : 1_000_000),
+    openBookings: isQuick ? 2_000 : 20_000,
+  },
 };
 
 interface Results {
@@ -66,6 +71,7 @@ interface Results {
   journal?: JournalReadReport;
   render?: JournalRenderReport;
   bundle?: BundleReport;
+  retention?: RetentionReport;
 }
 
 async function postgresVersion(): Promise<string> {
@@ -242,6 +248,7 @@ function summary(results: Results): string {
   }
   if (results.render) parts.push(renderSummary(results.render));
   if (results.bundle) parts.push(bundleSummary(results.bundle));
+  if (results.retention) parts.push(retentionSummary(results.retention));
   return parts.join('\n');
 }
 
@@ -289,6 +296,10 @@ async function main(): Promise<void> {
   if (selected.has('bundle')) {
     log('\n[bundle] initial load of the login page');
     results.bundle = await benchBundle({ loginRuns: isQuick ? 3 : 10 });
+  }
+  if (selected.has('retention')) {
+    log(`\n[retention] ${settings.retention.bookings} finished bookings due`);
+    results.retention = await benchRetention(settings.retention);
   }
   results.machine.loadAverageAtEnd = loads();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);
