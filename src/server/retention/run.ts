@@ -6,7 +6,7 @@ import type { RetentionCategory } from './category';
 
 /** The actor name of retention events (AUD-2: who did it — the schedule, not a person). */
 const RETENTION_JOB = 'retention';
-export const DEFAULT_RETENTION_BATCH_SIZE = 1_000;
+export const DEFAULT_RETENTION_BATCH_SIZE = 500;
 
 /**
  * One retention run at a time for the whole installation (PLAT-10): a session advisory lock on a
