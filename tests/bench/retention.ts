@@ -28,7 +28,6 @@ export interface RetentionReport {
 
 const TARGET_MS = 200;
 const ORGANISATIONS = 4;
-const DAY_MS = 86_400_000;
 
 /** Generates the bookings inside PostgreSQL as the owner, in one statement per kind (INSERT … SELECT generate_series). */
 async function generate(owner: Database, organisations: readonly { id: string; doctorId: string; patientId: string; noteId: string }[], finished: number, open: number, now: Date): Promise<void> {
