@@ -21,6 +21,12 @@ export interface RetentionReport {
   /** Each batch is one transaction: its duration is the longest any row lock of the run is held. */
   batchMs: LatencySummary;
   probes: { label: string; latency: LatencySummary; over200Ms: number }[];
+  /**
+   * Sampled every 20 ms from pg_stat_activity: backends of this database waiting on a lock (a row
+   * lock of the run, or anything else), and the longest such wait seen. Tells a lock wait from a
+   * machine stall: the probes' maxima include the busy machine's I/O and scheduling.
+   */
+  lockWaits: { samples: number; samplesWithWait: number; longestObservedMs: number };
   targetMs: number;
   isTargetMet: boolean;
   afterwards: { stillDue: number; anonymised: number; retentionEvents: number };
@@ -130,6 +136,18 @@ export async function benchRetention(options: { bookings: number; openBookings: 
       }),
     ]);
 
+    const lockWaits = { samples: 0, samplesWithWait: 0, longestObservedMs: 0 };
+    const sampler = (async () => {
+      while (isRunning) {
+        const { rows: waiting } = await sql<{ waitedMs: number }>`
+          select extract(epoch from clock_timestamp() - query_start) * 1000 as "waitedMs" from pg_stat_activity
+           where datname = current_database() and wait_event_type = 'Lock'`.execute(owner);
+        lockWaits.samples++;
+        if (waiting.length > 0) lockWaits.samplesWithWait++;
+        for (const row of waiting) lockWaits.longestObservedMs = Math.max(lockWaits.longestObservedMs, round(Number(row.waitedMs), 1));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
     const batchTimes: number[] = [];
     let batchStarted = performance.now();
     const runStarted = performance.now();
@@ -150,6 +168,7 @@ export async function benchRetention(options: { bookings: number; openBookings: 
     }
     const runSeconds = (performance.now() - runStarted) / 1000;
     const probeResults = await probeRuns;
+    await sampler;
     if (result.isSkipped || result.isDryRun) throw new Error('the retention run was skipped');
     const anonymised = result.categories.reduce((sum, category) => sum + category.anonymised, 0);
     const batches = result.categories.reduce((sum, category) => sum + category.batches, 0);
@@ -174,6 +193,7 @@ export async function benchRetention(options: { bookings: number; openBookings: 
       run: { seconds: round(runSeconds, 1), anonymised, batches, bookingsPerSecond: Math.round(anonymised / runSeconds) },
       batchMs,
       probes: probeReports,
+      lockWaits,
       targetMs: TARGET_MS,
       isTargetMet: batchMs.maxMs <= TARGET_MS && probeReports.every((entry) => entry.latency.maxMs <= TARGET_MS),
       afterwards,
@@ -191,6 +211,7 @@ export function retentionSummary(report: RetentionReport): string {
     `   longest lock held = longest batch transaction: max ${report.batchMs.maxMs} ms (p50 ${report.batchMs.p50Ms}, p95 ${report.batchMs.p95Ms}, p99 ${report.batchMs.p99Ms})`,
     '   beside the run, from other connections (ms):',
     ...report.probes.map((entry) => `   ${entry.label.padEnd(56)} n=${entry.latency.count} p50 ${entry.latency.p50Ms} p95 ${entry.latency.p95Ms} p99 ${entry.latency.p99Ms} max ${entry.latency.maxMs}; > ${report.targetMs} ms: ${entry.over200Ms}`),
+    `   lock waits (pg_stat_activity every 20 ms): ${report.lockWaits.samplesWithWait} of ${report.lockWaits.samples} samples saw a backend waiting on a lock; longest wait seen ${report.lockWaits.longestObservedMs} ms`,
     `   target: nothing blocked > ${report.targetMs} ms → ${report.isTargetMet ? 'met' : 'NOT met'}; afterwards ${report.afterwards.stillDue} still due, ${report.afterwards.anonymised.toLocaleString('en')} anonymised, ${report.afterwards.retentionEvents.toLocaleString('en')} retention.run events.`,
   ];
   return lines.join('\n');
