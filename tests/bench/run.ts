@@ -15,12 +15,13 @@ import { benchJournalRead, type JournalReadReport } from './journal-read';
 import { benchJournalRender, type JournalRenderReport, renderSummary } from './journal-render';
 import { type LoginLatencyReport, benchLoginLatency } from './login-latency';
 import { benchPgbench, type PgbenchReport } from './pgbench';
+import { benchRetention, type RetentionReport, retentionSummary } from './retention';
 import { dropLiveBenchDatabases, serverUrl } from './support/database';
 import { type LatencySummary, log, round, table } from './support/stats';
 import { benchVerifySpeed, type VerifySpeedReport } from './verify-speed';
 import { benchVisitIntake, type VisitIntakeReport } from './visit-intake';
 
-const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'intake', 'board'] as const;
+const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'intake', 'board', 'retention'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const args = process.argv.slice(2);
@@ -55,6 +56,10 @@ const settings = {
     secondsPerMode: envNumber('BENCH_SECONDS', isQuick ? 1 : 8),
     traceCalls: isQuick ? 100 : 500,
   },
+  retention: {
+    bookings: envNumber('BENCH_BOOKINGS', isQuick ? 100_000 : 1_000_000),
+    openBookings: isQuick ? 2_000 : 20_000,
+  },
 };
 
 interface Results {
@@ -71,6 +76,7 @@ interface Results {
   bundle?: BundleReport;
   intake?: VisitIntakeReport;
   board?: BoardLatencyReport;
+  retention?: RetentionReport;
 }
 
 async function postgresVersion(): Promise<string> {
@@ -278,6 +284,7 @@ function summary(results: Results): string {
     parts.push(`   backends at 32 submitters, average number active by state: ${Object.entries(intake.backendStates).map(([state, count]) => `${state} ${count}`).join(', ') || '–'}.`);
     parts.push(`   afterwards: ${intake.finalCheck.bookings} bookings, ${intake.finalCheck.statusChanges} timeline rows, ${intake.finalCheck.events} events, ${intake.finalCheck.messages} outbox messages (warm-up included).`);
   }
+  if (results.retention) parts.push(retentionSummary(results.retention));
   return parts.join('\n');
 }
 
@@ -333,6 +340,10 @@ async function main(): Promise<void> {
   if (selected.has('board')) {
     log('\n[board] submit on A → live event on B → board refetched on B');
     results.board = await benchBoardLatency({ samples: settings.boardSamples, warmup: 5 });
+  }
+  if (selected.has('retention')) {
+    log(`\n[retention] ${settings.retention.bookings} finished bookings due`);
+    results.retention = await benchRetention(settings.retention);
   }
   results.machine.loadAverageAtEnd = loads();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);

@@ -174,6 +174,13 @@ export async function runDueJobs(db: Database, handlers: readonly AnyJobHandler[
   const byKind = new Map(handlers.map((handler) => [handler.kind, handler]));
   const rows = await claimDueJobs(db, now, options);
   const report: RunReport = { claimed: rows.length, done: 0, retried: 0, failed: 0, lost: 0 };
+  // Short jobs first: a reminder claimed beside a long batched run (retention) is not held back
+  // by it until its lease runs out.
+  const isLong = (row: ClaimedRow) => {
+    const handler = byKind.get(row.kind);
+    return handler !== undefined && isBatched(handler);
+  };
+  rows.sort((a, b) => Number(isLong(a)) - Number(isLong(b)));
   for (const row of rows) {
     const handler = byKind.get(row.kind);
     if (!handler) {

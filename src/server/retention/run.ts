@@ -6,7 +6,7 @@ import type { RetentionCategory } from './category';
 
 /** The actor name of retention events (AUD-2: who did it — the schedule, not a person). */
 const RETENTION_JOB = 'retention';
-export const DEFAULT_RETENTION_BATCH_SIZE = 1_000;
+export const DEFAULT_RETENTION_BATCH_SIZE = 500;
 
 /**
  * One retention run at a time for the whole installation (PLAT-10): a session advisory lock on a
@@ -107,7 +107,11 @@ export async function runRetention(db: Database, categories: readonly RetentionC
 /** One event per organisation of the batch: an organisation's DPO sees which of its bookings went, and no other's. */
 function recordBatch(audit: AuditRecorder, category: string, batch: number, due: readonly { id: string; organisationId: string }[]): void {
   const byOrganisation = new Map<string, string[]>();
-  for (const item of due) byOrganisation.set(item.organisationId, [...(byOrganisation.get(item.organisationId) ?? []), item.id]);
+  for (const item of due) {
+    const ids = byOrganisation.get(item.organisationId);
+    if (ids) ids.push(item.id);
+    else byOrganisation.set(item.organisationId, [item.id]);
+  }
   for (const [organisationId, ids] of byOrganisation) {
     audit.record({
       actor: systemActor(organisationId, RETENTION_JOB),

@@ -46,11 +46,15 @@ export const bookingRetentionCategory: RetentionCategory = {
     const found: DueItem[] = [];
     for (const organisation of await cutoffs(trx, now, organisationId)) {
       if (found.length >= limit) break;
+      // Oldest first, in the partial index's own order: without the ORDER BY the planner took a
+      // sequential scan "to find 500 rows soon", which reads past every booking anonymised before
+      // (they lie first in the table) — measured at 1.6 s a batch after 300,000 of a million.
       // SKIP LOCKED: a booking a coordinator is changing right now waits for the next run, and the
       // coordinator never waits for retention.
       const { rows } = await sql<{ id: string }>`
         select id from home_visit_booking
          where organisation_id = ${organisation.id} and ${isDue(organisation.cutoff)}
+         order by coalesce(completed_at, cancelled_at)
          limit ${limit - found.length}
          for update skip locked`.execute(trx);
       for (const row of rows) found.push({ id: row.id, organisationId: organisation.id });
@@ -79,7 +83,11 @@ export const bookingRetentionCategory: RetentionCategory = {
        where id = any(${ids}::uuid[]) and anonymised_at is null
       returning id, organisation_id`.execute(trx);
     const byOrganisation = new Map<string, string[]>();
-    for (const row of rows) byOrganisation.set(row.organisation_id, [...(byOrganisation.get(row.organisation_id) ?? []), row.id]);
+    for (const row of rows) {
+      const list = byOrganisation.get(row.organisation_id);
+      if (list) list.push(row.id);
+      else byOrganisation.set(row.organisation_id, [row.id]);
+    }
     for (const [organisationId, changed] of byOrganisation) await publishChange(trx, { organisationId, topic: 'visits', ids: changed });
     return rows.length;
   },

@@ -8,6 +8,7 @@ import { sharing } from './sharing';
 import { errors } from './errors';
 import { consultations } from './consultations';
 import { visits } from './visits';
+import { retention } from './retention';
 
 /** English: the same keys as Bokmål, file by file (each typed as its part of Messages, so the compiler checks parity). */
-export const en: Messages = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations, ...visits };
+export const en: Messages = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations, ...visits, ...retention };

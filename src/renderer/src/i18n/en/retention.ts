@@ -1,0 +1,15 @@
+import type { Messages } from '../nb';
+
+/** English. Scheduled anonymisation and deletion (VIS-4, DPO-6): the categories the DPO's dry run shows. */
+export const retention: Pick<Messages, 'retention'> = {
+  retention: {
+    category: {
+      visitBooking: {
+        description: 'Personal data in home-visit bookings is anonymised a set number of days (default 7) after the visit ended or was cancelled.',
+        keepsOperational: 'Status, times, doctor, zone, urgency and source are kept without personal data, for statistics and operations.',
+        keepsTimeline: 'The timeline of status changes is kept: it holds codes only, no personal data.',
+        keepsPatientLink: "The link to the patient and the journal note is kept: the journal is the patient's record, kept under the Health Personnel Act.",
+      },
+    },
+  },
+};

@@ -1,0 +1,13 @@
+/** Norsk bokmål. Sletting og anonymisering etter plan (VIS-4, DPO-6): kategoriene personvernombudets prøvekjøring viser. */
+export const retention = {
+  retention: {
+    category: {
+      visitBooking: {
+        description: 'Personopplysninger i bestillinger av hjemmebesøk anonymiseres et fastsatt antall dager (standard 7) etter at besøket er avsluttet eller avlyst.',
+        keepsOperational: 'Status, tidspunkter, lege, sone, hastegrad og kilde beholdes uten personopplysninger, for statistikk og drift.',
+        keepsTimeline: 'Tidslinjen over statusendringer beholdes: den har bare koder, ingen personopplysninger.',
+        keepsPatientLink: 'Koblingen til pasienten og journalnotatet beholdes: journalen er pasientens journal og oppbevares etter helsepersonelloven.',
+      },
+    },
+  },
+};
