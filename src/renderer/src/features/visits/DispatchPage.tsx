@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Checkbox, Grid, Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useCallback, useMemo, useState } from 'react';
@@ -125,29 +125,24 @@ export function DispatchPage() {
       {!board.data && !board.isError && <Loader size="sm" />}
 
       {board.data && (
-        <Grid>
-          <Grid.Col span={{ base: 12, lg: 9 }}>
-            <Stack gap="md">
-              <BulkAssignBar bookings={selectedBookings} doctors={doctors} onDone={() => setSelected(new Set())} />
-              {BOOKING_STATUS_CODES.map((status) => (
-                <BoardSection
-                  key={status}
-                  status={status}
-                  bookings={byStatus.get(status) ?? []}
-                  day={day}
-                  selected={selected}
-                  onToggle={toggle}
-                  onOpen={setOpenBookingId}
-                  onAssign={setAssigning}
-                  onCancel={setCancelling}
-                />
-              ))}
-            </Stack>
-          </Grid.Col>
-          <Grid.Col span={{ base: 12, lg: 3 }}>
-            <DoctorsPanel doctors={doctors} />
-          </Grid.Col>
-        </Grid>
+        <>
+          {/* The doctors first: whom there is to send decides the work on the board below. */}
+          <DoctorsPanel doctors={doctors} />
+          <BulkAssignBar bookings={selectedBookings} doctors={doctors} onDone={() => setSelected(new Set())} />
+          {BOOKING_STATUS_CODES.map((status) => (
+            <BoardSection
+              key={status}
+              status={status}
+              bookings={byStatus.get(status) ?? []}
+              day={day}
+              selected={selected}
+              onToggle={toggle}
+              onOpen={setOpenBookingId}
+              onAssign={setAssigning}
+              onCancel={setCancelling}
+            />
+          ))}
+        </>
       )}
 
       <IntakeModal opened={isIntakeOpen} day={day} onClose={() => setIsIntakeOpen(false)} onCreated={changed} />
