@@ -74,6 +74,11 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
     mailbox: mailbox ?? new DevelopmentMailbox(),
   };
   const router = deps.router ?? appRouter;
+  // Open live streams never end by themselves: end them before close() waits for every request.
+  if (deps.live) {
+    const live = deps.live;
+    app.addHook('preClose', async () => live.endSubscriptions());
+  }
 
   await app.register(helmet, {
     contentSecurityPolicy: false, // set below: the same policy the desktop build uses

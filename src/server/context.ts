@@ -4,6 +4,7 @@ import type { SecretBox } from './auth/secret-box';
 import type { ServerConfig } from './config';
 import type { Database, DatabaseKind, Executor } from './db/database';
 import type { WorkGate } from './limits/work-gate';
+import type { LiveHub } from './live/hub';
 import type { DevelopmentMailbox } from './outbox/outbox';
 
 /** What every procedure can reach, whatever the request. Tests build it directly. */
@@ -20,6 +21,8 @@ export interface ServerDependencies {
   passwordGate: WorkGate;
   /** What the development message provider "delivered", for the demo's developer view (issue 8 §5). */
   mailbox: DevelopmentMailbox;
+  /** This instance's LISTEN (PLAT-10): live subscriptions hear changes through it. Absent in direct-caller tests. */
+  live?: LiveHub;
 }
 
 /**

@@ -8,6 +8,7 @@ import { claimInstallationMode } from './db/installation';
 import { databaseTargetOf, openApplicationDatabase } from './db/open';
 import { type DemoSeedResult, seedDemo } from './demo/seed';
 import { startBackgroundJobs } from './jobs';
+import { LiveHub } from './live/hub';
 import { DevelopmentMailbox } from './outbox/outbox';
 
 export interface RunningServer {
@@ -30,7 +31,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const demo = config.isDemo ? await seedDemo(database.db, secretBox) : undefined;
     // One mailbox for the delivering job and the demo's developer view.
     const mailbox = new DevelopmentMailbox();
-    const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date(), secretBox, mailbox });
+    // One LISTEN for this instance, whatever the number of open boards (PLAT-10, docs/adr/0012).
+    const live = await LiveHub.start(database);
+    const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date(), secretBox, mailbox, live });
+    app.addHook('preClose', () => live.stop());
     await app.listen({ host: config.host, port: config.port });
     if (!config.auditWitnessPath) app.log.warn('JK_AUDIT_WITNESS_FILE is not set: no seal witness is kept outside the database (AUD-4, ADR 0007)');
     const jobs = startBackgroundJobs(database.db, app.log, { auditWitnessPath: config.auditWitnessPath, mailbox });

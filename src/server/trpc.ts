@@ -37,6 +37,9 @@ const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
+    // Live subscriptions over SSE (docs/adr/0012): a ping every 15 s keeps proxies and load balancers
+    // from cutting an idle stream, and a client that hears nothing for 40 s reconnects by itself.
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
     errorFormatter({ shape, error }) {
       const fieldErrors = error.code === 'BAD_REQUEST' ? fieldErrorsOf(error) : undefined;
       const isInternal = error.code === 'INTERNAL_SERVER_ERROR';

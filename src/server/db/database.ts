@@ -12,9 +12,22 @@ export type Executor = Database | Transaction<DB>;
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
+/** What a LISTEN hears: each notification's payload, and a note when the connection came back after a drop. */
+export interface ListenHandlers {
+  onPayload(payload: string): void;
+  /** Called after a dropped LISTEN connection is back: notifications sent in between were lost. */
+  onReconnect?(): void;
+}
+
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseKind;
+  /**
+   * LISTENs on `channel` (PLAT-10, docs/adr/0012) on a connection of its own, never one of the pool's:
+   * a pooled connection is handed to other queries and would miss or steal notifications. Resolves
+   * once the LISTEN is in place; the returned function stops it.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -53,7 +66,24 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const listeners = new Set<() => Promise<void>>();
+    return {
+      db,
+      kind: 'postgres',
+      listen: async (channel, handlers) => {
+        const stop = await listenOnPostgres({ url: target.url, role: target.role }, channel, handlers);
+        const remove = async () => {
+          listeners.delete(remove);
+          await stop();
+        };
+        listeners.add(remove);
+        return remove;
+      },
+      close: async () => {
+        await Promise.all([...listeners].map((stop) => stop()));
+        await db.destroy();
+      },
+    };
   }
   let pglite: PGlite;
   if ('instance' in target) {
@@ -68,9 +98,85 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   return {
     db,
     kind: 'pglite',
+    // PGlite has one connection and delivers notifications to callbacks on it; nothing can drop.
+    listen: async (channel, handlers) => pglite.listen(channel, (payload) => handlers.onPayload(payload)),
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
     },
+  };
+}
+
+/** Waits before reconnecting a dropped LISTEN: quick at first, then at most every 5 s. */
+const LISTEN_RETRY_MS = [100, 250, 500, 1000, 2000, 5000] as const;
+
+/**
+ * A LISTEN on a dedicated `pg.Client` with the pool's URL and role, kept alive: when the server or
+ * the network drops it, it reconnects with backoff, LISTENs again and says so (`onReconnect`), since
+ * PostgreSQL does not replay what was sent while nobody listened.
+ */
+async function listenOnPostgres(target: { url: string; role?: string | undefined }, channel: string, handlers: ListenHandlers): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let isStopped = false;
+  let attempt = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({
+      connectionString: target.url,
+      // TCP keepalive: a silently vanished server is noticed and the LISTEN re-established.
+      keepAlive: true,
+      ...(target.role ? { options: `-c role=${target.role}` } : {}),
+    });
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) handlers.onPayload(message.payload);
+    });
+    // A lost connection emits 'error' then 'end': 'end' schedules the reconnect.
+    next.on('error', () => {});
+    next.on('end', () => {
+      if (client === next) client = undefined;
+      if (!isStopped) scheduleReconnect();
+    });
+    try {
+      await next.connect();
+      await next.query(`listen ${next.escapeIdentifier(channel)}`);
+    } catch (error) {
+      next.removeAllListeners('end');
+      await next.end().catch(() => {});
+      throw error;
+    }
+    if (isStopped) {
+      await next.end().catch(() => {});
+      return;
+    }
+    client = next;
+  };
+
+  const scheduleReconnect = () => {
+    if (retryTimer || isStopped) return;
+    const delay = LISTEN_RETRY_MS[Math.min(attempt, LISTEN_RETRY_MS.length - 1)];
+    attempt += 1;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      connect().then(
+        () => {
+          attempt = 0;
+          if (!isStopped) handlers.onReconnect?.();
+        },
+        () => scheduleReconnect(),
+      );
+    }, delay);
+    retryTimer.unref();
+  };
+
+  // The first LISTEN must work: a wrong URL or role should stop the server's start, not retry forever.
+  await connect();
+  return async () => {
+    isStopped = true;
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = undefined;
+    const current = client;
+    client = undefined;
+    await current?.end().catch(() => {});
   };
 }

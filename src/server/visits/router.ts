@@ -16,6 +16,7 @@ import {
   visitExceptionsSchema,
 } from '../../shared/visit-schemas';
 import { roleProcedure, router } from '../trpc';
+import { visitLiveProcedures } from '../live/router';
 import { visitIntakeProcedures } from './intake-router';
 import {
   acceptAssignment,
@@ -52,6 +53,8 @@ const coordinatorOrDoctor = roleProcedure(['coordinator', 'clinician']);
 export const visitsRouter = router({
   // VIS-1: `visits.create`, the coordinator's intake form (the intake branch's procedures).
   ...visitIntakeProcedures,
+  // PLAT-10: `visits.live`, the live channel's subscription (the live branch's procedure).
+  ...visitLiveProcedures,
   board: coordinator
     .meta({ audit: ['visit.board.read'] })
     .input(dispatchBoardSchema)

@@ -1,29 +1,41 @@
 import { MutationCache, onlineManager, QueryCache, QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '../../../server/router';
 import { apiErrorCode, isFinalError, SESSION_ERRORS } from './api-error';
 import { deviceId } from './device-id';
+import { FetchEventSource, type FetchEventSourceInit } from './fetch-event-source';
 import type { SessionStore } from './session-store';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 export function createTrpcClient(backendUrl: string, session: SessionStore) {
+  // The token lives in memory only (DESK-2) and goes out as a header, never as a cookie or in a URL.
+  const headers = async (): Promise<Record<string, string>> => {
+    const token = session.getToken();
+    return {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      'x-device-id': await deviceId(),
+    };
+  };
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: `${backendUrl}/trpc`,
-        // The server takes at most 10 calls per batch (PLAT-9, JK_TRPC_MAX_BATCH): never send more.
-        maxItems: 10,
-        // The token lives in memory only (DESK-2) and goes out as a header, never as a cookie.
-        async headers() {
-          const token = session.getToken();
-          return {
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            'x-device-id': await deviceId(),
-          };
-        },
-        fetch: (input, init) => fetch(input, { ...init, credentials: 'omit', cache: 'no-store' }),
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        // Live updates (PLAT-10, docs/adr/0012): SSE through an EventSource over fetch, so the
+        // token travels as a header on each (re)connection, read fresh each time.
+        true: httpSubscriptionLink({
+          url: `${backendUrl}/trpc`,
+          EventSource: FetchEventSource,
+          eventSourceOptions: async (): Promise<FetchEventSourceInit> => ({ headers: await headers() }),
+        }),
+        false: httpBatchLink({
+          url: `${backendUrl}/trpc`,
+          // The server takes at most 10 calls per batch (PLAT-9, JK_TRPC_MAX_BATCH): never send more.
+          maxItems: 10,
+          headers,
+          fetch: (input, init) => fetch(input, { ...init, credentials: 'omit', cache: 'no-store' }),
+        }),
       }),
     ],
   });
