@@ -4,6 +4,8 @@ import type { SessionUser } from '../auth/session';
 import type { ServiceDeps } from '../context';
 import { type CalendarEntry, osloDayStart, shownPatientIds, toCalendarEntries } from '../consultation/service';
 import { appointmentsOf } from '../consultation/repository';
+import { homeVisitsOfDay } from '../visits/service';
+import type { BookingDetail } from '../visits/types';
 
 type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
 
@@ -37,6 +39,8 @@ export interface StartPage {
   drafts: DraftEntry[];
   draftAgeLimitDays: number;
   recentPatients: RecentPatient[];
+  /** VIS-3: today's home visits assigned to the clinician, in the order of the round (ETA, else the wanted time). */
+  homeVisits: BookingDetail[];
 }
 
 /**
@@ -44,11 +48,12 @@ export interface StartPage {
  * clinician's unsigned drafts with their age (those older than the clinic's limit flagged), and the
  * patients they opened lately (from their own `journal.record.opened` events). Patients are named
  * only where the clinician may see them now (ACC-2); one event lists every patient named (AUD-6).
+ * Today's home visits are the doctor's own bookings (VIS-3); their linked patients are listed too.
  */
 export async function startPageFor(deps: Deps, user: SessionUser): Promise<StartPage> {
   const who = { organisationId: user.organisationId, userId: user.userId };
   const today = osloCalendarDate(deps.now);
-  const [appointmentRows, draftRows, organisation, openedRows] = await Promise.all([
+  const [appointmentRows, draftRows, organisation, openedRows, homeVisits] = await Promise.all([
     appointmentsOf(deps.trx, user.organisationId, user.userId, osloDayStart(today), osloDayStart(addDays(today, 1))),
     deps.trx
       .selectFrom('journal_note')
@@ -75,6 +80,7 @@ export async function startPageFor(deps: Deps, user: SessionUser): Promise<Start
       .orderBy('opened_at', 'desc')
       .limit(RECENT_PATIENTS.count)
       .execute(),
+    homeVisitsOfDay(deps.trx, user, today),
   ]);
 
   const appointments = await toCalendarEntries(deps.trx, user, appointmentRows, deps.now);
@@ -98,7 +104,7 @@ export async function startPageFor(deps: Deps, user: SessionUser): Promise<Start
     return patient ? [{ ...patient, openedAt: new Date(row.opened_at).toISOString() }] : [];
   });
 
-  const shown = [...new Set([...shownPatientIds(appointments), ...shownPatientIds(drafts), ...recentPatients.map((patient) => patient.id)])];
-  deps.audit.record({ objectType: 'start_page', details: { shownPatientIds: shown, resultCount: shown.length } });
-  return { today, appointments, drafts, draftAgeLimitDays: limitDays, recentPatients };
+  const shown = [...new Set([...shownPatientIds(appointments), ...shownPatientIds(drafts), ...recentPatients.map((patient) => patient.id), ...homeVisits.flatMap((visit) => (visit.patientId ? [visit.patientId] : []))])];
+  deps.audit.record({ objectType: 'start_page', details: { shownPatientIds: shown, resultCount: shown.length, shownBookingIds: homeVisits.map((visit) => visit.id) } });
+  return { today, appointments, drafts, draftAgeLimitDays: limitDays, recentPatients, homeVisits };
 }
