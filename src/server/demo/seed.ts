@@ -7,6 +7,7 @@ import type { Database } from '../db/database';
 import { findDemoOrganisation, insertOrganisation } from '../organisation/repository';
 import { seedDemoConsultations } from './consultation-seed';
 import { seedDemoJournal } from './journal-seed';
+import { seedDemoVisits } from './visit-seed';
 
 export const DEMO_ORGANISATION = {
   name: 'Demoklinikken AS',
@@ -44,7 +45,7 @@ export interface DemoSeedResult {
 /**
  * Seeds the demo organisation and its users (PLAT-5). Idempotent: a restart finds what the first
  * start made and prints the same logins. Only ever called after claimInstallationMode(db, 'demo').
- * Later domains (visits, CRM) add their demo data here.
+ * Later domains (CRM) add their demo data here.
  */
 export async function seedDemo(db: Database, secretBox: SecretBox): Promise<DemoSeedResult> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -92,6 +93,7 @@ export async function seedDemo(db: Database, secretBox: SecretBox): Promise<Demo
       const seededAt = new Date();
       await seedDemoJournal(trx, people, seededAt);
       await seedDemoConsultations(trx, people, seededAt);
+      await seedDemoVisits(trx, { organisationId: organisation.id, lege: people.lege, koordinator: await byEmail('koordinator@demo.journalkontor.no') }, seededAt);
     }
     const users = await trx
       .selectFrom('app_user')

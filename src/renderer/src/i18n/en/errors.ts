@@ -97,6 +97,12 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     deletion_reason_short: '{{field}} needs at least {{limit}} characters. Write why, not what the note said.',
     deletion_not_author: 'You did not write the note. Consult its author, or say why that is not possible.',
     deletion_is_author: 'You wrote the note yourself. Choose "I wrote the note myself".',
+    // Home-visit booking (VIS-1)
+    mobile_phone: '{{field}} must be a mobile number that can receive SMS (8 digits starting with 4 or 9, or a foreign number with its country code).',
+    postcode: '{{field}} must be a postcode of four digits.',
+    clinic: 'The booking form is not set up correctly. Contact the clinic.',
+    idempotency_key: 'The booking lacks a valid key. Reload the page and send it again.',
+    latest_before_earliest: '{{field}} must be after the earliest time.',
     password: {
       too_short: 'The password must have at least 12 characters.',
       too_long: 'The password can have at most 200 characters.',

@@ -95,6 +95,12 @@ export const errors = {
     deletion_reason_short: '{{field}} må ha minst {{limit}} tegn. Skriv hvorfor, ikke hva notatet sa.',
     deletion_not_author: 'Du skrev ikke notatet. Rådfør deg med forfatteren, eller oppgi hvorfor det ikke er mulig.',
     deletion_is_author: 'Du skrev notatet selv. Velg «Jeg skrev notatet selv».',
+    // Home-visit booking (VIS-1)
+    mobile_phone: '{{field}} må være et mobilnummer som kan motta SMS (8 siffer som begynner på 4 eller 9, eller et utenlandsk nummer med landskode).',
+    postcode: '{{field}} må være et postnummer med fire siffer.',
+    clinic: 'Bestillingsskjemaet er ikke satt opp riktig. Kontakt klinikken.',
+    idempotency_key: 'Bestillingen mangler en gyldig nøkkel. Last inn siden på nytt og send igjen.',
+    latest_before_earliest: '{{field}} må være etter tidligste tidspunkt.',
     password: {
       too_short: 'Passordet må ha minst 12 tegn.',
       too_long: 'Passordet kan ha høyst 200 tegn.',
