@@ -21,11 +21,6 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     bookingChanged: 'The booking was changed by someone else since you saw it. Reload and try again.',
   },
   validation: {
-    mobile_phone: '{{field}} must be a mobile number (8 digits starting with 4 or 9, or a foreign number with +).',
-    postcode: '{{field}} must have 4 digits.',
-    latest_before_earliest: '{{field}} must be after the earliest time.',
-    clinic: 'The clinic is unknown.',
-    idempotency_key: 'The form lacks a valid key. Reload the page.',
     visit_cap: '{{field}} must be a whole number from 1 to 50.',
     shift_ends_before_start: 'The shift must end after it starts.',
     shift_too_long: 'A shift can last at most 24 hours.',

@@ -19,11 +19,6 @@ export const errors = {
     bookingChanged: 'Bestillingen er endret av noen andre siden du så den. Last inn på nytt og prøv igjen.',
   },
   validation: {
-    mobile_phone: '{{field}} må være et mobilnummer (8 siffer som begynner på 4 eller 9, eller et utenlandsk nummer med +).',
-    postcode: '{{field}} må ha 4 siffer.',
-    latest_before_earliest: '{{field}} må være etter det tidligste tidspunktet.',
-    clinic: 'Klinikken er ukjent.',
-    idempotency_key: 'Skjemaet mangler en gyldig nøkkel. Last inn siden på nytt.',
     visit_cap: '{{field}} må være et helt tall fra 1 til 50.',
     shift_ends_before_start: 'Vakten må slutte etter at den begynner.',
     shift_too_long: 'En vakt kan vare høyst 24 timer.',
