@@ -42,7 +42,7 @@ export function DispatchPage() {
   const [dayInput, setDayInput] = useState(() => toDateInput(osloToday()));
   const [dayError, setDayError] = useState<string | undefined>();
   const changed = useVisitsChanged();
-  const live = useVisitsLive(changed);
+  const live = useVisitsLive();
   // Always fresh (each read is logged anyway); polled only while the live channel is down.
   const board = useQuery(trpc.visits.board.queryOptions({ date: day }, { staleTime: 0, refetchInterval: live.isLive ? false : FALLBACK_REFETCH_MS }));
   const [isIntakeOpen, setIsIntakeOpen] = useState(false);
