@@ -1,4 +1,4 @@
-import { Badge, Button, createTheme, type CSSVariablesResolver, DEFAULT_THEME, type MantineColorsTuple, type MantineThemeOverride, mergeThemeOverrides, Modal, Notification } from '@mantine/core';
+import { Badge, Button, createTheme, type CSSVariablesResolver, DEFAULT_THEME, type MantineColorsTuple, type MantineThemeOverride, mergeThemeOverrides, Notification } from '@mantine/core';
 
 /**
  * Mantine's palette with its two darkest shades darker, for the colours whose defaults are too
@@ -50,18 +50,12 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
 });
 
 /**
- * The theme with the words Mantine's own controls need, in the current language: the close
- * buttons of notifications (the new-device notice, say) and dialogs have no text of their own, so
- * they get a name (PLAT-11). (The booking drawer names its own: Drawer stays out of the first bundle.)
+ * The theme with the words Mantine's own controls need, in the current language: a notification's
+ * close button (the new-device notice, say) has no text of its own, so it gets a name (PLAT-11).
  */
 export function localizedTheme(closeLabel: string): MantineThemeOverride {
   return mergeThemeOverrides(
     theme,
-    createTheme({
-      components: {
-        Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
-        Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
-      },
-    }),
+    createTheme({ components: { Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }) } }),
   );
 }
