@@ -29,6 +29,10 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   blockedUserId: 'colleague',
   clinicianId: 'colleague',
   consultationId: 'consultation',
+  bookingId: 'booking',
+  doctorId: 'colleague',
+  zoneId: 'zone',
+  documentationNoteId: 'note',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -43,7 +47,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -62,7 +66,19 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
   const { shareId } = await caller.sharing.grant({ patientId, granteeId: colleague.id, consentId, scope: 'whole_journal', purpose: 'Veiledning', endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString() });
   const { blockId } = await caller.access.setBlock({ patientId, blockedUserId: blocked.id, scope: 'whole_journal', requestedAt: clock.now().toISOString() });
   const { consultationId } = await caller.consultations.book({ patientId, startsAt: new Date(clock.now().getTime() + DAY).toISOString(), durationMinutes: 30, mode: 'in_person' });
-  return { organisationId: organisation.id, caller, objects: { patient: patientId, note: noteId, consent: consentId, share: shareId, block: blockId, colleague: colleague.id, consultation: consultationId } };
+  // Dispatch's objects by direct insert: bookings arrive through intake, zones are configuration.
+  const zone = await database.db.insertInto('visit_zone').values({ organisation_id: organisation.id, name: 'Sone', postcode_prefixes: ['05'] }).returning('id').executeTakeFirstOrThrow();
+  const earliest = new Date(clock.now().getTime() + DAY);
+  const booking = await database.db
+    .insertInto('home_visit_booking')
+    .values({ organisation_id: organisation.id, source: 'phone', idempotency_key: null, full_name: 'Prøve Pasient', street: 'Gate 1', postcode: '0550', city: 'Oslo', gender: 'female', date_of_birth: dateOfBirth, national_id: null, phone: '+4791234567', email: null, reason: 'Prøve', urgency: 'normal', earliest_at: earliest, latest_at: new Date(earliest.getTime() + DAY / 3), zone_id: zone.id, doctor_id: null, assigned_at: null, accepted_at: null, eta: null, en_route_at: null, arrived_at: null, completed_at: null, cancelled_at: null, cancel_reason: null, patient_id: null, documentation_note_id: null, appointment_id: null, retention_hold: null, retention_hold_by: null, retention_hold_at: null, anonymised_at: null, created_at: clock.now(), created_by: null, updated_at: clock.now() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return {
+    organisationId: organisation.id,
+    caller,
+    objects: { patient: patientId, note: noteId, consent: consentId, share: shareId, block: blockId, colleague: colleague.id, consultation: consultationId, booking: booking.id, zone: zone.id },
+  };
 }
 
 /** A fingerprint of every row an organisation owns, table by table. */
@@ -131,6 +147,8 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       'details.dateOfBirth': '1965-07-15',
       roles: ['clinician'],
       durationMinutes: 30,
+      // A shift lasts at most a day.
+      ...(path === 'visits.createShift' ? { endsAt: new Date(clock.now().getTime() + DAY / 3).toISOString() } : {}),
       // A list of notes counts only where the scope is chosen notes.
       ...(field === 'noteIds' ? { scope: 'selected_notes' } : {}),
     };

@@ -103,6 +103,16 @@ function fieldsOf(schema: z.core.$ZodType, path: (string | number)[] = []): Fiel
       fields.push({ path: [...path, key], kind: kindOf(childCore), schema: child });
       fields.push(...fieldsOf(child, [...path, key]).filter((field) => field.path.length > path.length + 1));
     }
+  } else if (def.type === 'union') {
+    // Every alternative's fields, each once: a bad value in any of them must be refused alike.
+    const seen = new Set<string>();
+    for (const option of def.options as z.core.$ZodType[]) {
+      for (const field of fieldsOf(option, path)) {
+        const key = field.path.join('.');
+        if (!seen.has(key)) fields.push(field);
+        seen.add(key);
+      }
+    }
   } else if (def.type === 'array') {
     const element = def.element as z.core.$ZodType;
     fields.push({ path: [...path, 0], kind: kindOf(unwrap(element).core), schema: element });
@@ -183,8 +193,11 @@ function valuesByName(seeded: Seeded, clock: TestClock): Record<string, () => un
 }
 
 /** Per procedure, where the field name alone does not say which object makes a good base. */
-function overridesFor(seeded: Seeded): Record<string, Record<string, () => unknown>> {
+function overridesFor(seeded: Seeded, clock: TestClock): Record<string, Record<string, () => unknown>> {
+  const inHours = (hours: number) => new Date(clock.now().getTime() + hours * 3_600_000).toISOString();
   return {
+    // A shift lasts at most a day: a start and an end from the same working day.
+    'visits.createShift': { startsAt: () => inHours(1), endsAt: () => inHours(9), doctorId: () => seeded.colleagueId },
     'journal.saveDraft': { noteId: () => seeded.draftNoteId },
     // Deleting the shared signed note would leave the procedures fuzzed after it only "not found".
     'journal.deleteNote': { noteId: () => seeded.deletableNoteId },
@@ -238,6 +251,11 @@ function baseValue(schema: z.core.$ZodType, name: string | undefined, context: B
       // recovery code" want exactly one), else everything.
       const candidates = [required, ...Object.entries(optional).map(([key, value]) => ({ ...required, [key]: value })), { ...required, ...optional }];
       return candidates.find((candidate) => accepts(schema, candidate)) ?? { ...required, ...optional };
+    }
+    case 'union': {
+      // The first alternative the whole schema accepts (visits.linkPatient: by patient id, or by number).
+      const options = (def.options as z.core.$ZodType[]).map((option) => baseValue(option, name, context));
+      return options.find((option) => accepts(schema, option)) ?? options[0];
     }
     case 'array': {
       if (accepts(schema, [])) return [];
@@ -501,7 +519,7 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
   it('PLAT-6: no 5xx, nothing written by a refused request, and every field error named and translated', { timeout: 180_000 }, async () => {
     const snapshot = await snapshotQuery(database);
     const context: BaseContext = { byName: valuesByName(seeded, clock), strings: genericStrings(clock) };
-    const overrides = overridesFor(seeded);
+    const overrides = overridesFor(seeded, clock);
     const serverErrors: string[] = [];
     const writes: string[] = [];
     const unnamed: string[] = [];
@@ -638,7 +656,12 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
 function subSchema(schema: z.core.$ZodType | undefined, path: (string | number)[]): z.core.$ZodType {
   let current = schema as z.core.$ZodType;
   for (const key of path) {
-    const def = defOf(unwrap(current).core);
+    let def = defOf(unwrap(current).core);
+    // A union: the alternative that has this field.
+    if (def.type === 'union') {
+      const option = (def.options as z.core.$ZodType[]).find((candidate) => typeof key === 'string' && key in ((defOf(unwrap(candidate).core).shape as Record<string, unknown> | undefined) ?? {}));
+      def = defOf(unwrap(option ?? current).core);
+    }
     current = (typeof key === 'number' ? def.element : (def.shape as Record<string, z.core.$ZodType>)[key]) as z.core.$ZodType;
   }
   return current;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runSystemJob } from '../../../src/server/audit/unit-of-work';
 import type { Database } from '../../../src/server/db/database';
@@ -144,6 +145,12 @@ describe('VIS-3: who sees which booking', () => {
     // Nor can their doctor be assigned here, nor ours there.
     const ours = await insertBooking(s.db, s.organisation.id, now);
     expect(fieldErrorsFrom(await errorOf(s.coordinator.visits.assign({ bookingId: ours.id, doctorId: other.doctorUser.id, version: 1 })))).toEqual([expect.objectContaining({ messageKey: 'validation.unknown_doctor' })]);
+    // linkPatient takes a union input the generated isolation test cannot walk: its patient id here.
+    const foreignPatient = await insertPatient(s.db, other.organisation.id);
+    const linkAnswers = [];
+    for (const patientId of [foreignPatient, randomUUID()]) linkAnswers.push(fieldErrorsFrom(await errorOf(s.coordinator.visits.linkPatient({ bookingId: ours.id, patientId }))));
+    expect(linkAnswers[0]).toEqual([expect.objectContaining({ field: 'patientId', messageKey: 'validation.unknown_patient' })]);
+    expect(linkAnswers[0]).toEqual(linkAnswers[1]);
     expect((await other.coordinator.visits.board({ date: TODAY })).bookings.map((booking) => booking.id)).toEqual([foreign.id]);
     expect(await bookingRow(s.db, foreign.id)).toMatchObject({ status: 'requested', version: 1, retention_hold: null });
   });

@@ -34,6 +34,7 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     unknown_patient: 'Patient not found.',
     booking_closed: 'The booking is closed and cannot be linked to a patient.',
     unknown_zone: 'Zone not found.',
+    invalid_union: '{{field}} does not fit any of the allowed forms.',
     field: 'The field “{{field}}”',
     invalid_type: '{{field}} has the wrong type.',
     too_small: '{{field}} is too short or too small (at least {{limit}}).',

@@ -32,6 +32,7 @@ export const errors = {
     unknown_patient: 'Fant ikke pasienten.',
     booking_closed: 'Bestillingen er avsluttet og kan ikke kobles til en pasient.',
     unknown_zone: 'Fant ikke sonen.',
+    invalid_union: '{{field}} passer ikke med noen av de tillatte formene.',
     field: 'Feltet «{{field}}»',
     invalid_type: '{{field}} har feil type.',
     too_small: '{{field}} er for kort eller for lite (minst {{limit}}).',
