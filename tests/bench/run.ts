@@ -9,16 +9,17 @@ import { promisify } from 'node:util';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type AuditedWritesReport, benchAuditedWrites } from './audited-writes';
+import { benchBoardLatency, type BoardLatencyReport } from './board-latency';
 import { benchBundle, type BundleReport, bundleSummary } from './bundle';
 import { benchJournalRead, type JournalReadReport } from './journal-read';
 import { benchJournalRender, type JournalRenderReport, renderSummary } from './journal-render';
 import { type LoginLatencyReport, benchLoginLatency } from './login-latency';
 import { benchPgbench, type PgbenchReport } from './pgbench';
 import { dropLiveBenchDatabases, serverUrl } from './support/database';
-import { log, round, table } from './support/stats';
+import { type LatencySummary, log, round, table } from './support/stats';
 import { benchVerifySpeed, type VerifySpeedReport } from './verify-speed';
 
-const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle'] as const;
+const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'board'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const args = process.argv.slice(2);
@@ -42,6 +43,7 @@ const settings = {
   verifyRuns: isQuick ? 1 : 2,
   verifyTarget: 500_000,
   logins: envNumber('BENCH_LOGINS', isQuick ? 10 : 50),
+  boardSamples: envNumber('BENCH_BOARD_SAMPLES', isQuick ? 30 : 200),
   argon2Samples: isQuick ? 5 : 20,
   journal: {
     patients: envNumber('BENCH_PATIENTS', isQuick ? 10_000 : 100_000),
@@ -66,6 +68,7 @@ interface Results {
   journal?: JournalReadReport;
   render?: JournalRenderReport;
   bundle?: BundleReport;
+  board?: BoardLatencyReport;
 }
 
 async function postgresVersion(): Promise<string> {
@@ -240,6 +243,21 @@ function summary(results: Results): string {
       parts.push(`   ${label.padEnd(36)} ${profile.roundTrips} statements, ${profile.totalExecutionMs} ms: ${[...byLabel].map(([name, entry]) => `${name}${entry.count > 1 ? ` ×${entry.count}` : ''} ${round(entry.ms, 3)}`).join(', ')}`);
     }
   }
+  const board = results.board;
+  if (board) {
+    parts.push(
+      `\n5. Time until a booking shows on an open board (PLAT-10): two backend instances on one PostgreSQL, ${board.samples} bookings one after another;` +
+        `\n   intake on A: ${board.intake === 'route' ? 'POST /public/home-visit-bookings' : 'stand-in (insert + publishChange; the route was not in this build)'}; a coordinator's visits.live (SSE) on B, then ${board.board === 'visits.board' ? 'visits.board' : 'a stand-in day query'} on B.` +
+        `\n   Target: board updated p95 ≤ ${board.targetP95Ms} ms.\n`,
+    );
+    const row = (label: string, stats: LatencySummary) => [label, stats.p50Ms, stats.p95Ms, stats.p99Ms, stats.maxMs, stats.meanMs];
+    parts.push(
+      table(
+        ['ms from submit', 'p50', 'p95', 'p99', 'max', 'mean'],
+        [row('submit answered (A)', board.submit), row('event received (B)', board.event), row(`board refetched (B)${board.isTargetMet ? ' (met)' : ' (NOT met)'}`, board.boardUpdated)],
+      ),
+    );
+  }
   if (results.render) parts.push(renderSummary(results.render));
   if (results.bundle) parts.push(bundleSummary(results.bundle));
   return parts.join('\n');
@@ -289,6 +307,10 @@ async function main(): Promise<void> {
   if (selected.has('bundle')) {
     log('\n[bundle] initial load of the login page');
     results.bundle = await benchBundle({ loginRuns: isQuick ? 3 : 10 });
+  }
+  if (selected.has('board')) {
+    log('\n[board] submit on A → live event on B → board refetched on B');
+    results.board = await benchBoardLatency({ samples: settings.boardSamples, warmup: 5 });
   }
   results.machine.loadAverageAtEnd = loads();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);

@@ -42,7 +42,7 @@ interface Instance {
   url: string;
 }
 
-async function startInstance(database: DatabaseHandle, clock: TestClock, options: { sessionCheckMs?: number } = {}): Promise<Instance> {
+async function startInstance(database: DatabaseHandle, clock: TestClock, options: { sessionCheckMs?: number; port?: number } = {}): Promise<Instance> {
   const hub = await LiveHub.start(database, { sessionCheckMs: options.sessionCheckMs ?? 30_000 });
   const app = await buildServer({
     db: database.db,
@@ -53,7 +53,7 @@ async function startInstance(database: DatabaseHandle, clock: TestClock, options
     secretBox: testSecretBox,
     live: hub,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return { app, hub, url: `http://127.0.0.1:${address.port}` };
@@ -249,6 +249,13 @@ describe('PLAT-10: the live channel', () => {
     expect(await nextIds(onA)).toEqual(['made-on-a']);
     expect((await touch(b, token, { ids: ['made-on-b'] })).status).toBe(200);
     expect(await nextIds(onA)).toEqual(['made-on-b']);
+    // One LISTEN per instance, however many streams it serves.
+    const extra = await subscribe(b, other.token);
+    streams.push(extra);
+    const listening = await current.asOwner((owner) =>
+      sql<{ count: string }>`select count(*) as count from pg_stat_activity where datname = current_database() and query ilike 'listen %'`.execute(owner),
+    );
+    expect(Number(listening.rows[0]?.count)).toBe(2);
   });
 
   it.skipIf(!isPostgres)('PLAT-10: a dropped LISTEN connection reconnects, and its subscribers are told to refetch', async () => {
@@ -274,13 +281,15 @@ describe('PLAT-10: the app\'s own client', () => {
   const clock = new TestClock(new Date());
   let instance: Instance | undefined;
   afterEach(async () => {
+    delete (globalThis as { window?: unknown }).window;
     await stopInstance(instance);
     instance = undefined;
   });
 
   it('PLAT-10, DESK-2: createTrpcClient subscribes over SSE with the token as a header, never in the URL', async () => {
     // The renderer's device id asks window.desk when there is one; in Node there is no window at all.
-    (globalThis as { window?: unknown }).window ??= {};
+    // Removed again after the test: PGlite (emscripten) takes a global window for a browser.
+    (globalThis as { window?: unknown }).window = {};
     const { createTrpcClient } = await import('../../../src/renderer/src/lib/trpc');
     const { createSessionStore } = await import('../../../src/renderer/src/lib/session-store');
     instance = await startInstance(database.current, clock);
@@ -317,6 +326,70 @@ describe('PLAT-10: the app\'s own client', () => {
       expect(urls.filter((url) => url.includes(token))).toEqual([]);
     } finally {
       globalThis.fetch = realFetch;
+    }
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('PLAT-10: the app\'s live invalidation across a backend restart', () => {
+  const database = useTestDatabase();
+  const clock = new TestClock(new Date());
+  let instance: Instance | undefined;
+  afterEach(async () => {
+    delete (globalThis as { window?: unknown }).window;
+    await stopInstance(instance);
+    instance = undefined;
+  });
+
+  it('PLAT-10, DESK-4: when its backend goes away and comes back, the client subscribes again and asks for a refetch', async () => {
+    // The renderer's device id asks window.desk when there is one; in Node there is no window at all.
+    // Removed again after the test: PGlite (emscripten) takes a global window for a browser.
+    (globalThis as { window?: unknown }).window = {};
+    const { createTrpcClient } = await import('../../../src/renderer/src/lib/trpc');
+    const { createSessionStore } = await import('../../../src/renderer/src/lib/session-store');
+    const { startLiveInvalidation } = await import('../../../src/renderer/src/lib/live-subscription');
+    instance = await startInstance(database.current, clock);
+    const port = Number(new URL(instance.url).port);
+    const organisation = await createOrganisation(database.current.db);
+    const user = await createUser(database.current.db, organisation.id, { roles: ['coordinator'] });
+    const { token } = await login(database.current, user, clock);
+    const session = createSessionStore();
+    session.signIn(token);
+    const changes: string[][] = [];
+    const statuses: string[] = [];
+    const errors: unknown[] = [];
+    const stop = startLiveInvalidation({
+      client: createTrpcClient(instance.url, session),
+      topic: 'visits',
+      onChange: (ids) => changes.push([...ids]),
+      onStatus: (status) => statuses.push(status),
+      onError: (error) => errors.push(error),
+      retryMs: [100],
+    });
+    try {
+      await until(() => statuses.at(-1) === 'live' && instance?.hub.subscriberCount === 1);
+      await touch(instance, token, { ids: ['before'] });
+      await until(() => changes.length === 1);
+      // The instance shuts down (its streams end) and another takes its place on the same address.
+      await stopInstance(instance);
+      instance = await startInstance(database.current, clock, { port });
+      await until(() => instance?.hub.subscriberCount === 1, 20_000);
+      // Whatever changed while nobody listened: one refetch without ids.
+      await until(() => changes.length === 2);
+      expect(changes[1]).toEqual([]);
+      await touch(instance, token, { ids: ['after'] });
+      await until(() => changes.length === 3);
+      expect(changes).toEqual([['before'], [], ['after']]);
+      expect(statuses.at(-1)).toBe('live');
+      expect(errors).toEqual([]);
+    } finally {
+      stop();
     }
   });
 });
