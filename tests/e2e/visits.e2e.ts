@@ -88,7 +88,7 @@ test('VIS-1, VIS-3, ACC-2: a web booking appears live on the board, is assigned 
   // Assign Lars: the select shows each doctor on shift with load and cap.
   await requested.getByRole('button', { name: 'Tildel lege' }).click();
   const assign = board.getByTestId('assign-modal');
-  await assign.getByLabel('Lege').selectOption(larsId);
+  await assign.getByRole('combobox', { name: 'Lege' }).selectOption(larsId);
   await assign.getByRole('button', { name: 'Tildel', exact: true }).click();
   await expect(assign).toBeHidden();
   const assigned = bookingRow(board, 'assigned');

@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Te
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatCalendarDate, formatDate, formatDateTime } from '../../lib/format';
+import { formatCalendarDate, formatDate, formatDateTime, formatTime } from '../../lib/format';
 import { errorText, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { EntryKind } from '../consultations/EntryKind';
@@ -11,6 +11,7 @@ import { timeSpanOf } from '../consultations/entry-text';
 import { PatientFinder } from '../journal/PatientFinder';
 import { ClinicianOnly } from '../shared/ClinicianOnly';
 import { hashOf } from '../shell/routes';
+import { StatusBadge } from '../visits/VisitBadges';
 
 /**
  * JRN-6: the clinician's day — today's consultations and home visits, their unsigned drafts (those
@@ -40,7 +41,7 @@ function StartPageContent() {
     );
   }
   if (!page.data) return <Loader size="sm" />;
-  const { appointments, drafts, recentPatients, draftAgeLimitDays, today } = page.data;
+  const { appointments, drafts, recentPatients, draftAgeLimitDays, today, homeVisits } = page.data;
 
   return (
     <Stack gap="md" data-testid="start-page">
@@ -81,6 +82,28 @@ function StartPageContent() {
           </Table.Tbody>
         </Table>
       </StartSection>
+
+      {/* VIS-3: the doctor's home visits of the day, when there are any; the work itself is on "Mine besøk". */}
+      {homeVisits.length > 0 && (
+        <StartSection id="start-home-visits" title={t('visits.mine.startTitle')} emptyText={null}>
+          <Stack gap={6} component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="start-home-visits">
+            {homeVisits.map((visit) => (
+              <li key={visit.id}>
+                <Group gap="xs" wrap="nowrap">
+                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {formatTime(visit.eta ?? visit.earliestAt)}
+                  </Text>
+                  <Text size="sm">{[visit.fullName, [visit.postcode, visit.city].filter(Boolean).join(' ')].filter(Boolean).join(' · ')}</Text>
+                  <StatusBadge status={visit.status} />
+                </Group>
+              </li>
+            ))}
+          </Stack>
+          <Anchor href={hashOf({ page: 'visits' })} size="sm" mt="xs" display="inline-block">
+            {t('visits.mine.open')}
+          </Anchor>
+        </StartSection>
+      )}
 
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <StartSection id="start-drafts" title={t('start.drafts.title')} intro={t('start.drafts.intro', { count: draftAgeLimitDays })} emptyText={drafts.length === 0 ? t('start.drafts.empty') : null}>

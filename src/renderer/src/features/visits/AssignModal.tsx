@@ -45,7 +45,7 @@ function AssignForm({ booking, doctors, onClose }: { booking: BoardBooking; doct
   };
 
   return (
-    <Modal opened onClose={onClose} title={isReassign ? t('visits.assign.reassignTitle') : t('visits.assign.title')} data-testid="assign-modal">
+    <Modal opened onClose={onClose} title={isReassign ? t('visits.assign.reassignTitle') : t('visits.assign.title')} closeButtonProps={{ 'aria-label': t('app.close') }} data-testid="assign-modal">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm">{t('visits.assign.intro', { name: booking.fullName ?? t('visits.board.anonymised') })}</Text>

@@ -44,7 +44,7 @@ function CancelForm({ booking, onClose }: { booking: Pick<BoardBooking, 'id' | '
   };
 
   return (
-    <Modal opened onClose={onClose} title={t('visits.cancel.title')} data-testid="cancel-modal">
+    <Modal opened onClose={onClose} title={t('visits.cancel.title')} closeButtonProps={{ 'aria-label': t('app.close') }} data-testid="cancel-modal">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm">{t('visits.cancel.intro', { name: booking.fullName ?? t('visits.board.anonymised') })}</Text>

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Checkbox, Grid, Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Loader, NativeSelect, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useCallback, useMemo, useState } from 'react';
@@ -42,7 +42,7 @@ export function DispatchPage() {
   const [dayInput, setDayInput] = useState(() => toDateInput(osloToday()));
   const [dayError, setDayError] = useState<string | undefined>();
   const changed = useVisitsChanged();
-  const live = useVisitsLive(changed);
+  const live = useVisitsLive();
   // Always fresh (each read is logged anyway); polled only while the live channel is down.
   const board = useQuery(trpc.visits.board.queryOptions({ date: day }, { staleTime: 0, refetchInterval: live.isLive ? false : FALLBACK_REFETCH_MS }));
   const [isIntakeOpen, setIsIntakeOpen] = useState(false);
@@ -125,29 +125,24 @@ export function DispatchPage() {
       {!board.data && !board.isError && <Loader size="sm" />}
 
       {board.data && (
-        <Grid>
-          <Grid.Col span={{ base: 12, lg: 9 }}>
-            <Stack gap="md">
-              <BulkAssignBar bookings={selectedBookings} doctors={doctors} onDone={() => setSelected(new Set())} />
-              {BOOKING_STATUS_CODES.map((status) => (
-                <BoardSection
-                  key={status}
-                  status={status}
-                  bookings={byStatus.get(status) ?? []}
-                  day={day}
-                  selected={selected}
-                  onToggle={toggle}
-                  onOpen={setOpenBookingId}
-                  onAssign={setAssigning}
-                  onCancel={setCancelling}
-                />
-              ))}
-            </Stack>
-          </Grid.Col>
-          <Grid.Col span={{ base: 12, lg: 3 }}>
-            <DoctorsPanel doctors={doctors} />
-          </Grid.Col>
-        </Grid>
+        <>
+          {/* The doctors first: whom there is to send decides the work on the board below. */}
+          <DoctorsPanel doctors={doctors} />
+          <BulkAssignBar bookings={selectedBookings} doctors={doctors} onDone={() => setSelected(new Set())} />
+          {BOOKING_STATUS_CODES.map((status) => (
+            <BoardSection
+              key={status}
+              status={status}
+              bookings={byStatus.get(status) ?? []}
+              day={day}
+              selected={selected}
+              onToggle={toggle}
+              onOpen={setOpenBookingId}
+              onAssign={setAssigning}
+              onCancel={setCancelling}
+            />
+          ))}
+        </>
       )}
 
       <IntakeModal opened={isIntakeOpen} day={day} onClose={() => setIsIntakeOpen(false)} onCreated={changed} />

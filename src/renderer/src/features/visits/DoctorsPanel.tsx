@@ -1,4 +1,4 @@
-import { Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
+import { Card, Group, Progress, SimpleGrid, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { formatTime } from '../../lib/format';
 import type { DoctorOnShift } from './types';
@@ -16,7 +16,7 @@ export function DoctorsPanel({ doctors }: { doctors: readonly DoctorOnShift[] })
           {t('visits.doctors.empty')}
         </Text>
       ) : (
-        <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="md" verticalSpacing="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
           {doctors.map((doctor) => (
             <li key={doctor.shiftId} data-testid="doctor-on-shift">
               <Group justify="space-between" gap="xs" wrap="nowrap">
@@ -36,7 +36,7 @@ export function DoctorsPanel({ doctors }: { doctors: readonly DoctorOnShift[] })
               />
             </li>
           ))}
-        </Stack>
+        </SimpleGrid>
       )}
     </Card>
   );

@@ -161,7 +161,7 @@ export function IntakeModal({ opened, day, onClose, onCreated }: { opened: boole
   );
 
   return (
-    <Modal opened={opened} onClose={close} title={t('visits.intake.title')} size="xl" data-testid="intake-modal">
+    <Modal opened={opened} onClose={close} title={t('visits.intake.title')} size="xl" closeButtonProps={{ 'aria-label': t('app.close') }} data-testid="intake-modal">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm" c="dimmed">

@@ -38,8 +38,7 @@ function MyVisitsContent() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const day = osloToday();
-  const changed = useVisitsChanged();
-  const live = useVisitsLive(changed);
+  const live = useVisitsLive();
   const mine = useQuery(trpc.visits.mine.queryOptions({ date: day }, { staleTime: 0, refetchInterval: live.isLive ? false : FALLBACK_REFETCH_MS }));
   const [cancelling, setCancelling] = useState<DoctorVisit | null>(null);
   return (
