@@ -12,6 +12,7 @@ import { LiveHub } from './live/hub';
 import { DevelopmentMailbox } from './outbox/outbox';
 import { RETENTION_CATEGORIES } from './retention/categories';
 import { RETENTION_EVERY_MS, RETENTION_JOB_KIND, retentionJobHandler } from './retention/job';
+import { assignmentAckHandler } from './visits/assignment-reminder';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -43,7 +44,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const jobs = startBackgroundJobs(database.db, app.log, {
       auditWitnessPath: config.auditWitnessPath,
       mailbox,
-      handlers: [retentionJobHandler(RETENTION_CATEGORIES)],
+      handlers: [retentionJobHandler(RETENTION_CATEGORIES), assignmentAckHandler],
       recurring: [{ kind: RETENTION_JOB_KIND, everyMs: RETENTION_EVERY_MS }],
     });
     const address = app.server.address();

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/server/db/database';
 import { enqueueJob, type BatchedJobHandler, type JobHandler } from '../../../src/server/jobs/queue';
-import { claimDueJobs, ensureRecurring, JobError, recurringKey, runDueJobs } from '../../../src/server/jobs/runner';
+import { claimDueJobs, ensureRecurring, JobError, recurringKey, runDueJobs, startJobRunner } from '../../../src/server/jobs/runner';
 import { createOrganisation, eventsOf } from '../support/identity';
 import { useTestDatabase } from '../support/test-database';
 
@@ -235,5 +235,26 @@ describe('the job runner (PLAT-10, ADR 0011)', () => {
     expect(seen[0]?.progress).toEqual({ batches: 1 });
     expect(seen[0]?.lockedUntil?.getTime()).toBeGreaterThanOrEqual(at(5 * MINUTE).getTime());
     expect(await jobRow(db, id)).toMatchObject({ status: 'done', progress: { batches: 1 } });
+  });
+
+  it('PLAT-10: the background loop polls on its own, drains what is due and stops cleanly', async () => {
+    const db = database.current.db;
+    for (let index = 0; index < 3; index++) await enqueueJob(db, { kind: 'test.count', organisationId: null, runAt: T0 });
+    const errors: unknown[] = [];
+    const runner = startJobRunner(db, [countingHandler('test.count')], { intervalMs: 20, clock: () => T0, onError: (error) => errors.push(error), runner: { instanceId: 'loop' } });
+    try {
+      for (let waited = 0; waited < 10_000; waited += 50) {
+        const done = await db.selectFrom('background_job').select('id').where('status', '=', 'done').execute();
+        if (done.length === 3) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await runner.stop();
+    }
+    expect(errors).toEqual([]);
+    expect(await db.selectFrom('background_job').select('status').where('status', '<>', 'done').execute()).toEqual([]);
+    expect(await eventsOf(db, { action: 'retention.run' })).toHaveLength(3);
+    // A handler that could not record its run is refused at start-up, not discovered at night.
+    expect(() => startJobRunner(db, [{ kind: 'test.silent', actions: [], run: async () => {} }])).toThrow(/declares no audit action/);
   });
 });
