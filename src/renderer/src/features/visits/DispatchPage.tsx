@@ -18,7 +18,7 @@ import { useConflictHandler } from './use-conflict';
 import { useVisitsChanged } from './use-visits-changed';
 import { FALLBACK_REFETCH_MS, useVisitsLive } from './use-visits-live';
 import { AttentionBadge, UrgencyBadge } from './VisitBadges';
-import { visitErrorText } from './visit-errors';
+import { isBookingChanged, visitErrorText } from './visit-errors';
 import { formatOnDay, formatWindow, minutesBetween, useNow } from './visit-time';
 
 /** The sections shown folded until opened: the day's finished work. */
@@ -145,7 +145,8 @@ export function DispatchPage() {
         </>
       )}
 
-      <IntakeModal opened={isIntakeOpen} day={day} onClose={() => setIsIntakeOpen(false)} onCreated={changed} />
+      {/* Mounted per opening: a fresh form, wanted time and idempotency key each time (VIS-1). */}
+      {isIntakeOpen && <IntakeModal opened day={day} onClose={() => setIsIntakeOpen(false)} onCreated={changed} />}
       <AssignModal booking={assigning} doctors={doctors} onClose={() => setAssigning(null)} />
       <CancelModal booking={cancelling} onClose={() => setCancelling(null)} />
       <BookingDrawer bookingId={openBookingId} onClose={() => setOpenBookingId(null)} />
@@ -269,8 +270,8 @@ function BookingRow({ booking, day, now, isSelectable, isSelected, onToggle, onO
       {
         onSuccess: () => notifications.show({ color: 'teal', message: t('visits.unassign.done') }),
         onError: (error) => {
-          onConflict(error);
-          notifications.show({ color: 'red', message: visitErrorText(error) });
+          if (isBookingChanged(error)) onConflict(error);
+          else notifications.show({ color: 'red', message: visitErrorText(error) });
         },
       },
     );
