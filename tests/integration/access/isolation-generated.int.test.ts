@@ -156,8 +156,6 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       ...Object.fromEntries(Object.entries(OBJECT_OF_FIELD).map(([name, kind]) => [name, name === 'noteIds' ? [clinicA.objects[kind]] : clinicA.objects[kind]])),
       endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString(),
       givenAt: clock.now().toISOString(),
-      // Within a week, so a shift (at most 24 hours) from here to endsAt is valid.
-      startsAt: new Date(clock.now().getTime() + 6.9 * DAY).toISOString(),
       'details.nationalId': '15076500050',
       'details.dateOfBirth': '1965-07-15',
       roles: ['clinician'],
