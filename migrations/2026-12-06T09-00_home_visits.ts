@@ -95,8 +95,9 @@ export async function up(db: Kysely<any>): Promise<void> {
         and date_of_birth is null and national_id is null and phone is null and email is null and reason is null and gender is null)),
       foreign key (organisation_id, doctor_id) references app_user (organisation_id, id),
       foreign key (organisation_id, zone_id) references visit_zone (organisation_id, id),
-      foreign key (organisation_id, patient_id) references patient (organisation_id, id),
-      foreign key (organisation_id, documentation_note_id) references journal_note (organisation_id, id)
+      -- No foreign key to journal_note: a documenting note may later be deleted by a documented
+      -- decision (JRN-4, § 43), and the visit's reference must then name the note the decision covers.
+      foreign key (organisation_id, patient_id) references patient (organisation_id, id)
     )`.execute(db);
   await sql`create unique index home_visit_booking_idempotency on home_visit_booking (organisation_id, idempotency_key) where idempotency_key is not null`.execute(db);
   // The board: open bookings of an organisation. The doctor's list: their own, by wanted time.
