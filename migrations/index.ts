@@ -8,6 +8,7 @@ import * as authLimits from './2026-12-01T10-00_auth_limits';
 import * as consultations from './2026-12-05T10-00_consultations';
 import * as noteTemplates from './2026-12-05T11-00_note_templates';
 import * as homeVisits from './2026-12-06T09-00_home_visits';
+import * as unloggedRateLimits from './2026-12-06T10-00_unlogged_rate_limits';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T10-00_consultations': consultations,
   '2026-12-05T11-00_note_templates': noteTemplates,
   '2026-12-06T09-00_home_visits': homeVisits,
+  '2026-12-06T10-00_unlogged_rate_limits': unloggedRateLimits,
 };

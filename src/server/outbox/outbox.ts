@@ -65,16 +65,24 @@ export function developmentProvider(mailbox: DevelopmentMailbox): MessageProvide
 }
 
 export async function enqueueMessage(trx: Executor, message: OutgoingMessage): Promise<void> {
+  await enqueueMessages(trx, [message]);
+}
+
+/** Several messages in one statement (a booking's SMS, e-mail and notices: one round trip, not five). */
+export async function enqueueMessages(trx: Executor, messages: readonly OutgoingMessage[]): Promise<void> {
+  if (messages.length === 0) return;
   await trx
     .insertInto('outbox_message')
-    .values({
-      organisation_id: message.organisationId,
-      channel: message.channel,
-      recipient: message.recipient,
-      template: message.template,
-      subject: message.subject ?? null,
-      body: message.body,
-    })
+    .values(
+      messages.map((message) => ({
+        organisation_id: message.organisationId,
+        channel: message.channel,
+        recipient: message.recipient,
+        template: message.template,
+        subject: message.subject ?? null,
+        body: message.body,
+      })),
+    )
     .execute();
 }
 

@@ -31,6 +31,8 @@ export interface CreateBookingCommand {
   isDemo: boolean;
   /** Where the booking sits in the caller's input, for field errors ('booking.' for the coordinator's form). */
   fieldPrefix?: string;
+  /** The clinic's name for the messages, when the caller has already read it (the public route has). */
+  clinicName?: string;
 }
 
 export interface CreatedBooking {
@@ -138,7 +140,8 @@ export async function createBooking(trx: Executor, audit: AuditRecorder, command
     .insertInto('booking_status_change')
     .values({ organisation_id: organisationId, booking_id: bookingId, from_status: null, to_status: 'requested', doctor_id: null, changed_by: command.createdBy, is_automatic: false, reason: null, changed_at: now })
     .execute();
-  const messages = await enqueueBookingMessages(trx, { organisationId, input, earliestAt, latestAt, now });
+  const clinicName = command.clinicName ?? (await trx.selectFrom('organisation').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow()).name;
+  const messages = await enqueueBookingMessages(trx, { organisationId, clinicName, input, earliestAt, latestAt, now });
   await publishChange(trx, { organisationId, topic: 'visits', ids: [bookingId] });
   // Codes and ids only: the name, address and reason stay in the booking (AUD-2).
   audit.record({

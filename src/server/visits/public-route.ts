@@ -33,11 +33,12 @@ export function registerPublicBookingRoute(app: FastifyInstance, deps: Pick<Serv
     headers: { 'idempotency-key': idempotencyKeySchema },
     successStatus: 201,
     handler: async ({ trx, audit, now, isDemo, headers }, input) => {
-      const clinic = await trx.selectFrom('organisation').select('id').where('booking_form_key', '=', input.clinic).executeTakeFirst();
+      const clinic = await trx.selectFrom('organisation').select(['id', 'name']).where('booking_form_key', '=', input.clinic).executeTakeFirst();
       if (!clinic) throw notFound();
       const { clinic: _clinic, ...booking } = input;
       await createBooking(trx, audit, {
         organisationId: clinic.id,
+        clinicName: clinic.name,
         source: 'web',
         createdBy: null,
         input: booking,
