@@ -100,8 +100,13 @@ test('VIS-1, VIS-3, ACC-2: a web booking appears live on the board, is assigned 
   await expect(drawer.getByTestId('booking-details')).toContainText('Bjørnstjerne Bjørnsons gate 7');
   await expect(drawer.getByTestId('booking-timeline')).toContainText('Bestilt → Tildelt');
   await keepScreenshot(board, testInfo, 'dispatch-booking');
+  // VIS-3: an exception (a late start) recorded on the booking is listed on the board.
+  await drawer.getByLabel('Type avvik').selectOption('late_start');
+  await drawer.getByRole('button', { name: 'Registrer avvik' }).click();
+  await expect(drawer.getByTestId('booking-exception-list')).toContainText('Sen start');
   await board.keyboard.press('Escape');
   await expect(drawer).toBeHidden();
+  await expect(board.getByTestId('dispatch-exceptions')).toContainText('Sen start');
 
   // Lars: his visits of the day, the new one with address, reason and phone.
   const doctor = await logInAsDemoUser(browser, backend(), authenticator, LARS, { hash: '#/visits' });

@@ -12,6 +12,7 @@ import { AssignModal } from './AssignModal';
 import { BookingDrawer } from './BookingDrawer';
 import { CancelModal } from './CancelModal';
 import { DoctorsPanel, doctorOptions } from './DoctorsPanel';
+import { ExceptionsPanel } from './ExceptionsPanel';
 import { IntakeModal } from './IntakeModal';
 import type { BoardBooking, DoctorOnShift } from './types';
 import { useConflictHandler } from './use-conflict';
@@ -142,6 +143,7 @@ export function DispatchPage() {
               onCancel={setCancelling}
             />
           ))}
+          <ExceptionsPanel day={day} onOpen={setOpenBookingId} refetchInterval={live.isLive ? false : FALLBACK_REFETCH_MS} />
         </>
       )}
 

@@ -92,6 +92,15 @@ export const visits: Pick<Messages, 'visits'> = {
       unassign: 'Unassign',
       cancel: 'Cancel',
     },
+    exceptions: {
+      title: 'Exceptions of the day',
+      empty: 'No exceptions recorded this day.',
+      failed: 'The exceptions could not be fetched.',
+      time: 'Recorded',
+      kind: 'Exception',
+      status: 'Status now',
+      doctor: 'Doctor',
+    },
     doctors: {
       title: 'Doctors on shift',
       empty: 'No doctors on shift this day.',

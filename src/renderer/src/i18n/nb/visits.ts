@@ -90,6 +90,15 @@ export const visits = {
       unassign: 'Fjern tildeling',
       cancel: 'Avlys',
     },
+    exceptions: {
+      title: 'Avvik i dag',
+      empty: 'Ingen avvik registrert denne dagen.',
+      failed: 'Avvikene kunne ikke hentes.',
+      time: 'Registrert',
+      kind: 'Avvik',
+      status: 'Status nå',
+      doctor: 'Lege',
+    },
     doctors: {
       title: 'Leger på vakt',
       empty: 'Ingen leger på vakt denne dagen.',
