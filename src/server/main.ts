@@ -18,10 +18,19 @@ async function main(): Promise<void> {
   // Demo credentials go to standard output for the person at the terminal, never into the log.
   if (server.demo) process.stdout.write(`${formatDemoLogins(server.demo, config.publicAppUrl ?? server.url)}\n`);
   let stopping = false;
+  /** How long a shutdown may take before the process exits anyway. */
+  const SHUTDOWN_DEADLINE_MS = 10_000;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     server.app.log.info({ signal }, 'shutting down');
+    // A job or stream that does not end must not keep a terminating instance alive: its work is
+    // in transactions (rolled back) or leased jobs (claimed again by another instance).
+    const deadline = setTimeout(() => {
+      server.app.log.error({ signal, afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
     await server.stop();
     process.exit(0);
   };

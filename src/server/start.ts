@@ -56,8 +56,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       url,
       demo,
       stop: async () => {
-        await jobs.stop();
+        // Stop taking requests first (clients see the instance go at once), then let the jobs finish.
         await app.close();
+        await jobs.stop();
         await database.close();
       },
     };
