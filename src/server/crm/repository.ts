@@ -20,11 +20,12 @@ const MAX_SEARCH_WORDS = 8;
 
 /**
  * A word-prefix tsquery ('ola:* & nord:*') from what the user typed, or null when nothing
- * searchable is left. Every character that is not a letter or digit separates words, so no
- * tsquery operator (& | ! ( ) : * < >) or quote from the input can reach to_tsquery: the result
- * only ever holds words, ':*' and ' & '. The words are separated as the 'simple' parser separates
- * them in the stored vectors ("Hansen-Berg" is stored as hansen-berg, hansen and berg). An
- * organisation number typed in groups ("923 609 016") is one word.
+ * searchable is left. Words keep only letters, digits and the joiners of e-mail addresses and
+ * hyphenated names (@ . - _), never at a word's ends; everything else separates words. So no
+ * tsquery operator (& | ! ( ) : * < >), quote or backslash from the input reaches to_tsquery: the
+ * result holds only such words, ':*' and ' & '. to_tsquery then parses each word as the 'simple'
+ * parser parsed the stored text: a whole e-mail address is one word, "Hansen-Berg" matches
+ * hansen-berg. An organisation number typed in groups ("923 609 016") is one word.
  */
 export function prefixTsQuery(search: string): string | null {
   const trimmed = search.trim();
@@ -33,7 +34,8 @@ export function prefixTsQuery(search: string): string | null {
     ? [digitsOnly]
     : trimmed
         .toLowerCase()
-        .split(/[^\p{L}\p{N}]+/u)
+        .split(/[^\p{L}\p{N}@._-]+/u)
+        .map((word) => word.replace(/^[@._-]+|[@._-]+$/gu, ''))
         .filter((word) => word.length > 0);
   const unique = [...new Set(words)].slice(0, MAX_SEARCH_WORDS);
   if (unique.length === 0) return null;
