@@ -58,7 +58,8 @@ export async function openCsv(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, 
     if (firstText.length > 0) yield firstText;
     yield* texts;
   }
-  const parser = Readable.from(allTexts()).pipe(
+  // One decoded piece (about a chunk) read ahead, not Readable's default of 16: memory stays near one chunk.
+  const parser = Readable.from(allTexts(), { highWaterMark: 1 }).pipe(
     parse({
       delimiter: separator,
       relax_column_count: true,
@@ -94,6 +95,8 @@ export async function openCsv(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, 
       }
     } finally {
       parser.destroy();
+      // Wait for a chunk read in flight: the caller's transaction may end right after this.
+      await texts.return(undefined).catch(() => undefined);
     }
   }
   return { separator, header, rows: rows(), encoding: () => decoder.encoding };

@@ -43,8 +43,12 @@ export interface ImportDefinition<Row> {
   rowSchema: z.ZodType<Row>;
   /** What the preview shows of a valid row, sensitive values masked (stored unsealed). */
   display(row: Row): Record<string, string>;
-  /** Decide create/update/skip for a batch (match against the DB and within the file: the definition keeps state in `seen`). */
-  classify(trx: Executor, context: ImportContext, rows: readonly Row[], seen: Map<string, number>): Promise<ClassifiedRow[]>;
+  /**
+   * Decide create/update/skip for a batch, one answer per row in order (match against the DB and
+   * within the file: the definition keeps a row's key → its row number in `seen`, which lives for
+   * the whole file). `rowNumbers[i]` is the file's row number of `rows[i]`, for duplicateOfRow.
+   */
+  classify(trx: Executor, context: ImportContext, rows: readonly Row[], seen: Map<string, number>, rowNumbers: readonly number[]): Promise<ClassifiedRow[]>;
   /** Write one batch; records its own audit events through `audit`. */
   commit(trx: Executor, context: ImportContext & { audit: AuditRecorder }, rows: readonly RowToCommit<Row>[]): Promise<void>;
   /** Audit actions the commit batches record (the job's unit declares them). */
