@@ -108,11 +108,10 @@ export async function appendChunk(
 }
 
 /** The uploaded file's chunks, opened one at a time as they are read (never the whole file in memory). */
-export async function* importChunks(trx: Executor, secretBox: SecretBox, record: Pick<ImportRecord, 'organisationId' | 'id' | 'chunkCount'>, onChunk?: (index: number) => void): AsyncGenerator<Buffer> {
+export async function* importChunks(trx: Executor, secretBox: SecretBox, record: Pick<ImportRecord, 'organisationId' | 'id' | 'chunkCount'>): AsyncGenerator<Buffer> {
   for (let index = 0; index < record.chunkCount; index++) {
     const sealed = await findChunk(trx, record.organisationId, record.id, index);
     if (sealed === undefined) throw new DomainError('conflict', IMPORT_ERRORS.chunkOutOfOrder);
-    onChunk?.(index);
     yield Buffer.from(secretBox.open(sealed, chunkSealContext(record.id, index)), 'base64');
   }
 }
@@ -201,7 +200,7 @@ export interface ImportStatusView {
   skipRows: number | null;
   processedRows: number;
   committedRows: number;
-  /** 0…1 for the progress bar while a job works (validating: chunks read; committing: rows written); null otherwise. */
+  /** 0…1 for the progress bar while a job works (validating: how far into the file; committing: rows written); null otherwise. */
   progress: number | null;
   failureCode: string | null;
   finishedAt: Date | null;
@@ -214,8 +213,9 @@ export async function importStatus(trx: Executor, values: { organisationId: stri
   let progress: number | null = null;
   if (record.status === 'validating') {
     const job = await findImportJobProgress(trx, [validateJobKey(record.id)]);
-    const chunksRead = Number(job?.chunksRead ?? 0);
-    progress = record.chunkCount === 0 ? 0 : Math.min(1, chunksRead / record.chunkCount);
+    const position = Number(job?.position ?? 0);
+    // The position counts decoded text (a cp1252 "ø" is one byte in the file, two in UTF-8): short of 1 until the job is done.
+    progress = record.byteSize === 0 ? 0 : Math.min(0.99, position / record.byteSize);
   } else if (record.status === 'committing') {
     const toWrite = (record.createRows ?? 0) + (record.updateRows ?? 0);
     progress = toWrite === 0 ? 1 : Math.min(1, record.committedRows / toWrite);
