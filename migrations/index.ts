@@ -9,7 +9,6 @@ import * as consultations from './2026-12-05T10-00_consultations';
 import * as noteTemplates from './2026-12-05T11-00_note_templates';
 import * as homeVisits from './2026-12-06T09-00_home_visits';
 import * as unloggedRateLimits from './2026-12-06T10-00_unlogged_rate_limits';
-import * as dataImportProvisional from './2026-12-06T11-00_data_import_provisional';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -27,5 +26,4 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T11-00_note_templates': noteTemplates,
   '2026-12-06T09-00_home_visits': homeVisits,
   '2026-12-06T10-00_unlogged_rate_limits': unloggedRateLimits,
-  '2026-12-06T11-00_data_import_provisional': dataImportProvisional,
 };

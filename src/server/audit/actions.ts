@@ -93,12 +93,6 @@ export const AUDIT_ACTIONS = [
   'audit.read.own',
   // Generic: a procedure refused because the role does not admit it (ACC-1, ACC-5)
   'access.denied',
-  // PROVISIONAL (helper H1): the importer (CRM-4)
-  'import.created',
-  'import.validated',
-  'import.committed',
-  'import.cancelled',
-  'import.problem_rows_exported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

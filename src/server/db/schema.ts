@@ -29,7 +29,7 @@ export interface InstallationSettingTable {
   updated_at: Generated<Date>;
 }
 
-export interface DB extends IdentityTables, JournalTables, VisitTables, JobTables, ImportTables {
+export interface DB extends IdentityTables, JournalTables, VisitTables, JobTables {
   organisation: OrganisationTable;
   installation_setting: InstallationSettingTable;
 }
@@ -525,62 +525,4 @@ export interface BackgroundJobTable {
 
 export interface JobTables {
   background_job: BackgroundJobTable;
-}
-
-// ---------------------------------------------------------------------------------------------
-// PROVISIONAL (helper H1): the importer's tables (CRM-4), replaced by the lead's on merge
-// ---------------------------------------------------------------------------------------------
-
-export type DataImportStatus = 'uploading' | 'validating' | 'ready' | 'committing' | 'done' | 'failed' | 'cancelled';
-
-export interface DataImportTable {
-  id: Generated<string>;
-  organisation_id: string;
-  kind: string;
-  target_id: string | null;
-  created_by: string;
-  created_at: Generated<Date>;
-  status: DataImportStatus;
-  file_name: string;
-  byte_size: ColumnType<string, number | string | undefined, number | string>;
-  chunk_count: Generated<number>;
-  encoding: string | null;
-  separator: string | null;
-  header: ColumnType<string[] | null, string | null | undefined, string | null>;
-  mapping: ColumnType<Record<string, number | null> | null, string | null | undefined, string | null>;
-  total_rows: number | null;
-  error_rows: number | null;
-  create_rows: number | null;
-  update_rows: number | null;
-  skip_rows: number | null;
-  processed_rows: Generated<number>;
-  committed_rows: Generated<number>;
-  failure_code: string | null;
-  finished_at: Date | null;
-  version: Generated<number>;
-}
-
-export interface DataImportChunkTable {
-  import_id: string;
-  organisation_id: string;
-  chunk_index: number;
-  sealed: string;
-}
-
-export interface DataImportRowTable {
-  import_id: string;
-  organisation_id: string;
-  row_number: number;
-  outcome: 'create' | 'update' | 'skip' | 'error';
-  errors: ColumnType<{ field: string; messageKey: string }[] | null, string | null | undefined, string | null>;
-  display: ColumnType<Record<string, string>, string, string>;
-  sealed: string;
-  target_id: string | null;
-  committed: Generated<boolean>;
-}
-
-export interface ImportTables {
-  data_import: DataImportTable;
-  data_import_chunk: DataImportChunkTable;
-  data_import_row: DataImportRowTable;
 }
