@@ -3,6 +3,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** The domains that hold health data: CRM and portal code may import none of them (CRM-5). */
+const HEALTH_DOMAINS = ['**/server/patient/**', '**/server/journal/**', '**/server/consultation/**', '**/server/sharing/**', '**/server/access/**', '**/server/visits/**', '**/server/start/**', '**/shared/patient-schemas', '**/shared/visit-schemas', '**/shared/consultation-schemas', '../patient/**', '../journal/**', '../visits/**', '../consultation/**', '../sharing/**', '../access/**', '../start/**'];
+
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https'];
 
 export default tseslint.config(
@@ -83,6 +86,41 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         { paths: ['electron'], patterns: [{ group: ['**/renderer/**', '**/main/**', '**/preload/**'] }] },
+      ],
+    },
+  },
+  {
+    // CRM-5: the CRM and the corporate portal never reach health data. Their code (and the generic
+    // importer they use) cannot import the patient, journal, consultation, sharing, access or visit
+    // domains; a test walks every CRM response for anything from those tables as well.
+    files: ['src/server/crm/**/*.ts', 'src/server/portal/**/*.ts', 'src/server/import/**/*.ts', 'src/shared/crm-schemas.ts', 'src/shared/portal-schemas.ts'],
+    ignores: ['src/server/**/router.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [
+            { group: ['**/renderer/**', '**/main/**', '**/preload/**'] },
+            { group: ['@trpc/*', '@trpc/*/**', '**/trpc', './trpc'], message: 'Only router files (and trpc.ts, app.ts) import the tRPC layer; throw a DomainError instead.' },
+            { group: HEALTH_DOMAINS, message: 'CRM-5: CRM and portal code never imports health-data domains.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/server/crm/**/router.ts', 'src/server/portal/**/router.ts', 'src/server/import/**/router.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [
+            { group: ['**/renderer/**', '**/main/**', '**/preload/**'] },
+            { group: HEALTH_DOMAINS, message: 'CRM-5: CRM and portal code never imports health-data domains.' },
+          ],
+        },
       ],
     },
   },

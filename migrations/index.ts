@@ -9,6 +9,7 @@ import * as consultations from './2026-12-05T10-00_consultations';
 import * as noteTemplates from './2026-12-05T11-00_note_templates';
 import * as homeVisits from './2026-12-06T09-00_home_visits';
 import * as unloggedRateLimits from './2026-12-06T10-00_unlogged_rate_limits';
+import * as crm from './2026-12-07T09-00_crm';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T11-00_note_templates': noteTemplates,
   '2026-12-06T09-00_home_visits': homeVisits,
   '2026-12-06T10-00_unlogged_rate_limits': unloggedRateLimits,
+  '2026-12-07T09-00_crm': crm,
 };

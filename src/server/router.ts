@@ -2,9 +2,11 @@ import { accessRouter } from './access/router';
 import { activityRouter } from './audit/router';
 import { authRouter } from './auth/router';
 import { consultationRouter } from './consultation/router';
+import { crmRouter } from './crm/router';
 import { journalRouter } from './journal/router';
 import { developerRouter } from './outbox/router';
 import { patientRouter } from './patient/router';
+import { portalRouter } from './portal/router';
 import { retentionRouter } from './retention/router';
 import { sharingRouter } from './sharing/router';
 import { startRouter } from './start/router';
@@ -28,6 +30,8 @@ export const appRouter = router({
   start: startRouter,
   visits: visitsRouter,
   retention: retentionRouter,
+  crm: crmRouter,
+  portal: portalRouter,
 });
 
 export type AppRouter = typeof appRouter;

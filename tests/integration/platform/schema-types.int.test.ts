@@ -74,13 +74,14 @@ function kindOfTs(checker: ts.TypeChecker, parts: readonly ts.Type[]): string {
 
 /** What each PostgreSQL type comes back as through pg and PGlite here. */
 function kindOfPostgres(dataType: string): string[] {
-  if (['text', 'uuid', 'character', 'character varying', 'inet', 'bigint', 'numeric', 'date'].includes(dataType)) return ['string'];
+  // tsvector (the CRM's search columns) comes back as its text form.
+  if (['text', 'uuid', 'character', 'character varying', 'inet', 'bigint', 'numeric', 'date', 'tsvector'].includes(dataType)) return ['string'];
   // Buffer (pg) or Uint8Array (PGlite): an object either way.
   if (dataType === 'bytea') return ['object'];
   if (['integer', 'smallint', 'real', 'double precision'].includes(dataType)) return ['number'];
   if (dataType === 'boolean') return ['boolean'];
   if (dataType.startsWith('timestamp')) return ['Date'];
-  if (dataType === 'jsonb' || dataType === 'json') return ['unknown', 'object'];
+  if (dataType === 'jsonb' || dataType === 'json') return ['unknown', 'object', 'array'];
   if (dataType === 'ARRAY') return ['array'];
   return [dataType];
 }
