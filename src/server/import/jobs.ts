@@ -20,7 +20,6 @@ import {
   type StagedRowInsert,
   updateImport,
 } from './repository';
-import type { CsvSeparator } from './separator';
 import { validateRow } from './validate-row';
 
 /** Rows per transaction: one classify call, one multi-row insert, one commit (≈ 9,000 parameters, well under PostgreSQL's 65,535). */
@@ -114,7 +113,7 @@ async function runValidation<Row>(definition: ImportDefinition<Row>, secretBox: 
     await deleteRows(trx, organisationId, importId);
     await updateImport(trx, organisationId, importId, { processedRows: 0 });
   });
-  const reader = await openCsv(importChunks(db, secretBox, record), record.separator ? { separator: record.separator as CsvSeparator } : {});
+  const reader = await openCsv(importChunks(db, secretBox, record), record.separator ? { separator: record.separator } : {});
   const tally: Tally = { total: 0, error: 0, create: 0, update: 0, skip: 0 };
   const seen = new Map<string, number>();
   const stageBatch = async (batch: readonly CsvRow[]) => {

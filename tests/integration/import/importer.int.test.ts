@@ -151,12 +151,12 @@ describe('the generic importer (CRM-4)', () => {
   it('CRM-4: a commit that fails part-way resumes where it stopped when the job runs again (no row written twice)', async () => {
     const { db, organisationId, userId } = await setUp();
     let failuresLeft = 1;
-    let statusMidwayImportId: string | undefined;
+    const midway: { importId?: string } = {};
     let statusMidway: Awaited<ReturnType<typeof importStatus>> | undefined;
     const definition = toyDefinition({
       // What the app reads while the job works (a reload asks the same): the job's stored progress.
       onClassify: async (trx, rowNumbers) => {
-        if (rowNumbers[0] === 2_001) statusMidway ??= await importStatus(trx, { organisationId, importId: statusMidwayImportId! });
+        if (rowNumbers[0] === 2_001) statusMidway ??= await importStatus(trx, { organisationId, importId: midway.importId! });
       },
       beforeCommit: (rowNumbers) => {
         // The second batch fails once: the first is committed, the second rolled back.
@@ -168,7 +168,7 @@ describe('the generic importer (CRM-4)', () => {
     for (let index = 1; index <= 2_500; index++) lines.push(`Person ${index};${String(10_000_000_000 + index)};`);
     // Small chunks, so the progress (chunks read) moves during the run.
     const importId = await uploadFile(db, secretBox, { organisationId, userId, bytes: Buffer.from(lines.join('\n'), 'utf8'), chunkSize: 4 * 1024, now: T0 });
-    statusMidwayImportId = importId;
+    midway.importId = importId;
     const inspection = await db.transaction().execute((trx) => inspectImport(trx, secretBox, definition, { organisationId, importId }));
     await db.transaction().execute((trx) => startValidation(trx, definition, { organisationId, importId, mapping: inspection.suggestedMapping, now: T0 }));
     await runDueJobs(db, handlers, T0);
