@@ -273,7 +273,8 @@ export async function markRowsCommitted(trx: Executor, organisationId: string, i
     .set({ committed: true, sealed: '' })
     .where('import_id', '=', importId)
     .where('organisation_id', '=', organisationId)
-    .where('row_number', 'in', [...rowNumbers])
+    // One array parameter, not a thousand.
+    .where('row_number', '=', sql<number>`any(${[...rowNumbers]}::int[])`)
     .execute();
 }
 

@@ -92,6 +92,14 @@ describe('CSV as Excel writes it (CRM-4)', () => {
     expect(rows).toEqual([{ rowNumber: 1, cells: ['Åse', 'Tromsø'] }]);
   });
 
+  it('refuses a broken file (an unclosed quote past the record limit) with a code, never the file\'s text', async () => {
+    const bytes = Buffer.from(`navn;fnr\nÅse;01017012345\n"${'hemmelig '.repeat(10_000)}\n`, 'utf8');
+    const error = await readAll(bytes).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'bad_request', message: 'import.csv_malformed' });
+    expect(JSON.stringify(error)).not.toContain('hemmelig');
+    expect(String((error as Error).cause)).not.toContain('hemmelig');
+  });
+
   it('reads an empty file as no header and no rows', async () => {
     const { header, rows } = await readAll(Buffer.alloc(0));
     expect(header).toEqual([]);
