@@ -11,6 +11,8 @@ import pg from 'pg';
 import { type AuditedWritesReport, benchAuditedWrites } from './audited-writes';
 import { benchBoardLatency, type BoardLatencyReport } from './board-latency';
 import { benchBundle, type BundleReport, bundleSummary } from './bundle';
+import { benchCrmImport, type CrmImportReport } from './crm-import';
+import { benchCrmSearch, type CrmSearchReport } from './crm-search';
 import { benchJournalRead, type JournalReadReport } from './journal-read';
 import { benchJournalRender, type JournalRenderReport, renderSummary } from './journal-render';
 import { type LoginLatencyReport, benchLoginLatency } from './login-latency';
@@ -21,7 +23,7 @@ import { type LatencySummary, log, round, table } from './support/stats';
 import { benchVerifySpeed, type VerifySpeedReport } from './verify-speed';
 import { benchVisitIntake, type VisitIntakeReport } from './visit-intake';
 
-const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'intake', 'board', 'retention'] as const;
+const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'intake', 'board', 'retention', 'crm-import', 'crm-search'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const args = process.argv.slice(2);
@@ -56,6 +58,12 @@ const settings = {
     secondsPerMode: envNumber('BENCH_SECONDS', isQuick ? 1 : 8),
     traceCalls: isQuick ? 100 : 500,
   },
+  crm: {
+    importRows: envNumber('BENCH_IMPORT_ROWS', isQuick ? 10_000 : 50_000),
+    companies: envNumber('BENCH_COMPANIES', isQuick ? 10_000 : 100_000),
+    contactsPerCompany: 5,
+    searchSamples: isQuick ? 50 : 300,
+  },
   retention: {
     bookings: envNumber('BENCH_BOOKINGS', isQuick ? 100_000 : 1_000_000),
     openBookings: isQuick ? 2_000 : 20_000,
@@ -77,6 +85,8 @@ interface Results {
   intake?: VisitIntakeReport;
   board?: BoardLatencyReport;
   retention?: RetentionReport;
+  crmImport?: CrmImportReport;
+  crmSearch?: CrmSearchReport;
 }
 
 async function postgresVersion(): Promise<string> {
@@ -285,6 +295,29 @@ function summary(results: Results): string {
     parts.push(`   afterwards: ${intake.finalCheck.bookings} bookings, ${intake.finalCheck.statusChanges} timeline rows, ${intake.finalCheck.events} events, ${intake.finalCheck.messages} outbox messages (warm-up included).`);
   }
   if (results.retention) parts.push(retentionSummary(results.retention));
+  const crmImport = results.crmImport;
+  if (crmImport) {
+    const { memory } = crmImport;
+    parts.push(
+      `\nCRM import (CRM-4): ${crmImport.rows.toLocaleString('en')} employees from a ${round(crmImport.fileBytes / 1048576, 1)} MB Windows-1252 ';' file through portal.import.* and the job runner (${crmImport.errors} bad rows reported, ${crmImport.created.toLocaleString('en')} employees kept).` +
+        `\n   upload+inspect ${crmImport.uploadSeconds} s, validation job ${crmImport.validateSeconds} s, commit job ${crmImport.commitSeconds} s.` +
+        `\n   validation + commit: ${crmImport.rowsPerSecond.toLocaleString('en')} rows/s (target ≥ ${crmImport.targets.rowsPerSecond.toLocaleString('en')}: ${crmImport.isRateMet ? 'met' : 'NOT met'}); with the upload ${crmImport.rowsPerSecondWithUpload.toLocaleString('en')} rows/s.` +
+        `\n   server memory: RSS ${memory.rssBaselineMb} → ${memory.rssPeakMb} MB (+${memory.rssGrowthMb}, target < ${crmImport.targets.memoryGrowthMb}: ${crmImport.isMemoryMet ? 'met' : 'NOT met'}), heap ${memory.heapBaselineMb} → ${memory.heapPeakMb} MB (+${memory.heapGrowthMb}).`,
+    );
+  }
+  const crmSearch = results.crmSearch;
+  if (crmSearch) {
+    parts.push(
+      `\nCRM company search (CRM-1): crm.companies through the router (session, role, audit event), ${crmSearch.samples} queries over ${crmSearch.companies.toLocaleString('en')} companies and ${crmSearch.contacts.toLocaleString('en')} contacts (generated in ${crmSearch.generationSeconds} s).` +
+        `\n   Target p95 ≤ ${crmSearch.targetP95Ms} ms: ${crmSearch.isTargetMet ? 'met' : 'NOT met'}.\n`,
+    );
+    parts.push(
+      table(
+        ['query', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+        [...Object.entries(crmSearch.byKind), ['all', crmSearch.all] as const].map(([kind, stats]) => [kind, stats.count, stats.p50Ms, stats.p95Ms, stats.p99Ms, stats.maxMs]),
+      ),
+    );
+  }
   return parts.join('\n');
 }
 
@@ -344,6 +377,14 @@ async function main(): Promise<void> {
   if (selected.has('retention')) {
     log(`\n[retention] ${settings.retention.bookings} finished bookings due`);
     results.retention = await benchRetention(settings.retention);
+  }
+  if (selected.has('crm-import')) {
+    log(`\n[crm-import] ${settings.crm.importRows} employees from CSV`);
+    results.crmImport = await benchCrmImport({ rows: settings.crm.importRows });
+  }
+  if (selected.has('crm-search')) {
+    log(`\n[crm-search] ${settings.crm.companies} companies, ${settings.crm.companies * settings.crm.contactsPerCompany} contacts`);
+    results.crmSearch = await benchCrmSearch({ companies: settings.crm.companies, contactsPerCompany: settings.crm.contactsPerCompany, samples: settings.crm.searchSamples, warmup: 20 });
   }
   results.machine.loadAverageAtEnd = loads();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);
