@@ -223,7 +223,7 @@ describe('CRM-5: the CRM and the portal never tell whether a person is a patient
           answer = await procedureOf(w.sales, path)(input);
         } catch (error) {
           // A refusal is an answer too (and must not differ either), but the walk expects none here.
-          throw new Error(`${path} failed: ${(error as Error).message}`);
+          throw new Error(`${path} failed: ${(error as Error).message}`, { cause: error });
         }
         if (path === 'portal.import.create') state.importId = (answer as { importId: string }).importId;
         walked.push(path);
