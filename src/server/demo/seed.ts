@@ -7,6 +7,7 @@ import type { Database } from '../db/database';
 import { findDemoOrganisation, insertOrganisation } from '../organisation/repository';
 import { seedDemoConsultations } from './consultation-seed';
 import { seedDemoJournal } from './journal-seed';
+import { seedDemoPortal } from './portal-seed';
 import { seedDemoVisits } from './visit-seed';
 
 export const DEMO_ORGANISATION = {
@@ -94,6 +95,7 @@ export async function seedDemo(db: Database, secretBox: SecretBox): Promise<Demo
       await seedDemoJournal(trx, people, seededAt);
       await seedDemoConsultations(trx, people, seededAt);
       await seedDemoVisits(trx, { organisationId: organisation.id, lege: people.lege, koordinator: await byEmail('koordinator@demo.journalkontor.no') }, seededAt);
+      await seedDemoPortal(trx, { organisationId: organisation.id, salg: await byEmail('salg@demo.journalkontor.no') }, secretBox, seededAt);
     }
     const users = await trx
       .selectFrom('app_user')
