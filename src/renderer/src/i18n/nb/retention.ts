@@ -2,6 +2,11 @@
 export const retention = {
   retention: {
     category: {
+      crmLeadContact: {
+        description: 'Kontaktpersoner hos leads, prospekter og tidligere kunder slettes et fastsatt antall dager (standard 365) etter siste aktivitet, eller etter registreringen når det ikke finnes noen. Behandlingsgrunnlag, aktiviteter og oppgaver slettes sammen med dem.',
+        keepsCompany: 'Bedriften beholdes: den er en virksomhet, ikke en person.',
+        keepsHistory: 'Bedriftens statushistorikk og aktiviteter som ikke gjelder en kontaktperson, beholdes.',
+      },
       portalEmployee: {
         description: 'Ansatte i en bedriftsavtale (navn, kontaktopplysninger, fødselsnummer) slettes et fastsatt antall dager (standard 30) etter at avtalen er avsluttet.',
         keepsAgreement: 'Selve avtalen (periode og tjenester) beholdes som del av kundeforholdet; den har ingen opplysninger om de ansatte.',
