@@ -49,8 +49,8 @@ export const PORTAL_MESSAGES = {
   agreementRequired: 'validation.agreement_required',
   /** An agreement is only for a customer. */
   companyNotCustomer: 'validation.company_not_customer',
-  /** The agreement or employee changed since the caller read it (a conflict, not a field error). */
-  changed: 'error.changed_meanwhile',
+  /** The agreement or employee changed since the caller read it (a conflict, not a field error; the CRM's code, API_ERROR_MESSAGES.recordChanged on h2). */
+  changed: 'error.record_changed',
   /** End before start. */
   periodOrder: 'validation.period_order',
   /** The same service listed twice. */
@@ -74,32 +74,32 @@ export function normalizePhoneNumber(input: string): string | null {
   return null;
 }
 
-/** Optional phone: empty (or left out) is null; anything else must be a number. */
+/** Optional phone: empty, null or left out is null; anything else must be a number. */
 export const optionalPhoneSchema = z
   .string('validation.phone')
   .max(32, 'validation.phone')
-  .nullable()
-  .default(null)
   .transform((value, ctx) => {
-    if (value === null || value.trim() === '') return null;
+    if (value.trim() === '') return null;
     const normalized = normalizePhoneNumber(value);
     if (normalized === null) {
       ctx.addIssue({ code: 'custom', message: 'validation.phone', input: value });
       return z.NEVER;
     }
     return normalized;
-  });
+  })
+  .nullable()
+  .default(null);
 
-/** Optional e-mail: empty (or left out) is null; stored lower case. */
+/** Optional e-mail: empty, null or left out is null; stored lower case. */
 export const optionalEmailSchema = z
   .string('validation.email')
   .trim()
   .toLowerCase()
   .max(254, 'validation.email')
   .refine((value) => value === '' || z.email().safeParse(value).success, 'validation.email')
+  .transform((value) => (value === '' ? null : value))
   .nullable()
-  .default(null)
-  .transform((value) => (value === null || value === '' ? null : value));
+  .default(null);
 
 /**
  * An employee's fields, as the form and each row of an import file give them. Synthetic numbers

@@ -8,6 +8,7 @@ import { findDemoOrganisation, insertOrganisation } from '../organisation/reposi
 import { seedDemoConsultations } from './consultation-seed';
 import { seedDemoCrm } from './crm-seed';
 import { seedDemoJournal } from './journal-seed';
+import { seedDemoPortal } from './portal-seed';
 import { seedDemoVisits } from './visit-seed';
 
 export const DEMO_ORGANISATION = {
@@ -96,6 +97,7 @@ export async function seedDemo(db: Database, secretBox: SecretBox): Promise<Demo
       await seedDemoConsultations(trx, people, seededAt);
       await seedDemoVisits(trx, { organisationId: organisation.id, lege: people.lege, koordinator: await byEmail('koordinator@demo.journalkontor.no') }, seededAt);
       await seedDemoCrm(trx, { organisationId: organisation.id, salg: await byEmail('salg@demo.journalkontor.no'), admin: await byEmail('admin@demo.journalkontor.no') }, seededAt);
+      await seedDemoPortal(trx, { organisationId: organisation.id, salg: await byEmail('salg@demo.journalkontor.no') }, secretBox, seededAt);
     }
     const users = await trx
       .selectFrom('app_user')

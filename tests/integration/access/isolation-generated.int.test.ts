@@ -38,6 +38,9 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   contactId: 'contact',
   taskId: 'task',
   ownerId: 'seller',
+  // CRM-4: the portal's employees and their imports.
+  employeeId: 'employee',
+  importId: 'import',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -52,7 +55,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -101,6 +104,14 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
     bases: ['account_follow_up', 'direct_sales', 'newsletter', 'event_invitations'].map((purpose) => ({ purpose: purpose as 'newsletter', basis: 'consent' as const, source: 'email' as const, evidence: 'Ja' })),
   });
   const task = await caller.crm.createTask({ companyId: company.id, contactId: contact.id, title: 'Ring', dueOn: '2026-12-01' });
+  // CRM-4: the company becomes a customer with an agreement, an employee and an import under way (inspected, not validated).
+  await database.db.updateTable('company').set({ status: 'customer' }).where('id', '=', company.id).execute();
+  await caller.portal.saveAgreement({ companyId: company.id, startsOn: '2026-01-01', services: ['occupational_health'] });
+  const { employee } = await caller.portal.addEmployee({ companyId: company.id, fullName: 'Prøve Ansatt', nationalId });
+  const file = Buffer.from(`Navn;Fødselsnummer\r\nPrøve Ansatt;${nationalId}\r\n`, 'utf8');
+  const { importId } = await caller.portal.import.create({ companyId: company.id, fileName: 'ansatte.csv', byteSize: file.length });
+  await caller.portal.import.uploadChunk({ importId, index: 0, data: file.toString('base64') });
+  await caller.portal.import.inspect({ importId });
   return {
     organisationId: organisation.id,
     caller,
@@ -118,6 +129,8 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
       contact: contact.id,
       task: task.id,
       seller: seller.id,
+      employee: employee.id,
+      import: importId,
     },
   };
 }
@@ -192,6 +205,9 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       ...(path === 'visits.createShift' ? { endsAt: new Date(clock.now().getTime() + DAY / 3).toISOString() } : {}),
       // CRM: a purpose the seeded contact has consent for (elsewhere `purpose` is free text).
       ...(path.startsWith('crm.') ? { purpose: 'account_follow_up' } : {}),
+      // CRM-4: a valid number and a chunk that is base64 (the portal's other fields are free text or choices).
+      ...(path === 'portal.addEmployee' ? { nationalId: '15076500050' } : {}),
+      ...(path === 'portal.import.uploadChunk' ? { data: Buffer.from('Navn').toString('base64') } : {}),
       // A list of notes counts only where the scope is chosen notes.
       ...(field === 'noteIds' ? { scope: 'selected_notes' } : {}),
     };

@@ -140,6 +140,9 @@ interface Seeded {
   contactId: string;
   taskId: string;
   sellerId: string;
+  /** CRM-4: the company as a customer with an agreement, one employee, and an employee import inspected but not validated. */
+  employeeId: string;
+  importId: string;
 }
 
 let sequence = 0;
@@ -203,6 +206,8 @@ function valuesByName(seeded: Seeded, clock: TestClock): Record<string, () => un
     contactId: () => seeded.contactId,
     taskId: () => seeded.taskId,
     ownerId: () => seeded.sellerId,
+    employeeId: () => seeded.employeeId,
+    importId: () => seeded.importId,
   };
 }
 
@@ -215,6 +220,8 @@ function overridesFor(seeded: Seeded, clock: TestClock): Record<string, Record<s
     'journal.saveDraft': { noteId: () => seeded.draftNoteId },
     // Deleting the shared signed note would leave the procedures fuzzed after it only "not found".
     'journal.deleteNote': { noteId: () => seeded.deletableNoteId },
+    // CRM-4: a chunk is base64; the next one the seeded import would take is index 1.
+    'portal.import.uploadChunk': { data: () => Buffer.from('Navn;Fødselsnummer').toString('base64'), index: () => 1 },
   };
 }
 
@@ -508,6 +515,13 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
       bases: (['account_follow_up', 'direct_sales', 'newsletter', 'event_invitations'] as const).map((purpose) => ({ purpose, basis: 'consent' as const, source: 'email' as const, evidence: 'Ja' })),
     });
     const task = await caller.crm.createTask({ companyId: company.id, contactId: contact.id, title: 'Ring', dueOn: '2026-12-01' });
+    await database.db.updateTable('company').set({ status: 'customer' }).where('id', '=', company.id).execute();
+    await caller.portal.saveAgreement({ companyId: company.id, startsOn: '2026-01-01', services: ['occupational_health'] });
+    const { employee } = await caller.portal.addEmployee({ companyId: company.id, fullName: 'Fuzz Ansatt', nationalId: nextNationalId() });
+    const file = Buffer.from(`Navn;Fødselsnummer\r\nFuzz Ansatt;${nextNationalId()}\r\n`, 'utf8');
+    const { importId } = await caller.portal.import.create({ companyId: company.id, fileName: 'ansatte.csv', byteSize: file.length });
+    await caller.portal.import.uploadChunk({ importId, index: 0, data: file.toString('base64') });
+    await caller.portal.import.inspect({ importId });
     seeded = {
       patientId,
       draftNoteId,
@@ -522,6 +536,8 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
       contactId: contact.id,
       taskId: task.id,
       sellerId: user.id,
+      employeeId: employee.id,
+      importId,
     };
     app = await buildTestApp(database, fuzzAppOptions(clock));
   });
