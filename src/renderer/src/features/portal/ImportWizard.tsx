@@ -30,6 +30,14 @@ const RESUMABLE = new Set(['validating', 'ready', 'committing']);
 
 type FieldKey = (typeof EMPLOYEE_IMPORT_FIELD_KEYS)[number];
 
+interface WizardState {
+  importId: string | null;
+  step: ImportStep;
+  /** What the upload's inspection found (only known in the opening that uploaded the file). */
+  inspection: ImportInspection | null;
+}
+const START: WizardState = { importId: null, step: 'file', inspection: null };
+
 const OUTCOME_COLOUR = { create: 'teal', update: 'blue', skip: 'gray', error: 'red' } as const;
 
 function useFieldLabels(): Record<FieldKey, string> {
@@ -83,38 +91,27 @@ export function ImportWizard({ companyId, opened, onClose }: { companyId: string
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [importId, setImportId] = useState<string | null>(null);
-  const [step, setStep] = useState<ImportStep>('file');
-  const [inspection, setInspection] = useState<ImportInspection | null>(null);
-  const [hasResumed, setHasResumed] = useState(false);
-
-  const latest = useQuery({ ...trpc.portal.import.latest.queryOptions({ companyId }), enabled: opened && importId === null && !hasResumed, staleTime: 0 });
-  useEffect(() => {
-    if (hasResumed || !latest.isSuccess) return;
-    setHasResumed(true);
-    const found = latest.data;
-    if (found && RESUMABLE.has(found.status)) {
-      setImportId(found.importId);
-      setStep(stepOfStatus(found.status));
-    }
-  }, [hasResumed, latest.isSuccess, latest.data]);
-
+  // What the user did in this opening of the wizard; null until then, when the wizard shows the
+  // customer's unfinished import (if any) at its step — so a reload resumes where the job is.
+  const [chosen, setChosen] = useState<WizardState | null>(null);
+  const latest = useQuery({ ...trpc.portal.import.latest.queryOptions({ companyId }), enabled: opened && chosen === null, staleTime: 0 });
+  const resumable = latest.data && RESUMABLE.has(latest.data.status) ? latest.data : null;
+  const state: WizardState = chosen ?? (resumable ? { importId: resumable.importId, step: stepOfStatus(resumable.status), inspection: null } : START);
+  const { importId, step, inspection } = state;
   const cancel = useMutation(trpc.portal.import.cancel.mutationOptions());
-
-  const reset = () => {
-    setImportId(null);
-    setInspection(null);
-    setStep('file');
-  };
 
   const refreshEmployees = () => queryClient.invalidateQueries({ queryKey: trpc.portal.employees.queryKey() });
   const refreshLatest = () => queryClient.invalidateQueries({ queryKey: trpc.portal.import.latest.queryKey({ companyId }) });
+  const moveTo = (next: Partial<WizardState>) => setChosen({ ...state, ...next });
+  const restart = () => {
+    setChosen(START);
+    void refreshLatest();
+  };
 
   const close = () => {
     // An upload not yet sent to validation cannot be resumed after a reload: drop it (and its bytes) now.
     if (importId && (step === 'file' || step === 'mapping')) cancel.mutate({ importId });
-    if (step === 'file' || step === 'mapping' || step === 'commit') reset();
-    setHasResumed(false);
+    setChosen(null);
     void refreshLatest();
     onClose();
   };
@@ -126,59 +123,43 @@ export function ImportWizard({ companyId, opened, onClose }: { companyId: string
       {
         onSuccess: () => {
           notifications.show({ color: 'teal', message: t('portal.import.cancelled') });
-          reset();
-          void refreshLatest();
+          restart();
         },
         onError: (error) => notifications.show({ color: 'red', message: portalErrorText(error) }),
       },
     );
   };
 
-  const active = STEPS.indexOf(step);
-  const isResuming = opened && importId === null && !hasResumed && latest.isPending;
+  const isResuming = opened && chosen === null && latest.isPending;
 
   return (
     <Modal opened={opened} onClose={close} title={t('portal.import.title')} size="xl" closeButtonProps={{ 'aria-label': t('app.close') }} data-testid="import-wizard">
       {isResuming ? (
         <Loader size="sm" aria-label={t('portal.import.title')} />
       ) : (
-        <Stepper active={active} size="sm" allowNextStepsSelect={false}>
+        <Stepper active={STEPS.indexOf(step)} size="sm" allowNextStepsSelect={false}>
           <Stepper.Step label={t('portal.import.steps.file')} description={t('portal.import.steps.fileDescription')}>
             {step === 'file' && (
               <FileStep
                 companyId={companyId}
-                onUploaded={(id, found) => {
-                  setImportId(id);
-                  setInspection(found);
-                  setStep('mapping');
-                }}
-                onCreated={setImportId}
+                onCreated={(id) => moveTo({ importId: id })}
+                onUploaded={(id, found) => setChosen({ importId: id, step: 'mapping', inspection: found })}
                 onClose={close}
               />
             )}
           </Stepper.Step>
           <Stepper.Step label={t('portal.import.steps.mapping')} description={t('portal.import.steps.mappingDescription')}>
             {step === 'mapping' && importId && inspection && (
-              <MappingStep importId={importId} inspection={inspection} onValidating={() => setStep('validation')} onCancel={cancelImport} isCancelling={cancel.isPending} />
+              <MappingStep importId={importId} inspection={inspection} onValidating={() => moveTo({ step: 'validation' })} onCancel={cancelImport} isCancelling={cancel.isPending} />
             )}
           </Stepper.Step>
           <Stepper.Step label={t('portal.import.steps.validation')} description={t('portal.import.steps.validationDescription')}>
             {step === 'validation' && importId && (
-              <ValidationStep importId={importId} onCommitting={() => setStep('commit')} onCancel={cancelImport} isCancelling={cancel.isPending} onRestart={reset} />
+              <ValidationStep importId={importId} onCommitting={() => moveTo({ step: 'commit' })} onCancel={cancelImport} isCancelling={cancel.isPending} onRestart={restart} />
             )}
           </Stepper.Step>
           <Stepper.Step label={t('portal.import.steps.commit')} description={t('portal.import.steps.commitDescription')}>
-            {step === 'commit' && importId && (
-              <CommitStep
-                importId={importId}
-                onDone={() => void refreshEmployees()}
-                onRestart={() => {
-                  reset();
-                  void refreshLatest();
-                }}
-                onClose={close}
-              />
-            )}
+            {step === 'commit' && importId && <CommitStep importId={importId} onDone={() => void refreshEmployees()} onRestart={restart} onClose={close} />}
           </Stepper.Step>
         </Stepper>
       )}
@@ -393,7 +374,6 @@ function MappingStep({
           <Table.Tbody>
             {inspection.sampleRows.map((row, index) => (
               // Sample rows have no identity of their own: their place is their key.
-              // eslint-disable-next-line react/no-array-index-key
               <Table.Tr key={index}>
                 {fields.map((field) => (
                   <Table.Td key={field.key}>{row[field.key] ?? ''}</Table.Td>
