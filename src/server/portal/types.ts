@@ -71,6 +71,8 @@ export interface PortalImportStatus {
   processedRows: number;
   /** Rows written (while committing). */
   committedRows: number;
+  /** 0…1 for the progress bar while a job works (validating: share of the file read; committing: rows written); null otherwise. */
+  progress: number | null;
   errorRows: number | null;
   createRows: number | null;
   updateRows: number | null;
