@@ -50,10 +50,9 @@ function useFieldLabels(): Record<FieldKey, string> {
   };
 }
 
-/** The validation job's progress, when the server reports it as a share (0…1); else unknown. */
-function validationPercent(status: ImportStatus): number | null {
-  const progress: unknown = 'progress' in status ? status.progress : undefined;
-  return typeof progress === 'number' && Number.isFinite(progress) ? Math.round(Math.max(0, Math.min(1, progress)) * 100) : null;
+/** The job's progress as a whole percentage, when the server knows it (a share 0…1); else unknown. */
+function jobPercent(status: ImportStatus): number | null {
+  return status.progress === null || !Number.isFinite(status.progress) ? null : percent(status.progress, 1);
 }
 
 /** A progress bar with its name (for the e2e and screen readers) and what it has done in words. */
@@ -479,7 +478,7 @@ function ValidationStep({
       <Stack mt="md">
         <ImportProgress
           label={t('portal.import.validationProgress')}
-          value={validationPercent(current)}
+          value={jobPercent(current)}
           text={t('portal.import.processed', { count: current.processedRows })}
           testId="validation-progress"
         />
@@ -640,7 +639,7 @@ function CommitStep({ importId, onDone, onRestart, onClose }: { importId: string
         <Summary status={current} />
         <ImportProgress
           label={t('portal.import.commitProgress')}
-          value={toWrite === 0 ? 100 : percent(current.committedRows, toWrite)}
+          value={jobPercent(current) ?? percent(current.committedRows, toWrite)}
           text={t('portal.import.committed', { count: current.committedRows, total: toWrite })}
           testId="commit-progress"
         />

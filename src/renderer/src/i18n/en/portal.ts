@@ -182,6 +182,9 @@ export const portal: Pick<Messages, 'portal' | 'import'> = {
     kind_mismatch: 'The import is for something other than employees.',
     csv_malformed: 'The file is not valid CSV (for example a quote that is never closed).',
     csv_empty: 'The file is empty or has only a header row.',
+    agreement_missing: 'The customer has no agreement that has not ended, so the employees cannot be imported.',
+    target_missing: 'The import is not tied to a customer.',
+    unreadable: 'The file could not be read.',
     job_payload: 'The import could not be started.',
   },
 };

@@ -181,6 +181,9 @@ export const portal = {
     kind_mismatch: 'Importen gjelder noe annet enn ansatte.',
     csv_malformed: 'Filen er ikke en gyldig CSV-fil (for eksempel et sitattegn som ikke lukkes).',
     csv_empty: 'Filen er tom eller har bare en overskriftsrad.',
+    agreement_missing: 'Kunden har ingen avtale som ikke er avsluttet, så de ansatte kan ikke importeres.',
+    target_missing: 'Importen er ikke knyttet til noen kunde.',
+    unreadable: 'Filen kunne ikke leses.',
     job_payload: 'Importen kunne ikke startes.',
   },
 };
