@@ -49,8 +49,8 @@ export const PORTAL_MESSAGES = {
   agreementRequired: 'validation.agreement_required',
   /** An agreement is only for a customer. */
   companyNotCustomer: 'validation.company_not_customer',
-  /** The agreement or employee changed since the caller read it (a conflict, not a field error). */
-  changed: 'error.changed_meanwhile',
+  /** The agreement or employee changed since the caller read it (a conflict, not a field error; the CRM's code, API_ERROR_MESSAGES.recordChanged on h2). */
+  changed: 'error.record_changed',
   /** End before start. */
   periodOrder: 'validation.period_order',
   /** The same service listed twice. */

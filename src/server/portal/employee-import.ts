@@ -138,5 +138,11 @@ async function storedByHmac(trx: Executor, organisationId: string, companyId: st
     .where('company_id', '=', companyId)
     .where('national_id_hmac', 'in', [...hmacs])
     .execute();
-  return new Map(rows.map((row) => [row.national_id_hmac.toString('hex'), { id: row.id, full_name: row.full_name, phone: row.phone, email: row.email, hmac: row.national_id_hmac.toString('hex') }]));
+  return new Map(
+    rows.map((row) => {
+      // PGlite hands bytea back as a plain Uint8Array (its toString is not hex); pg as a Buffer.
+      const hmac = Buffer.from(row.national_id_hmac).toString('hex');
+      return [hmac, { id: row.id, full_name: row.full_name, phone: row.phone, email: row.email, hmac }];
+    }),
+  );
 }

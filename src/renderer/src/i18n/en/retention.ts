@@ -4,6 +4,10 @@ import type { Messages } from '../nb';
 export const retention: Pick<Messages, 'retention'> = {
   retention: {
     category: {
+      portalEmployee: {
+        description: 'Employees under a corporate agreement (name, contact details, national identity number) are deleted a set number of days (default 30) after the agreement has ended.',
+        keepsAgreement: 'The agreement itself (period and services) stays as part of the customer relationship; it holds nothing about the employees.',
+      },
       visitBooking: {
         description: 'Personal data in home-visit bookings is anonymised a set number of days (default 7) after the visit ended or was cancelled.',
         keepsOperational: 'Status, times, doctor, zone, urgency and source are kept without personal data, for statistics and operations.',
