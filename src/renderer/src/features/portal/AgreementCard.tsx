@@ -164,7 +164,9 @@ function AgreementFormModal({ companyId, agreement, onClose }: { companyId: stri
     initialValues: formOf(agreement),
     validate: (values) => {
       const parsed = saveAgreementSchema.safeParse(inputOf(values));
-      return parsed.success ? {} : issueMessages(parsed.error.issues, labels);
+      const errors = parsed.success ? {} : issueMessages(parsed.error.issues, labels);
+      // No date chosen is a missing field, not a malformed date.
+      return values.startsOn === null ? { ...errors, startsOn: t('validation.required', { field: labels.startsOn }) } : errors;
     },
   });
 

@@ -233,6 +233,8 @@ function FileStep({
         description={t('portal.import.fileHint')}
         placeholder={t('portal.import.filePlaceholder')}
         accept=".csv,text/csv"
+        // The native input stays hidden behind Mantine's button: a test id lets a test hand it a file.
+        fileInputProps={{ 'data-testid': 'csv-file-input' } as React.ComponentProps<'input'>}
         clearable
         value={file}
         disabled={isBusy}

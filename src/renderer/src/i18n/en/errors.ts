@@ -110,7 +110,6 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     duplicate_in_file: 'The same national identity number is on an earlier row of the file.',
     agreement_required: 'The customer needs an agreement that has not ended.',
     company_not_customer: 'Only a customer can have an agreement. Make the company a customer first.',
-    changed_meanwhile: 'Someone else has changed this since you opened it. Reload and try again.',
     services_duplicate: 'The same service is chosen more than once.',
     import: {
       column_required: 'Choose the column for {{field}}.',

@@ -104,7 +104,7 @@ export const portal: Pick<Messages, 'portal' | 'import'> = {
       resume: 'Continue the import',
       steps: {
         file: 'File',
-        fileDescription: 'Choose and upload',
+        fileDescription: 'Choose the file',
         mapping: 'Columns',
         mappingDescription: 'Match columns to fields',
         validation: 'Check',

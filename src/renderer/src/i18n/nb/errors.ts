@@ -108,7 +108,6 @@ export const errors = {
     duplicate_in_file: 'Samme fødselsnummer står på en tidligere rad i filen.',
     agreement_required: 'Kunden må ha en avtale som ikke er avsluttet.',
     company_not_customer: 'Bare en kunde kan ha avtale. Gjør bedriften til kunde først.',
-    changed_meanwhile: 'Noen andre har endret dette siden du åpnet det. Last inn på nytt og prøv igjen.',
     services_duplicate: 'Samme tjeneste er valgt flere ganger.',
     import: {
       column_required: 'Velg kolonnen for {{field}}.',

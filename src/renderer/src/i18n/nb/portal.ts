@@ -102,7 +102,7 @@ export const portal = {
       resume: 'Fortsett importen',
       steps: {
         file: 'Fil',
-        fileDescription: 'Velg og last opp',
+        fileDescription: 'Velg filen',
         mapping: 'Kolonner',
         mappingDescription: 'Koble kolonner til felt',
         validation: 'Kontroll',
