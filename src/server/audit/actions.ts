@@ -94,6 +94,7 @@ export const AUDIT_ACTIONS = [
   'crm.task.completed',
   'crm.tasks.read',
   'crm.pipeline.read',
+  'crm.contacts.listed',
   'crm.contacts.exported',
   'crm.contact.erased',
   // Corporate portal (CRM-4): agreements, employees, every view of a national identity number

@@ -122,6 +122,7 @@ export const activity: Pick<Messages, 'activity' | 'auditAction' | 'auditReason'
     crm_task_completed: 'Follow-up task done',
     crm_tasks_read: 'Task list viewed',
     crm_pipeline_read: 'Pipeline viewed',
+    crm_contacts_listed: 'Contact list by purpose viewed',
     crm_contacts_exported: 'Contact list exported',
     crm_contact_erased: 'Contact person deleted',
     portal_agreement_saved: 'Corporate agreement saved',

@@ -120,6 +120,7 @@ export const activity = {
     crm_task_completed: 'Oppfølgingsoppgave fullført',
     crm_tasks_read: 'Oppgaveliste vist',
     crm_pipeline_read: 'Salgstrakt vist',
+    crm_contacts_listed: 'Kontaktliste per formål vist',
     crm_contacts_exported: 'Kontaktliste eksportert',
     crm_contact_erased: 'Kontaktperson slettet',
     portal_agreement_saved: 'Bedriftsavtale lagret',
