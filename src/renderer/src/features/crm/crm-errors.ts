@@ -2,6 +2,9 @@ import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
 import { apiErrorCode } from '../../lib/api-error';
 import { errorText, translateCode } from '../../lib/translate';
 
+// H2's shared code for a stale version (src/shared/api-errors.ts recordChanged).
+const RECORD_CHANGED = 'error.record_changed';
+
 const SHARED_CODES: ReadonlySet<string> = new Set(Object.values(API_ERROR_MESSAGES));
 
 /**
@@ -14,8 +17,7 @@ export function crmErrorText(error: unknown): string {
   return translateCode(code, {}, errorText(error));
 }
 
-/** The server's answer when what was shown is no longer current (a stale version). */
+/** The server's answer when what was shown is no longer current (a stale version): reload and decide again. */
 export function isChangedByOthers(error: unknown): boolean {
-  const code = apiErrorCode(error);
-  return code !== undefined && /^crm\.[a-z_]+_changed$/.test(code);
+  return apiErrorCode(error) === RECORD_CHANGED;
 }

@@ -221,6 +221,6 @@ function SignedInPage({ route }: { route: Route }): ReactNode {
   if (route.page === 'company') return <CompanyPage key={route.companyId} companyId={route.companyId} />;
   if (route.page === 'crmTasks') return <MyTasksPage />;
   if (route.page === 'crmPipeline') return <PipelinePage />;
-  if (route.page === 'workspace' && route.workspace !== 'status') return <WorkspacePage workspace={route.workspace} />;
+  if (route.page === 'workspace' && route.workspace === 'dpo') return <WorkspacePage workspace="dpo" />;
   return null;
 }

@@ -1,7 +1,7 @@
 /**
  * Norsk bokmål. The CRM (CRM-1…3, CRM-5): companies, contact persons and the legal basis of each
- * purpose, activities, follow-up tasks and the pipeline. Codes the server sends under `crm.`
- * (`crm.processing_blocked` …) are said here by the same key.
+ * purpose, activities, follow-up tasks and the pipeline. The server's codes (a blocked contact, a
+ * stale version) are said in errors.ts; field messages under validation.*.
  */
 export const crm = {
   crm: {
@@ -47,11 +47,6 @@ export const crm = {
       customer: 'Kundeforhold',
       manual: 'Registrert for hånd',
     },
-    companySource: {
-      contact_form: 'Kontaktskjema',
-      public_sources: 'Offentlige kilder',
-      manual: 'Registrert for hånd',
-    },
     activityKind: {
       call: 'Samtale',
       email: 'E-post',
@@ -61,7 +56,6 @@ export const crm = {
     },
     choose: 'Velg …',
     none: '–',
-    cancel: 'Avbryt',
     loading: 'Henter …',
     companies: {
       title: 'Bedrifter',
@@ -74,7 +68,11 @@ export const crm = {
       count: '{{count}} bedrifter',
       empty: 'Ingen bedrifter passer søket.',
       pages: 'Sider i bedriftslisten',
-      open: 'Åpne {{name}}',
+      pageNumber: 'Side {{page}}',
+      previousPage: 'Forrige side',
+      nextPage: 'Neste side',
+      firstPage: 'Første side',
+      lastPage: 'Siste side',
       columns: {
         name: 'Navn',
         organisationNumber: 'Org.nr.',
@@ -108,9 +106,6 @@ export const crm = {
         portal: 'Avtale og ansatte',
         history: 'Historikk',
       },
-      details: 'Opplysninger',
-      address: 'Adresse',
-      industry: 'Bransje',
       form: {
         newTitle: 'Ny bedrift',
         editTitle: 'Endre bedrift',
@@ -147,6 +142,7 @@ export const crm = {
       phone: 'Telefon',
       source: 'Kilde: {{source}}',
       actions: 'Handlinger for {{name}}',
+      actionsShort: 'Handlinger',
       recordBasis: 'Registrer grunnlag',
       withdrawConsent: 'Trekk samtykke',
       recordObjection: 'Registrer innsigelse',
@@ -180,7 +176,8 @@ export const crm = {
         withdrawTitle: 'Trekk samtykke for {{name}}',
         objectTitle: 'Registrer innsigelse for {{name}}',
         withdrawIntro: 'Samtykket slutter å gjelde nå. Kontaktpersonen blir ikke kontaktet for formålet igjen, og tas ut av lister og eksporter.',
-        objectIntro: 'En innsigelse mot direkte markedsføring stopper all markedsføring mot personen. Den blir stående til personen selv sier noe annet.',
+        objectIntro: 'Behandlingen på grunnlag av berettiget interesse stopper nå. Innsigelsen blir stående til personen selv gir et nytt samtykke.',
+        coversAllMarketing: 'En innsigelse mot direkte markedsføring gjelder all direkte markedsføring: direktesalg, nyhetsbrev og invitasjoner.',
         purpose: 'Formål',
         evidence: 'Hvordan personen sa fra',
         evidenceHint: 'For eksempel «Ringte 12.03. og ba om å slippe nyhetsbrev».',
@@ -191,7 +188,6 @@ export const crm = {
     activities: {
       title: 'Aktiviteter',
       empty: 'Ingen aktiviteter er logget.',
-      timelineLabel: 'Aktiviteter, nyeste først',
       byLine: '{{date}} · {{name}}',
       withContact: 'med {{name}}',
       purposeLine: 'Formål: {{purpose}}',
@@ -205,7 +201,6 @@ export const crm = {
         summary: 'Sammendrag',
         date: 'Dato',
         time: 'Klokkeslett',
-        timePlaceholder: 'tt:mm',
         submit: 'Logg aktiviteten',
         logged: 'Aktiviteten er logget.',
       },
@@ -227,11 +222,8 @@ export const crm = {
         contact: 'Kontaktperson',
         due: 'Frist',
         owner: 'Ansvarlig',
-        state: 'Status',
         actions: 'Handlinger',
       },
-      open: 'Åpen',
-      finished: 'Fullført',
       form: {
         title: 'Ny oppgave',
         taskTitle: 'Hva skal gjøres',
@@ -250,7 +242,6 @@ export const crm = {
       overdue: 'Forfalt',
       today: 'I dag',
       later: 'Senere',
-      empty: 'Ingen oppgaver her.',
       allDone: 'Du har ingen åpne oppgaver.',
       caption: '{{section}}: {{count}} oppgaver',
       showDone: 'Vis fullførte',
@@ -273,7 +264,6 @@ export const crm = {
       moves: 'Statusendringer per måned',
       monthsLabel: 'Periode',
       months: '{{count}} måneder',
-      chartLabel: 'Stolpediagram: antall bedrifter som gikk over i hver status, per måned',
       tableCaption: 'Statusendringer per måned (tabell)',
       month: 'Måned',
       companies: '{{count}} bedrifter',
@@ -282,11 +272,5 @@ export const crm = {
     dates: {
       placeholder: 'dd.mm.åååå',
     },
-    processing_blocked: 'Kontaktpersonen har trukket samtykket eller protestert for dette formålet. Aktiviteten er ikke logget, og forsøket er registrert.',
-    no_basis: 'Kontaktpersonen har ikke noe gyldig behandlingsgrunnlag for dette formålet.',
-    company_changed: 'Noen andre endret bedriften før deg. Last inn på nytt og prøv igjen.',
-    contact_changed: 'Noen andre endret kontaktpersonen før deg. Last inn på nytt og prøv igjen.',
-    task_changed: 'Noen andre endret oppgaven før deg. Last inn på nytt og prøv igjen.',
-    status_transition: 'Bedriften kan ikke få den statusen fra statusen den har nå.',
   },
 };
