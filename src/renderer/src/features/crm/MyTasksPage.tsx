@@ -5,17 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { useTRPC } from '../../lib/trpc';
 import { osloToday } from '../journal/dates';
 import { crmErrorText } from './crm-errors';
+import { type Section, sectionOf } from './task-sections';
 import { TaskTable } from './TaskTable';
-import type { Task } from './types';
-
-type Section = 'overdue' | 'today' | 'later' | 'done';
-
-/** Which section a task belongs to, by the Oslo date today; the server says what is overdue. */
-function sectionOf(task: Task, today: string): Section {
-  if (task.doneAt) return 'done';
-  if (task.isOverdue) return 'overdue';
-  return task.dueOn <= today ? 'today' : 'later';
-}
 
 /**
  * CRM-3: the user's own follow-up tasks across companies: overdue first (in red, and saying so),
