@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { sql } from 'kysely';
 import { buildContentSecurityPolicy } from '../shared/content-security-policy';
 import { createRequestContext, type ServerDependencies } from './context';
+import { registerPublicContactRoute } from './crm/public-route';
 import { registerAttackLimits } from './limits/attack-limits';
 import { WorkGate } from './limits/work-gate';
 import { describeErrorForLog } from './log';
@@ -114,6 +115,8 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
 
   // VIS-1: the public booking form (no login; its own body limit and rate limit).
   registerPublicBookingRoute(app, serverDeps, limits);
+  // CRM-2: the public corporate contact form (no login; its own body limit and rate limit).
+  registerPublicContactRoute(app, serverDeps, limits);
 
   await app.register(async (scope) => {
     // Before tRPC reads the body: the batch cap, each call's rate limit, the argon2 gate (PLAT-9).

@@ -40,6 +40,10 @@ export const API_ERROR_MESSAGES = {
   patientMayExist: 'patient.may_exist',
   /** VIS-3: the booking changed since the caller saw it (another coordinator, the doctor): reload and decide again. */
   bookingChanged: 'error.booking_changed',
+  /** A record changed since the caller saw it (its version): reload and decide again. */
+  recordChanged: 'error.record_changed',
+  /** CRM-2: the contact's consent was withdrawn, they objected, or no active basis covers the purpose. */
+  crmProcessingBlocked: 'crm.processing_blocked',
 } as const;
 
 export type ApiErrorMessage = (typeof API_ERROR_MESSAGES)[keyof typeof API_ERROR_MESSAGES];

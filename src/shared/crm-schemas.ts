@@ -276,15 +276,19 @@ export const recordBasisSchema = z
   .superRefine((value, ctx) => refineBasis(value, ctx));
 export type RecordBasisInput = z.input<typeof recordBasisSchema>;
 
+/** How a withdrawal or an objection reached us. */
+export const STATEMENT_SOURCES = ['email', 'phone', 'meeting', 'contact_form', 'other'] as const satisfies readonly LegalBasisSource[];
+const statementSource = z.enum(STATEMENT_SOURCES, 'validation.required').default('other');
+
 /** Withdraws consent for one purpose or every consented purpose ('all'). Evidence: how and when it was said. */
-export const withdrawConsentSchema = z.object({ contactId: uuid, purpose: purposeOrAll, evidence }).strict();
+export const withdrawConsentSchema = z.object({ contactId: uuid, purpose: purposeOrAll, evidence, source: statementSource }).strict();
 export type WithdrawConsentInput = z.input<typeof withdrawConsentSchema>;
 
 /**
  * An objection to processing on legitimate interest (GDPR art. 21). One to any direct-marketing
  * purpose covers every direct-marketing purpose (art. 21(3)); 'all' covers account follow-up too.
  */
-export const recordObjectionSchema = z.object({ contactId: uuid, purpose: purposeOrAll, evidence }).strict();
+export const recordObjectionSchema = z.object({ contactId: uuid, purpose: purposeOrAll, evidence, source: statementSource }).strict();
 export type RecordObjectionInput = z.input<typeof recordObjectionSchema>;
 
 export const contactListSchema = z.object({ purpose }).strict();
@@ -350,6 +354,9 @@ export const pipelineSchema = z.object({ months: z.number('validation.required')
 
 /** What a person may consent to on the corporate contact form: follow-up of their enquiry, and mailings. */
 export const CONTACT_FORM_PURPOSES = ['account_follow_up', 'newsletter', 'event_invitations'] as const satisfies readonly ContactPurpose[];
+
+/** `Idempotency-Key` of the public route: a retried submission with the same key is the same enquiry (PLAT-9). */
+export const contactIdempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'validation.idempotency_key');
 
 export const publicContactSchema = z
   .object({

@@ -81,6 +81,8 @@ export const ERROR_TEXT_KEYS: Record<ApiErrorMessage, string> = {
   [API_ERROR_MESSAGES.accessReadOnly]: 'error.access.readOnly',
   [API_ERROR_MESSAGES.patientMayExist]: 'error.patientMayExist',
   [API_ERROR_MESSAGES.bookingChanged]: 'error.bookingChanged',
+  [API_ERROR_MESSAGES.recordChanged]: 'error.recordChanged',
+  [API_ERROR_MESSAGES.crmProcessingBlocked]: 'error.crmProcessingBlocked',
 };
 
 function isApiErrorMessage(code: string | undefined): code is ApiErrorMessage {

@@ -4,6 +4,11 @@ import type { Messages } from '../nb';
 export const retention: Pick<Messages, 'retention'> = {
   retention: {
     category: {
+      crmLeadContact: {
+        description: 'Contact persons of leads, prospects and former customers are deleted a set number of days (default 365) after their latest activity, or their registration when there is none. Their legal bases, activities and tasks go with them.',
+        keepsCompany: 'The company is kept: it is a business, not a person.',
+        keepsHistory: "The company's status history and the activities not tied to a contact person are kept.",
+      },
       visitBooking: {
         description: 'Personal data in home-visit bookings is anonymised a set number of days (default 7) after the visit ended or was cancelled.',
         keepsOperational: 'Status, times, doctor, zone, urgency and source are kept without personal data, for statistics and operations.',

@@ -2,6 +2,11 @@
 export const retention = {
   retention: {
     category: {
+      crmLeadContact: {
+        description: 'Kontaktpersoner hos leads, prospekter og tidligere kunder slettes et fastsatt antall dager (standard 365) etter siste aktivitet, eller etter registreringen når det ikke finnes noen. Behandlingsgrunnlag, aktiviteter og oppgaver slettes sammen med dem.',
+        keepsCompany: 'Bedriften beholdes: den er en virksomhet, ikke en person.',
+        keepsHistory: 'Bedriftens statushistorikk og aktiviteter som ikke gjelder en kontaktperson, beholdes.',
+      },
       visitBooking: {
         description: 'Personopplysninger i bestillinger av hjemmebesøk anonymiseres et fastsatt antall dager (standard 7) etter at besøket er avsluttet eller avlyst.',
         keepsOperational: 'Status, tidspunkter, lege, sone, hastegrad og kilde beholdes uten personopplysninger, for statistikk og drift.',

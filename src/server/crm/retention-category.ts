@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/database';
+import type { DueItem, RetentionCategory } from '../retention/category';
+
+/**
+ * CRM-2, DPO-6: contact persons of companies that are not customers (lead, prospect, former) are
+ * deleted `organisation.crm_lead_retention_days` (default 365) after the last sign of them: their
+ * latest activity, or their registration when they have none. Their legal-basis records,
+ * activities and tasks go with them (the foreign keys cascade). The company itself stays: it is a
+ * business, not a person. A customer's contacts stay while it is a customer (the agreement's
+ * follow-up); when it becomes former, their clock is the same as a lead's.
+ */
+
+const DAY_MS = 86_400_000;
+
+interface OrganisationCutoff {
+  id: string;
+  days: number;
+  cutoff: Date;
+}
+
+async function cutoffs(trx: Executor, now: Date, organisationId: string | undefined): Promise<OrganisationCutoff[]> {
+  const { rows } = await sql<{ id: string; days: number }>`
+    select id, crm_lead_retention_days as days from organisation
+     where ${organisationId === undefined ? sql`true` : sql`id = ${organisationId}`}
+     order by id`.execute(trx);
+  return rows.map((row) => ({ id: row.id, days: row.days, cutoff: new Date(now.getTime() - row.days * DAY_MS) }));
+}
+
+/** The last sign of a contact: its latest activity, else its registration. */
+const lastSeen = sql`greatest(k.created_at, coalesce((select max(a.occurred_at) from crm_activity a where a.contact_id = k.id), k.created_at))`;
+
+/** Due: a non-customer's contact registered before the cut-off, with no activity after it. */
+const isDue = (organisationId: string, cutoff: Date) => sql`
+  k.organisation_id = ${organisationId} and k.created_at <= ${cutoff}
+  and exists (select 1 from company c where c.id = k.company_id and c.status in ('lead', 'prospect', 'former'))
+  and not exists (select 1 from crm_activity a where a.contact_id = k.id and a.occurred_at > ${cutoff})`;
+
+export const crmLeadContactRetentionCategory: RetentionCategory = {
+  name: 'crm.lead_contact',
+  descriptionKey: 'retention.category.crmLeadContact.description',
+  keeps: ['retention.category.crmLeadContact.keepsCompany', 'retention.category.crmLeadContact.keepsHistory'],
+
+  async findDue(trx, { now, limit, organisationId }) {
+    // No keyset needed: a deleted contact leaves the due set at once.
+    const found: DueItem[] = [];
+    for (const organisation of await cutoffs(trx, now, organisationId)) {
+      if (found.length >= limit) break;
+      // SKIP LOCKED: a contact a salesperson is changing right now waits for the next run.
+      const { rows } = await sql<{ id: string }>`
+        select k.id from crm_contact k
+         where ${isDue(organisation.id, organisation.cutoff)}
+         order by k.created_at, k.id
+         limit ${limit - found.length}
+         for update of k skip locked`.execute(trx);
+      for (const row of rows) found.push({ id: row.id, organisationId: organisation.id });
+    }
+    return found;
+  },
+
+  async anonymise(trx, ids) {
+    if (ids.length === 0) return 0;
+    const { rows } = await sql<{ id: string }>`delete from crm_contact where id = any(${[...ids]}::uuid[]) returning id`.execute(trx);
+    return rows.length;
+  },
+
+  async countDue(trx, { now, organisationId }) {
+    let count = 0;
+    let oldest: Date | null = null;
+    for (const organisation of await cutoffs(trx, now, organisationId)) {
+      const { rows } = await sql<{ count: string; lastSeen: Date | null }>`
+        select count(*)::text as count, min(${lastSeen}) as "lastSeen"
+          from crm_contact k where ${isDue(organisation.id, organisation.cutoff)}`.execute(trx);
+      const row = rows[0];
+      count += Number(row?.count ?? 0);
+      if (row?.lastSeen) {
+        const dueAt = new Date(row.lastSeen.getTime() + organisation.days * DAY_MS);
+        if (!oldest || dueAt < oldest) oldest = dueAt;
+      }
+    }
+    return { count, oldestDueAt: oldest };
+  },
+};
