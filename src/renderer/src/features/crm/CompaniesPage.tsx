@@ -62,7 +62,7 @@ export function CompaniesPage() {
         </Button>
       </Group>
 
-      <Stack gap="xs" role="search" aria-label={t('crm.companies.search')}>
+      <Stack gap="xs" role="search" aria-label={t('crm.companies.filters')}>
         <TextInput
           label={t('crm.companies.search')}
           placeholder={t('crm.companies.searchPlaceholder')}

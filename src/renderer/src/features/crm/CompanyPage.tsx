@@ -128,7 +128,7 @@ function CompanyHeader({ company }: { company: CompanyDetail }) {
           )}
         </div>
         <Group gap="xs">
-          <Menu position="bottom-end" withinPortal>
+          <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
             <Menu.Target>
               <Button variant="default" size="sm" loading={setStatus.isPending} data-testid="change-status">
                 {t('crm.company.changeStatus')}

@@ -65,7 +65,7 @@ export function ContactsTab({ companyId, contacts }: { companyId: string; contac
                     </Text>
                   </Group>
                 </div>
-                <Menu position="bottom-end" withinPortal>
+                <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
                   <Menu.Target>
                     <Button size="xs" variant="default" aria-label={t('crm.contacts.actions', { name: contact.fullName })}>
                       {t('crm.contacts.actionsShort')}

@@ -2,9 +2,6 @@ import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
 import { apiErrorCode } from '../../lib/api-error';
 import { errorText, translateCode } from '../../lib/translate';
 
-// H2's shared code for a stale version (src/shared/api-errors.ts recordChanged).
-const RECORD_CHANGED = 'error.record_changed';
-
 const SHARED_CODES: ReadonlySet<string> = new Set(Object.values(API_ERROR_MESSAGES));
 
 /**
@@ -19,5 +16,5 @@ export function crmErrorText(error: unknown): string {
 
 /** The server's answer when what was shown is no longer current (a stale version): reload and decide again. */
 export function isChangedByOthers(error: unknown): boolean {
-  return apiErrorCode(error) === RECORD_CHANGED;
+  return apiErrorCode(error) === API_ERROR_MESSAGES.recordChanged;
 }
