@@ -1,5 +1,4 @@
-import { Card, NativeSelect, SimpleGrid, Stack, Text, Textarea, Timeline, Title } from '@mantine/core';
-import { TimeInput } from '@mantine/dates';
+import { Card, NativeSelect, SimpleGrid, Stack, Text, Textarea, TextInput, Timeline, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -9,7 +8,7 @@ import { ACTIVITY_KINDS, type ActivityKind, CONTACT_PURPOSES, type ContactPurpos
 import { formatDateTime } from '../../lib/format';
 import { fieldErrorMessages, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
-import { osloInstant, osloTimeOfDay, osloToday } from '../journal/dates';
+import { osloInstant, osloTimeOfDay, osloToday, parseTimeInput } from '../journal/dates';
 import { CrmFormFooter } from './CrmFormFooter';
 import { DateField } from './DateField';
 import { schemaValidator } from './form-validation';
@@ -28,7 +27,8 @@ const emptyActivity = (): ActivityFormValues => ({ kind: 'call', contactId: '', 
 
 /** When it happened, as an instant: the date and clock time read in Oslo time (PLAT-4); '' when unreadable. */
 function occurredAtOf(values: ActivityFormValues): string {
-  return values.date && /^\d{2}:\d{2}$/.test(values.time) ? osloInstant(values.date, values.time) : '';
+  const time = parseTimeInput(values.time);
+  return values.date && time ? osloInstant(values.date, time) : '';
 }
 
 function inputOf(companyId: string, values: ActivityFormValues) {
@@ -73,8 +73,9 @@ export function ActivitiesTab({ companyId, activities, contacts }: { companyId: 
       const errors = schemaValidator(logActivitySchema, labels, (current: ActivityFormValues) => inputOf(companyId, current))(values);
       // The date and time are two fields; a missing one is named by its own label.
       if (!values.date) errors.date = translateCode('validation.required', { field: labels.date });
+      if (!parseTimeInput(values.time)) errors.time = t('crm.activities.form.timeInvalid', { field: labels.time });
       if (errors.occurredAt) {
-        errors.time = errors.occurredAt;
+        errors.time ??= errors.occurredAt;
         delete errors.occurredAt;
       }
       return errors;
@@ -135,7 +136,8 @@ export function ActivitiesTab({ companyId, activities, contacts }: { companyId: 
             <Textarea label={labels.summary} required autosize minRows={2} maxRows={8} {...form.getInputProps('summary')} />
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
               <DateField label={labels.date} required maxDate={osloToday()} {...form.getInputProps('date')} />
-              <TimeInput label={labels.time} required {...form.getInputProps('time')} />
+              {/* Typed as tt:mm: the browser's own time field follows the machine's locale, which may be 12-hour (PLAT-4). */}
+              <TextInput label={labels.time} required placeholder={t('crm.activities.form.timePlaceholder')} inputMode="numeric" autoComplete="off" {...form.getInputProps('time')} />
             </SimpleGrid>
             <CrmFormFooter
               errors={form.errors as Record<string, string | undefined>}

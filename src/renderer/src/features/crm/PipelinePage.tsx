@@ -101,7 +101,7 @@ function MovesChart({ pipeline, language }: { pipeline: Pipeline; language: stri
       {/* The chart is a picture of the table below, which says the same to a screen reader and the
           keyboard: recharts' own keyboard layer would be a second, focusable copy of the numbers. */}
       <div aria-hidden data-testid="pipeline-chart">
-        <BarChart h={280} data={data} dataKey="label" series={series} withLegend tickLine="y" gridAxis="y" barChartProps={{ accessibilityLayer: false }} />
+        <BarChart h={280} data={data} dataKey="label" series={series} withLegend tickLine="y" gridAxis="y" barChartProps={{ accessibilityLayer: false }} yAxisProps={{ allowDecimals: false }} />
       </div>
       <Table fz="sm" striped data-testid="pipeline-table">
         <Table.Caption>{t('crm.pipeline.tableCaption')}</Table.Caption>

@@ -201,6 +201,8 @@ export const crm: Pick<Messages, 'crm'> = {
         summary: 'Summary',
         date: 'Date',
         time: 'Time',
+        timePlaceholder: 'hh:mm',
+        timeInvalid: '{{field}} must be a time of day (hh:mm).',
         submit: 'Log the activity',
         logged: 'The activity has been logged.',
       },

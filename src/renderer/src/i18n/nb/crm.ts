@@ -203,6 +203,8 @@ export const crm = {
         summary: 'Sammendrag',
         date: 'Dato',
         time: 'Klokkeslett',
+        timePlaceholder: 'tt:mm',
+        timeInvalid: '{{field}} må være et klokkeslett (tt:mm).',
         submit: 'Logg aktiviteten',
         logged: 'Aktiviteten er logget.',
       },
