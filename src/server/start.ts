@@ -9,7 +9,9 @@ import { databaseTargetOf, openApplicationDatabase } from './db/open';
 import { type DemoSeedResult, seedDemo } from './demo/seed';
 import { startBackgroundJobs } from './jobs';
 import { LiveHub } from './live/hub';
+import { importJobHandlers } from './import/jobs';
 import { DevelopmentMailbox } from './outbox/outbox';
+import { employeeImportDefinition } from './portal/employee-import';
 import { RETENTION_CATEGORIES } from './retention/categories';
 import { RETENTION_EVERY_MS, RETENTION_JOB_KIND, retentionJobHandler } from './retention/job';
 import { assignmentAckHandler } from './visits/assignment-reminder';
@@ -44,7 +46,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const jobs = startBackgroundJobs(database.db, app.log, {
       auditWitnessPath: config.auditWitnessPath,
       mailbox,
-      handlers: [retentionJobHandler(RETENTION_CATEGORIES), assignmentAckHandler],
+      handlers: [
+        retentionJobHandler(RETENTION_CATEGORIES),
+        assignmentAckHandler,
+        // CRM-4: the importer's validation and commit jobs, for every kind of import (synthetic numbers in the demo only).
+        ...importJobHandlers([employeeImportDefinition({ allowSynthetic: config.isDemo })], secretBox),
+      ],
       recurring: [{ kind: RETENTION_JOB_KIND, everyMs: RETENTION_EVERY_MS }],
     });
     const address = app.server.address();

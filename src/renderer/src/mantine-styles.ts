@@ -48,6 +48,7 @@ import '@mantine/core/styles/Pill.css';
 import '@mantine/core/styles/PillsInput.css';
 import '@mantine/core/styles/NavLink.css';
 import '@mantine/core/styles/Notification.css';
+// The CRM's company list (CRM-1), the portal's employee list and import preview (CRM-4).
 import '@mantine/core/styles/Pagination.css';
 import '@mantine/core/styles/PasswordInput.css';
 import '@mantine/core/styles/Progress.css';
@@ -59,11 +60,14 @@ import '@mantine/core/styles/SimpleGrid.css';
 import '@mantine/core/styles/Skeleton.css';
 import '@mantine/core/styles/Stack.css';
 import '@mantine/core/styles/Stepper.css';
+// The import preview's "only rows with errors" (CRM-4).
+import '@mantine/core/styles/Switch.css';
 import '@mantine/core/styles/Table.css';
 import '@mantine/core/styles/Tabs.css';
 import '@mantine/core/styles/Timeline.css';
 import '@mantine/core/styles/Title.css';
-import '@mantine/notifications/styles.css';
-// The packages built on core come after it (as Mantine's docs order them): the CRM's date pickers and pipeline chart.
+// After core, as Mantine orders it: the date pickers of the agreement (CRM-4) and of the CRM's tasks and activities.
 import '@mantine/dates/styles.css';
+import '@mantine/notifications/styles.css';
+// The CRM pipeline's chart (built on core and recharts), after core as Mantine orders it.
 import '@mantine/charts/styles.css';

@@ -1,4 +1,5 @@
 import { crmLeadContactRetentionCategory } from '../crm/retention-category';
+import { employeeRetentionCategory } from '../portal/retention-category';
 import { bookingRetentionCategory } from '../visits/retention-category';
 import type { RetentionCategory } from './category';
 
@@ -7,4 +8,4 @@ import type { RetentionCategory } from './category';
  * A module adds its category here (CRM leads, correspondence, inactive accounts next); the
  * schedule, the dry run and the DPO workspace read this list and nothing else.
  */
-export const RETENTION_CATEGORIES: readonly RetentionCategory[] = [bookingRetentionCategory, crmLeadContactRetentionCategory];
+export const RETENTION_CATEGORIES: readonly RetentionCategory[] = [bookingRetentionCategory, crmLeadContactRetentionCategory, employeeRetentionCategory];

@@ -15,7 +15,7 @@ import { crmErrorText, isChangedByOthers } from './crm-errors';
 import { CrmDatesProvider } from './DateField';
 import { formatOrganisationNumber } from './format';
 import { HistoryTab } from './HistoryTab';
-import { PortalTab } from './PortalTabPlaceholder';
+import { PortalTab } from '../portal/PortalTab';
 import { TasksTab } from './TasksTab';
 import type { CompanyDetail } from './types';
 

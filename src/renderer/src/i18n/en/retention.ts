@@ -9,6 +9,10 @@ export const retention: Pick<Messages, 'retention'> = {
         keepsCompany: 'The company is kept: it is a business, not a person.',
         keepsHistory: "The company's status history and the activities not tied to a contact person are kept.",
       },
+      portalEmployee: {
+        description: 'Employees under a corporate agreement (name, contact details, national identity number) are deleted a set number of days (default 30) after the agreement has ended.',
+        keepsAgreement: 'The agreement itself (period and services) stays as part of the customer relationship; it holds nothing about the employees.',
+      },
       visitBooking: {
         description: 'Personal data in home-visit bookings is anonymised a set number of days (default 7) after the visit ended or was cancelled.',
         keepsOperational: 'Status, times, doctor, zone, urgency and source are kept without personal data, for statistics and operations.',

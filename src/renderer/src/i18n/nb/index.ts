@@ -9,13 +9,14 @@ import { consultations } from './consultations';
 import { visits } from './visits';
 import { retention } from './retention';
 import { crm } from './crm';
+import { portal } from './portal';
 
 /**
  * Norsk bokmål: the default language (PLAT-4) and the catalogue every other one must match. One
  * file per feature; the keys keep their place (`journal.…`, `validation.…`), so `t()` calls do not
  * change when a file is split.
  */
-export const nb = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations, ...visits, ...retention, ...crm };
+export const nb = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations, ...visits, ...retention, ...crm, ...portal };
 
 /** The shape every catalogue has: the same keys, any strings. */
 type Catalogue<T> = { [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> };

@@ -7,6 +7,10 @@ export const retention = {
         keepsCompany: 'Bedriften beholdes: den er en virksomhet, ikke en person.',
         keepsHistory: 'Bedriftens statushistorikk og aktiviteter som ikke gjelder en kontaktperson, beholdes.',
       },
+      portalEmployee: {
+        description: 'Ansatte i en bedriftsavtale (navn, kontaktopplysninger, fødselsnummer) slettes et fastsatt antall dager (standard 30) etter at avtalen er avsluttet.',
+        keepsAgreement: 'Selve avtalen (periode og tjenester) beholdes som del av kundeforholdet; den har ingen opplysninger om de ansatte.',
+      },
       visitBooking: {
         description: 'Personopplysninger i bestillinger av hjemmebesøk anonymiseres et fastsatt antall dager (standard 7) etter at besøket er avsluttet eller avlyst.',
         keepsOperational: 'Status, tidspunkter, lege, sone, hastegrad og kilde beholdes uten personopplysninger, for statistikk og drift.',

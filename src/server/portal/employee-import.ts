@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { type EmployeeFields, employeeImportRowSchema } from '../../shared/portal-schemas';
+import type { Executor } from '../db/database';
+import { DomainError } from '../errors';
+import type { ClassifiedRow, ImportDefinition } from '../import/definition';
+import { maskNationalId, nationalIdHmac, protectNationalId } from './national-id';
+
+/** The kind stored on the import: the portal's procedures only ever open imports of this kind. */
+export const EMPLOYEE_IMPORT_KIND = 'portal.employees';
+
+/** The header texts a customer's HR export uses for each field (compared without case, accents or punctuation). */
+export const EMPLOYEE_IMPORT_FIELDS = [
+  { key: 'fullName', required: true, aliases: ['navn', 'name', 'fullt navn', 'ansatt', 'full name'], text: true },
+  { key: 'nationalId', required: true, aliases: ['fødselsnummer', 'fnr', 'personnummer', 'f.nr', 'fodselsnummer'] },
+  { key: 'phone', required: false, aliases: ['telefon', 'mobil', 'tlf', 'phone', 'mobilnummer', 'telefonnummer'] },
+  { key: 'email', required: false, aliases: ['e-post', 'epost', 'email', 'e-mail', 'mail'] },
+] as const;
+
+interface StoredEmployee {
+  id: string;
+  full_name: string;
+  phone: string | null;
+  email: string | null;
+  hmac: string;
+}
+
+/** Whether a validated row would change the stored employee (name and contact details; the number matched already). */
+function differs(row: EmployeeFields, stored: StoredEmployee): boolean {
+  return row.fullName !== stored.full_name || row.phone !== stored.phone || row.email !== stored.email;
+}
+
+/**
+ * CRM-4: a customer's employees from a CSV file. A row is matched by the keyed hash of its
+ * fødselsnummer within the company (the target): unknown → create, known and identical → skip,
+ * known and different → update; a number a file repeats is the engine's duplicate (skipped, noted).
+ * The rows are written with one statement per batch and outcome, the numbers sealed to their
+ * rows' ids; each batch logs its counts (no personal data).
+ * Synthetic test numbers are accepted only in the demo (`allowSynthetic`).
+ */
+export function employeeImportDefinition(options: { allowSynthetic: boolean }): ImportDefinition<EmployeeFields> {
+  return {
+    kind: EMPLOYEE_IMPORT_KIND,
+    fields: EMPLOYEE_IMPORT_FIELDS,
+    rowSchema: employeeImportRowSchema(options),
+    display: (row) => ({ fullName: row.fullName, nationalId: maskNationalId(row.nationalId), phone: row.phone ?? '', email: row.email ?? '' }),
+
+    async classify(trx, context, rows, seen, rowNumbers): Promise<ClassifiedRow[]> {
+      const companyId = requireCompany(context.targetId);
+      const hmacs = rows.map((row) => nationalIdHmac(context.secretBox, row.nationalId));
+      const stored = await storedByHmac(trx, context.organisationId, companyId, hmacs);
+      return rows.map((row, index) => {
+        const key = hmacs[index]!.toString('hex');
+        const earlier = seen.get(key);
+        if (earlier !== undefined) return { outcome: 'skip', targetId: null, duplicateOfRow: earlier };
+        seen.set(key, rowNumbers[index]!);
+        const match = stored.get(key);
+        if (!match) return { outcome: 'create', targetId: null };
+        return { outcome: differs(row, match) ? 'update' : 'skip', targetId: match.id };
+      });
+    },
+
+    async commit(trx, context, rows) {
+      const companyId = requireCompany(context.targetId);
+      const agreement = await trx
+        .selectFrom('corporate_agreement')
+        .select(['id'])
+        .where('company_id', '=', companyId)
+        .where('organisation_id', '=', context.organisationId)
+        .executeTakeFirst();
+      // The agreement was deleted (with its company) after the validation: nothing to attach the employees to.
+      if (!agreement) throw new DomainError('bad_request', 'import.agreement_missing');
+      const creates = rows.filter((entry) => entry.outcome === 'create');
+      const updates = rows.filter((entry) => entry.outcome === 'update' && entry.targetId !== null);
+      if (creates.length > 0) {
+        const values = creates.map(({ row }) => {
+          const id = randomUUID();
+          return {
+            id,
+            organisation_id: context.organisationId,
+            company_id: companyId,
+            agreement_id: agreement.id,
+            full_name: row.fullName,
+            phone: row.phone,
+            email: row.email,
+            ...protectNationalId(context.secretBox, id, row.nationalId),
+            created_at: context.now,
+            created_by: null,
+            updated_at: context.now,
+          };
+        });
+        // Registered by hand between validation and commit: the file's details win, the stored number (the same) stays.
+        await trx
+          .insertInto('corporate_employee')
+          .values(values)
+          .onConflict((conflict) =>
+            conflict.columns(['company_id', 'national_id_hmac']).doUpdateSet((eb) => ({
+              full_name: eb.ref('excluded.full_name'),
+              phone: eb.ref('excluded.phone'),
+              email: eb.ref('excluded.email'),
+              version: sql<number>`corporate_employee.version + 1`,
+              updated_at: context.now,
+            })),
+          )
+          .execute();
+      }
+      if (updates.length > 0) {
+        const values = sql.join(updates.map(({ row, targetId }) => sql`(${targetId}::uuid, ${row.fullName}::text, ${row.phone}::text, ${row.email}::text)`));
+        await sql`
+          update corporate_employee e
+             set full_name = v.full_name, phone = v.phone, email = v.email, version = e.version + 1, updated_at = ${context.now}
+            from (values ${values}) as v(id, full_name, phone, email)
+           where e.id = v.id and e.organisation_id = ${context.organisationId} and e.company_id = ${companyId}`.execute(trx);
+      }
+      context.audit.record({
+        action: 'portal.employees.imported',
+        objectType: 'company',
+        objectId: companyId,
+        details: { companyId, created: creates.length, updated: updates.length },
+      });
+    },
+
+    commitActions: ['portal.employees.imported'],
+  };
+}
+
+function requireCompany(targetId: string | null): string {
+  if (targetId === null) throw new DomainError('bad_request', 'import.target_missing');
+  return targetId;
+}
+
+async function storedByHmac(trx: Executor, organisationId: string, companyId: string, hmacs: readonly Buffer[]): Promise<Map<string, StoredEmployee>> {
+  if (hmacs.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('corporate_employee')
+    .select(['id', 'full_name', 'phone', 'email', 'national_id_hmac'])
+    .where('organisation_id', '=', organisationId)
+    .where('company_id', '=', companyId)
+    .where('national_id_hmac', 'in', [...hmacs])
+    .execute();
+  return new Map(
+    rows.map((row) => {
+      // PGlite hands bytea back as a plain Uint8Array (its toString is not hex); pg as a Buffer.
+      const hmac = Buffer.from(row.national_id_hmac).toString('hex');
+      return [hmac, { id: row.id, full_name: row.full_name, phone: row.phone, email: row.email, hmac }];
+    }),
+  );
+}
