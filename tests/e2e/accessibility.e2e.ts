@@ -228,8 +228,15 @@ test("PLAT-11, CRM-1, CRM-2, CRM-3: the CRM — companies, a company's tabs and 
   await expectPageAccessible(page, testInfo, 'CRM new task with errors', taskForm.getByText('Hva skal gjøres må fylles ut.'));
   await page.keyboard.press('Escape');
 
+  // The status menu offers only the allowed changes; a customer gets the agreement and employees tab (CRM-4).
+  await page.getByRole('button', { name: 'Endre status' }).click();
+  await page.getByRole('menuitem', { name: 'Sett status til Kunde' }).click();
+  await expect(page.getByTestId('company-header').getByTestId('company-status')).toHaveAttribute('data-status', 'customer');
+  await page.getByRole('tab', { name: 'Avtale og ansatte' }).click();
+  await expectPageAccessible(page, testInfo, 'CRM company, agreement and employees', page.getByTestId('portal-tab'), { name: 'a11y-crm-portal' });
+
   await page.getByRole('tab', { name: 'Historikk' }).click();
-  await expectPageAccessible(page, testInfo, 'CRM company, status history', page.getByTestId('status-history'));
+  await expectPageAccessible(page, testInfo, 'CRM company, status history', page.getByTestId('status-history'), { name: 'a11y-crm-history' });
 
   await goTo(page, '#/crm');
   await page.getByRole('button', { name: 'Ny bedrift' }).click();
