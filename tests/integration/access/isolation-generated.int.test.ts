@@ -33,6 +33,11 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   doctorId: 'colleague',
   documentationNoteId: 'note',
   zoneId: 'zone',
+  // CRM-1…3: an owner is a salesperson of the organisation.
+  companyId: 'company',
+  contactId: 'contact',
+  taskId: 'task',
+  ownerId: 'seller',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -47,7 +52,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -87,10 +92,33 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
     .values({ organisation_id: organisation.id, name: 'Sentrum', postcode_prefixes: ['01'] })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // CRM-1…3: a company with a contact (consent for every purpose) and a task, and a salesperson to own things.
+  const seller = await createUser(database.db, organisation.id, { roles: ['sales'] });
+  const company = await caller.crm.createCompany({ name: 'Prøve AS' });
+  const contact = await caller.crm.createContact({
+    companyId: company.id,
+    fullName: 'Prøve Kontakt',
+    bases: ['account_follow_up', 'direct_sales', 'newsletter', 'event_invitations'].map((purpose) => ({ purpose: purpose as 'newsletter', basis: 'consent' as const, source: 'email' as const, evidence: 'Ja' })),
+  });
+  const task = await caller.crm.createTask({ companyId: company.id, contactId: contact.id, title: 'Ring', dueOn: '2026-12-01' });
   return {
     organisationId: organisation.id,
     caller,
-    objects: { patient: patientId, note: noteId, consent: consentId, share: shareId, block: blockId, colleague: colleague.id, consultation: consultationId, booking: bookingId, zone: zone.id },
+    objects: {
+      patient: patientId,
+      note: noteId,
+      consent: consentId,
+      share: shareId,
+      block: blockId,
+      colleague: colleague.id,
+      consultation: consultationId,
+      booking: bookingId,
+      zone: zone.id,
+      company: company.id,
+      contact: contact.id,
+      task: task.id,
+      seller: seller.id,
+    },
   };
 }
 
@@ -162,6 +190,8 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       durationMinutes: 30,
       // A shift lasts at most a day.
       ...(path === 'visits.createShift' ? { endsAt: new Date(clock.now().getTime() + DAY / 3).toISOString() } : {}),
+      // CRM: a purpose the seeded contact has consent for (elsewhere `purpose` is free text).
+      ...(path.startsWith('crm.') ? { purpose: 'account_follow_up' } : {}),
       // A list of notes counts only where the scope is chosen notes.
       ...(field === 'noteIds' ? { scope: 'selected_notes' } : {}),
     };

@@ -135,6 +135,11 @@ interface Seeded {
   blockId: string;
   colleagueId: string;
   otherColleagueId: string;
+  /** CRM-1…3: a company with a contact (consent for every purpose) and a task; the fuzzing user is a salesperson too. */
+  companyId: string;
+  contactId: string;
+  taskId: string;
+  sellerId: string;
 }
 
 let sequence = 0;
@@ -194,6 +199,10 @@ function valuesByName(seeded: Seeded, clock: TestClock): Record<string, () => un
     earliestAt: () => inDays(1),
     latestAt: () => inDays(1.25),
     idempotencyKey: () => `fuzz-${randomUUID()}`,
+    companyId: () => seeded.companyId,
+    contactId: () => seeded.contactId,
+    taskId: () => seeded.taskId,
+    ownerId: () => seeded.sellerId,
   };
 }
 
@@ -492,7 +501,28 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
       endsAt: new Date(clock.now().getTime() + 30 * 86_400_000).toISOString(),
     });
     const { blockId } = await caller.access.setBlock({ patientId, blockedUserId: otherColleague.id, scope: 'whole_journal', requestedAt: clock.now().toISOString() });
-    seeded = { patientId, draftNoteId, signedNoteId, deletableNoteId, consentId, shareId, blockId, colleagueId: colleague.id, otherColleagueId: otherColleague.id };
+    const company = await caller.crm.createCompany({ name: 'Fuzz AS' });
+    const contact = await caller.crm.createContact({
+      companyId: company.id,
+      fullName: 'Fuzz Kontakt',
+      bases: (['account_follow_up', 'direct_sales', 'newsletter', 'event_invitations'] as const).map((purpose) => ({ purpose, basis: 'consent' as const, source: 'email' as const, evidence: 'Ja' })),
+    });
+    const task = await caller.crm.createTask({ companyId: company.id, contactId: contact.id, title: 'Ring', dueOn: '2026-12-01' });
+    seeded = {
+      patientId,
+      draftNoteId,
+      signedNoteId,
+      deletableNoteId,
+      consentId,
+      shareId,
+      blockId,
+      colleagueId: colleague.id,
+      otherColleagueId: otherColleague.id,
+      companyId: company.id,
+      contactId: contact.id,
+      taskId: task.id,
+      sellerId: user.id,
+    };
     app = await buildTestApp(database, fuzzAppOptions(clock));
   });
 
