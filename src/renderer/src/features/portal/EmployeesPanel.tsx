@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useTRPC } from '../../lib/trpc';
 import { ConfirmModal } from '../shared/ConfirmModal';
 import { EmployeeFormModal } from './EmployeeFormModal';
+import { paginationLabels } from './pagination-labels';
 import { isChangedMeanwhile, portalErrorText } from './portal-errors';
 import { RevealNationalIdModal } from './RevealNationalIdModal';
 import type { EmployeeRow } from './types';
@@ -137,13 +138,9 @@ export function EmployeesPanel({ companyId, canAdd, importButton }: { companyId:
               </Table>
             </Table.ScrollContainer>
             {pageCount > 1 && (
-              <Pagination
-                total={pageCount}
-                value={Math.min(page, pageCount)}
-                onChange={setPage}
-                aria-label={t('portal.employees.pages')}
-                getControlProps={(control) => ({ 'aria-label': control })}
-              />
+              <nav aria-label={t('portal.employees.pages')}>
+                <Pagination total={pageCount} value={Math.min(page, pageCount)} onChange={setPage} {...paginationLabels(t)} />
+              </nav>
             )}
           </>
         )}

@@ -19,6 +19,7 @@ import {
   stepOfStatus,
   uploadInChunks,
 } from './import-upload';
+import { paginationLabels } from './pagination-labels';
 import { portalErrorText } from './portal-errors';
 import type { ImportInspection, ImportPreviewRow, ImportStatus } from './types';
 
@@ -601,7 +602,11 @@ function PreviewTable({ importId }: { importId: string }) {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {pageCount > 1 && <Pagination total={pageCount} value={Math.min(page, pageCount)} onChange={setPage} aria-label={t('portal.import.pages')} size="sm" />}
+          {pageCount > 1 && (
+            <nav aria-label={t('portal.import.pages')}>
+              <Pagination total={pageCount} value={Math.min(page, pageCount)} onChange={setPage} size="sm" {...paginationLabels(t)} />
+            </nav>
+          )}
         </>
       )}
     </Stack>

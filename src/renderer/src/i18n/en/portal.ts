@@ -11,6 +11,13 @@ export const portal: Pick<Messages, 'portal' | 'import'> = {
       home_visits: 'Home visits',
       vaccination: 'Vaccination',
     },
+    pagination: {
+      first: 'First page',
+      previous: 'Previous page',
+      next: 'Next page',
+      last: 'Last page',
+      page: 'Page {{page}}',
+    },
     agreement: {
       title: 'Agreement',
       none: 'The customer has no agreement yet. Employees can be added once the agreement is registered.',

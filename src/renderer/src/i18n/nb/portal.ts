@@ -9,6 +9,13 @@ export const portal = {
       home_visits: 'Hjemmebesøk',
       vaccination: 'Vaksinasjon',
     },
+    pagination: {
+      first: 'Første side',
+      previous: 'Forrige side',
+      next: 'Neste side',
+      last: 'Siste side',
+      page: 'Side {{page}}',
+    },
     agreement: {
       title: 'Avtale',
       none: 'Kunden har ingen avtale ennå. Ansatte kan legges til når avtalen er registrert.',
