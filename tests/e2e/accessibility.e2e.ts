@@ -169,16 +169,96 @@ test("PLAT-11, VIS-3: the doctor's visits", async ({ browser }, testInfo) => {
   await page.context().close();
 });
 
-test('PLAT-11: the workspaces that come later (corporate customers, data protection)', async ({ browser }, testInfo) => {
-  test.setTimeout(180_000);
-  for (const [email, workspace] of [
-    ['salg@demo.journalkontor.no', 'crm'],
-    ['personvern@demo.journalkontor.no', 'dpo'],
-  ] as const) {
-    const page = await logIn(browser, email);
-    await expect(page.getByTestId('pending-workspace')).toHaveAttribute('data-workspace', workspace);
-    await expectAccessible(page, `${workspace} (comes later)`);
-    await keepScreenshot(page, testInfo, `a11y-${workspace}`);
-    await page.context().close();
-  }
+test("PLAT-11, CRM-1, CRM-2, CRM-3: the CRM — companies, a company's tabs and forms, my tasks, the pipeline", async ({ browser }, testInfo) => {
+  test.setTimeout(240_000);
+  // A company of our own, with a contact whose consent is withdrawn (the red warning), an activity,
+  // an overdue task and a status history: every part of the pages shows, whatever the demo holds.
+  const sales = await apiAs(backend(), authenticator, 'salg@demo.journalkontor.no');
+  const company = await sales.crm.createCompany.mutate({ name: 'Universell Utforming AS', organisationNumber: '923609016', city: 'Oslo', status: 'lead' });
+  await sales.crm.setCompanyStatus.mutate({ companyId: company.id, status: 'prospect', version: company.version });
+  const contact = await sales.crm.createContact.mutate({
+    companyId: company.id,
+    fullName: 'Una Tilgjengelig',
+    email: 'una@universell.example',
+    phone: '22334455',
+    bases: [{ purpose: 'newsletter', basis: 'consent', source: 'email', evidence: 'Svarte ja på e-post om nyhetsbrev' }],
+  });
+  await sales.crm.createContact.mutate({
+    companyId: company.id,
+    fullName: 'Ivar Innkjøp',
+    bases: [{ purpose: 'direct_sales', basis: 'legitimate_interest', source: 'public_sources', evidence: 'Proff.no, innkjøpsansvarlig' }],
+  });
+  await sales.crm.logActivity.mutate({ companyId: company.id, contactId: contact.id, kind: 'email', purpose: 'newsletter', summary: 'Sendte nyhetsbrevet for desember', occurredAt: new Date(Date.now() - 86_400_000).toISOString() });
+  await sales.crm.withdrawConsent.mutate({ contactId: contact.id, purpose: 'all', evidence: 'Ringte og ba om å slippe e-post' });
+  const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Oslo' });
+  await sales.crm.createTask.mutate({ companyId: company.id, title: 'Følg opp tilbudet', dueOn: yesterday });
+
+  const page = await logIn(browser, 'salg@demo.journalkontor.no');
+  await expectPageAccessible(page, testInfo, 'CRM companies', page.getByTestId('companies-table'), { name: 'a11y-crm-companies' });
+
+  await page.getByLabel('Søk etter bedrift eller kontaktperson').fill('Universell');
+  const row = page.getByTestId('company-row').filter({ hasText: 'Universell Utforming AS' });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('923 609 016');
+  await row.getByRole('link', { name: 'Universell Utforming AS' }).click();
+
+  await expect(page.getByTestId('company-header')).toContainText('923 609 016');
+  const blocked = page.getByTestId('contact-card').filter({ hasText: 'Una Tilgjengelig' }).getByTestId('contact-blocked');
+  await expectPageAccessible(page, testInfo, 'CRM company, contacts with a withdrawn consent', blocked, { name: 'a11y-crm-contacts' });
+
+  await page.getByRole('button', { name: 'Endre status' }).click();
+  await expectPageAccessible(page, testInfo, 'CRM company, status menu', page.getByRole('menuitem', { name: 'Sett status til Kunde' }));
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('tab', { name: 'Aktiviteter' }).click();
+  await expect(page.getByTestId('activity-item').first()).toContainText('Sendte nyhetsbrevet');
+  // The refusal for a contact who withdrew consent, in words, as a salesperson meets it.
+  const form = page.getByTestId('activity-form');
+  await form.getByLabel('Kontaktperson').selectOption({ label: 'Una Tilgjengelig (Ingen behandling tillatt)' });
+  await form.getByLabel('Formål').selectOption({ label: 'Nyhetsbrev' });
+  await form.getByLabel('Sammendrag').fill('Ringte om nyhetsbrevet');
+  await form.getByRole('button', { name: 'Logg aktiviteten' }).click();
+  await expectPageAccessible(page, testInfo, 'CRM company, activity refused for a blocked contact', form.getByRole('alert'), { name: 'a11y-crm-activities' });
+
+  await page.getByRole('tab', { name: /Oppgaver/ }).click();
+  await expectPageAccessible(page, testInfo, 'CRM company, tasks', page.getByTestId('task-overdue').first());
+  await page.getByRole('button', { name: 'Ny oppgave' }).click();
+  const taskForm = page.getByRole('dialog', { name: 'Ny oppgave' });
+  await taskForm.getByRole('button', { name: 'Opprett oppgaven' }).click();
+  await expectPageAccessible(page, testInfo, 'CRM new task with errors', taskForm.getByText('Hva skal gjøres må fylles ut.'));
+  await page.keyboard.press('Escape');
+
+  // The status menu offers only the allowed changes; a customer gets the agreement and employees tab (CRM-4).
+  await page.getByRole('button', { name: 'Endre status' }).click();
+  await page.getByRole('menuitem', { name: 'Sett status til Kunde' }).click();
+  await expect(page.getByTestId('company-header').getByTestId('company-status')).toHaveAttribute('data-status', 'customer');
+  await page.getByRole('tab', { name: 'Avtale og ansatte' }).click();
+  await expectPageAccessible(page, testInfo, 'CRM company, agreement and employees', page.getByTestId('portal-tab'), { name: 'a11y-crm-portal' });
+
+  await page.getByRole('tab', { name: 'Historikk' }).click();
+  await expectPageAccessible(page, testInfo, 'CRM company, status history', page.getByTestId('status-history'), { name: 'a11y-crm-history' });
+
+  await goTo(page, '#/crm');
+  await page.getByRole('button', { name: 'Ny bedrift' }).click();
+  const companyForm = page.getByRole('dialog', { name: 'Ny bedrift' });
+  await companyForm.getByLabel('Organisasjonsnummer').fill('923609017');
+  await companyForm.getByRole('button', { name: 'Registrer bedriften' }).click();
+  await expectPageAccessible(page, testInfo, 'CRM new company with errors', companyForm.getByText('Navn må fylles ut.'), { name: 'a11y-crm-new-company' });
+  await page.keyboard.press('Escape');
+
+  await goTo(page, '#/crm/tasks');
+  await expectPageAccessible(page, testInfo, 'CRM my tasks', page.getByTestId('tasks-overdue'), { name: 'a11y-crm-my-tasks' });
+
+  await goTo(page, '#/crm/pipeline');
+  await expectPageAccessible(page, testInfo, 'CRM pipeline', page.getByTestId('pipeline-table'), { name: 'a11y-crm-pipeline' });
+  await page.context().close();
+});
+
+test('PLAT-11: the workspace that comes later (data protection)', async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const page = await logIn(browser, 'personvern@demo.journalkontor.no');
+  await expect(page.getByTestId('pending-workspace')).toHaveAttribute('data-workspace', 'dpo');
+  await expectAccessible(page, 'dpo (comes later)');
+  await keepScreenshot(page, testInfo, 'a11y-dpo');
+  await page.context().close();
 });

@@ -13,13 +13,15 @@ import { keepScreenshot } from './support/screenshot';
 const backend = backendForFile();
 const authenticator = new Authenticator();
 
-const MENU = ['Min dag', 'Timebok', 'Mine besøk', 'Journal', 'Hjemmebesøk', 'Bedriftskunder', 'Personvern', 'Administrasjon', 'Systemstatus', 'Utviklerverktøy: meldinger'];
+const MENU = ['Min dag', 'Timebok', 'Mine besøk', 'Journal', 'Hjemmebesøk', 'Bedriftskunder', 'Mine oppgaver', 'Salgstrakt', 'Personvern', 'Administrasjon', 'Systemstatus', 'Utviklerverktøy: meldinger'];
 
 const ROLES: { email: string; hash: string; heading: string; menu: string[]; pending: boolean }[] = [
   { email: 'koordinator@demo.journalkontor.no', hash: '#/dispatch', heading: 'Hjemmebesøk', menu: ['Hjemmebesøk', 'Systemstatus'], pending: false },
-  { email: 'salg@demo.journalkontor.no', hash: '#/crm', heading: 'Bedriftskunder', menu: ['Bedriftskunder', 'Systemstatus'], pending: true },
+  // CRM-1, CRM-3: sales land on the company list, with their tasks and the pipeline beside it.
+  { email: 'salg@demo.journalkontor.no', hash: '#/crm', heading: 'Bedrifter', menu: ['Bedriftskunder', 'Mine oppgaver', 'Salgstrakt', 'Systemstatus'], pending: false },
   { email: 'personvern@demo.journalkontor.no', hash: '#/dpo', heading: 'Personvern', menu: ['Personvern', 'Systemstatus'], pending: true },
-  { email: 'admin@demo.journalkontor.no', hash: '#/admin', heading: 'Administrasjon', menu: ['Administrasjon', 'Systemstatus', 'Utviklerverktøy: meldinger'], pending: false },
+  // CRM-5: an admin has the CRM as the server gives it, and still lands in administration.
+  { email: 'admin@demo.journalkontor.no', hash: '#/admin', heading: 'Administrasjon', menu: ['Bedriftskunder', 'Mine oppgaver', 'Salgstrakt', 'Administrasjon', 'Systemstatus', 'Utviklerverktøy: meldinger'], pending: false },
 ];
 
 test('ACC-1: before login the menu offers only the public status page, and focus starts in the e-mail field', async ({ page }) => {

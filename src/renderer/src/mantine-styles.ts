@@ -36,7 +36,10 @@ import '@mantine/core/styles/Burger.css';
 import '@mantine/core/styles/Button.css';
 import '@mantine/core/styles/Card.css';
 import '@mantine/core/styles/Center.css';
+import '@mantine/core/styles/Chip.css';
 import '@mantine/core/styles/Code.css';
+// The pipeline chart's legend and tooltip swatches (@mantine/charts).
+import '@mantine/core/styles/ColorSwatch.css';
 import '@mantine/core/styles/Divider.css';
 import '@mantine/core/styles/Drawer.css';
 import '@mantine/core/styles/Image.css';
@@ -47,7 +50,7 @@ import '@mantine/core/styles/Pill.css';
 import '@mantine/core/styles/PillsInput.css';
 import '@mantine/core/styles/NavLink.css';
 import '@mantine/core/styles/Notification.css';
-// The portal's employee list and import preview (CRM-4).
+// The CRM's company list (CRM-1), the portal's employee list and import preview (CRM-4).
 import '@mantine/core/styles/Pagination.css';
 import '@mantine/core/styles/PasswordInput.css';
 import '@mantine/core/styles/Progress.css';
@@ -63,7 +66,10 @@ import '@mantine/core/styles/Stepper.css';
 import '@mantine/core/styles/Switch.css';
 import '@mantine/core/styles/Table.css';
 import '@mantine/core/styles/Tabs.css';
+import '@mantine/core/styles/Timeline.css';
 import '@mantine/core/styles/Title.css';
-// After core, as Mantine orders it: the agreement's date pickers (CRM-4).
+// After core, as Mantine orders it: the date pickers of the agreement (CRM-4) and of the CRM's tasks and activities.
 import '@mantine/dates/styles.css';
 import '@mantine/notifications/styles.css';
+// The CRM pipeline's chart (built on core and recharts), after core as Mantine orders it.
+import '@mantine/charts/styles.css';

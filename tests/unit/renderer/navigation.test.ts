@@ -38,9 +38,12 @@ describe('navigationFor', () => {
   it('ACC-1: the menu shows each role only its own workspace and the status page', () => {
     expect(hashes(['clinician'])).toEqual(['#/start', '#/consultations', '#/visits', '#/journal', '#/status']);
     expect(hashes(['coordinator'])).toEqual(['#/dispatch', '#/status']);
-    expect(hashes(['sales'])).toEqual(['#/crm', '#/status']);
+    expect(hashes(['sales'])).toEqual(['#/crm', '#/crm/tasks', '#/crm/pipeline', '#/status']);
     expect(hashes(['dpo'])).toEqual(['#/dpo', '#/status']);
-    expect(hashes(['admin'])).toEqual(['#/admin', '#/status']);
+  });
+
+  it('ACC-1, CRM-5: an admin has the CRM as the server gives it (sales and admin), before the admin workspace', () => {
+    expect(hashes(['admin'])).toEqual(['#/crm', '#/crm/tasks', '#/crm/pipeline', '#/admin', '#/status']);
   });
 
   it('ACC-1: someone with several roles sees all their workspaces, in menu order', () => {
@@ -52,7 +55,7 @@ describe('navigationFor', () => {
   });
 
   it("ACC-1: the demo's message outbox is offered to an admin in the demo only", () => {
-    expect(hashes(['admin'], true)).toEqual(['#/admin', '#/status', '#/developer']);
+    expect(hashes(['admin'], true)).toEqual(['#/crm', '#/crm/tasks', '#/crm/pipeline', '#/admin', '#/status', '#/developer']);
     expect(hashes(['clinician'], true)).toEqual(['#/start', '#/consultations', '#/visits', '#/journal', '#/status']);
   });
 });
@@ -72,6 +75,20 @@ describe('isRouteAllowed', () => {
       expect(isRouteAllowed({ page }, ['clinician'])).toBe(true);
       expect(isRouteAllowed({ page }, ['admin', 'dpo', 'coordinator', 'sales'])).toBe(false);
     }
+  });
+
+  it('CRM-5: the CRM pages are sales\' and admins\', nobody else\'s (a clinician never reaches CRM data)', () => {
+    const companyId = '00000000-0000-4000-8000-000000000000';
+    const pages = [{ page: 'workspace', workspace: 'crm' }, { page: 'company', companyId }, { page: 'crmTasks' }, { page: 'crmPipeline' }] as const;
+    for (const route of pages) {
+      expect(isRouteAllowed(route, ['sales']), hashOf(route)).toBe(true);
+      expect(isRouteAllowed(route, ['admin']), hashOf(route)).toBe(true);
+      expect(isRouteAllowed(route, ['clinician', 'coordinator', 'dpo']), hashOf(route)).toBe(false);
+      expect(isRouteAllowed(route, []), hashOf(route)).toBe(false);
+    }
+    // Sales and admin still land in their own workspaces.
+    expect(hashOf(landingRouteFor(['admin', 'sales']))).toBe('#/crm');
+    expect(hashOf(landingRouteFor(['admin']))).toBe('#/admin');
   });
 
   it("VIS-3: the dispatch board is a coordinator's, a doctor's own visits a clinician's", () => {

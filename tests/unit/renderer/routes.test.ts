@@ -50,6 +50,26 @@ describe('routeFromHash', () => {
     expect(isPublicRoute({ page: 'patient', patientId })).toBe(false);
   });
 
+  it('CRM-1, CRM-3: #/crm/company/<uuid> opens that company, #/crm/tasks my tasks, #/crm/pipeline the pipeline; none is public', () => {
+    const companyId = '6b0f1c1e-3f5a-4d7e-9c2b-0a1b2c3d4e5f';
+    expect(routeFromHash(`#/crm/company/${companyId}`)).toEqual({ page: 'company', companyId });
+    expect(hashOf({ page: 'company', companyId })).toBe(`#/crm/company/${companyId}`);
+    expect(routeFromHash('#/crm/tasks')).toEqual({ page: 'crmTasks' });
+    expect(routeFromHash('#/crm/pipeline')).toEqual({ page: 'crmPipeline' });
+    expect(hashOf({ page: 'crmTasks' })).toBe('#/crm/tasks');
+    expect(hashOf({ page: 'crmPipeline' })).toBe('#/crm/pipeline');
+    for (const route of [{ page: 'company', companyId } as const, { page: 'crmTasks' } as const, { page: 'crmPipeline' } as const]) {
+      expect(isPublicRoute(route)).toBe(false);
+    }
+  });
+
+  it.each(['#/crm/company/', '#/crm/company/acme', '#/crm/company/6B0F1C1E-3F5A-4D7E-9C2B-0A1B2C3D4E5F', '#/crm/company/6b0f1c1e-3f5a-4d7e-9c2b-0a1b2c3d4e5f/x', '#/crm/tasks/x', '#/crm/unknown'])(
+    'CRM-1: %j is no company or CRM page: the company list',
+    (hash) => {
+      expect(routeFromHash(hash)).toEqual({ page: 'workspace', workspace: 'crm' });
+    },
+  );
+
   it.each(['#/journal/', '#/journal/kari', '#/journal/0F8FAD5B-D9CB-469F-A165-70867728950E', '#/journal/0f8fad5b-d9cb-469f-a165-70867728950e/x', '#/journal/0f8fad5b-d9cb-469f-a165-70867728950'])(
     '%j is no patient link: the journal search',
     (hash) => {
@@ -67,6 +87,9 @@ describe('routeFromHash', () => {
       { page: 'activity' },
       { page: 'developer' },
       { page: 'patient', patientId: '0f8fad5b-d9cb-469f-a165-70867728950e' },
+      { page: 'company', companyId: '0f8fad5b-d9cb-469f-a165-70867728950e' },
+      { page: 'crmTasks' },
+      { page: 'crmPipeline' },
       ...WORKSPACES.map((workspace) => ({ page: 'workspace' as const, workspace })),
     ];
     for (const route of routes) expect(routeFromHash(hashOf(route))).toEqual(route);

@@ -32,6 +32,11 @@ const ConsultationsPage = lazyComponent(() => import('../consultations/Consultat
 const StatusPage = lazyComponent(() => import('../system/StatusPage').then((module) => module.StatusPage));
 // The user menu (Mantine's Menu, Popover and floating-ui) is only there once someone is logged in.
 const UserMenu = lazyComponent(() => import('./UserMenu').then((module) => module.UserMenu));
+// The CRM's pages (CRM-1…3) load only when a sales user or an admin opens them.
+const CompaniesPage = lazyComponent(() => import('../crm/CompaniesPage').then((module) => module.CompaniesPage));
+const CompanyPage = lazyComponent(() => import('../crm/CompanyPage').then((module) => module.CompanyPage));
+const MyTasksPage = lazyComponent(() => import('../crm/MyTasksPage').then((module) => module.MyTasksPage));
+const PipelinePage = lazyComponent(() => import('../crm/PipelinePage').then((module) => module.PipelinePage));
 const WorkspacePage = lazyComponent(() => import('../workspace/WorkspacePage').then((module) => module.WorkspacePage));
 
 function PageLoader() {
@@ -54,9 +59,13 @@ function useBackOnlineNotice(state: ConnectionState) {
   }, [state, t]);
 }
 
-/** Is the menu entry `target` where `route` is? A patient's journal belongs to the journal workspace. */
+/**
+ * Is the menu entry `target` where `route` is? A patient's journal belongs to the journal
+ * workspace, a company's page to the CRM's company list.
+ */
 function isSameRoute(route: Route, target: Route): boolean {
   if (route.page === 'patient') return target.page === 'workspace' && target.workspace === 'journal';
+  if (route.page === 'company') return target.page === 'workspace' && target.workspace === 'crm';
   return hashOf(route) === hashOf(target);
 }
 
@@ -84,6 +93,8 @@ export function AppLayout() {
     if (target.page === 'consultations') return t('consultations.navLabel');
     if (target.page === 'visits') return t('nav.visits');
     if (target.page === 'dispatch') return t('nav.dispatch');
+    if (target.page === 'crmTasks') return t('crm.nav.tasks');
+    if (target.page === 'crmPipeline') return t('crm.nav.pipeline');
     return t('nav.developer');
   };
   const navRoutes = navigationFor(roles, { isDemo: info.data?.isDemo === true }).map((target) => ({ route: target, label: labelOf(target) }));
@@ -206,6 +217,10 @@ function SignedInPage({ route }: { route: Route }): ReactNode {
   if (route.page === 'patient') return <JournalPage patientId={route.patientId} />;
   if (route.page === 'workspace' && route.workspace === 'journal') return <JournalPage />;
   if (route.page === 'workspace' && route.workspace === 'admin') return <AdminPage />;
-  if (route.page === 'workspace' && route.workspace !== 'status') return <WorkspacePage workspace={route.workspace} />;
+  if (route.page === 'workspace' && route.workspace === 'crm') return <CompaniesPage />;
+  if (route.page === 'company') return <CompanyPage key={route.companyId} companyId={route.companyId} />;
+  if (route.page === 'crmTasks') return <MyTasksPage />;
+  if (route.page === 'crmPipeline') return <PipelinePage />;
+  if (route.page === 'workspace' && route.workspace === 'dpo') return <WorkspacePage workspace="dpo" />;
   return null;
 }

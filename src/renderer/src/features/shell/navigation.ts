@@ -2,13 +2,18 @@ import type { Role } from '../../../../shared/roles';
 import type { Route } from './routes';
 import { type Workspace, WORKSPACES } from './workspaces';
 
-/** The role a workspace is for. The system status is for everyone, signed in or not (DESK-4). */
-const WORKSPACE_ROLE: Record<Exclude<Workspace, 'status'>, Role> = {
-  journal: 'clinician',
-  crm: 'sales',
-  dpo: 'dpo',
-  admin: 'admin',
+/**
+ * The roles a workspace is for. The system status is for everyone, signed in or not (DESK-4). The
+ * CRM is sales' and, as on the server (CRM-5: roleProcedure(['sales', 'admin'])), an admin's too.
+ */
+const WORKSPACE_ROLES: Record<Exclude<Workspace, 'status'>, readonly Role[]> = {
+  journal: ['clinician'],
+  crm: ['sales', 'admin'],
+  dpo: ['dpo'],
+  admin: ['admin'],
 };
+
+const hasAnyOf = (roles: readonly Role[], allowed: readonly Role[]) => allowed.some((role) => roles.includes(role));
 
 /**
  * Which workspace someone with several roles lands in: the daily work with patients and customers
@@ -41,7 +46,11 @@ export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
     case 'invitation':
       return true;
     case 'workspace':
-      return route.workspace === 'status' || roles.includes(WORKSPACE_ROLE[route.workspace]);
+      return route.workspace === 'status' || hasAnyOf(roles, WORKSPACE_ROLES[route.workspace]);
+    case 'company':
+    case 'crmTasks':
+    case 'crmPipeline':
+      return hasAnyOf(roles, WORKSPACE_ROLES.crm);
     case 'patient':
     case 'start':
     case 'consultations':
@@ -59,8 +68,8 @@ export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
 
 /**
  * The menu entries for someone holding `roles`, in menu order: a clinician's day, calendar and home
- * visits, the journal, the dispatch board, the other workspaces, the status, and in the demo the
- * admin's outbox.
+ * visits, the journal, the dispatch board, the other workspaces (the CRM's companies followed by
+ * one's own tasks and the pipeline), the status, and in the demo the admin's outbox.
  */
 export function navigationFor(roles: readonly Role[], options: { isDemo: boolean }): Route[] {
   const [journal, ...others] = WORKSPACES.map((workspace): Route => ({ page: 'workspace', workspace }));
@@ -70,7 +79,9 @@ export function navigationFor(roles: readonly Role[], options: { isDemo: boolean
     { page: 'visits' },
     ...(journal ? [journal] : []),
     { page: 'dispatch' },
-    ...others,
+    ...others.flatMap((route): Route[] =>
+      route.page === 'workspace' && route.workspace === 'crm' ? [route, { page: 'crmTasks' }, { page: 'crmPipeline' }] : [route],
+    ),
     ...(options.isDemo ? [{ page: 'developer' } as const] : []),
   ];
   return candidates.filter((route) => isRouteAllowed(route, roles));

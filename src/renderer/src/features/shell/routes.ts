@@ -16,12 +16,20 @@ export type Route =
   | { page: 'consultations' }
   /** Home visits (VIS-3): the coordinators' dispatch board, and a doctor's own visits of the day. */
   | { page: 'dispatch' }
-  | { page: 'visits' };
+  | { page: 'visits' }
+  /**
+   * The CRM (CRM-1…3): `#/crm` is the workspace's company list; a company's page (its id only in
+   * the URL, never a name), the user's own tasks and the sales pipeline are pages of their own.
+   */
+  | { page: 'company'; companyId: string }
+  | { page: 'crmTasks' }
+  | { page: 'crmPipeline' };
 
 /** The shape of an invitation token (as the server's tokenSchema); anything else is shown as invalid. */
 const INVITATION = /^#\/invitation\/(.*)$/;
 const TOKEN = /^[A-Za-z0-9_-]{20,200}$/;
 const PATIENT = /^#\/journal\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const COMPANY = /^#\/crm\/company\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export function routeFromHash(hash: string): Route {
   const invitation = INVITATION.exec(hash);
@@ -31,6 +39,8 @@ export function routeFromHash(hash: string): Route {
   }
   const patient = PATIENT.exec(hash);
   if (patient?.[1]) return { page: 'patient', patientId: patient[1] };
+  const company = COMPANY.exec(hash);
+  if (company?.[1]) return { page: 'company', companyId: company[1] };
   const name = hash.replace(/^#\/?/, '');
   if (name === 'activity') return { page: 'activity' };
   if (name === 'developer') return { page: 'developer' };
@@ -38,6 +48,10 @@ export function routeFromHash(hash: string): Route {
   if (name === 'consultations') return { page: 'consultations' };
   if (name === 'dispatch') return { page: 'dispatch' };
   if (name === 'visits') return { page: 'visits' };
+  if (name === 'crm/tasks') return { page: 'crmTasks' };
+  if (name === 'crm/pipeline') return { page: 'crmPipeline' };
+  // A malformed company link (or any other CRM address) shows the company list, not the journal.
+  if (name.startsWith('crm/')) return { page: 'workspace', workspace: 'crm' };
   return { page: 'workspace', workspace: (WORKSPACES as readonly string[]).includes(name) ? (name as Workspace) : 'journal' };
 }
 
@@ -50,6 +64,12 @@ export function hashOf(route: Route): string {
       return `#/${route.workspace}`;
     case 'patient':
       return `#/journal/${route.patientId}`;
+    case 'company':
+      return `#/crm/company/${route.companyId}`;
+    case 'crmTasks':
+      return '#/crm/tasks';
+    case 'crmPipeline':
+      return '#/crm/pipeline';
     default:
       return `#/${route.page}`;
   }

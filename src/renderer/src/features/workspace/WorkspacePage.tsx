@@ -1,7 +1,7 @@
 import { Alert, Anchor, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
-type PendingWorkspace = 'journal' | 'crm' | 'dpo' | 'admin';
+type PendingWorkspace = 'journal' | 'dpo' | 'admin';
 
 /**
  * The workspace of a role whose features come with a later version: says so plainly, promises

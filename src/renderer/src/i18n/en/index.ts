@@ -9,7 +9,8 @@ import { errors } from './errors';
 import { consultations } from './consultations';
 import { visits } from './visits';
 import { retention } from './retention';
+import { crm } from './crm';
 import { portal } from './portal';
 
 /** English: the same keys as Bokmål, file by file (each typed as its part of Messages, so the compiler checks parity). */
-export const en: Messages = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations, ...visits, ...retention, ...portal };
+export const en: Messages = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations, ...visits, ...retention, ...crm, ...portal };

@@ -8,6 +8,7 @@ import { errors } from './errors';
 import { consultations } from './consultations';
 import { visits } from './visits';
 import { retention } from './retention';
+import { crm } from './crm';
 import { portal } from './portal';
 
 /**
@@ -15,7 +16,7 @@ import { portal } from './portal';
  * file per feature; the keys keep their place (`journal.…`, `validation.…`), so `t()` calls do not
  * change when a file is split.
  */
-export const nb = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations, ...visits, ...retention, ...portal };
+export const nb = { ...shell, ...auth, ...activity, ...admin, ...journal, ...sharing, ...errors, ...consultations, ...visits, ...retention, ...crm, ...portal };
 
 /** The shape every catalogue has: the same keys, any strings. */
 type Catalogue<T> = { [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> };
