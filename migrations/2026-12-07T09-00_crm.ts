@@ -23,9 +23,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       status_changed_at timestamptz not null,
       source text not null check (source in ('contact_form', 'public_sources', 'manual')),
       owner_id uuid,
-      -- Word-prefix search over name, number and city ('simple': no stemming of company names).
+      -- The names and e-mail addresses of the company's contacts, kept by a trigger on crm_contact:
+      -- one index answers a search for a company or any of its contacts (no union of two scans).
+      contact_text text not null default '',
+      -- Word-prefix search over name, number, city and contacts ('simple': no stemming of names).
       search_vector tsvector generated always as (
-        to_tsvector('simple', name || ' ' || coalesce(organisation_number, '') || ' ' || coalesce(city, ''))) stored,
+        to_tsvector('simple', name || ' ' || coalesce(organisation_number, '') || ' ' || coalesce(city, '') || ' ' || contact_text)) stored,
       version integer not null default 1,
       created_at timestamptz not null,
       created_by uuid,
@@ -37,7 +40,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index company_organisation_number on company (organisation_id, organisation_number) where organisation_number is not null`.execute(db);
   await sql`create index company_search on company using gin (search_vector)`.execute(db);
   await sql`create index company_status on company (organisation_id, status, status_changed_at)`.execute(db);
-  await sql`create index company_name on company (organisation_id, lower(name) text_pattern_ops)`.execute(db);
+  // The list's order (by name) straight from an index when there is no search to narrow it.
+  await sql`create index company_name on company (organisation_id, lower(name), id)`.execute(db);
 
   // The pipeline's history: every status change, who and when (CRM-1; the chart of moves per month).
   await sql`
@@ -66,8 +70,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       source text not null check (source in ('contact_form', 'public_sources', 'customer', 'manual')),
       -- A retried contact-form submission with the same key is the same contact (PLAT-9, as the booking form).
       idempotency_key text check (length(idempotency_key) between 8 and 100),
-      search_vector tsvector generated always as (
-        to_tsvector('simple', full_name || ' ' || coalesce(email, ''))) stored,
       version integer not null default 1,
       created_at timestamptz not null,
       created_by uuid,
@@ -77,7 +79,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`create unique index crm_contact_idempotency on crm_contact (organisation_id, idempotency_key) where idempotency_key is not null`.execute(db);
   await sql`create index crm_contact_company on crm_contact (company_id)`.execute(db);
-  await sql`create index crm_contact_search on crm_contact using gin (search_vector)`.execute(db);
+  // company.contact_text follows its contacts in the same statement, whatever changes them (a form,
+  // the contact form, retention, a cascade): a trigger rather than every writer remembering it.
+  await sql`
+    create function company_contact_text_refresh() returns trigger language plpgsql as $$
+    begin
+      if tg_op in ('UPDATE', 'DELETE') then
+        update company set contact_text = coalesce(
+          (select string_agg(full_name || ' ' || coalesce(email, ''), ' ' order by id) from crm_contact where company_id = old.company_id), '')
+         where id = old.company_id;
+      end if;
+      if tg_op = 'INSERT' or (tg_op = 'UPDATE' and new.company_id <> old.company_id) then
+        update company set contact_text = coalesce(
+          (select string_agg(full_name || ' ' || coalesce(email, ''), ' ' order by id) from crm_contact where company_id = new.company_id), '')
+         where id = new.company_id;
+      end if;
+      return null;
+    end $$`.execute(db);
+  await sql`
+    create trigger crm_contact_search after insert or delete or update of full_name, email, company_id on crm_contact
+      for each row execute function company_contact_text_refresh()`.execute(db);
 
   // CRM-2: the legal basis of processing a contact's data, per purpose. Each record stands until a
   // newer one for the same contact and purpose supersedes it (withdrawn consent, an objection, a

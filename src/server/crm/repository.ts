@@ -67,30 +67,21 @@ export interface CompanySearchRow {
 
 /**
  * CRM-1: one page of the organisation's companies, by name, matching the search over the company
- * (name, number, city) or any of its contacts (name, e-mail). One statement: the matching ids from
- * the two GIN indexes (a union of two bitmap scans, not an OR the planner cannot index), the count
- * by a window over them, then the page's rows and counts only for the page.
+ * (name, number, city) or any of its contacts (name, e-mail: `company.contact_text`, kept by a
+ * trigger). One statement on one GIN index (a bitmap scan), the count by a window over the
+ * matches, the page by a bounded sort; without a search the order comes from `company_name`.
+ * Contact and task counts only for the page's rows.
  */
 export async function searchCompanies(db: Executor, search: CompanySearch): Promise<CompanySearchRow[]> {
   const statusFilter = search.statuses && search.statuses.length > 0 ? sql`and c.status = any(${[...search.statuses]}::text[])` : sql``;
   const ownerFilter = search.ownerId ? sql`and c.owner_id = ${search.ownerId}` : sql``;
-  const matching =
-    search.tsQuery === null
-      ? sql`select c.id from company c where c.organisation_id = ${search.organisationId} ${statusFilter} ${ownerFilter}`
-      : sql`
-        select c.id from company c
-         where c.organisation_id = ${search.organisationId}
-           and c.id in (
-             select id from company where organisation_id = ${search.organisationId} and search_vector @@ to_tsquery('simple', ${search.tsQuery})
-             union
-             select company_id from crm_contact where organisation_id = ${search.organisationId} and search_vector @@ to_tsquery('simple', ${search.tsQuery}))
-           ${statusFilter} ${ownerFilter}`;
+  const textFilter = search.tsQuery === null ? sql`` : sql`and c.search_vector @@ to_tsquery('simple', ${search.tsQuery})`;
   const { rows } = await sql<CompanySearchRow>`
     with page as (
       select c.id, c.name, c.organisation_number, c.city, c.industry, c.status, c.status_changed_at, c.owner_id,
              count(*) over () as total
         from company c
-       where c.id in (${matching})
+       where c.organisation_id = ${search.organisationId} ${textFilter} ${statusFilter} ${ownerFilter}
        order by lower(c.name), c.id
        limit ${search.limit} offset ${search.offset})
     select page.id, page.name, page.organisation_number, page.city, page.industry, page.status, page.status_changed_at,
