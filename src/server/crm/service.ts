@@ -46,7 +46,6 @@ import {
   contactById,
   contactsOfCompany,
   contactsWithActiveBasis,
-  countCompanies,
   currentBases,
   isSalesUser,
   movesPerMonth,
@@ -289,8 +288,7 @@ export async function companies(deps: Deps, user: SessionUser, input: In<typeof 
     limit: input.pageSize,
     offset: (input.page - 1) * input.pageSize,
   };
-  const rows = await searchCompanies(deps.trx, search);
-  const total = rows[0]?.total ?? (input.page > 1 ? await countCompanies(deps.trx, search) : 0);
+  const { rows, total, isTotalCapped } = await searchCompanies(deps.trx, search);
   deps.audit.record({ objectType: 'company', details: { resultCount: rows.length } });
   return {
     rows: rows.map((row) => ({
@@ -306,6 +304,7 @@ export async function companies(deps: Deps, user: SessionUser, input: In<typeof 
       openTaskCount: row.open_task_count,
     })),
     total,
+    isTotalCapped,
   };
 }
 
