@@ -62,6 +62,8 @@ export interface LegalBasisRecord {
   source: LegalBasisSource;
   evidence: string;
   reviewOn: string | null;
+  /** Active, and its review date has come (Oslo): still valid, to be looked at again. */
+  isReviewDue: boolean;
   recordedAt: string;
   recordedByName: string | null;
 }
