@@ -62,42 +62,88 @@ export interface CompanySearchRow {
   owner_name: string | null;
   contact_count: number;
   open_task_count: number;
-  total: number;
 }
 
 /**
- * CRM-1: one page of the organisation's companies, by name, matching the search over the company
- * (name, number, city) or any of its contacts (name, e-mail: `company.contact_text`, kept by a
- * trigger). One statement on one GIN index (a bitmap scan), the count by a window over the
- * matches, the page by a bounded sort; without a search the order comes from `company_name`.
- * Contact and task counts only for the page's rows.
+ * A search takes at most this many matches (companies, and contacts pointing to companies) before
+ * sorting them by name: a one-letter search over 100,000 companies would otherwise sort them all
+ * for one page. More than this is "too many: refine the search" (the answer says it is capped).
  */
-export async function searchCompanies(db: Executor, search: CompanySearch): Promise<CompanySearchRow[]> {
-  const statusFilter = search.statuses && search.statuses.length > 0 ? sql`and c.status = any(${[...search.statuses]}::text[])` : sql``;
-  const ownerFilter = search.ownerId ? sql`and c.owner_id = ${search.ownerId}` : sql``;
-  const textFilter = search.tsQuery === null ? sql`` : sql`and c.search_vector @@ to_tsquery('simple', ${search.tsQuery})`;
-  const { rows } = await sql<CompanySearchRow>`
-    with page as (
-      select c.id, c.name, c.organisation_number, c.city, c.industry, c.status, c.status_changed_at, c.owner_id,
-             count(*) over () as total
-        from company c
-       where c.organisation_id = ${search.organisationId} ${textFilter} ${statusFilter} ${ownerFilter}
-       order by lower(c.name), c.id
-       limit ${search.limit} offset ${search.offset})
+export const SEARCH_MATCH_CAP = 1_000;
+/** The list without a search counts at most this many (an index-only count, a few milliseconds). */
+export const LIST_COUNT_CAP = 10_000;
+
+export interface CompanySearchResult {
+  rows: CompanySearchRow[];
+  total: number;
+  isTotalCapped: boolean;
+}
+
+/**
+ * CRM-1: one page of the organisation's companies by name, matching the search over the company
+ * (name, number, city) or any of its contacts (name, e-mail: `company.contact_text`, which a
+ * trigger on crm_contact keeps), with the status and owner filters. One statement on one GIN index.
+ * With a search: the first SEARCH_MATCH_CAP matches, sorted by name, one page. The matches are a
+ * MATERIALIZED CTE read through a limit: planned whole (a bitmap scan of the GIN index; a LIMIT
+ * inside made the planner pick a sequential scan "to find the first rows soon", 100+ ms for a word
+ * nobody has), executed only as far as the limit pulls. Without a search: a walk of the
+ * (organisation, lower(name), id) index in its own order, stopping after the page, and a count
+ * capped at LIST_COUNT_CAP.
+ */
+export async function searchCompanies(db: Executor, search: CompanySearch): Promise<CompanySearchResult> {
+  const org = search.organisationId;
+  const filters = sql`${search.statuses && search.statuses.length > 0 ? sql`and c.status = any(${[...search.statuses]}::text[])` : sql``} ${
+    search.ownerId ? sql`and c.owner_id = ${search.ownerId}` : sql``
+  }`;
+  const pageColumns = sql`c.id, c.name, c.organisation_number, c.city, c.industry, c.status, c.status_changed_at, c.owner_id`;
+  const withCounts = (from: ReturnType<typeof sql>) => sql`
     select page.id, page.name, page.organisation_number, page.city, page.industry, page.status, page.status_changed_at,
            u.display_name as owner_name,
            (select count(*) from crm_contact k where k.company_id = page.id)::int as contact_count,
            (select count(*) from crm_task t where t.company_id = page.id and t.done_at is null)::int as open_task_count,
-           page.total::int as total
-      from page
+           (select count(*) from counted)::int as total
+      from ${from} page
       left join app_user u on u.id = page.owner_id
-     order by lower(page.name), page.id`.execute(db);
-  return rows;
+     order by lower(page.name), page.id`;
+
+  if (search.tsQuery !== null) {
+    const query = sql`to_tsquery('simple', ${search.tsQuery})`;
+    const { rows } = await sql<CompanySearchRow & { total: number }>`
+      with hits as materialized (
+        select c.id from company c where c.organisation_id = ${org} and c.search_vector @@ ${query} ${filters}),
+      counted as (select id from hits limit ${SEARCH_MATCH_CAP}),
+      page as (
+        select ${pageColumns} from company c join counted m on m.id = c.id
+         order by lower(c.name), c.id
+         limit ${search.limit} offset ${search.offset})
+      ${withCounts(sql`page`)}`.execute(db);
+    const hits = rows[0]?.total ?? (search.offset > 0 ? await countHits(db, org, query, filters) : 0);
+    return { rows, total: hits, isTotalCapped: hits >= SEARCH_MATCH_CAP };
+  }
+
+  const { rows } = await sql<CompanySearchRow & { total: number }>`
+    with counted as (select 1 from company c where c.organisation_id = ${org} ${filters} limit ${LIST_COUNT_CAP}),
+    page as (
+      select ${pageColumns} from company c where c.organisation_id = ${org} ${filters}
+       order by lower(c.name), c.id
+       limit ${search.limit} offset ${search.offset})
+    ${withCounts(sql`page`)}`.execute(db);
+  const total = rows[0]?.total ?? (search.offset > 0 ? await countList(db, org, filters) : 0);
+  return { rows, total, isTotalCapped: total >= LIST_COUNT_CAP };
 }
 
-/** How many companies the search matches, for a page past the end (where the window has no row to count on). */
-export async function countCompanies(db: Executor, search: CompanySearch): Promise<number> {
-  const rows = await searchCompanies(db, { ...search, limit: 1, offset: 0 });
+/** The capped number of matches, for a page past the end (where no row carries it). */
+async function countHits(db: Executor, org: string, query: ReturnType<typeof sql>, filters: ReturnType<typeof sql>): Promise<number> {
+  const { rows } = await sql<{ total: number }>`
+    with hits as materialized (
+      select c.id from company c where c.organisation_id = ${org} and c.search_vector @@ ${query} ${filters})
+    select count(*)::int as total from (select id from hits limit ${SEARCH_MATCH_CAP}) capped`.execute(db);
+  return rows[0]?.total ?? 0;
+}
+
+async function countList(db: Executor, org: string, filters: ReturnType<typeof sql>): Promise<number> {
+  const { rows } = await sql<{ total: number }>`
+    select count(*)::int as total from (select 1 from company c where c.organisation_id = ${org} ${filters} limit ${LIST_COUNT_CAP}) listed`.execute(db);
   return rows[0]?.total ?? 0;
 }
 
