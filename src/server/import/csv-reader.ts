@@ -8,6 +8,8 @@ import { type CsvSeparator, detectSeparator } from './separator';
 export interface CsvRow {
   rowNumber: number;
   cells: string[];
+  /** How far into the file this row ends (bytes of the decoded text, close to the file's): for a progress bar. */
+  position?: number;
 }
 
 export interface CsvReader {
@@ -71,10 +73,11 @@ export async function openCsv(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, 
       skip_records_with_empty_values: true,
       bom: true,
       max_record_size: MAX_RECORD_CHARS,
+      info: true,
     }),
   );
-  const records: AsyncIterator<string[]> = parser[Symbol.asyncIterator]();
-  const next = async (): Promise<IteratorResult<string[]>> => {
+  const records: AsyncIterator<{ record: string[]; info: { bytes: number } }> = parser[Symbol.asyncIterator]();
+  const next = async (): Promise<IteratorResult<{ record: string[]; info: { bytes: number } }>> => {
     try {
       return await records.next();
     } catch (error) {
@@ -83,7 +86,7 @@ export async function openCsv(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, 
     }
   };
   const headerResult = await next();
-  const header = headerResult.done ? [] : headerResult.value;
+  const header = headerResult.done ? [] : headerResult.value.record;
   async function* rows(): AsyncGenerator<CsvRow> {
     let rowNumber = 0;
     try {
@@ -91,7 +94,7 @@ export async function openCsv(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, 
         const result = await next();
         if (result.done) return;
         rowNumber++;
-        yield { rowNumber, cells: result.value };
+        yield { rowNumber, cells: result.value.record, position: result.value.info.bytes };
       }
     } finally {
       parser.destroy();

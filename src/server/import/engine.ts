@@ -40,6 +40,8 @@ export const MAX_CHUNK_BYTES = 512 * 1024;
 /** The whole file at most: ~100,000 rows of a customer's employee list is far beyond any real one. */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
 export const MAX_PREVIEW_PAGE_SIZE = 100;
+export const MAX_CHUNKS = 10_000;
+export const MAX_FILE_NAME_CHARS = 255;
 const SAMPLE_ROW_COUNT = 5;
 
 export const IMPORT_VALIDATE_JOB = 'import.validate';
@@ -59,6 +61,8 @@ export const IMPORT_ERRORS = {
   fileTooLarge: 'validation.import.file_too_large',
   chunkEmpty: 'validation.import.chunk_empty',
   pageSize: 'validation.import.page_size',
+  tooManyChunks: 'validation.import.too_many_chunks',
+  fileName: 'validation.import.file_name',
 } as const;
 
 /** The additional authenticated data a sealed chunk or row is bound to: copied elsewhere it does not open. */
@@ -80,6 +84,7 @@ export async function createImport(
   values: { organisationId: string; kind: string; targetId: string | null; createdBy: string; fileName: string; byteSize: number; now: Date },
 ): Promise<{ importId: string }> {
   if (!Number.isInteger(values.byteSize) || values.byteSize < 0 || values.byteSize > MAX_IMPORT_BYTES) throw fieldError('byteSize', IMPORT_ERRORS.fileTooLarge);
+  if (values.fileName.length < 1 || values.fileName.length > MAX_FILE_NAME_CHARS) throw fieldError('fileName', IMPORT_ERRORS.fileName);
   return { importId: await insertImport(trx, values) };
 }
 
@@ -94,6 +99,8 @@ export async function appendChunk(
 ): Promise<{ received: number }> {
   if (values.bytes.length === 0) throw fieldError('bytes', IMPORT_ERRORS.chunkEmpty);
   if (values.bytes.length > MAX_CHUNK_BYTES) throw fieldError('bytes', IMPORT_ERRORS.chunkTooLarge);
+  // The table holds indices 0…9,999 (a client slicing absurdly small would otherwise hit the constraint: a 500).
+  if (!Number.isInteger(values.index) || values.index < 0 || values.index >= MAX_CHUNKS) throw fieldError('index', IMPORT_ERRORS.tooManyChunks);
   const isCounted = await countChunkIn(trx, { organisationId: values.organisationId, importId: values.importId, index: values.index, size: values.bytes.length, maxTotal: MAX_IMPORT_BYTES });
   if (!isCounted) {
     // Say why: the guard statement refused for one of these.
@@ -108,11 +115,10 @@ export async function appendChunk(
 }
 
 /** The uploaded file's chunks, opened one at a time as they are read (never the whole file in memory). */
-export async function* importChunks(trx: Executor, secretBox: SecretBox, record: Pick<ImportRecord, 'organisationId' | 'id' | 'chunkCount'>, onChunk?: (index: number) => void): AsyncGenerator<Buffer> {
+export async function* importChunks(trx: Executor, secretBox: SecretBox, record: Pick<ImportRecord, 'organisationId' | 'id' | 'chunkCount'>): AsyncGenerator<Buffer> {
   for (let index = 0; index < record.chunkCount; index++) {
     const sealed = await findChunk(trx, record.organisationId, record.id, index);
     if (sealed === undefined) throw new DomainError('conflict', IMPORT_ERRORS.chunkOutOfOrder);
-    onChunk?.(index);
     yield Buffer.from(secretBox.open(sealed, chunkSealContext(record.id, index)), 'base64');
   }
 }
@@ -188,8 +194,8 @@ export interface ImportStatusView {
   importId: string;
   kind: string;
   status: ImportStatus;
-  encoding: string | null;
-  separator: string | null;
+  encoding: ImportEncoding | null;
+  separator: CsvSeparator | null;
   header: string[] | null;
   mapping: ColumnMapping | null;
   byteSize: number;
@@ -201,7 +207,7 @@ export interface ImportStatusView {
   skipRows: number | null;
   processedRows: number;
   committedRows: number;
-  /** 0…1 for the progress bar while a job works (validating: chunks read; committing: rows written); null otherwise. */
+  /** 0…1 for the progress bar while a job works (validating: how far into the file; committing: rows written); null otherwise. */
   progress: number | null;
   failureCode: string | null;
   finishedAt: Date | null;
@@ -214,8 +220,9 @@ export async function importStatus(trx: Executor, values: { organisationId: stri
   let progress: number | null = null;
   if (record.status === 'validating') {
     const job = await findImportJobProgress(trx, [validateJobKey(record.id)]);
-    const chunksRead = Number(job?.chunksRead ?? 0);
-    progress = record.chunkCount === 0 ? 0 : Math.min(1, chunksRead / record.chunkCount);
+    const position = Number(job?.position ?? 0);
+    // The position counts decoded text (a cp1252 "ø" is one byte in the file, two in UTF-8): short of 1 until the job is done.
+    progress = record.byteSize === 0 ? 0 : Math.min(0.99, position / record.byteSize);
   } else if (record.status === 'committing') {
     const toWrite = (record.createRows ?? 0) + (record.updateRows ?? 0);
     progress = toWrite === 0 ? 1 : Math.min(1, record.committedRows / toWrite);

@@ -20,7 +20,6 @@ import {
   type StagedRowInsert,
   updateImport,
 } from './repository';
-import type { CsvSeparator } from './separator';
 import { validateRow } from './validate-row';
 
 /** Rows per transaction: one classify call, one multi-row insert, one commit (≈ 9,000 parameters, well under PostgreSQL's 65,535). */
@@ -114,13 +113,7 @@ async function runValidation<Row>(definition: ImportDefinition<Row>, secretBox: 
     await deleteRows(trx, organisationId, importId);
     await updateImport(trx, organisationId, importId, { processedRows: 0 });
   });
-  let chunksRead = 0;
-  const reader = await openCsv(
-    importChunks(db, secretBox, record, (index) => {
-      chunksRead = index + 1;
-    }),
-    record.separator ? { separator: record.separator as CsvSeparator } : {},
-  );
+  const reader = await openCsv(importChunks(db, secretBox, record), record.separator ? { separator: record.separator } : {});
   const tally: Tally = { total: 0, error: 0, create: 0, update: 0, skip: 0 };
   const seen = new Map<string, number>();
   const stageBatch = async (batch: readonly CsvRow[]) => {
@@ -167,7 +160,8 @@ async function runValidation<Row>(definition: ImportDefinition<Row>, secretBox: 
       await insertStagedRows(trx, organisationId, importId, staged);
       tally.total += batch.length;
       await updateImport(trx, organisationId, importId, { processedRows: tally.total }, { status: ['validating'] });
-      await context.heartbeat({ phase: 'validating', chunksRead, chunkCount: record.chunkCount, processedRows: tally.total }, trx);
+      // Progress is job state (read by importStatus): a reload of the app finds it where it was.
+      await context.heartbeat({ phase: 'validating', position: batch[batch.length - 1]?.position ?? 0, byteSize: record.byteSize, processedRows: tally.total }, trx);
     });
   };
   let batch: CsvRow[] = [];

@@ -1,15 +1,18 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database';
+import type { ImportStatus } from '../db/schema';
 import type { ImportOutcome } from './definition';
+import type { ImportEncoding } from './encoding';
 import type { ColumnMapping } from './mapping';
+import type { CsvSeparator } from './separator';
+
+export type { ImportStatus };
 
 /**
  * The importer's tables (CRM-4): data_import (one upload and its state), data_import_chunk (the
  * uploaded bytes, sealed, until the import ends) and data_import_row (each staged row, sealed, with
  * what the preview may show). Every query names the organisation.
  */
-
-export type ImportStatus = 'uploading' | 'validating' | 'ready' | 'committing' | 'done' | 'failed' | 'cancelled';
 
 export interface ImportRecord {
   id: string;
@@ -20,8 +23,8 @@ export interface ImportRecord {
   status: ImportStatus;
   byteSize: number;
   chunkCount: number;
-  encoding: string | null;
-  separator: string | null;
+  encoding: ImportEncoding | null;
+  separator: CsvSeparator | null;
   header: string[] | null;
   mapping: ColumnMapping | null;
   totalRows: number | null;
@@ -75,7 +78,7 @@ export async function findImport(trx: Executor, organisationId: string, importId
     kind: row.kind,
     targetId: row.target_id,
     createdBy: row.created_by,
-    status: row.status as ImportStatus,
+    status: row.status,
     byteSize: Number(row.byte_size),
     chunkCount: row.chunk_count,
     encoding: row.encoding,
@@ -134,8 +137,8 @@ export async function updateImport(
   importId: string,
   changes: {
     status?: ImportStatus;
-    encoding?: string;
-    separator?: string;
+    encoding?: ImportEncoding;
+    separator?: CsvSeparator;
     header?: readonly string[];
     mapping?: ColumnMapping;
     totalRows?: number;
@@ -270,7 +273,8 @@ export async function markRowsCommitted(trx: Executor, organisationId: string, i
     .set({ committed: true, sealed: '' })
     .where('import_id', '=', importId)
     .where('organisation_id', '=', organisationId)
-    .where('row_number', 'in', [...rowNumbers])
+    // One array parameter, not a thousand.
+    .where('row_number', '=', sql<number>`any(${[...rowNumbers]}::int[])`)
     .execute();
 }
 

@@ -151,7 +151,13 @@ describe('the generic importer (CRM-4)', () => {
   it('CRM-4: a commit that fails part-way resumes where it stopped when the job runs again (no row written twice)', async () => {
     const { db, organisationId, userId } = await setUp();
     let failuresLeft = 1;
+    const midway: { importId?: string } = {};
+    let statusMidway: Awaited<ReturnType<typeof importStatus>> | undefined;
     const definition = toyDefinition({
+      // What the app reads while the job works (a reload asks the same): the job's stored progress.
+      onClassify: async (trx, rowNumbers) => {
+        if (rowNumbers[0] === 2_001) statusMidway ??= await importStatus(trx, { organisationId, importId: midway.importId! });
+      },
       beforeCommit: (rowNumbers) => {
         // The second batch fails once: the first is committed, the second rolled back.
         if (rowNumbers[0] === 1_001 && failuresLeft-- > 0) throw new Error('simulated crash');
@@ -160,7 +166,9 @@ describe('the generic importer (CRM-4)', () => {
     const handlers = importJobHandlers([definition], secretBox);
     const lines = ['navn;fnr;telefon'];
     for (let index = 1; index <= 2_500; index++) lines.push(`Person ${index};${String(10_000_000_000 + index)};`);
-    const importId = await uploadFile(db, secretBox, { organisationId, userId, bytes: Buffer.from(lines.join('\n'), 'utf8'), now: T0 });
+    // Small chunks, so the progress (chunks read) moves during the run.
+    const importId = await uploadFile(db, secretBox, { organisationId, userId, bytes: Buffer.from(lines.join('\n'), 'utf8'), chunkSize: 4 * 1024, now: T0 });
+    midway.importId = importId;
     const inspection = await db.transaction().execute((trx) => inspectImport(trx, secretBox, definition, { organisationId, importId }));
     await db.transaction().execute((trx) => startValidation(trx, definition, { organisationId, importId, mapping: inspection.suggestedMapping, now: T0 }));
     await runDueJobs(db, handlers, T0);
@@ -169,6 +177,10 @@ describe('the generic importer (CRM-4)', () => {
     await db.insertInto('background_job').values({ kind: 'import.validate', organisation_id: organisationId, run_at: T0, payload: JSON.stringify({ importId }), dedupe_key: null, locked_by: null, locked_until: null, last_error: null, finished_at: null }).execute();
     await runDueJobs(db, handlers, T0);
     expect(await importStatus(db, { organisationId, importId })).toMatchObject({ status: 'ready', totalRows: 2_500, createRows: 2_500 });
+    expect(statusMidway).toMatchObject({ status: 'validating', processedRows: 2_000, totalRows: null });
+    // 2,000 of 2,500 rows of nearly equal length.
+    expect(statusMidway?.progress).toBeGreaterThan(0.75);
+    expect(statusMidway?.progress).toBeLessThan(0.85);
 
     await db.transaction().execute((trx) => startCommit(trx, { organisationId, importId, now: T0 }));
     expect(await runDueJobs(db, handlers, T0)).toMatchObject({ retried: 1 });

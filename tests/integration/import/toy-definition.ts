@@ -29,7 +29,9 @@ export async function toyPeople(db: Executor): Promise<ToyPerson[]> {
   return result.rows;
 }
 
-export function toyDefinition(hooks: { beforeCommit?: (rowNumbers: number[]) => void } = {}): ImportDefinition<ToyPerson> {
+export function toyDefinition(
+  hooks: { beforeCommit?: (rowNumbers: number[]) => void; onClassify?: (trx: Executor, rowNumbers: readonly number[]) => Promise<void> } = {},
+): ImportDefinition<ToyPerson> {
   return {
     kind: 'test.people',
     fields: [
@@ -44,6 +46,7 @@ export function toyDefinition(hooks: { beforeCommit?: (rowNumbers: number[]) => 
     }),
     display: (row) => ({ name: row.name, number: `${row.number.slice(0, 6)}*****`, phone: row.phone }),
     classify: async (trx, context, rows, seen, rowNumbers) => {
+      await hooks.onClassify?.(trx, rowNumbers);
       const existing = await sql<{ id: string; number: string; name: string; phone: string }>`
         select id, number, name, phone from toy_person where organisation_id = ${context.organisationId} and number = any(${rows.map((row) => row.number)})`.execute(trx);
       const byNumber = new Map(existing.rows.map((row) => [row.number, row]));

@@ -11,7 +11,13 @@ function* chunksOf(bytes: Buffer, size: number): Generator<Buffer> {
 async function readAll(bytes: Buffer, chunkSize = 512 * 1024) {
   const reader = await openCsv(chunksOf(bytes, chunkSize));
   const rows: CsvRow[] = [];
-  for await (const row of reader.rows) rows.push(row);
+  let lastPosition = 0;
+  for await (const { position, ...row } of reader.rows) {
+    // The position (for the progress bar) moves forward with each row.
+    expect(position).toBeGreaterThan(lastPosition);
+    lastPosition = position ?? 0;
+    rows.push(row);
+  }
   return { header: reader.header, separator: reader.separator, encoding: reader.encoding(), rows };
 }
 
@@ -86,6 +92,14 @@ describe('CSV as Excel writes it (CRM-4)', () => {
     expect(rows).toEqual([{ rowNumber: 1, cells: ['Åse', 'Tromsø'] }]);
   });
 
+  it('refuses a broken file (an unclosed quote past the record limit) with a code, never the file\'s text', async () => {
+    const bytes = Buffer.from(`navn;fnr\nÅse;01017012345\n"${'hemmelig '.repeat(10_000)}\n`, 'utf8');
+    const error = await readAll(bytes).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'bad_request', message: 'import.csv_malformed' });
+    expect(JSON.stringify(error)).not.toContain('hemmelig');
+    expect(String((error as Error).cause)).not.toContain('hemmelig');
+  });
+
   it('reads an empty file as no header and no rows', async () => {
     const { header, rows } = await readAll(Buffer.alloc(0));
     expect(header).toEqual([]);
@@ -133,7 +147,7 @@ describe('CSV as Excel writes it (CRM-4)', () => {
       if (count % 5_000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
     expect(count).toBe(50_000);
-    expect(last).toEqual({ rowNumber: 50_000, cells: ['Person 50000 Ødegård', '10000050000', '+47 90050000', 'Merknad; nr 50000'] });
+    expect(last).toMatchObject({ rowNumber: 50_000, cells: ['Person 50000 Ødegård', '10000050000', '+47 90050000', 'Merknad; nr 50000'] });
     expect(reader.encoding()).toBe('windows-1252');
     expect(peak - before).toBeLessThan(100 * 1024 * 1024);
   });
