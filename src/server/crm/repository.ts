@@ -62,51 +62,96 @@ export interface CompanySearchRow {
   owner_name: string | null;
   contact_count: number;
   open_task_count: number;
-  total: number;
 }
 
 /**
- * CRM-1: one page of the organisation's companies, by name, matching the search over the company
- * (name, number, city) or any of its contacts (name, e-mail). One statement: the matching ids from
- * the two GIN indexes (a union of two bitmap scans, not an OR the planner cannot index), the count
- * by a window over them, then the page's rows and counts only for the page.
+ * A search takes at most this many matches (companies, and contacts pointing to companies) before
+ * sorting them by name: a one-letter search over 100,000 companies would otherwise sort them all
+ * for one page. More than this is "too many: refine the search" (the answer says it is capped).
  */
-export async function searchCompanies(db: Executor, search: CompanySearch): Promise<CompanySearchRow[]> {
-  const statusFilter = search.statuses && search.statuses.length > 0 ? sql`and c.status = any(${[...search.statuses]}::text[])` : sql``;
-  const ownerFilter = search.ownerId ? sql`and c.owner_id = ${search.ownerId}` : sql``;
-  const matching =
-    search.tsQuery === null
-      ? sql`select c.id from company c where c.organisation_id = ${search.organisationId} ${statusFilter} ${ownerFilter}`
-      : sql`
-        select c.id from company c
-         where c.organisation_id = ${search.organisationId}
-           and c.id in (
-             select id from company where organisation_id = ${search.organisationId} and search_vector @@ to_tsquery('simple', ${search.tsQuery})
-             union
-             select company_id from crm_contact where organisation_id = ${search.organisationId} and search_vector @@ to_tsquery('simple', ${search.tsQuery}))
-           ${statusFilter} ${ownerFilter}`;
-  const { rows } = await sql<CompanySearchRow>`
-    with page as (
-      select c.id, c.name, c.organisation_number, c.city, c.industry, c.status, c.status_changed_at, c.owner_id,
-             count(*) over () as total
-        from company c
-       where c.id in (${matching})
-       order by lower(c.name), c.id
-       limit ${search.limit} offset ${search.offset})
+export const SEARCH_MATCH_CAP = 1_000;
+/** The list without a search counts at most this many (an index-only count, a few milliseconds). */
+export const LIST_COUNT_CAP = 10_000;
+
+export interface CompanySearchResult {
+  rows: CompanySearchRow[];
+  total: number;
+  isTotalCapped: boolean;
+}
+
+/**
+ * CRM-1: one page of the organisation's companies by name, matching the search over the company
+ * (name, number, city) or any of its contacts (name, e-mail), with the status and owner filters.
+ * One statement. With a search: the first SEARCH_MATCH_CAP matches from the two GIN indexes,
+ * deduplicated, sorted by name, one page. The matches are a MATERIALIZED CTE read through a
+ * limit: planned whole (bitmap scans of the GIN indexes; a LIMIT inside made the planner pick a
+ * sequential scan "to find the first rows soon", 100+ ms for a word nobody has), executed only as
+ * far as the limit pulls. The filters sit inside each branch, so a filter never empties a capped set. Without: a walk of the
+ * (organisation, lower(name)) index in its own order (`USING ~<~`, the order of its
+ * text_pattern_ops), stopping after the page, and a count capped at LIST_COUNT_CAP. Names sort
+ * byte-wise (Å before Æ and Ø, all after Z): the price of using the index.
+ */
+export async function searchCompanies(db: Executor, search: CompanySearch): Promise<CompanySearchResult> {
+  const org = search.organisationId;
+  const hasFilters = (search.statuses?.length ?? 0) > 0 || search.ownerId !== undefined;
+  const filters = sql`${search.statuses && search.statuses.length > 0 ? sql`and c.status = any(${[...search.statuses]}::text[])` : sql``} ${
+    search.ownerId ? sql`and c.owner_id = ${search.ownerId}` : sql``
+  }`;
+  const pageColumns = sql`c.id, c.name, c.organisation_number, c.city, c.industry, c.status, c.status_changed_at, c.owner_id`;
+  const withCounts = (from: ReturnType<typeof sql>) => sql`
     select page.id, page.name, page.organisation_number, page.city, page.industry, page.status, page.status_changed_at,
            u.display_name as owner_name,
            (select count(*) from crm_contact k where k.company_id = page.id)::int as contact_count,
            (select count(*) from crm_task t where t.company_id = page.id and t.done_at is null)::int as open_task_count,
-           page.total::int as total
-      from page
+           (select count(*) from counted)::int as total
+      from ${from} page
       left join app_user u on u.id = page.owner_id
-     order by lower(page.name), page.id`.execute(db);
-  return rows;
+     order by lower(page.name) using ~<~, page.id`;
+
+  if (search.tsQuery !== null) {
+    const query = sql`to_tsquery('simple', ${search.tsQuery})`;
+    const { rows } = await sql<CompanySearchRow & { total: number }>`
+      with hits as materialized (
+        select c.id from company c where c.organisation_id = ${org} and c.search_vector @@ ${query} ${filters}
+        union all
+        select k.company_id from crm_contact k ${hasFilters ? sql`join company c on c.id = k.company_id` : sql``}
+         where k.organisation_id = ${org} and k.search_vector @@ ${query} ${filters}),
+      counted as (select distinct id from (select id from hits limit ${SEARCH_MATCH_CAP}) capped),
+      page as (
+        select ${pageColumns} from company c join counted m on m.id = c.id
+         order by lower(c.name) using ~<~, c.id
+         limit ${search.limit} offset ${search.offset})
+      ${withCounts(sql`page`)}`.execute(db);
+    const hits = rows[0]?.total ?? (search.offset > 0 ? await countHits(db, org, query, filters, hasFilters) : 0);
+    return { rows, total: hits, isTotalCapped: hits >= SEARCH_MATCH_CAP };
+  }
+
+  const { rows } = await sql<CompanySearchRow & { total: number }>`
+    with counted as (select 1 from company c where c.organisation_id = ${org} ${filters} limit ${LIST_COUNT_CAP}),
+    page as (
+      select ${pageColumns} from company c where c.organisation_id = ${org} ${filters}
+       order by lower(c.name) using ~<~, c.id
+       limit ${search.limit} offset ${search.offset})
+    ${withCounts(sql`page`)}`.execute(db);
+  const total = rows[0]?.total ?? (search.offset > 0 ? await countList(db, org, filters) : 0);
+  return { rows, total, isTotalCapped: total >= LIST_COUNT_CAP };
 }
 
-/** How many companies the search matches, for a page past the end (where the window has no row to count on). */
-export async function countCompanies(db: Executor, search: CompanySearch): Promise<number> {
-  const rows = await searchCompanies(db, { ...search, limit: 1, offset: 0 });
+/** The capped number of matches, for a page past the end (where no row carries it). */
+async function countHits(db: Executor, org: string, query: ReturnType<typeof sql>, filters: ReturnType<typeof sql>, hasFilters: boolean): Promise<number> {
+  const { rows } = await sql<{ total: number }>`
+    with hits as materialized (
+      select c.id from company c where c.organisation_id = ${org} and c.search_vector @@ ${query} ${filters}
+      union all
+      select k.company_id from crm_contact k ${hasFilters ? sql`join company c on c.id = k.company_id` : sql``}
+       where k.organisation_id = ${org} and k.search_vector @@ ${query} ${filters})
+    select count(distinct id)::int as total from (select id from hits limit ${SEARCH_MATCH_CAP}) capped`.execute(db);
+  return rows[0]?.total ?? 0;
+}
+
+async function countList(db: Executor, org: string, filters: ReturnType<typeof sql>): Promise<number> {
+  const { rows } = await sql<{ total: number }>`
+    select count(*)::int as total from (select 1 from company c where c.organisation_id = ${org} ${filters} limit ${LIST_COUNT_CAP}) listed`.execute(db);
   return rows[0]?.total ?? 0;
 }
 

@@ -46,7 +46,6 @@ import {
   contactById,
   contactsOfCompany,
   contactsWithActiveBasis,
-  countCompanies,
   currentBases,
   isSalesUser,
   movesPerMonth,
@@ -202,7 +201,7 @@ function objectionStands(current: readonly BasisRow[]): boolean {
   return current.some((record) => record.state === 'objected' && DIRECT_MARKETING_PURPOSES.includes(record.purpose));
 }
 
-function toBasisRecord(row: BasisRow, names: Map<string, string>): LegalBasisRecord {
+function toBasisRecord(row: BasisRow, names: Map<string, string>, today: string): LegalBasisRecord {
   return {
     id: row.id,
     purpose: row.purpose,
@@ -211,6 +210,8 @@ function toBasisRecord(row: BasisRow, names: Map<string, string>): LegalBasisRec
     source: row.source,
     evidence: row.evidence,
     reviewOn: row.review_on,
+    // An active basis past its review date still stands, but someone must look at it again.
+    isReviewDue: row.state === 'active' && row.review_on !== null && row.review_on <= today,
     recordedAt: row.recorded_at.toISOString(),
     recordedByName: row.recorded_by ? (names.get(row.recorded_by) ?? null) : null,
   };
@@ -218,7 +219,7 @@ function toBasisRecord(row: BasisRow, names: Map<string, string>): LegalBasisRec
 
 const PURPOSE_ORDER = new Map(CONTACT_PURPOSES.map((purpose, index) => [purpose, index]));
 
-function toContactView(contact: ContactRow, current: readonly BasisRow[], names: Map<string, string>): ContactView {
+function toContactView(contact: ContactRow, current: readonly BasisRow[], names: Map<string, string>, today: string): ContactView {
   const bases = [...current].sort((a, b) => (PURPOSE_ORDER.get(a.purpose) ?? 0) - (PURPOSE_ORDER.get(b.purpose) ?? 0));
   return {
     id: contact.id,
@@ -229,7 +230,7 @@ function toContactView(contact: ContactRow, current: readonly BasisRow[], names:
     phone: contact.phone,
     source: contact.source,
     version: contact.version,
-    bases: bases.map((row) => toBasisRecord(row, names)),
+    bases: bases.map((row) => toBasisRecord(row, names, today)),
     blockedPurposes: bases.filter((row) => row.state !== 'active').map((row) => row.purpose),
     isBlocked: !bases.some((row) => row.state === 'active'),
   };
@@ -289,8 +290,7 @@ export async function companies(deps: Deps, user: SessionUser, input: In<typeof 
     limit: input.pageSize,
     offset: (input.page - 1) * input.pageSize,
   };
-  const rows = await searchCompanies(deps.trx, search);
-  const total = rows[0]?.total ?? (input.page > 1 ? await countCompanies(deps.trx, search) : 0);
+  const { rows, total, isTotalCapped } = await searchCompanies(deps.trx, search);
   deps.audit.record({ objectType: 'company', details: { resultCount: rows.length } });
   return {
     rows: rows.map((row) => ({
@@ -306,6 +306,7 @@ export async function companies(deps: Deps, user: SessionUser, input: In<typeof 
       openTaskCount: row.open_task_count,
     })),
     total,
+    isTotalCapped,
   };
 }
 
@@ -357,6 +358,7 @@ export async function companyPage(deps: Deps, user: SessionUser, input: In<typeo
         contact,
         bases.filter((row) => row.contact_id === contact.id),
         names,
+        today,
       ),
     ),
     activities: activities.map((row) => ({
@@ -560,7 +562,7 @@ export async function recordBasis(deps: Deps, user: SessionUser, input: In<typeo
     objectId: contact.id,
     details: { basisId: record.id, purpose: record.purpose, basis: record.basis, source: record.source, supersedesId: previous?.id ?? null },
   });
-  return toBasisRecord(record, new Map([[user.userId, user.displayName]]));
+  return toBasisRecord(record, new Map([[user.userId, user.displayName]]), osloCalendarDate(deps.now));
 }
 
 /** CRM-2: consent withdrawn for one purpose or all consented ones; each withdrawal supersedes the consent. */

@@ -29,7 +29,10 @@ export interface CompanyListRow {
 
 export interface CompanyList {
   rows: CompanyListRow[];
+  /** How many match, counted up to a cap (1,000 with a search, 10,000 without). */
   total: number;
+  /** There may be more than `total`: the UI says "more than …, refine the search". */
+  isTotalCapped: boolean;
 }
 
 export interface CompanyDetail {
@@ -59,6 +62,8 @@ export interface LegalBasisRecord {
   source: LegalBasisSource;
   evidence: string;
   reviewOn: string | null;
+  /** Active, and its review date has come (Oslo): still valid, to be looked at again. */
+  isReviewDue: boolean;
   recordedAt: string;
   recordedByName: string | null;
 }

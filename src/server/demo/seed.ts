@@ -6,6 +6,7 @@ import { newTotpSecret } from '../auth/totp';
 import type { Database } from '../db/database';
 import { findDemoOrganisation, insertOrganisation } from '../organisation/repository';
 import { seedDemoConsultations } from './consultation-seed';
+import { seedDemoCrm } from './crm-seed';
 import { seedDemoJournal } from './journal-seed';
 import { seedDemoPortal } from './portal-seed';
 import { seedDemoVisits } from './visit-seed';
@@ -46,7 +47,7 @@ export interface DemoSeedResult {
 /**
  * Seeds the demo organisation and its users (PLAT-5). Idempotent: a restart finds what the first
  * start made and prints the same logins. Only ever called after claimInstallationMode(db, 'demo').
- * Later domains (CRM) add their demo data here.
+ * Each domain adds its demo data here (journal, consultations, visits, CRM).
  */
 export async function seedDemo(db: Database, secretBox: SecretBox): Promise<DemoSeedResult> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -95,6 +96,8 @@ export async function seedDemo(db: Database, secretBox: SecretBox): Promise<Demo
       await seedDemoJournal(trx, people, seededAt);
       await seedDemoConsultations(trx, people, seededAt);
       await seedDemoVisits(trx, { organisationId: organisation.id, lege: people.lege, koordinator: await byEmail('koordinator@demo.journalkontor.no') }, seededAt);
+      await seedDemoCrm(trx, { organisationId: organisation.id, salg: await byEmail('salg@demo.journalkontor.no'), admin: await byEmail('admin@demo.journalkontor.no') }, seededAt);
+      // After the CRM: the portal's customer is one of its companies.
       await seedDemoPortal(trx, { organisationId: organisation.id, salg: await byEmail('salg@demo.journalkontor.no') }, secretBox, seededAt);
     }
     const users = await trx

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { SEARCH_MATCH_CAP } from '../../../src/server/crm/repository';
 import { COMPANY_STATUS_TRANSITIONS, COMPANY_STATUSES } from '../../../src/shared/crm-schemas';
 import { errorOf, fieldErrorsFrom } from '../audit/audit-helpers';
 import { eventsOf } from '../support/identity';
@@ -121,8 +123,9 @@ describe('CRM-1: companies', () => {
     expect(fieldErrorsFrom(await errorOf(s.sales.crm.companies({ pageSize: 101 })))).toEqual([expect.objectContaining({ field: 'pageSize' })]);
 
     const second = await s.sales.crm.companies({ page: 2, pageSize: 2 });
-    expect(second).toEqual({ total: 3, rows: [expect.objectContaining({ id: hav.id, name: 'Havbruk Nord AS', status: 'customer', ownerName: 'Admin Arne', contactCount: 2, openTaskCount: 1, city: 'Tromsø' })] });
-    expect(await s.sales.crm.companies({ page: 5, pageSize: 2 })).toEqual({ total: 3, rows: [] });
+    expect(second).toEqual({ total: 3, isTotalCapped: false, rows: [expect.objectContaining({ id: hav.id, name: 'Havbruk Nord AS', status: 'customer', ownerName: 'Admin Arne', contactCount: 2, openTaskCount: 1, city: 'Tromsø' })] });
+    expect(await s.sales.crm.companies({ page: 5, pageSize: 2 })).toEqual({ total: 3, isTotalCapped: false, rows: [] });
+    expect(await s.sales.crm.companies({ search: 'berg', page: 3, pageSize: 1 })).toEqual({ total: 2, isTotalCapped: false, rows: [] });
     expect((await s.sales.crm.companies({ pageSize: 1 })).rows[0]).toMatchObject({ id: bygg.id, contactCount: 0, openTaskCount: 0, ownerName: null });
 
     // Logged with the count only: no search text.
@@ -170,7 +173,7 @@ describe('CRM-1: companies', () => {
     ];
     expect(await Promise.all(calls.map(outcome))).toEqual(calls.map(() => 'NOT_FOUND'));
     // Their lists hold nothing of ours.
-    expect(await other.companies({})).toEqual({ rows: [], total: 0 });
+    expect(await other.companies({})).toEqual({ rows: [], total: 0, isTotalCapped: false });
     expect(await other.contactList({ purpose: 'direct_sales' })).toEqual([]);
     expect((await other.salesUsers()).map((user) => user.displayName)).toEqual(['Selger Annen']);
     const denials = (await eventsOf(s.db)).filter((event) => event.outcome === 'denied' && event.user_id === s.otherSalesUser.id);
@@ -212,5 +215,25 @@ describe('CRM-1: companies', () => {
     expect((await s.sales.crm.pipeline({})).moves).toHaveLength(12);
     expect(fieldErrorsFrom(await errorOf(s.sales.crm.pipeline({ months: 25 })))).toEqual([expect.objectContaining({ field: 'months' })]);
     expect(await eventsOf(s.db, { action: 'crm.pipeline.read' })).toHaveLength(2);
+  });
+});
+
+describe('CRM-1: the company search stays bounded', () => {
+  const database = useTestDatabase();
+
+  it('CRM-1: a search matching more than SEARCH_MATCH_CAP companies answers a page and says the total is capped; filters apply before the cap', async () => {
+    const s = await crmSetting(database.current);
+    const db = s.db;
+    // Made by direct insert: the procedure has its own tests; this is about the search's bound.
+    await sql`
+      insert into company (organisation_id, name, city, status, status_changed_at, source, created_at, updated_at)
+      select ${s.organisation.id}, 'Mengde ' || g || ' AS', 'Oslo', case when g = 1500 then 'customer' else 'lead' end, now(), 'manual', now(), now()
+        from generate_series(1, ${SEARCH_MATCH_CAP + 500}) g`.execute(db);
+    const capped = await s.sales.crm.companies({ search: 'mengde', pageSize: 10 });
+    expect(capped).toMatchObject({ total: SEARCH_MATCH_CAP, isTotalCapped: true });
+    expect(capped.rows).toHaveLength(10);
+    // The one customer among them is found though the lead matches alone exceed the cap.
+    expect(await s.sales.crm.companies({ search: 'mengde', statuses: ['customer'] })).toMatchObject({ total: 1, isTotalCapped: false, rows: [{ name: 'Mengde 1500 AS' }] });
+    expect(await s.sales.crm.companies({ pageSize: 10 })).toMatchObject({ total: SEARCH_MATCH_CAP + 500, isTotalCapped: false });
   });
 });

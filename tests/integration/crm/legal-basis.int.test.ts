@@ -69,6 +69,7 @@ describe('CRM-2: contacts and their legal basis per purpose', () => {
       ['newsletter', 'consent', 'active', '2028-11-22', 'Selger Siri'],
       ['event_invitations', 'consent', 'active', '2027-03-01', 'Selger Siri'],
     ]);
+    expect(view.bases.every((basis) => !basis.isReviewDue)).toBe(true);
     expect(await eventsOf(s.db, { action: 'crm.legal_basis.recorded' })).toHaveLength(4);
     const [createdEvent] = await eventsOf(s.db, { action: 'crm.contact.created' });
     expect(JSON.stringify(createdEvent)).not.toMatch(/kari|nordmann|Rammeavtale/i);
@@ -77,6 +78,11 @@ describe('CRM-2: contacts and their legal basis per purpose', () => {
     await expect(s.sales.crm.updateContact({ contactId: created.id, version: 1, fullName: 'Kari Nordmann-Li', jobTitle: 'Daglig leder', email: 'kari@fjordkraft.example', phone: '' })).resolves.toEqual({ id: created.id, version: 2 });
     expect((await errorOf(s.sales.crm.updateContact({ contactId: created.id, version: 1, fullName: 'X' }))).code).toBe('CONFLICT');
     expect(await contactView(s, company.id, created.id)).toMatchObject({ fullName: 'Kari Nordmann-Li', phone: null, email: 'kari@fjordkraft.example', version: 2 });
+    // On the review date the basis still stands, flagged for review.
+    s.clock.set(new Date('2027-03-01T08:00:00Z'));
+    const later = (await (await s.as(s.salesUser)).crm.company({ companyId: company.id })).contacts[0]!;
+    expect(later.bases.filter((basis) => basis.isReviewDue).map((basis) => basis.purpose)).toEqual(['event_invitations']);
+    expect(later.isBlocked).toBe(false);
   });
 
   it('CRM-2: withdrawn consent blocks an activity for that purpose — refused with crm.processing_blocked, logged as denied — and superseding keeps the history', async () => {
