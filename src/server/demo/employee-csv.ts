@@ -45,7 +45,7 @@ export function sampleEmployeeCsvText(): string {
   const mistyped = demoEmployee(DEMO_EMPLOYEE_COUNT + 41);
   lines.push(line(mistyped, 42, { number: `${mistyped.nationalId.slice(0, 10)}${(Number(mistyped.nationalId[10]) + 1) % 10}` }));
   lines.push(line(demoEmployee(DEMO_EMPLOYEE_COUNT + 42), 43, { number: '' }));
-  lines.push(line(demoEmployee(DEMO_EMPLOYEE_COUNT + 43), 44, { email: 'ola.nordmann(at)nordlysverft' }));
+  lines.push(line(demoEmployee(DEMO_EMPLOYEE_COUNT + 43), 44, { email: 'ola.nordmann(at)fjellheim-bygg' }));
   lines.push(line(demoEmployee(DEMO_EMPLOYEE_COUNT + 44), 45, { phone: '12 34' }));
   return `${lines.join('\r\n')}\r\n`;
 }

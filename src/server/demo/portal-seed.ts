@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '../auth/secret-box';
 import type { Executor } from '../db/database';
+import { osloCalendarDate } from '../../shared/oslo-time';
 import { protectNationalId } from '../portal/national-id';
 import { syntheticNationalId } from './journal-seed';
 
 /**
  * The corporate portal's demo (CRM-4): a customer with a running agreement and a few hundred
  * employees, every one a made-up person with a synthetic fødselsnummer (Tenor, month + 80), which
- * only a demo installation accepts. Deterministic: the sample CSV under resources/demo/ is made
+ * only a demo installation accepts. The customer is the CRM demo's Fjellheim Bygg AS. Deterministic: the sample CSV under resources/demo/ is made
  * from the same people (scripts/demo-employee-csv.ts), so importing it shows creates, updates,
  * skips and errors against this list.
  */
 
-// A made-up organisation number with a valid mod-11 check digit (as the demo clinic's), not a registered company.
-export const DEMO_CUSTOMER = { name: 'Nordlys Verft AS', organisationNumber: '999888704', city: 'Bergen' } as const;
+/** The CRM demo's customer (crm-seed.ts) whose employees the portal holds; made here if the CRM's demo is not seeded. */
+export const DEMO_CUSTOMER = { name: 'Fjellheim Bygg AS', city: 'Oslo', mailDomain: 'fjellheim-bygg.example', customerForDays: 60 } as const;
 export const DEMO_EMPLOYEE_COUNT = 300;
 
 const GIVEN_NAMES = ['Anne', 'Bjørn', 'Camilla', 'Dag', 'Eli', 'Frode', 'Guro', 'Håkon', 'Ingrid', 'Jon', 'Kari', 'Lars', 'Marit', 'Nils', 'Oda', 'Per', 'Ragnhild', 'Sindre', 'Tone', 'Ulf', 'Vigdis', 'Øystein', 'Åse', 'Eirik'];
@@ -45,7 +46,7 @@ export function demoEmployee(index: number): DemoEmployee {
     nationalId: syntheticNationalId(`${year}-${month}-${day}`, index + 1, gender),
     // Every fourth without a phone, every third without an e-mail: as HR lists are.
     phone: index % 4 === 3 ? null : `+479${String(1_000_000 + index * 7_919).slice(-7)}`,
-    email: index % 3 === 2 ? null : `${mailPart(given)}.${mailPart(family)}${index}@nordlysverft.example`,
+    email: index % 3 === 2 ? null : `${mailPart(given)}.${mailPart(family)}${index}@${DEMO_CUSTOMER.mailDomain}`,
   };
 }
 
@@ -61,36 +62,38 @@ export function demoEmployees(count = DEMO_EMPLOYEE_COUNT): DemoEmployee[] {
 
 /** The customer, its agreement (running since January) and its employees, sealed as the portal stores them. */
 export async function seedDemoPortal(trx: Executor, people: { organisationId: string; salg: string }, secretBox: SecretBox, now: Date): Promise<{ companyId: string }> {
-  const company = await trx
-    .insertInto('company')
-    .values({
-      organisation_id: people.organisationId,
-      name: DEMO_CUSTOMER.name,
-      organisation_number: DEMO_CUSTOMER.organisationNumber,
-      city: DEMO_CUSTOMER.city,
-      industry: 'Skipsbygging',
-      status: 'customer',
-      status_changed_at: now,
-      source: 'manual',
-      owner_id: people.salg,
-      created_at: now,
-      created_by: people.salg,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const startsOn = `${now.getUTCFullYear()}-01-01`;
+  const customerSince = new Date(now.getTime() - DEMO_CUSTOMER.customerForDays * 86_400_000);
+  const existing = await trx.selectFrom('company').select('id').where('organisation_id', '=', people.organisationId).where('name', '=', DEMO_CUSTOMER.name).executeTakeFirst();
+  const company =
+    existing ??
+    (await trx
+      .insertInto('company')
+      .values({
+        organisation_id: people.organisationId,
+        name: DEMO_CUSTOMER.name,
+        city: DEMO_CUSTOMER.city,
+        status: 'customer',
+        status_changed_at: customerSince,
+        source: 'manual',
+        owner_id: people.salg,
+        created_at: customerSince,
+        created_by: people.salg,
+        updated_at: customerSince,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow());
+  // The agreement from the day the company became a customer.
   const agreement = await trx
     .insertInto('corporate_agreement')
     .values({
       organisation_id: people.organisationId,
       company_id: company.id,
-      starts_on: startsOn,
+      starts_on: osloCalendarDate(customerSince),
       ends_on: null,
       services: ['occupational_health', 'gp_consultations', 'psychologist'],
       reference: 'BHT-2026-017',
-      created_at: now,
-      updated_at: now,
+      created_at: customerSince,
+      updated_at: customerSince,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

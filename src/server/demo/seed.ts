@@ -97,6 +97,7 @@ export async function seedDemo(db: Database, secretBox: SecretBox): Promise<Demo
       await seedDemoConsultations(trx, people, seededAt);
       await seedDemoVisits(trx, { organisationId: organisation.id, lege: people.lege, koordinator: await byEmail('koordinator@demo.journalkontor.no') }, seededAt);
       await seedDemoCrm(trx, { organisationId: organisation.id, salg: await byEmail('salg@demo.journalkontor.no'), admin: await byEmail('admin@demo.journalkontor.no') }, seededAt);
+      // After the CRM: the portal's customer is one of its companies.
       await seedDemoPortal(trx, { organisationId: organisation.id, salg: await byEmail('salg@demo.journalkontor.no') }, secretBox, seededAt);
     }
     const users = await trx
