@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalEmailSchema, optionalPhoneSchema, requiredEmailSchema } from './contact-fields';
 import { organisationNumberErrorKey, parseOrganisationNumber } from './organisation-number';
 import { calendarDate, instant, optionalText, text } from './schema-primitives';
 
@@ -81,56 +82,6 @@ export type ActivityKindShown = ActivityKind | 'web_form';
 
 const uuid = z.uuid('validation.id');
 const expectedVersion = z.number('validation.required').int().min(1);
-
-/**
- * A business phone number (landline or mobile): 8 Norwegian digits (with or without +47 / 0047)
- * or an international number in E.164 form. Spaces, dots, dashes and parentheses are dropped; the
- * result is E.164 (+4722334455).
- */
-export function normalizeBusinessPhone(input: string): string | null {
-  const compact = input.replace(/[\s.()-]/g, '');
-  const international = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
-  const norwegian = /^(?:\+47)?(\d{8})$/.exec(international);
-  if (norwegian) return `+47${norwegian[1]}`;
-  if (/^\+(?!47)[1-9]\d{7,14}$/.test(international)) return international;
-  return null;
-}
-
-/** An optional phone: empty is null, anything else must be a phone number. */
-export const optionalPhoneSchema = z
-  .string('validation.phone')
-  .max(32, 'validation.phone')
-  .transform((value, ctx) => {
-    if (value.trim() === '') return null;
-    const normalized = normalizeBusinessPhone(value);
-    if (normalized === null) {
-      ctx.addIssue({ code: 'custom', message: 'validation.phone', input: value });
-      return z.NEVER;
-    }
-    return normalized;
-  })
-  .nullable()
-  .default(null);
-
-/** An optional e-mail address, lower-cased: empty is null. */
-export const optionalEmailSchema = z
-  .string('validation.email')
-  .trim()
-  .toLowerCase()
-  .max(254, 'validation.email')
-  .refine((value) => value === '' || z.email().safeParse(value).success, 'validation.email')
-  .transform((value) => (value === '' ? null : value))
-  .nullable()
-  .default(null);
-
-/** A required e-mail address (the contact form: we must be able to answer). */
-export const emailSchema = z
-  .string('validation.required')
-  .trim()
-  .toLowerCase()
-  .min(1, 'validation.required')
-  .max(254, 'validation.email')
-  .refine((value) => z.email().safeParse(value).success, 'validation.email');
 
 /** An optional organisation number (mod-11 checked), 9 digits; empty is null. */
 export const optionalOrganisationNumberSchema = z
@@ -365,7 +316,7 @@ export const publicContactSchema = z
     organisationNumber: optionalOrganisationNumberSchema,
     fullName: text({ min: 1, max: 200 }),
     jobTitle: optionalText({ max: 100 }),
-    email: emailSchema,
+    email: requiredEmailSchema,
     phone: optionalPhoneSchema,
     message: text({ min: 1, max: 4000, multiline: true }),
     /** The consent text exactly as the form showed it: the evidence of the consent. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalEmailSchema, optionalPhoneSchema } from './contact-fields';
 import { nationalIdentityNumberSchema } from './national-identity-number';
 import { calendarDate, optionalText, text } from './schema-primitives';
 
@@ -59,50 +60,6 @@ export const PORTAL_MESSAGES = {
 
 const uuid = z.uuid('validation.id');
 const expectedVersion = z.number('validation.required').int('validation.required').min(1, 'validation.required');
-
-/**
- * A phone number as the CRM keeps it (any Norwegian number, landline too, or an international one
- * in E.164 form): spaces, dots, dashes and parentheses dropped; 8 Norwegian digits become +47…;
- * 00 becomes +. The result holds 11–16 characters (the table's check is 8–16).
- */
-export function normalizePhoneNumber(input: string): string | null {
-  const compact = input.replace(/[\s.()-]/g, '');
-  const international = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
-  const norwegian = /^(?:\+47)?([2-9]\d{7})$/.exec(international);
-  if (norwegian) return `+47${norwegian[1]}`;
-  if (/^\+(?!47)[1-9]\d{7,14}$/.test(international)) return international;
-  return null;
-}
-
-/** Optional phone: empty, null or left out is null; anything else must be a number. */
-export const optionalPhoneSchema = z
-  .string('validation.phone')
-  .max(32, 'validation.phone')
-  .transform((value, ctx) => {
-    if (value.trim() === '') return null;
-    const normalized = normalizePhoneNumber(value);
-    if (normalized === null) {
-      ctx.addIssue({ code: 'custom', message: 'validation.phone', input: value });
-      return z.NEVER;
-    }
-    return normalized;
-  })
-  .nullable()
-  .default(null);
-
-/** Made once: building a zod schema per value cost more than the rest of an import row's checks. */
-const EMAIL = z.email();
-
-/** Optional e-mail: empty, null or left out is null; stored lower case. */
-export const optionalEmailSchema = z
-  .string('validation.email')
-  .trim()
-  .toLowerCase()
-  .max(254, 'validation.email')
-  .refine((value) => value === '' || EMAIL.safeParse(value).success, 'validation.email')
-  .transform((value) => (value === '' ? null : value))
-  .nullable()
-  .default(null);
 
 /**
  * An employee's fields, as the form and each row of an import file give them. Synthetic numbers

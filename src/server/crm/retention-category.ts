@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/database';
 import type { DueItem, RetentionCategory } from '../retention/category';
+import { organisationCutoffs } from '../retention/cutoffs';
 
 /**
  * CRM-2, DPO-6: contact persons of companies that are not customers (lead, prospect, former) are
@@ -12,20 +12,6 @@ import type { DueItem, RetentionCategory } from '../retention/category';
  */
 
 const DAY_MS = 86_400_000;
-
-interface OrganisationCutoff {
-  id: string;
-  days: number;
-  cutoff: Date;
-}
-
-async function cutoffs(trx: Executor, now: Date, organisationId: string | undefined): Promise<OrganisationCutoff[]> {
-  const { rows } = await sql<{ id: string; days: number }>`
-    select id, crm_lead_retention_days as days from organisation
-     where ${organisationId === undefined ? sql`true` : sql`id = ${organisationId}`}
-     order by id`.execute(trx);
-  return rows.map((row) => ({ id: row.id, days: row.days, cutoff: new Date(now.getTime() - row.days * DAY_MS) }));
-}
 
 /** The last sign of a contact: its latest activity, else its registration. */
 const lastSeen = sql`greatest(k.created_at, coalesce((select max(a.occurred_at) from crm_activity a where a.contact_id = k.id), k.created_at))`;
@@ -44,7 +30,7 @@ export const crmLeadContactRetentionCategory: RetentionCategory = {
   async findDue(trx, { now, limit, organisationId }) {
     // No keyset needed: a deleted contact leaves the due set at once.
     const found: DueItem[] = [];
-    for (const organisation of await cutoffs(trx, now, organisationId)) {
+    for (const organisation of await organisationCutoffs(trx, now, 'crm_lead_retention_days', organisationId)) {
       if (found.length >= limit) break;
       // SKIP LOCKED: a contact a salesperson is changing right now waits for the next run.
       const { rows } = await sql<{ id: string }>`
@@ -67,7 +53,7 @@ export const crmLeadContactRetentionCategory: RetentionCategory = {
   async countDue(trx, { now, organisationId }) {
     let count = 0;
     let oldest: Date | null = null;
-    for (const organisation of await cutoffs(trx, now, organisationId)) {
+    for (const organisation of await organisationCutoffs(trx, now, 'crm_lead_retention_days', organisationId)) {
       const { rows } = await sql<{ count: string; lastSeen: Date | null }>`
         select count(*)::text as count, min(${lastSeen}) as "lastSeen"
           from crm_contact k where ${isDue(organisation.id, organisation.cutoff)}`.execute(trx);

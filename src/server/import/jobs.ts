@@ -212,10 +212,13 @@ async function runCommit<Row>(definition: ImportDefinition<Row>, secretBox: Secr
   const actions: AuditAction[] = ['import.committed', ...definition.commitActions.filter((action) => action !== 'import.committed')];
   let committed = record.committedRows;
   let batchNumber = 0;
+  // Where the last batch of this run ended; a run after a crash starts from the top and skips what is committed.
+  let afterRowNumber = 0;
   for (let isDrained = false; !isDrained; ) {
     await runSystemJob(db, { name: IMPORT_COMMIT_JOB, organisationId, actions, now }, async ({ trx, audit }) => {
-      const staged = await findRowsToCommit(trx, organisationId, importId, IMPORT_BATCH_SIZE);
+      const staged = await findRowsToCommit(trx, organisationId, importId, IMPORT_BATCH_SIZE, afterRowNumber);
       if (staged.length > 0) {
+        afterRowNumber = staged[staged.length - 1]?.rowNumber ?? afterRowNumber;
         batchNumber++;
         const rows: RowToCommit<Row>[] = staged.map((row) => ({
           row: JSON.parse(secretBox.open(row.sealed, rowSealContext(importId, row.rowNumber))) as Row,

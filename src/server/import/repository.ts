@@ -239,12 +239,17 @@ export interface StagedRow {
 }
 
 /** The next rows to write, in file order, locked (a second commit run waits, then finds them committed). */
-export async function findRowsToCommit(trx: Executor, organisationId: string, importId: string, limit: number): Promise<StagedRow[]> {
+/**
+ * The next batch to write, after `afterRowNumber` (keyset: each batch starts where the last one
+ * ended, so batch k does not walk past the k × 1,000 rows already committed).
+ */
+export async function findRowsToCommit(trx: Executor, organisationId: string, importId: string, limit: number, afterRowNumber = 0): Promise<StagedRow[]> {
   const rows = await trx
     .selectFrom('data_import_row')
     .select(['row_number', 'outcome', 'errors', 'display', 'sealed', 'target_id'])
     .where('import_id', '=', importId)
     .where('organisation_id', '=', organisationId)
+    .where('row_number', '>', afterRowNumber)
     .where('committed', '=', false)
     .where('outcome', 'in', ['create', 'update'])
     .orderBy('row_number')

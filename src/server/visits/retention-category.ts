@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/database';
 import { publishChange } from '../live/publish';
 import type { DueItem, RetentionCategory } from '../retention/category';
+import { organisationCutoffs } from '../retention/cutoffs';
 
 /**
  * Booking personal data (VIS-4): what the person typed goes `organisation.booking_retention_days`
@@ -12,24 +12,9 @@ import type { DueItem, RetentionCategory } from '../retention/category';
 
 const DAY_MS = 86_400_000;
 
-interface OrganisationCutoff {
-  id: string;
-  days: number;
-  cutoff: Date;
-}
-
-/**
- * Each organisation's cut-off as a constant: the scan is then a range of the partial index
- * `home_visit_booking_retention` (organisation, end of visit) per organisation, no join and no sort —
- * cheap when a million bookings are due and when almost none are.
- */
-async function cutoffs(trx: Executor, now: Date, organisationId: string | undefined): Promise<OrganisationCutoff[]> {
-  const { rows } = await sql<{ id: string; days: number }>`
-    select id, booking_retention_days as days from organisation
-     where ${organisationId === undefined ? sql`true` : sql`id = ${organisationId}`}
-     order by id`.execute(trx);
-  return rows.map((row) => ({ id: row.id, days: row.days, cutoff: new Date(now.getTime() - row.days * DAY_MS) }));
-}
+// Each organisation's cut-off is a constant (retention/cutoffs.ts): the scan is then a range of the
+// partial index `home_visit_booking_retention` (organisation, end of visit) per organisation, no join
+// and no sort — cheap when a million bookings are due and when almost none are.
 
 /** Due: finished, not yet anonymised, not held, ended at or before the organisation's cut-off. */
 const isDue = (cutoff: Date) => sql`
@@ -44,7 +29,7 @@ export const bookingRetentionCategory: RetentionCategory = {
   async findDue(trx, { now, limit, organisationId }) {
     // No keyset needed: an anonymised booking leaves the due set (and the partial index) at once.
     const found: DueItem[] = [];
-    for (const organisation of await cutoffs(trx, now, organisationId)) {
+    for (const organisation of await organisationCutoffs(trx, now, 'booking_retention_days', organisationId)) {
       if (found.length >= limit) break;
       // Oldest first, in the partial index's own order: without the ORDER BY the planner took a
       // sequential scan "to find 500 rows soon", which reads past every booking anonymised before
@@ -95,7 +80,7 @@ export const bookingRetentionCategory: RetentionCategory = {
   async countDue(trx, { now, organisationId }) {
     let count = 0;
     let oldest: Date | null = null;
-    for (const organisation of await cutoffs(trx, now, organisationId)) {
+    for (const organisation of await organisationCutoffs(trx, now, 'booking_retention_days', organisationId)) {
       const { rows } = await sql<{ count: string; endedAt: Date | null }>`
         select count(*)::text as count, min(coalesce(completed_at, cancelled_at)) as "endedAt"
           from home_visit_booking where organisation_id = ${organisation.id} and ${isDue(organisation.cutoff)}`.execute(trx);
