@@ -189,15 +189,16 @@ describe('corporate portal: employee import (CRM-4)', () => {
     const { importId } = await importFile(setting, hrExport());
     expect((await errorOf(setting.clinician.portal.import.create({ companyId: setting.companyId, fileName: 'a.csv', byteSize: 10 }))).code).toBe('FORBIDDEN');
     expect((await errorOf(setting.coordinator.portal.import.preview({ importId, page: 1, pageSize: 10, onlyErrors: false }))).code).toBe('FORBIDDEN');
+    // One call at a time (thunks): calls made all at once would reject before the loop awaits them (unhandled).
     for (const call of [
-      setting.otherSales.portal.import.status({ importId }),
-      setting.otherSales.portal.import.preview({ importId, page: 1, pageSize: 10, onlyErrors: true }),
-      setting.otherSales.portal.import.commit({ importId }),
-      setting.otherSales.portal.import.cancel({ importId }),
-      setting.otherSales.portal.import.latest({ companyId: setting.companyId }),
-      setting.otherSales.portal.import.create({ companyId: setting.companyId, fileName: 'a.csv', byteSize: 10 }),
+      () => setting.otherSales.portal.import.status({ importId }),
+      () => setting.otherSales.portal.import.preview({ importId, page: 1, pageSize: 10, onlyErrors: true }),
+      () => setting.otherSales.portal.import.commit({ importId }),
+      () => setting.otherSales.portal.import.cancel({ importId }),
+      () => setting.otherSales.portal.import.latest({ companyId: setting.companyId }),
+      () => setting.otherSales.portal.import.create({ companyId: setting.companyId, fileName: 'a.csv', byteSize: 10 }),
     ]) {
-      expect((await errorOf(call)).code).toBe('NOT_FOUND');
+      expect((await errorOf(call())).code).toBe('NOT_FOUND');
     }
     // The administrator may: the same organisation.
     await expect(setting.admin.portal.import.status({ importId })).resolves.toMatchObject({ status: 'ready' });
