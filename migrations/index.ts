@@ -10,6 +10,12 @@ import * as noteTemplates from './2026-12-05T11-00_note_templates';
 import * as homeVisits from './2026-12-06T09-00_home_visits';
 import * as unloggedRateLimits from './2026-12-06T10-00_unlogged_rate_limits';
 import * as crm from './2026-12-07T09-00_crm';
+import * as dpoCases from './2026-12-08T09-00_dpo_cases';
+import * as dpoLogReview from './2026-12-08T10-00_dpo_log_review';
+import * as dpoFlags from './2026-12-08T11-00_dpo_flags';
+import * as dpoRegisters from './2026-12-08T12-00_dpo_registers';
+import * as dpoErasure from './2026-12-08T13-00_dpo_erasure';
+import * as dpoExports from './2026-12-08T14-00_dpo_exports';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -28,4 +34,10 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06T09-00_home_visits': homeVisits,
   '2026-12-06T10-00_unlogged_rate_limits': unloggedRateLimits,
   '2026-12-07T09-00_crm': crm,
+  '2026-12-08T09-00_dpo_cases': dpoCases,
+  '2026-12-08T10-00_dpo_log_review': dpoLogReview,
+  '2026-12-08T11-00_dpo_flags': dpoFlags,
+  '2026-12-08T12-00_dpo_registers': dpoRegisters,
+  '2026-12-08T13-00_dpo_erasure': dpoErasure,
+  '2026-12-08T14-00_dpo_exports': dpoExports,
 };

@@ -4,6 +4,7 @@ import { authRouter } from './auth/router';
 import { consultationRouter } from './consultation/router';
 import { crmRouter } from './crm/router';
 import { journalRouter } from './journal/router';
+import { dpoRouter } from './dpo/router';
 import { developerRouter } from './outbox/router';
 import { patientRouter } from './patient/router';
 import { portalRouter } from './portal/router';
@@ -32,6 +33,7 @@ export const appRouter = router({
   retention: retentionRouter,
   crm: crmRouter,
   portal: portalRouter,
+  dpo: dpoRouter,
 });
 
 export type AppRouter = typeof appRouter;

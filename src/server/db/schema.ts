@@ -1,4 +1,10 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { DpoCaseTables } from './dpo/cases';
+import type { DpoErasureTables } from './dpo/erasure';
+import type { DpoExportTables } from './dpo/exports';
+import type { DpoFlagTables } from './dpo/flags';
+import type { DpoLogTables } from './dpo/log';
+import type { DpoRegisterTables } from './dpo/registers';
 
 /**
  * The database as the application sees it, written by hand next to the migrations (one file to
@@ -35,7 +41,20 @@ export interface InstallationSettingTable {
   updated_at: Generated<Date>;
 }
 
-export interface DB extends IdentityTables, JournalTables, VisitTables, JobTables, CrmTables, ImportTables {
+/** The DPO's workspace (DPO-1…8) keeps its tables in db/dpo/, a file per area. */
+export interface DB
+  extends IdentityTables,
+    JournalTables,
+    VisitTables,
+    JobTables,
+    CrmTables,
+    ImportTables,
+    DpoCaseTables,
+    DpoLogTables,
+    DpoFlagTables,
+    DpoRegisterTables,
+    DpoErasureTables,
+    DpoExportTables {
   organisation: OrganisationTable;
   installation_setting: InstallationSettingTable;
 }

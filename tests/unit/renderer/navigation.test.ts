@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { isRouteAllowed, landingRouteFor, navigationFor } from '../../../src/renderer/src/features/shell/navigation';
-import { hashOf } from '../../../src/renderer/src/features/shell/routes';
+import { hashOf, routeFromHash } from '../../../src/renderer/src/features/shell/routes';
 import { ROLES, type Role } from '../../../src/shared/roles';
 
 const hashes = (roles: Role[], isDemo = false) => navigationFor(roles, { isDemo }).map(hashOf);
@@ -39,7 +39,7 @@ describe('navigationFor', () => {
     expect(hashes(['clinician'])).toEqual(['#/start', '#/consultations', '#/visits', '#/journal', '#/status']);
     expect(hashes(['coordinator'])).toEqual(['#/dispatch', '#/status']);
     expect(hashes(['sales'])).toEqual(['#/crm', '#/crm/tasks', '#/crm/pipeline', '#/status']);
-    expect(hashes(['dpo'])).toEqual(['#/dpo', '#/status']);
+    expect(hashes(['dpo'])).toEqual(['#/dpo', '#/dpo/log', '#/dpo/access-report', '#/dpo/cases', '#/dpo/retention', '#/dpo/registers', '#/dpo/integrity', '#/status']);
   });
 
   it('ACC-1, CRM-5: an admin has the CRM as the server gives it (sales and admin), before the admin workspace', () => {
@@ -47,7 +47,7 @@ describe('navigationFor', () => {
   });
 
   it('ACC-1: someone with several roles sees all their workspaces, in menu order', () => {
-    expect(hashes(['dpo', 'clinician'])).toEqual(['#/start', '#/consultations', '#/visits', '#/journal', '#/dpo', '#/status']);
+    expect(hashes(['dpo', 'clinician'])).toEqual(['#/start', '#/consultations', '#/visits', '#/journal', '#/dpo', '#/dpo/log', '#/dpo/access-report', '#/dpo/cases', '#/dpo/retention', '#/dpo/registers', '#/dpo/integrity', '#/status']);
   });
 
   it('ACC-1: without a session only the public status page is offered', () => {
@@ -89,6 +89,19 @@ describe('isRouteAllowed', () => {
     // Sales and admin still land in their own workspaces.
     expect(hashOf(landingRouteFor(['admin', 'sales']))).toBe('#/crm');
     expect(hashOf(landingRouteFor(['admin']))).toBe('#/admin');
+  });
+
+  it("DPO-1…8: the DPO's tools and a request's page are the DPO's only; malformed addresses land on the workspace", () => {
+    const caseId = '00000000-0000-4000-8000-000000000000';
+    expect(routeFromHash(`#/dpo/cases/${caseId}`)).toEqual({ page: 'dsrCase', caseId });
+    expect(routeFromHash('#/dpo/log')).toEqual({ page: 'dpo', section: 'log' });
+    expect(routeFromHash('#/dpo/cases/not-an-id')).toEqual({ page: 'workspace', workspace: 'dpo' });
+    expect(routeFromHash('#/dpo/nothing')).toEqual({ page: 'workspace', workspace: 'dpo' });
+    for (const route of [{ page: 'dpo', section: 'log' }, { page: 'dpo', section: 'cases' }, { page: 'dsrCase', caseId }] as const) {
+      expect(isRouteAllowed(route, ['dpo']), hashOf(route)).toBe(true);
+      expect(isRouteAllowed(route, ['clinician', 'coordinator', 'sales', 'admin']), hashOf(route)).toBe(false);
+      expect(routeFromHash(hashOf(route))).toEqual(route);
+    }
   });
 
   it("VIS-3: the dispatch board is a coordinator's, a doctor's own visits a clinician's", () => {

@@ -37,7 +37,9 @@ const CompaniesPage = lazyComponent(() => import('../crm/CompaniesPage').then((m
 const CompanyPage = lazyComponent(() => import('../crm/CompanyPage').then((module) => module.CompanyPage));
 const MyTasksPage = lazyComponent(() => import('../crm/MyTasksPage').then((module) => module.MyTasksPage));
 const PipelinePage = lazyComponent(() => import('../crm/PipelinePage').then((module) => module.PipelinePage));
-const WorkspacePage = lazyComponent(() => import('../workspace/WorkspacePage').then((module) => module.WorkspacePage));
+// The DPO's workspace (DPO-1…8): each of its tools loads when opened.
+const DpoWorkspace = lazyComponent(() => import('../dpo/DpoWorkspace').then((module) => module.DpoWorkspace));
+const DsrCasePage = lazyComponent(() => import('../dpo/cases/DsrCasePage').then((module) => module.DsrCasePage));
 
 function PageLoader() {
   return (
@@ -95,6 +97,7 @@ export function AppLayout() {
     if (target.page === 'dispatch') return t('nav.dispatch');
     if (target.page === 'crmTasks') return t('crm.nav.tasks');
     if (target.page === 'crmPipeline') return t('crm.nav.pipeline');
+    if (target.page === 'dpo') return t(`dpo.nav.${target.section}`);
     return t('nav.developer');
   };
   const navRoutes = navigationFor(roles, { isDemo: info.data?.isDemo === true }).map((target) => ({ route: target, label: labelOf(target) }));
@@ -221,6 +224,8 @@ function SignedInPage({ route }: { route: Route }): ReactNode {
   if (route.page === 'company') return <CompanyPage key={route.companyId} companyId={route.companyId} />;
   if (route.page === 'crmTasks') return <MyTasksPage />;
   if (route.page === 'crmPipeline') return <PipelinePage />;
-  if (route.page === 'workspace' && route.workspace === 'dpo') return <WorkspacePage workspace="dpo" />;
+  if (route.page === 'workspace' && route.workspace === 'dpo') return <DpoWorkspace section="flags" />;
+  if (route.page === 'dpo') return <DpoWorkspace section={route.section} />;
+  if (route.page === 'dsrCase') return <DsrCasePage key={route.caseId} caseId={route.caseId} />;
   return null;
 }

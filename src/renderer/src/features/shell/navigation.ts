@@ -1,5 +1,5 @@
 import type { Role } from '../../../../shared/roles';
-import type { Route } from './routes';
+import { DPO_SECTIONS, type Route } from './routes';
 import { type Workspace, WORKSPACES } from './workspaces';
 
 /**
@@ -47,6 +47,9 @@ export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
       return true;
     case 'workspace':
       return route.workspace === 'status' || hasAnyOf(roles, WORKSPACE_ROLES[route.workspace]);
+    case 'dpo':
+    case 'dsrCase':
+      return hasAnyOf(roles, WORKSPACE_ROLES.dpo);
     case 'company':
     case 'crmTasks':
     case 'crmPipeline':
@@ -69,7 +72,8 @@ export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
 /**
  * The menu entries for someone holding `roles`, in menu order: a clinician's day, calendar and home
  * visits, the journal, the dispatch board, the other workspaces (the CRM's companies followed by
- * one's own tasks and the pipeline), the status, and in the demo the admin's outbox.
+ * one's own tasks and the pipeline; the DPO's flags followed by each of its tools), the status, and in
+ * the demo the admin's outbox.
  */
 export function navigationFor(roles: readonly Role[], options: { isDemo: boolean }): Route[] {
   const [journal, ...others] = WORKSPACES.map((workspace): Route => ({ page: 'workspace', workspace }));
@@ -80,7 +84,11 @@ export function navigationFor(roles: readonly Role[], options: { isDemo: boolean
     ...(journal ? [journal] : []),
     { page: 'dispatch' },
     ...others.flatMap((route): Route[] =>
-      route.page === 'workspace' && route.workspace === 'crm' ? [route, { page: 'crmTasks' }, { page: 'crmPipeline' }] : [route],
+      route.page === 'workspace' && route.workspace === 'crm'
+        ? [route, { page: 'crmTasks' }, { page: 'crmPipeline' }]
+        : route.page === 'workspace' && route.workspace === 'dpo'
+          ? [route, ...DPO_SECTIONS.map((section): Route => ({ page: 'dpo', section }))]
+          : [route],
     ),
     ...(options.isDemo ? [{ page: 'developer' } as const] : []),
   ];

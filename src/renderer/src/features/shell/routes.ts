@@ -23,12 +23,23 @@ export type Route =
    */
   | { page: 'company'; companyId: string }
   | { page: 'crmTasks' }
-  | { page: 'crmPipeline' };
+  | { page: 'crmPipeline' }
+  /**
+   * The DPO's workspace (DPO-1…8): `#/dpo` lands on the flags dashboard (DPO-2); each other tool is
+   * a section of its own (`#/dpo/log` …), and a data-subject request a page (its id only in the URL).
+   */
+  | { page: 'dpo'; section: DpoSection }
+  | { page: 'dsrCase'; caseId: string };
+
+/** The DPO workspace's sections, in its menu order; the URL names each in kebab-case. */
+export const DPO_SECTIONS = ['log', 'access-report', 'cases', 'retention', 'registers', 'integrity'] as const;
+export type DpoSection = (typeof DPO_SECTIONS)[number];
 
 /** The shape of an invitation token (as the server's tokenSchema); anything else is shown as invalid. */
 const INVITATION = /^#\/invitation\/(.*)$/;
 const TOKEN = /^[A-Za-z0-9_-]{20,200}$/;
 const PATIENT = /^#\/journal\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const DSR_CASE = /^#\/dpo\/cases\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const COMPANY = /^#\/crm\/company\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export function routeFromHash(hash: string): Route {
@@ -41,7 +52,14 @@ export function routeFromHash(hash: string): Route {
   if (patient?.[1]) return { page: 'patient', patientId: patient[1] };
   const company = COMPANY.exec(hash);
   if (company?.[1]) return { page: 'company', companyId: company[1] };
+  const dsrCase = DSR_CASE.exec(hash);
+  if (dsrCase?.[1]) return { page: 'dsrCase', caseId: dsrCase[1] };
   const name = hash.replace(/^#\/?/, '');
+  if (name.startsWith('dpo/')) {
+    const section = name.slice('dpo/'.length);
+    // A malformed case link or an unknown tool shows the workspace's landing, not the journal.
+    return (DPO_SECTIONS as readonly string[]).includes(section) ? { page: 'dpo', section: section as DpoSection } : { page: 'workspace', workspace: 'dpo' };
+  }
   if (name === 'activity') return { page: 'activity' };
   if (name === 'developer') return { page: 'developer' };
   if (name === 'start') return { page: 'start' };
@@ -70,6 +88,10 @@ export function hashOf(route: Route): string {
       return '#/crm/tasks';
     case 'crmPipeline':
       return '#/crm/pipeline';
+    case 'dpo':
+      return `#/dpo/${route.section}`;
+    case 'dsrCase':
+      return `#/dpo/cases/${route.caseId}`;
     default:
       return `#/${route.page}`;
   }

@@ -1,0 +1,5 @@
+import { DpoPlaceholder } from '../DpoPlaceholder';
+
+export function AccessReportPage() {
+  return <DpoPlaceholder section="access-report" />;
+}

@@ -1,0 +1,5 @@
+import { DpoPlaceholder } from '../DpoPlaceholder';
+
+export function CasesPage() {
+  return <DpoPlaceholder section="cases" />;
+}

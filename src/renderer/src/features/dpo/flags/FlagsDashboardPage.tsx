@@ -1,0 +1,5 @@
+import { DpoPlaceholder } from '../DpoPlaceholder';
+
+export function FlagsDashboardPage() {
+  return <DpoPlaceholder section="flags" />;
+}

@@ -1,0 +1,5 @@
+import { DpoPlaceholder } from '../DpoPlaceholder';
+
+export function IntegrityPage() {
+  return <DpoPlaceholder section="integrity" />;
+}

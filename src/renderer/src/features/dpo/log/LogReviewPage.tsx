@@ -1,0 +1,5 @@
+import { DpoPlaceholder } from '../DpoPlaceholder';
+
+export function LogReviewPage() {
+  return <DpoPlaceholder section="log" />;
+}

@@ -1,0 +1,5 @@
+import { DpoPlaceholder } from '../DpoPlaceholder';
+
+export function RegistersPage() {
+  return <DpoPlaceholder section="registers" />;
+}

@@ -1,0 +1,5 @@
+import { DpoPlaceholder } from '../DpoPlaceholder';
+
+export function RetentionPage() {
+  return <DpoPlaceholder section="retention" />;
+}

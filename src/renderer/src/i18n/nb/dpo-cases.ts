@@ -1,0 +1,4 @@
+/** Norsk bokmål. Personvernombudet: begjæringer fra registrerte (DPO-4). */
+export const dpoCases = {
+  dpoCases: {},
+};

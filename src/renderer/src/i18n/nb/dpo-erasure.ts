@@ -1,0 +1,4 @@
+/** Norsk bokmål. Personvernombudet: sletting, begrensning, slettestopp og sletteplan (DPO-5, DPO-6). */
+export const dpoErasure = {
+  dpoErasure: {},
+};

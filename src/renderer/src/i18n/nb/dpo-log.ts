@@ -1,0 +1,4 @@
+/** Norsk bokmål. Personvernombudet: loggkontroll og integritet (DPO-1, DPO-8). */
+export const dpoLog = {
+  dpoLog: {},
+};

@@ -1,0 +1,4 @@
+/** Norsk bokmål. Personvernombudet: innsyn i logg og protokoller (DPO-3, DPO-7). */
+export const dpoReport = {
+  dpoReport: {},
+};
