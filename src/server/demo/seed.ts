@@ -7,6 +7,7 @@ import type { Database } from '../db/database';
 import { findDemoOrganisation, insertOrganisation } from '../organisation/repository';
 import { seedDemoConsultations } from './consultation-seed';
 import { seedDemoCrm } from './crm-seed';
+import { seedDemoDsrCases } from './dpo-cases-seed';
 import { seedDemoJournal } from './journal-seed';
 import { seedDemoPortal } from './portal-seed';
 import { seedDemoVisits } from './visit-seed';
@@ -99,6 +100,8 @@ export async function seedDemo(db: Database, secretBox: SecretBox): Promise<Demo
       await seedDemoCrm(trx, { organisationId: organisation.id, salg: await byEmail('salg@demo.journalkontor.no'), admin: await byEmail('admin@demo.journalkontor.no') }, seededAt);
       // After the CRM: the portal's customer is one of its companies.
       await seedDemoPortal(trx, { organisationId: organisation.id, salg: await byEmail('salg@demo.journalkontor.no') }, secretBox, seededAt);
+      // The DPO's data-subject requests (DPO-4): about a journal patient, a home-visit booking and a CRM contact.
+      await seedDemoDsrCases(trx, { organisationId: organisation.id, dpo: await byEmail('personvern@demo.journalkontor.no') }, secretBox, seededAt);
     }
     const users = await trx
       .selectFrom('app_user')
