@@ -13,6 +13,7 @@ import { benchBoardLatency, type BoardLatencyReport } from './board-latency';
 import { benchBundle, type BundleReport, bundleSummary } from './bundle';
 import { benchCrmImport, type CrmImportReport } from './crm-import';
 import { benchCrmSearch, type CrmSearchReport } from './crm-search';
+import { benchDpoLog, type DpoLogReport } from './dpo-log';
 import { benchJournalRead, type JournalReadReport } from './journal-read';
 import { benchJournalRender, type JournalRenderReport, renderSummary } from './journal-render';
 import { type LoginLatencyReport, benchLoginLatency } from './login-latency';
@@ -23,7 +24,7 @@ import { type LatencySummary, log, round, table } from './support/stats';
 import { benchVerifySpeed, type VerifySpeedReport } from './verify-speed';
 import { benchVisitIntake, type VisitIntakeReport } from './visit-intake';
 
-const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'intake', 'board', 'retention', 'crm-import', 'crm-search'] as const;
+const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'intake', 'board', 'retention', 'crm-import', 'crm-search', 'dpo'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const args = process.argv.slice(2);
@@ -64,6 +65,12 @@ const settings = {
     contactsPerCompany: 5,
     searchSamples: isQuick ? 50 : 300,
   },
+  dpo: {
+    events: envNumber('BENCH_DPO_EVENTS', isQuick ? 200_000 : 10_000_000),
+    users: 1_000,
+    patients: envNumber('BENCH_DPO_PATIENTS', isQuick ? 10_000 : 100_000),
+    samples: isQuick ? 30 : 200,
+  },
   retention: {
     bookings: envNumber('BENCH_BOOKINGS', isQuick ? 100_000 : 1_000_000),
     openBookings: isQuick ? 2_000 : 20_000,
@@ -87,6 +94,7 @@ interface Results {
   retention?: RetentionReport;
   crmImport?: CrmImportReport;
   crmSearch?: CrmSearchReport;
+  dpo?: DpoLogReport;
 }
 
 async function postgresVersion(): Promise<string> {
@@ -318,6 +326,21 @@ function summary(results: Results): string {
       ),
     );
   }
+  const dpo = results.dpo;
+  if (dpo) {
+    parts.push(
+      `\nThe DPO's workspace (issue 12) over ${dpo.events.toLocaleString('en')} audit events (two years, ${dpo.users.toLocaleString('en')} users, ${dpo.patients.toLocaleString('en')} patients; generated in ${dpo.insertSeconds} s, sealed in ${dpo.sealSeconds} s).` +
+        `\n   Verification of the whole log: ${dpo.verifyEventsPerSecond.toLocaleString('en')} events/s (target ≥ 500,000: ${dpo.verifyEventsPerSecond >= 500_000 ? 'met' : 'NOT met'}).\n`,
+    );
+    if (dpo.measures.length > 0) {
+      parts.push(
+        table(
+          ['through the router, as the DPO', 'count', 'p50 ms', 'p95 ms', 'max ms', 'target', 'met'],
+          dpo.measures.map((measure) => [measure.name, measure.summary.count, measure.summary.p50Ms, measure.summary.p95Ms, measure.summary.maxMs, `${measure.statistic} ≤ ${measure.targetMs} ms`, measure.isTargetMet ? 'yes' : 'NO']),
+        ),
+      );
+    }
+  }
   return parts.join('\n');
 }
 
@@ -385,6 +408,10 @@ async function main(): Promise<void> {
   if (selected.has('crm-search')) {
     log(`\n[crm-search] ${settings.crm.companies} companies, ${settings.crm.companies * settings.crm.contactsPerCompany} contacts`);
     results.crmSearch = await benchCrmSearch({ companies: settings.crm.companies, contactsPerCompany: settings.crm.contactsPerCompany, samples: settings.crm.searchSamples, warmup: 20 });
+  }
+  if (selected.has('dpo')) {
+    log(`\n[dpo] ${settings.dpo.events} audit events, ${settings.dpo.users} users, ${settings.dpo.patients} patients`);
+    results.dpo = await benchDpoLog(settings.dpo);
   }
   results.machine.loadAverageAtEnd = loads();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);
