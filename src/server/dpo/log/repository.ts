@@ -230,3 +230,11 @@ export async function usersOfOrganisation(db: Executor, organisationId: string):
     .orderBy('u.id')
     .execute();
 }
+
+export async function patientExists(db: Executor, organisationId: string, patientId: string): Promise<boolean> {
+  return (await db.selectFrom('patient').select('id').where('organisation_id', '=', organisationId).where('id', '=', patientId).executeTakeFirst()) !== undefined;
+}
+
+export async function userExists(db: Executor, organisationId: string, userId: string): Promise<boolean> {
+  return (await db.selectFrom('app_user').select('id').where('organisation_id', '=', organisationId).where('id', '=', userId).executeTakeFirst()) !== undefined;
+}

@@ -19,7 +19,9 @@ import {
   findPatients,
   type Keyset,
   type LogRow,
+  patientExists,
   searchEvents,
+  userExists,
   usersOfOrganisation,
 } from './repository';
 
@@ -94,6 +96,13 @@ export function decodeCursor(cursor: string): Keyset {
  */
 export async function searchLog(deps: Deps, user: SessionUser, input: In<typeof logSearchSchema>): Promise<LogPage> {
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+  // Another organisation's patient or user is as unknown as a made-up id, and the probe is logged.
+  if (input.patientId !== undefined && !(await patientExists(deps.trx, user.organisationId, input.patientId))) {
+    throw new AuditedDenial({ action: 'dpo.log.searched', reason: 'not_found', objectType: 'patient', objectId: input.patientId }, 'not_found');
+  }
+  if (input.userId !== undefined && !(await userExists(deps.trx, user.organisationId, input.userId))) {
+    throw new AuditedDenial({ action: 'dpo.log.searched', reason: 'not_found', objectType: 'app_user', objectId: input.userId }, 'not_found');
+  }
   const isExactAction = input.action !== undefined && isAuditAction(input.action);
   const rows = await searchEvents(
     deps.trx,
