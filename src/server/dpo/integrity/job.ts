@@ -63,7 +63,8 @@ async function latestSealOf(db: Database): Promise<{ seq: string; hash: Buffer }
  * witness, storing "events checked / total" as the job's progress while it goes. The outcome is
  * the job's final progress and the system event dpo.integrity.verified, written with it.
  */
-export function integrityJobHandler(options: { witnessPath: string | undefined }): BatchedJobHandler {
+export function integrityJobHandler(options: { witnessPath: string | undefined; progressEveryMs?: number }): BatchedJobHandler {
+  const progressEveryMs = options.progressEveryMs ?? PROGRESS_EVERY_MS;
   return {
     kind: INTEGRITY_JOB_KIND,
     mode: 'batched',
@@ -84,7 +85,7 @@ export function integrityJobHandler(options: { witnessPath: string | undefined }
       const report = await verifyAuditLog(db, {
         witnessPath: options.witnessPath,
         onProgress: async (checked) => {
-          if (performance.now() - lastStored < PROGRESS_EVERY_MS) return;
+          if (performance.now() - lastStored < progressEveryMs) return;
           lastStored = performance.now();
           await heartbeat({ phase: 'verifying', checked, total });
         },
