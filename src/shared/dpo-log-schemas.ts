@@ -40,6 +40,8 @@ export const logSearchSchema = z
     order: z.enum(LOG_ORDERS, 'validation.invalid_value').default('desc'),
     limit: z.number().int().min(1).max(LOG_PAGE_SIZE_MAX).default(100),
     cursor: cursor.optional(),
+    /** Sent by tRPC's infinite queries with every page; the order is `order`, so this is ignored. */
+    direction: z.enum(['forward', 'backward'], 'validation.invalid_value').optional(),
   })
   .strict()
   .refine((query) => query.from <= query.to, { message: 'validation.period_reversed', path: ['to'] });

@@ -243,9 +243,9 @@ export function LogReviewPage() {
           {t('dpoLog.reviewSaved', { count: savedCount })}
         </Alert>
       )}
-      {search.isError && Object.keys(serverErrors).length === 0 && (
+      {search.isError && (Object.keys(serverErrors).length === 0 || serverErrors[''] !== undefined) && (
         <Alert color="red" role="alert">
-          {errorText(search.error)}
+          {serverErrors[''] ?? errorText(search.error)}
         </Alert>
       )}
       <Group justify="space-between">
