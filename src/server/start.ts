@@ -7,6 +7,7 @@ import type { DatabaseHandle } from './db/database';
 import { claimInstallationMode } from './db/installation';
 import { databaseTargetOf, openApplicationDatabase } from './db/open';
 import { type DemoSeedResult, seedDemo } from './demo/seed';
+import { integrityJobHandler } from './dpo/integrity/job';
 import { startBackgroundJobs } from './jobs';
 import { LiveHub } from './live/hub';
 import { importJobHandlers } from './import/jobs';
@@ -49,6 +50,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       handlers: [
         retentionJobHandler(RETENTION_CATEGORIES),
         assignmentAckHandler,
+        integrityJobHandler({ witnessPath: config.auditWitnessPath }),
         // CRM-4: the importer's validation and commit jobs, for every kind of import (synthetic numbers in the demo only).
         ...importJobHandlers([employeeImportDefinition({ allowSynthetic: config.isDemo })], secretBox),
       ],

@@ -171,7 +171,17 @@ async function checkSealInDetail(db: Executor, seq: string, previousHash: Buffer
  * seal's hash is recomputed from its contents and its predecessor's hash, and each event's
  * canonical hash is recomputed from the row as it is now and compared, in order, with the seal.
  */
-export async function verifyAuditLog(db: Executor, options: { witnessPath?: string | undefined } = {}): Promise<VerifyReport> {
+export async function verifyAuditLog(
+  db: Executor,
+  options: {
+    witnessPath?: string | undefined;
+    /**
+     * Told the events checked so far after each seal (a seal holds up to 50,000 events), and awaited:
+     * the workspace's job stores it as its progress (DPO-8). The caller decides how often to store.
+     */
+    onProgress?: ((checkedEvents: number) => Promise<void> | void) | undefined;
+  } = {},
+): Promise<VerifyReport> {
   // Ordered by the number, not by the text it is selected as (`order by seq` would sort '10' before '2').
   const seals = await sql<{ seq: string }>`select seq::text from audit_seal order by audit_seal.seq`.execute(db);
   let previousHash: Buffer = GENESIS_HASH;
@@ -228,6 +238,7 @@ export async function verifyAuditLog(db: Executor, options: { witnessPath?: stri
     }
     if (maxAt !== null && (sealedUntilMicros === undefined || BigInt(maxAt) > sealedUntilMicros)) sealedUntilMicros = BigInt(maxAt);
     expectedSeq++;
+    if (options.onProgress) await options.onProgress(checkedEvents);
   }
   // A pending event already dated into the sealed past is forged too: found before it is sealed.
   if (sealedUntilMicros !== undefined) {
