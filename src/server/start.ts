@@ -11,6 +11,7 @@ import { startBackgroundJobs } from './jobs';
 import { LiveHub } from './live/hub';
 import { importJobHandlers } from './import/jobs';
 import { DevelopmentMailbox } from './outbox/outbox';
+import { FLAGS_EVERY_MS, FLAGS_JOB_KIND, flagsJobHandler } from './dpo/flags/compute';
 import { employeeImportDefinition } from './portal/employee-import';
 import { RETENTION_CATEGORIES } from './retention/categories';
 import { RETENTION_EVERY_MS, RETENTION_JOB_KIND, retentionJobHandler } from './retention/job';
@@ -48,11 +49,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       mailbox,
       handlers: [
         retentionJobHandler(RETENTION_CATEGORIES),
+        // DPO-2: flags for retrospective control, judged over sealed audit events.
+        flagsJobHandler(secretBox),
         assignmentAckHandler,
         // CRM-4: the importer's validation and commit jobs, for every kind of import (synthetic numbers in the demo only).
         ...importJobHandlers([employeeImportDefinition({ allowSynthetic: config.isDemo })], secretBox),
       ],
-      recurring: [{ kind: RETENTION_JOB_KIND, everyMs: RETENTION_EVERY_MS }],
+      recurring: [
+        { kind: RETENTION_JOB_KIND, everyMs: RETENTION_EVERY_MS },
+        { kind: FLAGS_JOB_KIND, everyMs: config.dpoFlagsEveryMs ?? FLAGS_EVERY_MS },
+      ],
     });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
