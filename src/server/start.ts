@@ -11,7 +11,7 @@ import { startBackgroundJobs } from './jobs';
 import { LiveHub } from './live/hub';
 import { importJobHandlers } from './import/jobs';
 import { DevelopmentMailbox } from './outbox/outbox';
-import { FLAGS_EVERY_MS, FLAGS_JOB_KIND, flagsJobHandler } from './dpo/flags/compute';
+import { computeDemoFlags, FLAGS_EVERY_MS, FLAGS_JOB_KIND, flagsJobHandler } from './dpo/flags/compute';
 import { employeeImportDefinition } from './portal/employee-import';
 import { RETENTION_CATEGORIES } from './retention/categories';
 import { RETENTION_EVERY_MS, RETENTION_JOB_KIND, retentionJobHandler } from './retention/job';
@@ -35,6 +35,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await claimInstallationMode(database.db, config.isDemo ? 'demo' : 'production');
     const secretBox = new SecretBox(await resolveSecretKey(config));
     const demo = config.isDemo ? await seedDemo(database.db, secretBox) : undefined;
+    // DPO-2: the demo's flags at once (the job would find them within minutes): seal what the seed wrote, then judge it.
+    if (demo?.created) await computeDemoFlags(database.db, secretBox, config.auditWitnessPath);
     // One mailbox for the delivering job and the demo's developer view.
     const mailbox = new DevelopmentMailbox();
     // One LISTEN for this instance, whatever the number of open boards (PLAT-10, docs/adr/0012).

@@ -28,8 +28,7 @@ export const flagListSchema = z
     from: calendarDate().optional(),
     to: calendarDate().optional(),
     /** Keyset: the last row of the previous page (its event time and id). */
-    afterOccurredAt: instant().optional(),
-    afterId: uuid.optional(),
+    after: z.object({ occurredAt: instant(), id: uuid }).strict().optional(),
     limit: z.number('validation.required').int().min(1).max(FLAG_PAGE_SIZE_MAX).default(50),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AuditDetails } from '../../audit/record';
+import { sealPendingEvents } from '../../audit/seal';
 import { runAuditedUnit, systemActor } from '../../audit/unit-of-work';
 import type { SecretBox } from '../../auth/secret-box';
 import type { Database, Executor } from '../../db/database';
@@ -287,4 +288,10 @@ export async function computeAllFlags(db: Database, secretBox: SecretBox, option
     raised += Object.values(result.raised).reduce((sum, count) => sum + count, 0);
     if (result.isSkipped || !result.hasMore) return raised;
   }
+}
+
+/** A new demo's flags at start-up: seals what the seed wrote (with the witness, as the sealer always does) and judges it. */
+export async function computeDemoFlags(db: Database, secretBox: SecretBox, witnessPath: string | undefined): Promise<number> {
+  await sealPendingEvents(db, { witnessPath });
+  return computeAllFlags(db, secretBox, { now: new Date() });
 }

@@ -37,8 +37,8 @@ export interface FlagRow {
 
 export interface FlagPage {
   rows: FlagRow[];
-  /** Pass back as afterOccurredAt / afterId for the next page; null on the last. */
-  next: { afterOccurredAt: string; afterId: string } | null;
+  /** Pass back as `after` for the next page; null on the last. */
+  next: { occurredAt: string; id: string } | null;
 }
 
 const recordChanged = (): DomainError => new DomainError('conflict', API_ERROR_MESSAGES.recordChanged);
@@ -119,9 +119,9 @@ export async function listFlags(deps: Deps, user: SessionUser, input: In<typeof 
   if (input.rule) query = query.where('flag.rule', '=', input.rule);
   if (input.from) query = query.where('flag.occurred_at', '>=', new Date(osloInstant(input.from, '00:00')));
   if (input.to) query = query.where('flag.occurred_at', '<', new Date(osloInstant(addDays(input.to, 1), '00:00')));
-  if (input.afterOccurredAt && input.afterId) {
-    const after = new Date(input.afterOccurredAt);
-    const afterId = input.afterId;
+  if (input.after) {
+    const after = new Date(input.after.occurredAt);
+    const afterId = input.after.id;
     query = query.where((eb) => eb.or([eb('flag.occurred_at', '<', after), eb.and([eb('flag.occurred_at', '=', after), eb('flag.id', '<', afterId)])]));
   }
   const found = await query.orderBy('flag.occurred_at', 'desc').orderBy('flag.id', 'desc').limit(input.limit + 1).execute();
@@ -147,7 +147,7 @@ export async function listFlags(deps: Deps, user: SessionUser, input: In<typeof 
     objectType: 'audit_flag',
     details: { view: 'list', status: input.status, rule: input.rule ?? null, shown: rows.length, shownPatientIds: [...new Set(rows.map((row) => row.patient.id))] },
   });
-  return { rows, next: found.length > input.limit && last ? { afterOccurredAt: last.occurredAt, afterId: last.id } : null };
+  return { rows, next: found.length > input.limit && last ? { occurredAt: last.occurredAt, id: last.id } : null };
 }
 
 async function lockedFlag(deps: Deps, user: SessionUser, flagId: string) {

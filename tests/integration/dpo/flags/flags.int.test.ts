@@ -322,9 +322,9 @@ describe('DPO-2: the DPO reviews flags', () => {
     for (let index = 0; index < 5; index++) await s.access(user, patient.id, { basis: null, at: new Date(TUESDAY_10.getTime() - index * 60_000) });
     await s.judge();
     const seen: string[] = [];
-    let cursor: { afterOccurredAt: string; afterId: string } | null = null;
+    let cursor: { occurredAt: string; id: string } | null = null;
     do {
-      const page: Awaited<ReturnType<typeof s.dpo.dpo.flags.list>> = await s.dpo.dpo.flags.list({ limit: 2, ...(cursor ?? {}) });
+      const page: Awaited<ReturnType<typeof s.dpo.dpo.flags.list>> = await s.dpo.dpo.flags.list({ limit: 2, ...(cursor ? { after: cursor } : {}) });
       seen.push(...page.rows.map((row) => row.occurredAt));
       cursor = page.next;
     } while (cursor);
@@ -348,3 +348,22 @@ describe('DPO-2: the DPO reviews flags', () => {
 });
 
 export type { FlagRule };
+
+describe('DPO-2: the demo', () => {
+  const database = useTestDatabase();
+
+  it('DPO-2, PLAT-5: a new demo shows flags at once — two break-glass accesses, a clinician’s own record, an access late on a Sunday', async () => {
+    const { seedDemo } = await import('../../../../src/server/demo/seed');
+    const { claimInstallationMode } = await import('../../../../src/server/db/installation');
+    const { computeDemoFlags } = await import('../../../../src/server/dpo/flags/compute');
+    await claimInstallationMode(database.current.db, 'demo');
+    const demo = await seedDemo(database.current.db, testSecretBox);
+    await computeDemoFlags(database.current.db, testSecretBox, undefined);
+    const flags = await database.current.db.selectFrom('audit_flag').select('rule').where('organisation_id', '=', demo.organisationId).execute();
+    const rules = flags.map((flag) => flag.rule);
+    expect(rules.filter((rule) => rule === 'break_glass')).toHaveLength(2);
+    expect(rules).toContain('own_record');
+    expect(rules).toContain('outside_hours');
+    expect(rules).not.toContain('no_relationship');
+  });
+});
