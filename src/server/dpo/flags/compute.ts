@@ -100,36 +100,38 @@ export async function computeFlagBatch(db: Database, secretBox: SecretBox, optio
       const next = hasMore && last ? { txid: last.txid, id: last.id } : { txid: horizon, id: '0' };
 
       const flags = events.length > 0 ? await judge(trx, secretBox, events) : [];
-      if (flags.length > 0) {
-        const inserted = await trx
-          .insertInto('audit_flag')
-          .values(
-            flags.map((flag) => ({
-              organisation_id: flag.organisationId,
-              rule: flag.rule,
-              event_id: flag.event.id,
-              user_id: flag.event.user_id,
-              patient_id: flag.event.patient_id,
-              occurred_at: flag.event.occurred_at,
-              raised_at: options.now,
-            })),
-          )
-          .onConflict((conflict) => conflict.columns(['rule', 'event_id']).doNothing())
-          .returning(['organisation_id', 'rule'])
-          .execute();
-        const perOrganisation = new Map<string, Record<FlagRule, number>>();
-        for (const row of inserted) {
-          const counts = perOrganisation.get(row.organisation_id) ?? noCounts();
-          counts[row.rule]++;
-          raised[row.rule]++;
-          perOrganisation.set(row.organisation_id, counts);
-        }
-        for (const organisationId of new Set(events.map((event) => event.organisation_id))) {
-          const counts = perOrganisation.get(organisationId) ?? noCounts();
-          const details: AuditDetails = { judged: events.filter((event) => event.organisation_id === organisationId).length };
-          for (const rule of FLAG_RULES) details[`raised_${rule}`] = counts[rule];
-          audit.record({ actor: systemActor(organisationId, JOB_NAME), action: 'dpo.flags.computed', details });
-        }
+      const inserted =
+        flags.length === 0
+          ? []
+          : await trx
+              .insertInto('audit_flag')
+              .values(
+                flags.map((flag) => ({
+                  organisation_id: flag.organisationId,
+                  rule: flag.rule,
+                  event_id: flag.event.id,
+                  user_id: flag.event.user_id,
+                  patient_id: flag.event.patient_id,
+                  occurred_at: flag.event.occurred_at,
+                  raised_at: options.now,
+                })),
+              )
+              .onConflict((conflict) => conflict.columns(['rule', 'event_id']).doNothing())
+              .returning(['organisation_id', 'rule'])
+              .execute();
+      const perOrganisation = new Map<string, Record<FlagRule, number>>();
+      for (const row of inserted) {
+        const counts = perOrganisation.get(row.organisation_id) ?? noCounts();
+        counts[row.rule]++;
+        raised[row.rule]++;
+        perOrganisation.set(row.organisation_id, counts);
+      }
+      // One event per organisation judged in this batch, in that organisation's log: how many events, how many flags per rule.
+      for (const organisationId of new Set(events.map((event) => event.organisation_id))) {
+        const counts = perOrganisation.get(organisationId) ?? noCounts();
+        const details: AuditDetails = { judged: events.filter((event) => event.organisation_id === organisationId).length };
+        for (const rule of FLAG_RULES) details[`raised_${rule}`] = counts[rule];
+        audit.record({ actor: systemActor(organisationId, JOB_NAME), action: 'dpo.flags.computed', details });
       }
       await sql`update audit_flag_watermark set last_txid = ${next.txid}::bigint, last_event_id = ${next.id}::bigint, updated_at = ${options.now} where id`.execute(trx);
       return { isSkipped: false, judged: events.length, raised, hasMore };
