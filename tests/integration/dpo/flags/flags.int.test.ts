@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { type AuditActor, writeAuditEvent } from '../../../../src/server/audit/record';
-import { sealPendingEvents } from '../../../../src/server/audit/seal';
 import type { FlagRule } from '../../../../src/server/db/dpo/flags';
 import { computeAllFlags, computeFlagBatch, FLAGS_JOB_KIND, flagsJobHandler } from '../../../../src/server/dpo/flags/compute';
 import { isOutsideWorkingHours, isSameSurname, UNUSUAL_VOLUME } from '../../../../src/server/dpo/flags/rules';
 import { ensureRecurring, runDueJobs } from '../../../../src/server/jobs/runner';
 import { nationalIdHmac } from '../../../../src/server/portal/national-id';
+import { sealEverything } from '../../audit/audit-helpers';
 import { callerAs, createOrganisation, createUser, login, TestClock, type TestUser } from '../../support/identity';
 import { type TestDatabase, useTestDatabase } from '../../support/test-database';
 import { testSecretBox } from '../../support/test-server';
@@ -72,9 +72,9 @@ async function setting(database: TestDatabase) {
       { now: options.at ?? TUESDAY_10, clientIp: undefined },
     );
   };
-  /** Seal what is written, then run the job's batches to the end. */
+  /** Seal what is written (on PostgreSQL, waiting out other databases' transactions below the horizon), then run the job's batches to the end. */
   const judge = async () => {
-    await sealPendingEvents(db);
+    await sealEverything(db);
     return computeAllFlags(db, testSecretBox, { now: clock.now() });
   };
   const flagsOf = async (userId: string) =>
@@ -237,7 +237,7 @@ describe('DPO-2: the job', () => {
     const user = await s.clinician('Dr. Batch Kjøring');
     const patient = await newPatient(s.db, s.organisation.id, 'Vik');
     for (let index = 0; index < 5; index++) await s.access(user, patient.id, { basis: null, at: new Date(TUESDAY_10.getTime() + index * 60_000) });
-    await sealPendingEvents(s.db);
+    await sealEverything(s.db);
     await ensureRecurring(s.db, FLAGS_JOB_KIND, 300_000, { now: s.clock.now() });
     const report = await runDueJobs(s.db, [flagsJobHandler(testSecretBox, { batchSize: 2 })], s.clock.now());
     expect(report.done).toBe(1);
@@ -358,6 +358,7 @@ describe('DPO-2: the demo', () => {
     const { computeDemoFlags } = await import('../../../../src/server/dpo/flags/compute');
     await claimInstallationMode(database.current.db, 'demo');
     const demo = await seedDemo(database.current.db, testSecretBox);
+    await sealEverything(database.current.db);
     await computeDemoFlags(database.current.db, testSecretBox, undefined);
     const flags = await database.current.db.selectFrom('audit_flag').select('rule').where('organisation_id', '=', demo.organisationId).execute();
     const rules = flags.map((flag) => flag.rule);
