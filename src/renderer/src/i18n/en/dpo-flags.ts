@@ -5,6 +5,7 @@ export const dpoFlags: Pick<Messages, 'dpoFlags'> = {
   dpoFlags: {
     title: 'Privacy – flags for retrospective review',
     intro: 'Journal accesses the log has flagged for review. Flags are computed from the sealed log a few minutes after the access.',
+    refresh: 'Refresh',
     loading: 'Loading flags …',
     rule: {
       break_glass: 'Break-glass',

@@ -3,6 +3,7 @@ export const dpoFlags = {
   dpoFlags: {
     title: 'Personvern – avvik til etterkontroll',
     intro: 'Oppslag i journaler som loggen har merket for etterkontroll. Avvikene beregnes fra den forseglede loggen noen minutter etter oppslaget.',
+    refresh: 'Oppdater',
     loading: 'Henter avvik …',
     rule: {
       break_glass: 'Nødtilgang',

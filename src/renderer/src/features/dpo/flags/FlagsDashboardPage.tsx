@@ -1,6 +1,6 @@
 import { BarChart } from '@mantine/charts';
 import { Alert, Button, Card, Group, Loader, NativeSelect, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FLAG_RULE_CODES, type FlagRuleCode } from '../../../../../shared/dpo-flags-schemas';
@@ -31,6 +31,7 @@ const RULE_COLOURS: Record<FlagRuleCode, string> = {
 export function FlagsDashboardPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const [rule, setRule] = useState<FlagRuleCode | ''>('');
   const [closing, setClosing] = useState<FlagToClose | null>(null);
   const dashboard = useQuery(trpc.dpo.flags.dashboard.queryOptions());
@@ -38,12 +39,18 @@ export function FlagsDashboardPage() {
 
   return (
     <Stack gap="lg" data-testid="flags-dashboard">
-      <div>
-        <Title order={2}>{t('dpoFlags.title')}</Title>
-        <Text size="sm" c="dimmed">
-          {t('dpoFlags.intro')}
-        </Text>
-      </div>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <div>
+          <Title order={2}>{t('dpoFlags.title')}</Title>
+          <Text size="sm" c="dimmed">
+            {t('dpoFlags.intro')}
+          </Text>
+        </div>
+        {/* The job raises new flags every few minutes: fetch them again without leaving the page. */}
+        <Button variant="default" size="xs" onClick={() => void queryClient.invalidateQueries({ queryKey: trpc.dpo.flags.pathKey() })} data-testid="flags-refresh">
+          {t('dpoFlags.refresh')}
+        </Button>
+      </Group>
       {dashboard.isError && (
         <Alert color="red" role="alert">
           {errorText(dashboard.error)}
