@@ -44,6 +44,8 @@ const environmentSchema = z.object({
   JK_PUBLIC_APP_URL: z.string().refine((url) => originOf(url) !== null, 'must be an http:// or https:// URL').optional(),
   // AUD-4, ADR 0007: where the sealer appends each seal's hash, outside the database.
   JK_AUDIT_WITNESS_FILE: z.string().min(1).optional(),
+  // DPO-2: how often the flags job judges newly sealed audit events (the end-to-end tests shorten it).
+  JK_DPO_FLAGS_EVERY_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
   // PLAT-9: rate limits per window, per procedure. "Auth" is login, unlock, step-up and every
   // invitation step; "public" is every other route callable without a session (health, status).
   // The public per-address default is high because a clinic's computers share one address behind
@@ -114,6 +116,8 @@ export interface ServerConfig {
    * database's owner cannot write).
    */
   auditWitnessPath: string | undefined;
+  /** DPO-2: the flags job's interval; five minutes when not given. */
+  dpoFlagsEveryMs?: number | undefined;
   limits: LimitsConfig;
 }
 
@@ -173,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stepUpWindowMs: e.JK_STEP_UP_WINDOW_SECONDS * 1000,
     publicAppUrl: e.JK_PUBLIC_APP_URL?.replace(/\/+$/, ''),
     auditWitnessPath: e.JK_AUDIT_WITNESS_FILE ? resolve(e.JK_AUDIT_WITNESS_FILE) : e.DATABASE_URL ? undefined : join(dirname(resolve(e.JK_DATA_DIR)), 'audit-witness.jsonl'),
+    dpoFlagsEveryMs: e.JK_DPO_FLAGS_EVERY_SECONDS * 1000,
     limits: {
       windowMs: e.JK_RATE_LIMIT_WINDOW_SECONDS * 1000,
       authPerAddress: e.JK_RATE_LIMIT_AUTH_PER_ADDRESS,

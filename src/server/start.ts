@@ -12,6 +12,7 @@ import { startBackgroundJobs } from './jobs';
 import { LiveHub } from './live/hub';
 import { importJobHandlers } from './import/jobs';
 import { DevelopmentMailbox } from './outbox/outbox';
+import { computeDemoFlags, FLAGS_EVERY_MS, FLAGS_JOB_KIND, flagsJobHandler } from './dpo/flags/compute';
 import { employeeImportDefinition } from './portal/employee-import';
 import { RETENTION_CATEGORIES } from './retention/categories';
 import { RETENTION_EVERY_MS, RETENTION_JOB_KIND, retentionJobHandler } from './retention/job';
@@ -35,6 +36,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await claimInstallationMode(database.db, config.isDemo ? 'demo' : 'production');
     const secretBox = new SecretBox(await resolveSecretKey(config));
     const demo = config.isDemo ? await seedDemo(database.db, secretBox) : undefined;
+    // DPO-2: the demo's flags at once (the job would find them within minutes): seal what the seed wrote, then judge it.
+    if (demo?.created) await computeDemoFlags(database.db, secretBox, config.auditWitnessPath);
     // One mailbox for the delivering job and the demo's developer view.
     const mailbox = new DevelopmentMailbox();
     // One LISTEN for this instance, whatever the number of open boards (PLAT-10, docs/adr/0012).
@@ -49,12 +52,17 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       mailbox,
       handlers: [
         retentionJobHandler(RETENTION_CATEGORIES),
+        // DPO-2: flags for retrospective control, judged over sealed audit events.
+        flagsJobHandler(secretBox),
         assignmentAckHandler,
         integrityJobHandler({ witnessPath: config.auditWitnessPath }),
         // CRM-4: the importer's validation and commit jobs, for every kind of import (synthetic numbers in the demo only).
         ...importJobHandlers([employeeImportDefinition({ allowSynthetic: config.isDemo })], secretBox),
       ],
-      recurring: [{ kind: RETENTION_JOB_KIND, everyMs: RETENTION_EVERY_MS }],
+      recurring: [
+        { kind: RETENTION_JOB_KIND, everyMs: RETENTION_EVERY_MS },
+        { kind: FLAGS_JOB_KIND, everyMs: config.dpoFlagsEveryMs ?? FLAGS_EVERY_MS },
+      ],
     });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -33,6 +33,10 @@ export interface OrganisationTable {
   crm_lead_retention_days: Generated<number>;
   /** CRM-4 retention: days employees stay after their company's agreement ended. */
   crm_employee_retention_days: Generated<number>;
+  /** DPO-2: the working day in Oslo wall-clock minutes and ISO weekdays (the outside_hours flag). */
+  working_hours_start_minute: Generated<number>;
+  working_hours_end_minute: Generated<number>;
+  working_days: Generated<number[]>;
 }
 
 export interface InstallationSettingTable {
@@ -82,6 +86,8 @@ export interface AppUserTable {
   created_at: SetByDatabase<Date>;
   /** When the account-wide failure window began (AUTH-4: the backstop's failures decay). */
   failure_window_started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** DPO-2: the keyed hash of the user's national identity number, if known (the own_record flag). */
+  national_id_hmac: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
 }
 
 /** AUTH-4: failures of one account from one source address, with that pair's own lock. */

@@ -74,6 +74,8 @@ export class BackendProcess {
       // AUTH-5's 5-minute step-up window, shortened (the setting can only shorten it) so the
       // step-up test need not wait five real minutes.
       JK_STEP_UP_WINDOW_SECONDS: String(E2E_STEP_UP_WINDOW_SECONDS),
+      // DPO-2: the flags job every 5 s (5 minutes in use), so a flag shows within the test.
+      JK_DPO_FLAGS_EVERY_SECONDS: '5',
     };
     // The browser tests always use the embedded database, like `npm start`.
     delete env.DATABASE_URL;

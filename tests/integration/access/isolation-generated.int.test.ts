@@ -41,6 +41,8 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   // CRM-4: the portal's employees and their imports.
   employeeId: 'employee',
   importId: 'import',
+  // DPO-2: a flag for retrospective control.
+  flagId: 'flag',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -55,7 +57,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -112,6 +114,13 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
   const { importId } = await caller.portal.import.create({ companyId: company.id, fileName: 'ansatte.csv', byteSize: file.length });
   await caller.portal.import.uploadChunk({ importId, index: 0, data: file.toString('base64') });
   await caller.portal.import.inspect({ importId });
+  // DPO-2: a flag on the organisation's latest event (the flags job's rows have no procedure that makes them).
+  const latestEvent = await sql<{ id: string }>`select max(id)::text as id from audit_event`.execute(database.db);
+  const flag = await database.db
+    .insertInto('audit_flag')
+    .values({ organisation_id: organisation.id, rule: 'no_relationship', event_id: latestEvent.rows[0]?.id ?? '1', user_id: colleague.id, patient_id: patientId, occurred_at: clock.now(), raised_at: clock.now() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return {
     organisationId: organisation.id,
     caller,
@@ -131,6 +140,7 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
       seller: seller.id,
       employee: employee.id,
       import: importId,
+      flag: flag.id,
     },
   };
 }
