@@ -16,7 +16,7 @@ import { type Kysely, sql } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create table retention_exception (
-      code text primary key check (code ~ '^[a-z_]+(\\.[a-z_]+)+$'),
+      code text primary key check (code ~ '^[a-z_]+(\\.[a-z_]+)*$'),
       category text not null check (length(category) between 1 and 100),
       legal_ground text not null check (legal_ground in ('legal_obligation', 'contract', 'legal_claims', 'legal_hold')),
       law_reference text not null check (length(law_reference) between 1 and 300),

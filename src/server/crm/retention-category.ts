@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DueItem, PersonItem, RetentionCategory } from '../retention/category';
 import { organisationCutoffs } from '../retention/cutoffs';
-import { LEGAL_HOLD_GROUND, normalisePhone, notHeld } from '../retention/holds';
+import { normalisePhone, notHeld } from '../retention/holds';
 
 /**
  * CRM-2, DPO-6: contact persons of companies that are not customers (lead, prospect, former) are

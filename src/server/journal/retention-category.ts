@@ -20,8 +20,8 @@ export const journalCategory: PersonDataCategory = {
   async findForPerson(trx, { organisationId, person }) {
     const patients = await patientIdsOf(trx, organisationId, person);
     if (patients.length === 0) return [];
-    const { rows } = await sql<{ id: string; kind: 'patient' | 'note'; at: string | Date }>`
-      select id, 'patient' as kind, created_at as at from patient where organisation_id = ${organisationId} and id = any(${patients}::uuid[])
+    const { rows } = await sql<{ id: string; kind: 'patient' | 'note'; at: string }>`
+      select id, 'patient' as kind, to_char(created_at at time zone 'Europe/Oslo', 'YYYY-MM-DD') as at from patient where organisation_id = ${organisationId} and id = any(${patients}::uuid[])
       union all
       select id, 'note' as kind, consultation_date::text as at from journal_note where organisation_id = ${organisationId} and patient_id = any(${patients}::uuid[])
       order by kind desc, at, id`.execute(trx);
@@ -29,7 +29,7 @@ export const journalCategory: PersonDataCategory = {
       (row): PersonItem => ({
         id: row.id,
         labelKey: row.kind === 'patient' ? 'dpoErasure.item.patient' : 'dpoErasure.item.journalNote',
-        labelDate: row.at instanceof Date ? row.at.toISOString() : String(row.at),
+        labelDate: row.at,
         count: 1,
         action: 'keep',
         groundCode: 'journal.content',

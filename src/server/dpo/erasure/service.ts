@@ -92,7 +92,7 @@ export async function findForCase(
   deps: Deps,
   user: SessionUser,
   input: z.infer<typeof erasureCaseSchema>,
-): Promise<{ caseId: string; kind: string; isIdentityVerified: boolean; categories: FoundCategory[]; exceptions: RetentionExceptionRow[]; waitingDays: number }> {
+): Promise<{ caseId: string; kind: string; isIdentityVerified: boolean; hasReport: boolean; categories: FoundCategory[]; exceptions: RetentionExceptionRow[]; waitingDays: number }> {
   const row = await loadCase(deps, user, input.caseId);
   const person = await resolvedPerson(deps, user, row);
   const plan = await findPersonData(deps.trx, PERSON_DATA_CATEGORIES, { organisationId: user.organisationId, person, now: deps.now });
@@ -108,6 +108,7 @@ export async function findForCase(
     caseId: row.id,
     kind: row.kind,
     isIdentityVerified: row.identityVerifiedAt !== null,
+    hasReport: (await reportOfCase(deps.trx, user.organisationId, row.id)) !== undefined,
     categories: withCounts(plan),
     exceptions: await retentionExceptions(deps.trx),
     waitingDays: ERASURE_WAITING_DAYS,
