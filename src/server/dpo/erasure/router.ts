@@ -17,7 +17,8 @@ export const dpoErasureRouter = router({
     .mutation(({ ctx, input }) => planErasure(ctx.deps, ctx.session, input)),
 
   execute: dpo
-    .meta({ audit: ['dpo.erasure.executed', 'dpo.erasure.receipt'] })
+    // Irreversible: a second factor within the step-up window, like the booking's erasure (visits.erase).
+    .meta({ audit: ['dpo.erasure.executed', 'dpo.erasure.receipt'], stepUp: true })
     .input(executeErasureSchema)
     .mutation(({ ctx, input }) => executeErasure(ctx.deps, ctx.session, input)),
 

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDate, formatDateTime } from '../../../../../shared/oslo-time';
 import { useTRPC } from '../../../lib/trpc';
+import { useStepUpMutation } from '../../auth/step-up';
 import { useNow } from '../../visits/visit-time';
 import { categoryName, type ErasurePlan, erasureErrorText } from './erasure-format';
 
@@ -20,7 +21,7 @@ export function ErasurePlanSection({ caseId, waitingDays, onDone }: { caseId: st
   const [cutShort, setCutShort] = useState(false);
   const [reason, setReason] = useState('');
   const dryRun = useMutation(trpc.dpo.erasure.plan.mutationOptions({ onSuccess: (result) => setPlan(result) }));
-  const execute = useMutation(
+  const execute = useStepUpMutation(
     trpc.dpo.erasure.execute.mutationOptions({
       onSuccess: () => {
         notifications.show({ color: 'teal', message: t('dpoErasure.plan.done') });
