@@ -176,6 +176,7 @@ export const AUDIT_ACTIONS = [
   'retention.schedule.read',
   'retention.schedule.updated',
   'retention.runs.read',
+  'dpo.erasure.report_read',
   // Exports: the log (AUD-5) and a request's data package (DPO-5)
   'dpo.log.exported',
   'dpo.case.journal_read',

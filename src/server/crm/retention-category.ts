@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { DueItem, RetentionCategory } from '../retention/category';
+import type { DueItem, PersonItem, RetentionCategory } from '../retention/category';
 import { organisationCutoffs } from '../retention/cutoffs';
+import { normalisePhone, notHeld } from '../retention/holds';
 
 /**
  * CRM-2, DPO-6: contact persons of companies that are not customers (lead, prospect, former) are
@@ -16,16 +17,49 @@ const DAY_MS = 86_400_000;
 /** The last sign of a contact: its latest activity, else its registration. */
 const lastSeen = sql`greatest(k.created_at, coalesce((select max(a.occurred_at) from crm_activity a where a.contact_id = k.id), k.created_at))`;
 
-/** Due: a non-customer's contact registered before the cut-off, with no activity after it. */
+const CATEGORY = 'crm.lead_contact';
+
+/** A legal hold (DPO-5) on the contact, its e-mail or its phone. */
+const isNotLegallyHeld = notHeld(CATEGORY, { organisationId: sql.ref('k.organisation_id'), id: sql.ref('k.id'), email: sql.ref('k.email'), phone: sql.ref('k.phone') });
+
+/** Due: a non-customer's contact registered before the cut-off, with no activity after it, not held. */
 const isDue = (organisationId: string, cutoff: Date) => sql`
-  k.organisation_id = ${organisationId} and k.created_at <= ${cutoff}
+  k.organisation_id = ${organisationId} and k.created_at <= ${cutoff} and ${isNotLegallyHeld}
   and exists (select 1 from company c where c.id = k.company_id and c.status in ('lead', 'prospect', 'former'))
   and not exists (select 1 from crm_activity a where a.contact_id = k.id and a.occurred_at > ${cutoff})`;
 
 export const crmLeadContactRetentionCategory: RetentionCategory = {
-  name: 'crm.lead_contact',
+  name: CATEGORY,
   descriptionKey: 'retention.category.crmLeadContact.description',
   keeps: ['retention.category.crmLeadContact.keepsCompany', 'retention.category.crmLeadContact.keepsHistory'],
+  erasureMethod: 'erased',
+
+  /**
+   * DPO-5: in a request, a contact person is erased whatever the company's status (lead or
+   * customer): a business contact is no reason to keep a person who asks to go. The contact's
+   * legal-basis records (consents, objections) go with it: keeping an objection's evidence would
+   * keep the person; the erasure receipt in the audit log proves the erasure instead. Found by
+   * e-mail or phone (a name alone is not enough to erase someone).
+   */
+  async findForPerson(trx, { organisationId, person }) {
+    const match = [];
+    if (person.email) match.push(sql`lower(email) = ${person.email.toLowerCase()}`);
+    if (person.phone) match.push(sql`regexp_replace(phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
+    if (match.length === 0) return [];
+    const { rows } = await sql<{ id: string; createdAt: Date }>`
+      select id, created_at as "createdAt" from crm_contact
+       where organisation_id = ${organisationId} and (${sql.join(match, sql` or `)})
+       order by created_at, id`.execute(trx);
+    return rows.map((row): PersonItem => ({ id: row.id, labelKey: 'dpoErasure.item.crmContact', labelDate: row.createdAt.toISOString(), count: 1, action: 'erase', groundCode: null }));
+  },
+
+  eraseForPerson(trx, ids, now) {
+    return crmLeadContactRetentionCategory.anonymise(trx, ids, now);
+  },
+
+  async ownsObject(trx, organisationId, id) {
+    return (await trx.selectFrom('crm_contact').select('id').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst()) !== undefined;
+  },
 
   async findDue(trx, { now, limit, organisationId }) {
     // No keyset needed: a deleted contact leaves the due set at once.

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { osloCalendarDate, osloInstant } from '../../shared/oslo-time';
-import type { DueItem, RetentionCategory } from '../retention/category';
+import type { DueItem, PersonItem, RetentionCategory } from '../retention/category';
+import { normalisePhone, notHeld } from '../retention/holds';
 
 /**
  * CRM-4: a customer's employees are on file for its agreement only. When the agreement has ended,
@@ -11,13 +12,64 @@ import type { DueItem, RetentionCategory } from '../retention/category';
  * Due on Oslo's calendar: an agreement ending on the 1st with 30 days is due from the 2nd of the
  * next month (the last day counts as covered).
  */
+const CATEGORY = 'portal.employee';
+
+/** A legal hold (DPO-5) on the employee, the number's keyed hash, the e-mail or the phone. */
+const isNotLegallyHeld = notHeld(CATEGORY, {
+  organisationId: sql.ref('e.organisation_id'),
+  id: sql.ref('e.id'),
+  email: sql.ref('e.email'),
+  phone: sql.ref('e.phone'),
+  nationalIdHmac: sql.ref('e.national_id_hmac'),
+});
+
 const isDue = (today: string) => sql<boolean>`
-  a.ends_on is not null and a.ends_on + o.crm_employee_retention_days < ${today}::date`;
+  a.ends_on is not null and a.ends_on + o.crm_employee_retention_days < ${today}::date and ${isNotLegallyHeld}`;
 
 export const employeeRetentionCategory: RetentionCategory = {
-  name: 'portal.employee',
+  name: CATEGORY,
   descriptionKey: 'retention.category.portalEmployee.description',
   keeps: ['retention.category.portalEmployee.keepsAgreement'],
+  erasureMethod: 'erased',
+
+  /**
+   * DPO-5: an employee is on file because the customer's agreement says so. In a request the
+   * record is erased once the agreement has ended (its last day is past, on Oslo's calendar);
+   * while the agreement runs, it is kept on the agreement's ground, and the DPO asks the customer
+   * to take the person off the list (the customer's own change then removes the record). Found by
+   * the number's keyed hash, e-mail or phone.
+   */
+  async findForPerson(trx, { organisationId, person, now }) {
+    const match = [];
+    if (person.nationalIdHmac) match.push(sql`e.national_id_hmac = ${person.nationalIdHmac}`);
+    if (person.email) match.push(sql`lower(e.email) = ${person.email.toLowerCase()}`);
+    if (person.phone) match.push(sql`regexp_replace(e.phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
+    if (match.length === 0) return [];
+    const { rows } = await sql<{ id: string; createdAt: Date; hasEnded: boolean }>`
+      select e.id, e.created_at as "createdAt", (a.ends_on is not null and a.ends_on < ${osloCalendarDate(now)}::date) as "hasEnded"
+        from corporate_employee e
+        join corporate_agreement a on a.id = e.agreement_id and a.organisation_id = e.organisation_id
+       where e.organisation_id = ${organisationId} and (${sql.join(match, sql` or `)})
+       order by e.created_at, e.id`.execute(trx);
+    return rows.map(
+      (row): PersonItem => ({
+        id: row.id,
+        labelKey: 'dpoErasure.item.portalEmployee',
+        labelDate: row.createdAt.toISOString(),
+        count: 1,
+        action: row.hasEnded ? 'erase' : 'keep',
+        groundCode: row.hasEnded ? null : 'portal.employee.agreement',
+      }),
+    );
+  },
+
+  eraseForPerson(trx, ids, now) {
+    return employeeRetentionCategory.anonymise(trx, ids, now);
+  },
+
+  async ownsObject(trx, organisationId, id) {
+    return (await trx.selectFrom('corporate_employee').select('id').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst()) !== undefined;
+  },
 
   async findDue(trx, { now, limit, organisationId }) {
     // A deleted employee leaves the due set at once: no keyset needed. SKIP LOCKED: an employee

@@ -1,7 +1,11 @@
+import { auditLogCategory } from '../audit/retention-category';
 import { crmLeadContactRetentionCategory } from '../crm/retention-category';
+import { journalCategory, journalConsentCategory } from '../journal/retention-category';
 import { employeeRetentionCategory } from '../portal/retention-category';
+import { userAccountCategory } from '../user/retention-category';
 import { bookingRetentionCategory } from '../visits/retention-category';
-import type { RetentionCategory } from './category';
+import { accountingCategory } from './accounting-category';
+import type { PersonDataCategory, RetentionCategory } from './category';
 
 /**
  * The retention registry (DPO-6): every module's data categories, in the order a run takes them.
@@ -9,3 +13,18 @@ import type { RetentionCategory } from './category';
  * schedule, the dry run and the DPO workspace read this list and nothing else.
  */
 export const RETENTION_CATEGORIES: readonly RetentionCategory[] = [bookingRetentionCategory, crmLeadContactRetentionCategory, employeeRetentionCategory];
+
+/**
+ * The registry's per-person side (DPO-5): every category that holds something of a person — the
+ * scheduled ones above, and those a request finds but the schedule does not run (accounts, the
+ * journal and its consents, the audit log, accounting). A data-subject request's search, dry run
+ * and erasure go through this list and nothing else.
+ */
+export const PERSON_DATA_CATEGORIES: readonly PersonDataCategory[] = [
+  ...RETENTION_CATEGORIES,
+  userAccountCategory,
+  journalCategory,
+  journalConsentCategory,
+  auditLogCategory,
+  accountingCategory,
+];

@@ -6,13 +6,7 @@ import type { Executor } from '../db/database';
  * dry-runs them all alike. A category knows what is due and how to anonymise or delete it; the
  * engine knows nothing of its tables.
  */
-export interface RetentionCategory {
-  /** Stable code, written into the events: 'visit.booking'. */
-  name: string;
-  /** Translation key of the one-line description the DPO workspace shows. */
-  descriptionKey: string;
-  /** Translation keys of what stays after the category's anonymisation, and why. */
-  keeps: readonly string[];
+export interface RetentionCategory extends PersonDataCategory {
   /**
    * Up to `limit` due items, locked for this transaction (`FOR UPDATE SKIP LOCKED`: a row someone
    * is changing is left for the next run, never waited for). Held items are never due. With
@@ -24,6 +18,59 @@ export interface RetentionCategory {
   anonymise(trx: Executor, ids: readonly string[], now: Date): Promise<number>;
   /** What the next run would do: how many are due and the oldest due moment. */
   countDue(trx: Executor, options: { now: Date; organisationId?: string }): Promise<{ count: number; oldestDueAt: Date | null }>;
+}
+
+/**
+ * One module's data about a person (DPO-5, DPO-6): what it holds of them, what erasure in a
+ * data-subject request does with each item (erase, anonymise, or keep on a legal ground from the
+ * register `retention_exception`), and the erasure itself. Every module registers one or more in
+ * the registry (`categories.ts`); a category the schedule also runs extends it as RetentionCategory.
+ */
+export interface PersonDataCategory {
+  /** Stable code, written into the events: 'visit.booking'. */
+  name: string;
+  /** Translation key of the one-line description the DPO workspace shows. */
+  descriptionKey: string;
+  /** Translation keys of what stays after the category's anonymisation, and why. */
+  keeps: readonly string[];
+  /** How erasure treats an erasable item of this category. */
+  erasureMethod: 'erased' | 'anonymised';
+  /**
+   * What the category holds of the person, in the organisation only, with what erasure would do
+   * with each item. Reads only; never locks (the run locks what it changes).
+   */
+  findForPerson(trx: Executor, options: { organisationId: string; person: PersonIdentifiers; now: Date }): Promise<PersonItem[]>;
+  /** Erases or anonymises the given items (of one organisation); returns how many it changed. */
+  eraseForPerson(trx: Executor, ids: readonly string[], now: Date): Promise<number>;
+  /** Whether the organisation has this object (a legal hold on one object); absent: the category is never held object by object. */
+  ownsObject?(trx: Executor, organisationId: string, id: string): Promise<boolean>;
+}
+
+/** What a data-subject request tells of the person: any of them may be missing. */
+export interface PersonIdentifiers {
+  patientId?: string | null;
+  /** The keyed hash of the national identity number (tables that store it sealed). */
+  nationalIdHmac?: Buffer | null;
+  /** The number itself, unsealed from the case (tables that hold it plain: patient, booking). */
+  nationalId?: string | null;
+  /** Lower case. */
+  email?: string | null;
+  phone?: string | null;
+  name?: string | null;
+}
+
+/** One thing a category holds of a person. Ids are random uuids; labels are keys and dates, never the data. */
+export interface PersonItem {
+  id: string;
+  /** Translation key of the short label ('Bestilling {{date}}'). */
+  labelKey: string;
+  /** ISO date or instant the label shows, if any. */
+  labelDate: string | null;
+  /** How many the item stands for (the audit log's events are one item); 1 otherwise. */
+  count: number;
+  action: 'erase' | 'anonymise' | 'keep';
+  /** For `keep`: the register's code (`retention_exception.code`). */
+  groundCode: string | null;
 }
 
 export interface DueItem {

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { publishChange } from '../live/publish';
-import type { DueItem, RetentionCategory } from '../retention/category';
+import type { DueItem, PersonItem, RetentionCategory } from '../retention/category';
 import { organisationCutoffs } from '../retention/cutoffs';
+import { LEGAL_HOLD_GROUND, normalisePhone, notHeld } from '../retention/holds';
 
 /**
  * Booking personal data (VIS-4): what the person typed goes `organisation.booking_retention_days`
@@ -16,15 +17,59 @@ const DAY_MS = 86_400_000;
 // partial index `home_visit_booking_retention` (organisation, end of visit) per organisation, no join
 // and no sort — cheap when a million bookings are due and when almost none are.
 
-/** Due: finished, not yet anonymised, not held, ended at or before the organisation's cut-off. */
+const CATEGORY = 'visit.booking';
+
+/** A legal hold (DPO-5) on the booking, its patient, its e-mail or its phone. */
+const isNotLegallyHeld = notHeld(CATEGORY, {
+  organisationId: sql.ref('home_visit_booking.organisation_id'),
+  id: sql.ref('home_visit_booking.id'),
+  patientId: sql.ref('home_visit_booking.patient_id'),
+  email: sql.ref('home_visit_booking.email'),
+  phone: sql.ref('home_visit_booking.phone'),
+});
+
+/** Due: finished, not yet anonymised, not held (its own hold or a legal hold), ended at or before the organisation's cut-off. */
 const isDue = (cutoff: Date) => sql`
   anonymised_at is null and status in ('completed', 'cancelled') and retention_hold is null
-  and coalesce(completed_at, cancelled_at) <= ${cutoff}`;
+  and coalesce(completed_at, cancelled_at) <= ${cutoff} and ${isNotLegallyHeld}`;
 
 export const bookingRetentionCategory: RetentionCategory = {
-  name: 'visit.booking',
+  name: CATEGORY,
   descriptionKey: 'retention.category.visitBooking.description',
   keeps: ['retention.category.visitBooking.keepsOperational', 'retention.category.visitBooking.keepsTimeline', 'retention.category.visitBooking.keepsPatientLink'],
+  erasureMethod: 'anonymised',
+
+  /**
+   * DPO-5: the person's bookings not yet anonymised, by patient, national identity number, e-mail
+   * or phone. A finished (completed or cancelled) booking is anonymised exactly as the schedule
+   * does; an open one is kept until the visit is over (the care under way), and one with its own
+   * hold (complaint, incident) is kept on the hold.
+   */
+  async findForPerson(trx, { organisationId, person }) {
+    const match = [];
+    if (person.patientId) match.push(sql`patient_id = ${person.patientId}`);
+    if (person.nationalId) match.push(sql`national_id = ${person.nationalId}`);
+    if (person.email) match.push(sql`lower(email) = ${person.email.toLowerCase()}`);
+    if (person.phone) match.push(sql`regexp_replace(phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
+    if (match.length === 0) return [];
+    const { rows } = await sql<{ id: string; status: string; createdAt: Date; isHeld: boolean }>`
+      select id, status, created_at as "createdAt", retention_hold is not null as "isHeld" from home_visit_booking
+       where organisation_id = ${organisationId} and anonymised_at is null and (${sql.join(match, sql` or `)})
+       order by created_at, id`.execute(trx);
+    return rows.map((row): PersonItem => {
+      const isFinished = row.status === 'completed' || row.status === 'cancelled';
+      const groundCode = row.isHeld ? LEGAL_HOLD_GROUND : isFinished ? null : 'visit.booking.open';
+      return { id: row.id, labelKey: 'dpoErasure.item.booking', labelDate: row.createdAt.toISOString(), count: 1, action: groundCode ? 'keep' : 'anonymise', groundCode };
+    });
+  },
+
+  eraseForPerson(trx, ids, now) {
+    return bookingRetentionCategory.anonymise(trx, ids, now);
+  },
+
+  async ownsObject(trx, organisationId, id) {
+    return (await trx.selectFrom('home_visit_booking').select('id').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst()) !== undefined;
+  },
 
   async findDue(trx, { now, limit, organisationId }) {
     // No keyset needed: an anonymised booking leaves the due set (and the partial index) at once.

@@ -43,6 +43,10 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   importId: 'import',
   // DPO-2: a flag for retrospective control.
   flagId: 'flag',
+  // DPO-5: a data-subject request, a legal hold, and the object a hold names (a booking here).
+  caseId: 'case',
+  holdId: 'hold',
+  objectId: 'booking',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -57,7 +61,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string; case: string; hold: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -121,6 +125,38 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
     .values({ organisation_id: organisation.id, rule: 'no_relationship', event_id: latestEvent.rows[0]?.id ?? '1', user_id: colleague.id, patient_id: patientId, occurred_at: clock.now(), raised_at: clock.now() })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // DPO-4, DPO-5: an erasure request (the case procedures are another part's: written directly) and a legal hold on the booking.
+  const caseId = randomUUID();
+  await database.db
+    .insertInto('dsr_case')
+    .values({
+      id: caseId,
+      organisation_id: organisation.id,
+      reference: 'DSR-2026-0001',
+      kind: 'erasure',
+      received_on: '2026-11-20',
+      channel: 'email',
+      requester_name: 'Prøve Pasient',
+      national_id_sealed: null,
+      national_id_hmac: null,
+      national_id_masked: null,
+      email: 'prove@example.test',
+      phone: null,
+      patient_id: patientId,
+      identity_method: 'bankid',
+      identity_verified_by: user.id,
+      identity_verified_at: clock.now(),
+      deadline: '2026-12-20',
+      created_by: user.id,
+      created_at: clock.now(),
+      updated_at: clock.now(),
+    })
+    .execute();
+  const hold = await database.db
+    .insertInto('legal_hold')
+    .values({ organisation_id: organisation.id, scope: 'object', category: 'visit.booking', object_id: bookingId, reason: 'complaint', patient_id: null, national_id_hmac: null, email: null, phone: null, case_id: caseId, set_by: user.id, set_at: clock.now() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return {
     organisationId: organisation.id,
     caller,
@@ -141,6 +177,8 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
       employee: employee.id,
       import: importId,
       flag: flag.id,
+      case: caseId,
+      hold: hold.id,
     },
   };
 }
@@ -218,6 +256,9 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       // CRM-4: a valid number and a chunk that is base64 (the portal's other fields are free text or choices).
       ...(path === 'portal.addEmployee' ? { nationalId: '15076500050' } : {}),
       ...(path === 'portal.import.uploadChunk' ? { data: Buffer.from('Navn').toString('base64') } : {}),
+      // DPO-5: a hold on one object of a category (the scope that takes an object), and a plan hash of the right shape.
+      ...(path === 'dpo.erasure.setHold' ? { scope: 'object', category: 'visit.booking' } : {}),
+      ...(path === 'dpo.erasure.execute' ? { planHash: 'a'.repeat(64) } : {}),
       // A list of notes counts only where the scope is chosen notes.
       ...(field === 'noteIds' ? { scope: 'selected_notes' } : {}),
     };

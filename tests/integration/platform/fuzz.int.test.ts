@@ -208,6 +208,8 @@ function valuesByName(seeded: Seeded, clock: TestClock): Record<string, () => un
     ownerId: () => seeded.sellerId,
     employeeId: () => seeded.employeeId,
     importId: () => seeded.importId,
+    // DPO-5: an erasure plan's hash is 64 hex digits (SHA-256).
+    planHash: () => 'a'.repeat(64),
   };
 }
 

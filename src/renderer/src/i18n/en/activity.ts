@@ -192,6 +192,7 @@ export const activity: Pick<Messages, 'activity' | 'auditAction' | 'auditReason'
     retention_schedule_read: 'Retention schedule shown',
     retention_schedule_updated: 'Retention schedule changed',
     retention_runs_read: 'Retention runs shown',
+    dpo_erasure_report_read: 'Erasure report of a request viewed',
     dpo_log_exported: 'Log exported',
     dpo_case_journal_read: 'Journal read in a request',
     dpo_package_prepared: 'Access package prepared',

@@ -190,6 +190,7 @@ export const activity = {
     retention_schedule_read: 'Sletteplan vist',
     retention_schedule_updated: 'Sletteplan endret',
     retention_runs_read: 'Slettekjøringer vist',
+    dpo_erasure_report_read: 'Slettingsrapport for en begjæring vist',
     dpo_log_exported: 'Logg eksportert',
     dpo_case_journal_read: 'Journal lest i en begjæring',
     dpo_package_prepared: 'Innsynspakke laget',

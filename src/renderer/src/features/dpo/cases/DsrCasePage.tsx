@@ -1,9 +1,13 @@
+import { Stack } from '@mantine/core';
+import { ErasurePanel } from '../erasure/ErasurePanel';
 import { DpoPlaceholder } from '../DpoPlaceholder';
 
 export function DsrCasePage({ caseId }: { caseId: string }) {
   return (
-    <div data-case-id={caseId}>
+    <Stack gap="lg" data-case-id={caseId}>
       <DpoPlaceholder section="cases" />
-    </div>
+      {/* The erasure part's panel, shown on the stand-in until the case page is built (the lead merges the two). */}
+      <ErasurePanel caseId={caseId} />
+    </Stack>
   );
 }
