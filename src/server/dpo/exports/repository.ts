@@ -127,7 +127,7 @@ export interface PersonKeys {
  */
 export async function collectPersonData(db: Executor, organisationId: string, keys: PersonKeys) {
   const emails = keys.emails.map((email) => email.toLowerCase());
-  const none = ['\u0000'];
+  const { phones } = keys;
   const bookings = await db
     .selectFrom('home_visit_booking')
     .select(['id', 'source', 'full_name', 'street', 'postcode', 'city', 'date_of_birth', 'phone', 'email', 'reason', 'urgency', 'earliest_at', 'latest_at', 'status', 'cancelled_at', 'completed_at'])
@@ -136,8 +136,8 @@ export async function collectPersonData(db: Executor, organisationId: string, ke
       eb.or([
         ...(keys.patientId ? [eb('patient_id', '=', keys.patientId)] : []),
         ...(keys.nationalId ? [eb('national_id', '=', keys.nationalId)] : []),
-        eb(sql`lower(email)`, 'in', emails.length > 0 ? emails : none),
-        eb('phone', 'in', keys.phones.length > 0 ? keys.phones : none),
+        ...(emails.length > 0 ? [eb(sql`lower(email)`, 'in', emails)] : []),
+        ...(phones.length > 0 ? [eb('phone', 'in', phones)] : []),
       ]),
     )
     .orderBy('earliest_at')
@@ -157,7 +157,7 @@ export async function collectPersonData(db: Executor, organisationId: string, ke
     .innerJoin('company', 'company.id', 'crm_contact.company_id')
     .select(['crm_contact.id', 'crm_contact.full_name', 'crm_contact.job_title', 'crm_contact.email', 'crm_contact.phone', 'crm_contact.source', 'crm_contact.created_at', 'company.name as company_name'])
     .where('crm_contact.organisation_id', '=', organisationId)
-    .where((eb) => eb.or([eb(sql`lower(crm_contact.email)`, 'in', emails.length > 0 ? emails : none), eb('crm_contact.phone', 'in', keys.phones.length > 0 ? keys.phones : none)]))
+    .where((eb) => eb.or([...(emails.length > 0 ? [eb(sql`lower(crm_contact.email)`, 'in', emails)] : []), ...(phones.length > 0 ? [eb('crm_contact.phone', 'in', phones)] : [])]))
     .orderBy('crm_contact.created_at')
     .execute();
   const contactIds = crmContacts.map((contact) => contact.id);
@@ -179,8 +179,8 @@ export async function collectPersonData(db: Executor, organisationId: string, ke
     .where((eb) =>
       eb.or([
         ...(keys.nationalIdHmac ? [eb('corporate_employee.national_id_hmac', '=', keys.nationalIdHmac)] : []),
-        eb(sql`lower(corporate_employee.email)`, 'in', emails.length > 0 ? emails : none),
-        eb('corporate_employee.phone', 'in', keys.phones.length > 0 ? keys.phones : none),
+        ...(emails.length > 0 ? [eb(sql`lower(corporate_employee.email)`, 'in', emails)] : []),
+        ...(phones.length > 0 ? [eb('corporate_employee.phone', 'in', phones)] : []),
       ]),
     )
     .orderBy('corporate_employee.created_at')
@@ -189,7 +189,7 @@ export async function collectPersonData(db: Executor, organisationId: string, ke
     .selectFrom('app_user')
     .select(['id', 'email', 'display_name', 'phone', 'profession', 'status', 'created_at', 'last_login_at'])
     .where('organisation_id', '=', organisationId)
-    .where((eb) => eb.or([eb(sql`lower(email)`, 'in', emails.length > 0 ? emails : none), eb('phone', 'in', keys.phones.length > 0 ? keys.phones : none)]))
+    .where((eb) => eb.or([...(emails.length > 0 ? [eb(sql`lower(email)`, 'in', emails)] : []), ...(phones.length > 0 ? [eb('phone', 'in', phones)] : [])]))
     .execute();
   const consents = keys.patientId
     ? await db
