@@ -41,6 +41,9 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   // CRM-4: the portal's employees and their imports.
   employeeId: 'employee',
   importId: 'import',
+  // DPO-5: a data-subject request and its access package.
+  caseId: 'dsrCase',
+  packageId: 'dsrPackage',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -55,7 +58,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; dsrCase: string; dsrPackage: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -112,6 +115,13 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
   const { importId } = await caller.portal.import.create({ companyId: company.id, fileName: 'ansatte.csv', byteSize: file.length });
   await caller.portal.import.uploadChunk({ importId, index: 0, data: file.toString('base64') });
   await caller.portal.import.inspect({ importId });
+  // DPO-5: an access request for the patient (the cases procedures are another part's: straight into the table) and its package.
+  const dsrCase = await database.db
+    .insertInto('dsr_case')
+    .values({ organisation_id: organisation.id, reference: 'DSR-2026-0001', kind: 'access', received_on: '2026-11-20', channel: 'letter', requester_name: 'Prøve Pasient', patient_id: patientId, status: 'in_progress', deadline: '2026-12-20', created_by: user.id, created_at: clock.now(), updated_at: clock.now() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const dsrPackage = await caller.dpo.exports.preparePackage({ caseId: dsrCase.id });
   return {
     organisationId: organisation.id,
     caller,
@@ -131,6 +141,8 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
       seller: seller.id,
       employee: employee.id,
       import: importId,
+      dsrCase: dsrCase.id,
+      dsrPackage: dsrPackage.id,
     },
   };
 }
