@@ -149,7 +149,7 @@ export function AccessPackagePanel({ caseId }: { caseId: string }) {
           </Stack>
         )}
       </Stack>
-      <Modal opened={redacting !== null} onClose={() => setRedacting(null)} title={t('dpoExports.package.redactTitle')}>
+      <Modal opened={redacting !== null} onClose={() => setRedacting(null)} title={t('dpoExports.package.redactTitle')} closeButtonProps={{ 'aria-label': t('app.close') }}>
         <Stack>
           <NativeSelect
             label={t('dpoExports.package.reason')}
