@@ -8,9 +8,13 @@ import type { Executor } from '../db/database';
  *
  * Order matters: a block ("sperring") holds against every basis, break-glass included (ACC-4);
  * then the strongest ordinary basis wins (treatment relationship, then read-share); break-glass is
- * the last resort, and only once the clinician has invoked it.
+ * the last resort, and only once the clinician has invoked it. A data-subject request (DPO-5) is
+ * rarer still and asked last: the DPO may read a patient's journal only while an open access or
+ * portability case names that patient, with the case as the logged basis — a basis of this one
+ * decision, never a bypass of it, so a block holds against it too (the block binds the named person
+ * handling the case: another DPO must prepare the package; docs/adr/0016-fhir-exports.md).
  */
-export type AccessBasis = 'treatment_relationship' | 'read_share' | 'break_glass';
+export type AccessBasis = 'treatment_relationship' | 'read_share' | 'break_glass' | 'dsr_case';
 
 export type AccessDecision =
   | {
@@ -156,6 +160,29 @@ export async function decideJournalAccessForMany(
       .orderBy('patient_id')
       .execute();
     settle(grants, (row, blockedNoteIds) => allowed('break_glass', row.id, null, blockedNoteIds));
+  }
+
+  if (undecided.size > 0) {
+    // DPO-5: only a DPO's session ever gets here with an open case; for everyone else this finds
+    // nothing (the case table is tiny and indexed by organisation), after the other bases failed.
+    const cases = await db
+      .selectFrom('dsr_case')
+      .innerJoin('role_grant', (join) =>
+        join.on('role_grant.user_id', '=', who.userId).on('role_grant.role', '=', 'dpo').on('role_grant.revoked_at', 'is', null),
+      )
+      .select(['dsr_case.patient_id', 'dsr_case.id'])
+      .distinctOn('dsr_case.patient_id')
+      .where(isOneOf(sql.ref('dsr_case.patient_id'), [...undecided.keys()]))
+      .where('dsr_case.organisation_id', '=', who.organisationId)
+      .where('dsr_case.kind', 'in', ['access', 'portability'])
+      .where('dsr_case.status', 'not in', ['completed', 'denied'])
+      .orderBy('dsr_case.patient_id')
+      .orderBy('dsr_case.received_on')
+      .execute();
+    settle(
+      cases.flatMap((row) => (row.patient_id ? [{ patient_id: row.patient_id, id: row.id }] : [])),
+      (row, blockedNoteIds) => allowed('dsr_case', row.id, null, blockedNoteIds),
+    );
   }
 
   for (const id of undecided.keys()) decisions.set(id, { isAllowed: false, reason: 'no_basis', hasBreakGlassOption: true });

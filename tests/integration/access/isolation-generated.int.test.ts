@@ -47,6 +47,8 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   caseId: 'case',
   holdId: 'hold',
   objectId: 'booking',
+  // DPO-5: an access request's package.
+  packageId: 'dsrPackage',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -61,7 +63,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string; case: string; hold: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string; case: string; hold: string; dsrPackage: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -157,6 +159,13 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
     .values({ organisation_id: organisation.id, scope: 'object', category: 'visit.booking', object_id: bookingId, reason: 'complaint', patient_id: null, national_id_hmac: null, email: null, phone: null, case_id: caseId, set_by: user.id, set_at: clock.now() })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // DPO-5: an access request for the patient (the cases procedures are another part's: straight into the table) and its package.
+  const dsrCase = await database.db
+    .insertInto('dsr_case')
+    .values({ organisation_id: organisation.id, reference: 'DSR-2026-0002', kind: 'access', received_on: '2026-11-20', channel: 'letter', requester_name: 'Prøve Pasient', patient_id: patientId, status: 'in_progress', deadline: '2026-12-20', created_by: user.id, created_at: clock.now(), updated_at: clock.now() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const dsrPackage = await caller.dpo.exports.preparePackage({ caseId: dsrCase.id });
   return {
     organisationId: organisation.id,
     caller,
@@ -179,6 +188,7 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
       flag: flag.id,
       case: caseId,
       hold: hold.id,
+      dsrPackage: dsrPackage.id,
     },
   };
 }

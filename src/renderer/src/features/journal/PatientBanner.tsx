@@ -5,7 +5,7 @@ import { ageOn, osloToday } from './dates';
 import { formatNationalId } from './preview';
 import type { AccessBasis, OpenedRecord } from './types';
 
-const BASIS_COLOURS: Record<AccessBasis, string> = { treatment_relationship: 'teal', read_share: 'blue', break_glass: 'red' };
+const BASIS_COLOURS: Record<AccessBasis, string> = { treatment_relationship: 'teal', read_share: 'blue', break_glass: 'red', dsr_case: 'grape' };
 /** The AppShell header's height: the banner sticks just below it. */
 const HEADER_HEIGHT = 60;
 

@@ -118,6 +118,8 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     unknown_owner: 'The owner must be a salesperson or administrator of the organisation.',
     unknown_contact: 'The contact person does not belong to this company.',
     crm_task_done: 'The task is already done.',
+    dpo_export_too_many_events: 'The period holds more than 100,000 events. Choose a shorter period.',
+    dpo_export_period_too_long: 'A log export may cover at most 31 days. Split the period.',
     password: {
       too_short: 'The password must have at least 12 characters.',
       too_long: 'The password can have at most 200 characters.',

@@ -52,6 +52,7 @@ export const journal: Pick<Messages, 'journal'> = {
       treatment_relationship: 'Treatment relationship',
       read_share: 'Read access (share)',
       break_glass: 'Emergency access',
+      dsr_case: 'Access request (data protection officer)',
     },
     denied: {
       title: 'No access to the journal',

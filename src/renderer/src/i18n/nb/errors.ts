@@ -116,6 +116,8 @@ export const errors = {
     unknown_owner: 'Ansvarlig må være en selger eller administrator i virksomheten.',
     unknown_contact: 'Kontaktpersonen hører ikke til denne bedriften.',
     crm_task_done: 'Oppgaven er allerede utført.',
+    dpo_export_too_many_events: 'Perioden har flere enn 100 000 hendelser. Velg en kortere periode.',
+    dpo_export_period_too_long: 'En eksport av loggen kan gjelde høyst 31 dager. Del opp perioden.',
     password: {
       too_short: 'Passordet må ha minst 12 tegn.',
       too_long: 'Passordet kan ha høyst 200 tegn.',

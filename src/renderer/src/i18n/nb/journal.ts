@@ -50,6 +50,7 @@ export const journal = {
       treatment_relationship: 'Behandlingsrelasjon',
       read_share: 'Lesetilgang (deling)',
       break_glass: 'Akuttilgang',
+      dsr_case: 'Innsynssak (personvernombud)',
     },
     denied: {
       title: 'Ingen tilgang til journalen',

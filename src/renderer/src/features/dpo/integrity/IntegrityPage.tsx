@@ -6,6 +6,7 @@ import type { RouterOutputs } from '../../../lib/api-types';
 import { formatDateTime } from '../../../lib/format';
 import { errorText, translateCode } from '../../../lib/translate';
 import { useTRPC } from '../../../lib/trpc';
+import { LogExportCard } from '../exports/LogExportCard';
 
 type Run = NonNullable<RouterOutputs['dpo']['integrity']['status']['run']>;
 
@@ -207,6 +208,8 @@ export function IntegrityPage() {
           </Table.Tbody>
         </Table>
       )}
+      {/* AUD-5: the log for a period as JSON lines or FHIR AuditEvents, for other tools. */}
+      <LogExportCard />
     </Stack>
   );
 }
