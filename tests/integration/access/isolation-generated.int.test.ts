@@ -41,6 +41,9 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   // CRM-4: the portal's employees and their imports.
   employeeId: 'employee',
   importId: 'import',
+  // DPO-4, DPO-5: a data-subject request and a restriction of processing.
+  caseId: 'dsrCase',
+  restrictionId: 'restriction',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -55,7 +58,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; dsrCase: string; restriction: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -112,6 +115,9 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
   const { importId } = await caller.portal.import.create({ companyId: company.id, fileName: 'ansatte.csv', byteSize: file.length });
   await caller.portal.import.uploadChunk({ importId, index: 0, data: file.toString('base64') });
   await caller.portal.import.inspect({ importId });
+  // DPO-4, DPO-5: a data-subject request with a restriction of processing in force.
+  const dsrCase = await caller.dpo.cases.create({ kind: 'restriction', receivedOn: '2026-11-20', channel: 'email', requesterName: 'Prøve Pasient', email: 'prove@eksempel.no' });
+  const restriction = await caller.dpo.cases.setRestriction({ caseId: dsrCase.id as string, modules: ['crm'] });
   return {
     organisationId: organisation.id,
     caller,
@@ -131,6 +137,8 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
       seller: seller.id,
       employee: employee.id,
       import: importId,
+      dsrCase: dsrCase.id as string,
+      restriction: restriction.id,
     },
   };
 }
