@@ -27,7 +27,7 @@ export async function nextReferenceNumber(db: Executor, organisationId: string, 
   const result = await sql<{ last_number: number }>`
     insert into dsr_case_counter (organisation_id, year, last_number)
     values (${organisationId}, ${year}, 1 + coalesce((
-      select max(substring(reference from ${prefix.length + 1})::integer) from dsr_case
+      select max(substr(reference, ${prefix.length + 1}::integer)::integer) from dsr_case
        where organisation_id = ${organisationId} and starts_with(reference, ${prefix})), 0))
     on conflict (organisation_id, year) do update set last_number = dsr_case_counter.last_number + 1
     returning last_number`.execute(db);

@@ -54,6 +54,45 @@ describe('DPO-4: data-subject request cases', () => {
     expect(await s.db.selectFrom('dsr_case').select('id').execute()).toEqual([]);
   });
 
+  it('DPO-4: numbering continues after references made without the counter (the demo seed writes its own)', async () => {
+    const s = await casesSetting(database.current);
+    await s.db
+      .insertInto('dsr_case')
+      .values({
+        organisation_id: s.organisation.id,
+        reference: 'DSR-2026-0010',
+        kind: 'access',
+        received_on: '2026-11-01',
+        channel: 'letter',
+        requester_name: 'Seedet Person',
+        national_id_sealed: null,
+        national_id_hmac: null,
+        national_id_masked: null,
+        email: null,
+        phone: null,
+        patient_id: null,
+        identity_method: null,
+        identity_verified_by: null,
+        identity_verified_at: null,
+        hold_reason: null,
+        denial_reason: null,
+        deadline: '2026-12-01',
+        extended_deadline: null,
+        extension_reason: null,
+        extension_notified_on: null,
+        note: null,
+        response: null,
+        completed_at: null,
+        handled_by: null,
+        created_by: s.dpoUser.id,
+        created_at: s.clock.now(),
+        updated_at: s.clock.now(),
+      })
+      .execute();
+    expect((await newCase(s)).reference).toBe('DSR-2026-0011');
+    expect((await newCase(s, { kind: 'erasure' })).reference).toBe('DSR-2026-0012');
+  });
+
   it('DPO-4: references stay unique when requests are registered at the same time', async () => {
     const s = await casesSetting(database.current);
     const made = await Promise.all(Array.from({ length: 6 }, (_, index) => newCase(s, { email: `person${index}@eksempel.no` })));

@@ -1,4 +1,5 @@
 import { Badge, Text } from '@mantine/core';
+import { type TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { DsrUrgency } from '../../../../../shared/dsr-deadline';
 import { formatCalendarDate } from '../../../../../shared/oslo-time';
@@ -25,12 +26,12 @@ export function DsrStatusBadge({ status }: { status: string }) {
 }
 
 /** How pressing the deadline is, in words (never by colour alone): red when overdue, orange when due within a week. */
-export function urgencyText(urgency: DsrUrgency, daysLeft: number): string {
-  if (urgency === 'closed') return translateCode('dpoCases.urgency.closed');
-  if (urgency === 'overdue') return translateCode('dpoCases.urgency.overdue', { count: -daysLeft });
-  if (daysLeft === 0) return translateCode('dpoCases.urgency.dueToday');
-  if (urgency === 'due_soon') return translateCode('dpoCases.urgency.dueSoon', { count: daysLeft });
-  return translateCode('dpoCases.urgency.onTime', { count: daysLeft });
+export function urgencyText(t: TFunction, urgency: DsrUrgency, daysLeft: number): string {
+  if (urgency === 'closed') return t('dpoCases.urgency.closed');
+  if (urgency === 'overdue') return t('dpoCases.urgency.overdue', { count: -daysLeft });
+  if (daysLeft === 0) return t('dpoCases.urgency.dueToday');
+  if (urgency === 'due_soon') return t('dpoCases.urgency.dueSoon', { count: daysLeft });
+  return t('dpoCases.urgency.onTime', { count: daysLeft });
 }
 
 /** Text colours that keep 4.5:1 contrast on white (WCAG 2.1 AA). */
@@ -46,7 +47,7 @@ export function DeadlineCell({ effectiveDeadline, isExtended, urgency, daysLeft 
         {isExtended && ` (${t('dpoCases.extendedTag')})`}
       </Text>
       <Text size="xs" c={URGENCY_COLOUR[urgency]} fw={urgency === 'overdue' ? 700 : 400} data-testid="dsr-urgency" data-urgency={urgency}>
-        {urgencyText(urgency, daysLeft)}
+        {urgencyText(t, urgency, daysLeft)}
       </Text>
     </>
   );
