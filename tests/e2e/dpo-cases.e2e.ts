@@ -61,7 +61,7 @@ test('DPO-4: an access request from receipt, through identity and work, to an ex
   // received → in review → in progress, the identity verified in between.
   const changeStatus = async (label: string) => {
     await casePage.getByRole('button', { name: `Sett til «${label}»` }).click();
-    const modal = page.getByTestId('dsr-status-modal');
+    const modal = page.getByRole('dialog', { name: `Endre status til «${label}»` });
     await expect(modal).toBeVisible();
     await modal.getByRole('button', { name: 'Lagre' }).click();
     await expect(modal).toBeHidden();
@@ -77,7 +77,7 @@ test('DPO-4: an access request from receipt, through identity and work, to an ex
 
   // The extension: two months, with a reason; the person told today.
   await casePage.getByTestId('extend-deadline').click();
-  const extendModal = page.getByTestId('dsr-extend-modal');
+  const extendModal = page.getByRole('dialog', { name: 'Forleng fristen' });
   await extendModal.getByLabel('Forleng med').selectOption('2');
   await expect(extendModal.getByTestId('dsr-new-deadline')).toHaveText(`Ny frist blir ${formatCalendarDate(extended)}.`);
   await extendModal.getByLabel('Begrunnelse').fill('Begjæringen omfatter opplysninger i flere systemer.');
