@@ -31,8 +31,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       status text not null default 'received' check (status in (
         'received', 'identity_unverified', 'in_review', 'in_progress', 'on_hold', 'ready_for_release', 'completed', 'denied')),
       -- Coded reasons only ('legal_hold', 'awaiting_identity' …): free text lives in the note.
-      hold_reason text,
-      denial_reason text,
+      hold_reason text check (hold_reason in ('legal_hold', 'awaiting_identity', 'awaiting_clarification', 'awaiting_third_party')),
+      denial_reason text check (denial_reason in ('manifestly_unfounded', 'excessive', 'identity_not_verified', 'no_data_held', 'legal_exemption')),
       deadline date not null,
       extended_deadline date,
       extension_reason text check (length(extension_reason) between 1 and 2000),
@@ -53,7 +53,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       foreign key (organisation_id, identity_verified_by) references app_user (organisation_id, id),
       check (extended_deadline is null or (extended_deadline > deadline and extension_reason is not null)),
       check ((status = 'on_hold') = (hold_reason is not null)),
-      check (status <> 'denied' or denial_reason is not null)
+      check (status <> 'denied' or denial_reason is not null),
+      check (extended_deadline is null or extension_notified_on is not null),
+      check (status <> 'completed' or (response is not null and completed_at is not null)),
+      check ((identity_method is null) = (identity_verified_at is null) and (identity_verified_at is null) = (identity_verified_by is null))
     )`.execute(db);
   await sql`create index dsr_case_open on dsr_case (organisation_id, coalesce(extended_deadline, deadline)) where status not in ('completed', 'denied')`.execute(db);
   await sql`create index dsr_case_person_hmac on dsr_case (organisation_id, national_id_hmac) where national_id_hmac is not null`.execute(db);
@@ -72,8 +75,49 @@ export async function up(db: Kysely<any>): Promise<void> {
       foreign key (organisation_id, changed_by) references app_user (organisation_id, id)
     )`.execute(db);
   await sql`create index dsr_case_step_case on dsr_case_step (case_id, id)`.execute(db);
+  await sql`create index dsr_case_person_phone on dsr_case (organisation_id, phone) where phone is not null`.execute(db);
+  // The reference's running number per organisation and year: one row, taken under its row lock
+  // (INSERT … ON CONFLICT DO UPDATE), so two requests registered at once never get the same number.
+  await sql`
+    create table dsr_case_counter (
+      organisation_id uuid not null references organisation (id),
+      year integer not null check (year between 2000 and 9999),
+      last_number integer not null check (last_number >= 1),
+      primary key (organisation_id, year)
+    )`.execute(db);
+  // Restriction of processing (art. 18, DPO-5): the person as the case describes them, and the
+  // modules whose processing of them is refused until the restriction is lifted.
+  await sql`
+    create table processing_restriction (
+      id uuid primary key default gen_random_uuid(),
+      organisation_id uuid not null references organisation (id),
+      case_id uuid not null,
+      patient_id uuid,
+      national_id_hmac bytea check (length(national_id_hmac) = 32),
+      email text check (length(email) between 3 and 254),
+      phone text check (length(phone) between 3 and 20),
+      modules text[] not null check (cardinality(modules) >= 1 and modules <@ array['crm', 'journal_sharing']::text[]),
+      set_at timestamptz not null,
+      set_by uuid not null,
+      lifted_at timestamptz,
+      lifted_by uuid,
+      unique (organisation_id, id),
+      foreign key (organisation_id, case_id) references dsr_case (organisation_id, id),
+      foreign key (organisation_id, patient_id) references patient (organisation_id, id),
+      foreign key (organisation_id, set_by) references app_user (organisation_id, id),
+      foreign key (organisation_id, lifted_by) references app_user (organisation_id, id),
+      check (patient_id is not null or national_id_hmac is not null or email is not null or phone is not null),
+      check ((lifted_at is null) = (lifted_by is null))
+    )`.execute(db);
+  // One restriction in force per case; the enforcement looks a person up by each identifier.
+  await sql`create unique index processing_restriction_active_case on processing_restriction (case_id) where lifted_at is null`.execute(db);
+  await sql`create index processing_restriction_patient on processing_restriction (organisation_id, patient_id) where lifted_at is null and patient_id is not null`.execute(db);
+  await sql`create index processing_restriction_email on processing_restriction (organisation_id, email) where lifted_at is null and email is not null`.execute(db);
+  await sql`create index processing_restriction_phone on processing_restriction (organisation_id, phone) where lifted_at is null and phone is not null`.execute(db);
   await sql`grant select, insert, update on dsr_case to journalkontor_app`.execute(db);
   await sql`grant select, insert on dsr_case_step to journalkontor_app`.execute(db);
+  await sql`grant select, insert, update on dsr_case_counter to journalkontor_app`.execute(db);
+  await sql`grant select, insert, update on processing_restriction to journalkontor_app`.execute(db);
 }
 
 export async function down(): Promise<void> {

@@ -44,6 +44,8 @@ export const API_ERROR_MESSAGES = {
   recordChanged: 'error.record_changed',
   /** CRM-2: the contact's consent was withdrawn, they objected, or no active basis covers the purpose. */
   crmProcessingBlocked: 'crm.processing_blocked',
+  /** DPO-5: the person asked for restriction of processing (art. 18); this module may not process them now. */
+  processingRestricted: 'dpo.processing_restricted',
 } as const;
 
 export type ApiErrorMessage = (typeof API_ERROR_MESSAGES)[keyof typeof API_ERROR_MESSAGES];

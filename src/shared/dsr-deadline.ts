@@ -31,3 +31,37 @@ export function dsrDeadline(receivedOn: string): string {
 
 /** The most a deadline may be extended (art. 12(3): "by two further months"). */
 export const DSR_MAX_EXTENSION_MONTHS = 2;
+
+/** The extended deadline: `months` (1 or 2) further calendar months from the original deadline, month ends clamped. */
+export function extendedDsrDeadline(deadline: string, months: number): string {
+  if (!Number.isInteger(months) || months < 1 || months > DSR_MAX_EXTENSION_MONTHS) throw new RangeError(`an extension is 1 to ${DSR_MAX_EXTENSION_MONTHS} months`);
+  return addCalendarMonths(deadline, months);
+}
+
+/**
+ * May the deadline still be extended on `today`? Only within the first month: the person must be
+ * told of the extension before the original deadline has passed (art. 12(3)); the deadline day itself counts.
+ */
+export function isDsrExtensionAllowed(deadline: string, today: string): boolean {
+  return today <= deadline;
+}
+
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function calendarDaysBetween(from: string, to: string): number {
+  const day = (date: string) => {
+    const match = ISO_DATE.exec(date);
+    if (!match) throw new RangeError(`not a date: ${date}`);
+    return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / 86_400_000;
+  };
+  return day(to) - day(from);
+}
+
+export type DsrUrgency = 'overdue' | 'due_soon' | 'on_time' | 'closed';
+
+/** How pressing a case is on `today`: past its deadline, due within `soonDays` days (the deadline day included), or on time. */
+export function dsrUrgency(effectiveDeadline: string, today: string, isClosed: boolean, soonDays = 7): DsrUrgency {
+  if (isClosed) return 'closed';
+  const daysLeft = calendarDaysBetween(today, effectiveDeadline);
+  if (daysLeft < 0) return 'overdue';
+  return daysLeft <= soonDays ? 'due_soon' : 'on_time';
+}

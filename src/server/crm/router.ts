@@ -100,7 +100,7 @@ export const crmRouter = router({
     .mutation(({ ctx, input }) => recordObjection(ctx.deps, ctx.session, input)),
 
   logActivity: sales
-    .meta({ audit: ['crm.activity.logged'] })
+    .meta({ audit: ['crm.activity.logged', 'dpo.processing.restricted'] })
     .input(logActivitySchema)
     .mutation(({ ctx, input }) => logActivity(ctx.deps, ctx.session, input)),
 

@@ -36,6 +36,7 @@ import type { SessionUser } from '../auth/session';
 import type { ServiceDeps } from '../context';
 import type { Executor } from '../db/database';
 import { DomainError, fieldError } from '../errors';
+import { assertNotRestricted } from '../dpo/cases/restriction';
 import { neutraliseExportedCell } from '../import/formula';
 import {
   activitiesOfCompany,
@@ -663,6 +664,8 @@ export async function logActivity(deps: Deps, user: SessionUser, input: In<typeo
   if (input.contactId !== null) {
     const contact = await contactOfCompany(deps, user, input.contactId, company.id);
     await requireProcessingAllowed(deps, user, contact, input.purpose);
+    // DPO-5: a person who asked for restriction of processing (art. 18) is not processed further here.
+    await assertNotRestricted(deps.trx, user.organisationId, { email: contact.email, phone: contact.phone }, 'crm', { objectType: 'crm_contact', objectId: contact.id });
   }
   const row = await deps.trx
     .insertInto('crm_activity')

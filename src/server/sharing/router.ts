@@ -39,7 +39,7 @@ export const sharingRouter = router({
     .mutation(({ ctx, input }) => withdrawConsent(ctx.deps, ctx.session, input.consentId)),
 
   grant: clinicianProcedure
-    .meta({ audit: ['sharing.share.granted'] })
+    .meta({ audit: ['sharing.share.granted', 'dpo.processing.restricted'] })
     .input(z.object({ patientId: uuid, granteeId: uuid, consentId: uuid, scope, noteIds: z.array(uuid).max(500).default([]), purpose, endsAt: instant({ latest: { years: 10 } }).transform(asDate) }).strict())
     .mutation(({ ctx, input }) => grantShare(ctx.deps, ctx.session, input)),
 

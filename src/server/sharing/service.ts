@@ -3,6 +3,7 @@ import { fieldError } from '../errors';
 import { requireTreatingClinician } from '../access/gates';
 import { AuditedDenial } from '../audit/recorder';
 import type { ServiceDeps } from '../context';
+import { assertNotRestricted } from '../dpo/cases/restriction';
 
 type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
 
@@ -47,6 +48,8 @@ export async function grantShare(
   input: { patientId: string; granteeId: string; consentId: string; scope: 'whole_journal' | 'selected_notes'; noteIds: string[]; purpose: string; endsAt: Date },
 ): Promise<{ shareId: string }> {
   const decision = await requireTreatingClinician(deps, user, input.patientId);
+  // DPO-5: a patient who asked for restriction of processing (art. 18) is not shared further.
+  await assertNotRestricted(deps.trx, user.organisationId, { patientId: input.patientId }, 'journal_sharing', { objectType: 'read_share' });
   const consent = await deps.trx
     .selectFrom('patient_consent')
     .select(['id', 'scope'])

@@ -49,6 +49,8 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   objectId: 'booking',
   // DPO-5: an access request's package.
   packageId: 'dsrPackage',
+  // DPO-5: a restriction of processing (on a request of its own).
+  restrictionId: 'restriction',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -63,7 +65,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string; case: string; hold: string; dsrPackage: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string; case: string; hold: string; dsrPackage: string; restriction: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -166,6 +168,9 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
     .returning('id')
     .executeTakeFirstOrThrow();
   const dsrPackage = await caller.dpo.exports.preparePackage({ caseId: dsrCase.id });
+  // DPO-4, DPO-5: a data-subject request with a restriction of processing in force.
+  const restrictionCase = await caller.dpo.cases.create({ kind: 'restriction', receivedOn: '2026-11-20', channel: 'email', requesterName: 'Prøve Pasient', email: 'prove@eksempel.no' });
+  const restriction = await caller.dpo.cases.setRestriction({ caseId: restrictionCase.id as string, modules: ['crm'] });
   return {
     organisationId: organisation.id,
     caller,
@@ -189,6 +194,7 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
       case: caseId,
       hold: hold.id,
       dsrPackage: dsrPackage.id,
+      restriction: restriction.id,
     },
   };
 }

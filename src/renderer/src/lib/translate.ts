@@ -83,6 +83,7 @@ export const ERROR_TEXT_KEYS: Record<ApiErrorMessage, string> = {
   [API_ERROR_MESSAGES.bookingChanged]: 'error.bookingChanged',
   [API_ERROR_MESSAGES.recordChanged]: 'error.recordChanged',
   [API_ERROR_MESSAGES.crmProcessingBlocked]: 'error.crmProcessingBlocked',
+  [API_ERROR_MESSAGES.processingRestricted]: 'error.processingRestricted',
 };
 
 function isApiErrorMessage(code: string | undefined): code is ApiErrorMessage {

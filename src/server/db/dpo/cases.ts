@@ -1,10 +1,9 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /** Data-subject requests (DPO-4): migrations/2026-12-08T09-00_dpo_cases.ts. */
-export type DsrKind = 'access' | 'rectification' | 'erasure' | 'restriction' | 'objection' | 'portability';
-export type DsrChannel = 'letter' | 'email' | 'phone' | 'in_person' | 'web_form' | 'other';
-export type DsrStatus = 'received' | 'identity_unverified' | 'in_review' | 'in_progress' | 'on_hold' | 'ready_for_release' | 'completed' | 'denied';
-export type DsrIdentityMethod = 'bankid' | 'id_document' | 'known_contact' | 'signed_letter' | 'other';
+import type { DsrChannel, DsrDenialReason, DsrHoldReason, DsrIdentityMethod, DsrKind, DsrStatus, RestrictionModule } from '../../../shared/dsr-schemas';
+
+export type { DsrChannel, DsrIdentityMethod, DsrKind, DsrStatus };
 
 /** A date column (Oslo calendar day): read as YYYY-MM-DD text (the parsers in db/database.ts). */
 type DateOnly = ColumnType<string, string, string>;
@@ -27,8 +26,8 @@ export interface DsrCaseTable {
   identity_verified_by: string | null;
   identity_verified_at: Date | null;
   status: Generated<DsrStatus>;
-  hold_reason: string | null;
-  denial_reason: string | null;
+  hold_reason: DsrHoldReason | null;
+  denial_reason: DsrDenialReason | null;
   deadline: DateOnly;
   extended_deadline: ColumnType<string | null, string | null, string | null>;
   extension_reason: string | null;
@@ -53,7 +52,30 @@ export interface DsrCaseStepTable {
   changed_at: Date;
 }
 
+export interface DsrCaseCounterTable {
+  organisation_id: string;
+  year: number;
+  last_number: number;
+}
+
+export interface ProcessingRestrictionTable {
+  id: Generated<string>;
+  organisation_id: string;
+  case_id: string;
+  patient_id: string | null;
+  national_id_hmac: Buffer | null;
+  email: string | null;
+  phone: string | null;
+  modules: RestrictionModule[];
+  set_at: Date;
+  set_by: string;
+  lifted_at: Date | null;
+  lifted_by: string | null;
+}
+
 export interface DpoCaseTables {
   dsr_case: DsrCaseTable;
   dsr_case_step: DsrCaseStepTable;
+  dsr_case_counter: DsrCaseCounterTable;
+  processing_restriction: ProcessingRestrictionTable;
 }
