@@ -569,7 +569,7 @@ describe('PLAT-6: bad input to every procedure, over HTTP', () => {
     return { status: response.statusCode, message: error?.message, fieldErrors: error?.data?.fieldErrors, code: error?.data?.code, body: response.body };
   }
 
-  it('PLAT-6: no 5xx, nothing written by a refused request, and every field error named and translated', { timeout: 180_000 }, async () => {
+  it('PLAT-6: no 5xx, nothing written by a refused request, and every field error named and translated', { timeout: 600_000 }, async () => {
     const snapshot = await snapshotQuery(database);
     const context: BaseContext = { byName: valuesByName(seeded, clock), strings: genericStrings(clock) };
     const overrides = overridesFor(seeded, clock);
