@@ -48,7 +48,9 @@ describe('migrations (PLAT-2)', () => {
     // migrator's) without an organisation_id column fails this test.
     // audit_seal is installation-wide: one seal covers the events of every organisation in its range.
     // rate_limit_counter is the installation's too: a limit applies before anyone (or any organisation) is known.
-    const exempt = new Set(['organisation', 'installation_setting', 'audit_seal', 'kysely_migration', 'kysely_migration_lock', 'rate_limit_counter']);
+    // audit_flag_watermark is the flags job's place in the sealed log, which is one for the installation (DPO-2);
+    // retention_exception is the register of what the law says must be kept, the same law for every organisation (DPO-5).
+    const exempt = new Set(['organisation', 'installation_setting', 'audit_seal', 'kysely_migration', 'kysely_migration_lock', 'rate_limit_counter', 'audit_flag_watermark', 'retention_exception']);
     const result = await sql<{ table_name: string; has_org: boolean }>`
       select t.table_name,
              exists (select 1 from information_schema.columns c

@@ -31,7 +31,7 @@ describe('DPO-5: the dsr_case basis of the access decision', () => {
     // A case of another kind is no basis.
     await s.db.updateTable('dsr_case').set({ kind: 'erasure' }).where('id', '=', s.caseId).execute();
     expect(await decideJournalAccess(s.db, who, s.patientId, s.clock.now())).toMatchObject({ isAllowed: false, reason: 'no_basis' });
-    await s.db.updateTable('dsr_case').set({ kind: 'access', status: 'completed', completed_at: s.clock.now() }).where('id', '=', s.caseId).execute();
+    await s.db.updateTable('dsr_case').set({ kind: 'access', status: 'completed', completed_at: s.clock.now(), response: 'Svar sendt.' }).where('id', '=', s.caseId).execute();
     expect(await decideJournalAccess(s.db, who, s.patientId, s.clock.now())).toMatchObject({ isAllowed: false, reason: 'no_basis' });
     expect(await errorOf(s.dpo.dpo.exports.caseJournal({ caseId: s.caseId }))).toMatchObject({ code: 'CONFLICT', message: 'dpoExports.error.case_closed' });
     // The role's grant, not the case alone: a DPO whose role is revoked has no basis.
