@@ -31,8 +31,9 @@ export function defaultAccessReportPeriod(today: string): { from: string; to: st
 export const accessReportSchema = z
   .object({
     patientId: uuid,
-    from: calendarDate({ earliest: '2000-01-01', latest: 'today' }).optional(),
-    to: calendarDate({ earliest: '2000-01-01', latest: 'today' }).optional(),
+    // Not after today: the service checks that against its own clock.
+    from: calendarDate({ earliest: '2000-01-01', latest: { yearsAhead: 1 } }).optional(),
+    to: calendarDate({ earliest: '2000-01-01', latest: { yearsAhead: 1 } }).optional(),
   })
   .strict()
   .superRefine((value, ctx) => {

@@ -6,6 +6,7 @@ import { AuditedDenial } from '../../audit/recorder';
 import type { SessionUser } from '../../auth/session';
 import type { ServiceDeps } from '../../context';
 import type { Executor } from '../../db/database';
+import { fieldError } from '../../errors';
 import { type AccessEventRow, accessEventsOfPatient } from './repository';
 import { renderAccessReportPdf } from './pdf';
 
@@ -129,9 +130,12 @@ export async function findPatient(deps: Deps, user: SessionUser, input: In<typeo
 
 async function buildReport(deps: Deps, user: SessionUser, input: In<typeof accessReportSchema>): Promise<AccessReport> {
   const patient = await patientOf(deps.trx, user, input.patientId);
-  const fallback = defaultAccessReportPeriod(osloCalendarDate(deps.now));
+  const today = osloCalendarDate(deps.now);
+  const fallback = defaultAccessReportPeriod(today);
   const from = input.from ?? fallback.from;
   const to = input.to ?? fallback.to;
+  if (to > today) throw fieldError('to', 'validation.date_in_future');
+  if (from > to) throw fieldError('to', 'validation.period_reversed');
   const [name, events] = await Promise.all([
     organisationName(deps.trx, user.organisationId),
     accessEventsOfPatient(deps.trx, user.organisationId, patient.id, new Date(osloInstant(from, '00:00')), new Date(osloInstant(addDays(to, 1), '00:00'))),
