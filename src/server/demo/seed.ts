@@ -8,6 +8,7 @@ import { findDemoOrganisation, insertOrganisation } from '../organisation/reposi
 import { seedDemoConsultations } from './consultation-seed';
 import { seedDemoCrm } from './crm-seed';
 import { seedDemoDsrCases } from './dpo-cases-seed';
+import { seedDemoRegisters } from './dpo-registers-seed';
 import { seedDemoJournal } from './journal-seed';
 import { seedDemoPortal } from './portal-seed';
 import { seedDemoVisits } from './visit-seed';
@@ -102,6 +103,7 @@ export async function seedDemo(db: Database, secretBox: SecretBox): Promise<Demo
       await seedDemoPortal(trx, { organisationId: organisation.id, salg: await byEmail('salg@demo.journalkontor.no') }, secretBox, seededAt);
       // The DPO's data-subject requests (DPO-4): about a journal patient, a home-visit booking and a CRM contact.
       await seedDemoDsrCases(trx, { organisationId: organisation.id, dpo: await byEmail('personvern@demo.journalkontor.no') }, secretBox, seededAt);
+      await seedDemoRegisters(trx, { organisationId: organisation.id, dpo: await byEmail('personvern@demo.journalkontor.no') }, seededAt);
     }
     const users = await trx
       .selectFrom('app_user')

@@ -41,6 +41,10 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   // CRM-4: the portal's employees and their imports.
   employeeId: 'employee',
   importId: 'import',
+  // DPO-7: the registers' entries.
+  activityId: 'activity',
+  processorId: 'processor',
+  processorIds: 'processor',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -55,7 +59,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; activity: string; processor: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -112,6 +116,20 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
   const { importId } = await caller.portal.import.create({ companyId: company.id, fileName: 'ansatte.csv', byteSize: file.length });
   await caller.portal.import.uploadChunk({ importId, index: 0, data: file.toString('base64') });
   await caller.portal.import.inspect({ importId });
+  // DPO-7: a data processor and a processing activity that uses it.
+  const processor = await caller.dpo.registers.createProcessor({ name: 'Prøve Drift AS', service: 'Servere', country: 'NO', transferBasis: null, agreementDate: null, contact: null });
+  const activity = await caller.dpo.registers.createActivity({
+    name: 'Prøvebehandling',
+    purpose: 'Prøve',
+    legalBases: ['gdpr_6_1_c'],
+    legalBasisLaw: null,
+    dataCategories: 'Navn',
+    dataSubjects: 'Pasienter',
+    retention: 'Ett år',
+    recipients: null,
+    securityMeasures: null,
+    processorIds: [processor.id],
+  });
   return {
     organisationId: organisation.id,
     caller,
@@ -131,6 +149,8 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
       seller: seller.id,
       employee: employee.id,
       import: importId,
+      activity: activity.id,
+      processor: processor.id,
     },
   };
 }
@@ -194,7 +214,7 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
     if (!object) throw new Error(`${path}.${field}: name its object in OBJECT_OF_FIELD`);
     // Everything else in the input is A's own and valid: only the one id differs.
     const samples: Samples = {
-      ...Object.fromEntries(Object.entries(OBJECT_OF_FIELD).map(([name, kind]) => [name, name === 'noteIds' ? [clinicA.objects[kind]] : clinicA.objects[kind]])),
+      ...Object.fromEntries(Object.entries(OBJECT_OF_FIELD).map(([name, kind]) => [name, name === 'noteIds' || name === 'processorIds' ? [clinicA.objects[kind]] : clinicA.objects[kind]])),
       endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString(),
       givenAt: clock.now().toISOString(),
       'details.nationalId': '15076500050',
@@ -208,6 +228,8 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       // CRM-4: a valid number and a chunk that is base64 (the portal's other fields are free text or choices).
       ...(path === 'portal.addEmployee' ? { nationalId: '15076500050' } : {}),
       ...(path === 'portal.import.uploadChunk' ? { data: Buffer.from('Navn').toString('base64') } : {}),
+      // DPO-7: a processor's country is a two-letter code.
+      country: 'NO',
       // A list of notes counts only where the scope is chosen notes.
       ...(field === 'noteIds' ? { scope: 'selected_notes' } : {}),
     };
