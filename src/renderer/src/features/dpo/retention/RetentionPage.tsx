@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Loader, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type RetentionDaysField, updateRetentionScheduleSchema } from '../../../../../shared/dpo-report-schemas';
 import { formatDateTime } from '../../../lib/format';
@@ -20,18 +20,17 @@ export function RetentionPage() {
   const schedule = useQuery(trpc.retention.schedule.queryOptions(undefined, { staleTime: 0 }));
   const dryRun = useQuery(trpc.retention.dryRun.queryOptions(undefined, { staleTime: 0 }));
   const runs = useQuery(trpc.retention.runs.queryOptions(undefined, { staleTime: 0 }));
-  const [values, setValues] = useState<Record<string, string>>({});
+  // What the DPO has typed; a field not touched shows the saved number.
+  const [edits, setEdits] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
-
-  useEffect(() => {
-    if (schedule.data) setValues(Object.fromEntries(schedule.data.editable.map((entry) => [entry.field, String(entry.days)])));
-  }, [schedule.data]);
+  const valueOf = (entry: { field: string; days: number }) => edits[entry.field] ?? String(entry.days);
 
   const labels: Record<string, string> = Object.fromEntries((schedule.data?.editable ?? []).map((entry) => [entry.field, t(`dpoReport.retention.field.${entry.field}`)]));
   const update = useMutation(
     trpc.retention.updateSchedule.mutationOptions({
       onSuccess: () => {
         notifications.show({ color: 'teal', message: t('dpoReport.retention.saved') });
+        setEdits({});
         void queryClient.invalidateQueries({ queryKey: trpc.retention.pathKey() });
       },
       onError: (error) => setErrors(fieldErrorMessages(error, labels)),
@@ -40,7 +39,12 @@ export function RetentionPage() {
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const input = Object.fromEntries(Object.entries(values).map(([field, value]) => [field, value.trim() === '' ? Number.NaN : Number(value)]));
+    const input = Object.fromEntries(
+      (schedule.data?.editable ?? []).map((entry) => {
+        const value = valueOf(entry).trim();
+        return [entry.field, value === '' ? Number.NaN : Number(value)];
+      }),
+    );
     const parsed = updateRetentionScheduleSchema.safeParse(input);
     if (!parsed.success) {
       setErrors(issueMessages(parsed.error.issues, labels));
@@ -71,8 +75,11 @@ export function RetentionPage() {
                     label={labels[entry.field]}
                     description={t('dpoReport.retention.bounds', { min: entry.min, max: entry.max })}
                     inputMode="numeric"
-                    value={values[entry.field] ?? ''}
-                    onChange={(event) => setValues((current) => ({ ...current, [entry.field as RetentionDaysField]: event.currentTarget.value }))}
+                    value={valueOf(entry)}
+                    onChange={(event) => {
+                      const value = event.currentTarget.value;
+                      setEdits((current) => ({ ...current, [entry.field as RetentionDaysField]: value }));
+                    }}
                     error={errors[entry.field]}
                     maw={520}
                     data-testid={`retention-days-${entry.field}`}
