@@ -63,7 +63,7 @@ test('DPO-3, DPO-6, DPO-7: access report with PDF, a register entry edited, the 
   await expect(activities.getByText('Pasientjournal og helsehjelp')).toBeVisible();
   await expectPageAccessible(page, testInfo, 'protokoller', activities);
   await activities.getByRole('button', { name: 'Endre Pasientjournal og helsehjelp' }).click();
-  const form = page.getByTestId('activity-form');
+  const form = page.getByRole('dialog', { name: 'Endre behandlingsaktivitet' });
   await expect(form).toBeVisible();
   await form.getByLabel('Mottakere').fill('Annet helsepersonell med tjenstlig behov; fastlegen ved epikrise');
   await form.getByRole('button', { name: 'Lagre' }).click();
@@ -78,7 +78,7 @@ test('DPO-3, DPO-6, DPO-7: access report with PDF, a register entry edited, the 
   const retention = page.getByTestId('retention-page');
   await expect(retention.getByRole('heading', { level: 2, name: 'Sletteplan' })).toBeVisible();
   const dryRun = page.getByTestId('retention-dry-run');
-  await expect(dryRun.getByText('Bestillinger av hjemmebesøk')).toBeVisible();
+  await expect(dryRun.getByText('Bestillinger av hjemmebesøk', { exact: true })).toBeVisible();
   await expect(page.getByTestId('retention-days-bookingRetentionDays').getByRole('textbox').or(page.getByTestId('retention-days-bookingRetentionDays'))).toHaveValue('7');
   await expectPageAccessible(page, testInfo, 'sletteplan', dryRun);
 });

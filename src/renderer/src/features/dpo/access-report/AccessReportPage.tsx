@@ -9,7 +9,6 @@ import { formatCalendarDate, formatDateTime } from '../../../lib/format';
 import { errorText, issueMessages, translateAuditAction, translateCode } from '../../../lib/translate';
 import { useTRPC } from '../../../lib/trpc';
 import { useStepUpMutation } from '../../auth/step-up';
-import { CrmDatesProvider, DateField } from '../../crm/DateField';
 
 interface Patient {
   id: string;
@@ -132,15 +131,13 @@ export function AccessReportPage() {
         <Paper withBorder p="md">
           <Stack gap="sm">
             <Text fw={600}>{t('dpoReport.accessReport.chosen', { name: fullName(patient), date: formatCalendarDate(patient.dateOfBirth) })}</Text>
-            <CrmDatesProvider>
-              <form onSubmit={showReport} noValidate>
-                <Group align="flex-end">
-                  <DateField label={labels.from} value={from} onChange={(value) => setFrom(value ? String(value).slice(0, 10) : null)} error={periodErrors.from} clearable />
-                  <DateField label={labels.to} value={to} onChange={(value) => setTo(value ? String(value).slice(0, 10) : null)} error={periodErrors.to} clearable />
-                  <Button type="submit">{t('dpoReport.accessReport.show')}</Button>
-                </Group>
-              </form>
-            </CrmDatesProvider>
+            <form onSubmit={showReport} noValidate>
+              <Group align="flex-end">
+                <TextInput type="date" label={labels.from} value={from ?? ''} onChange={(event) => setFrom(event.currentTarget.value || null)} error={periodErrors.from} />
+                <TextInput type="date" label={labels.to} value={to ?? ''} onChange={(event) => setTo(event.currentTarget.value || null)} error={periodErrors.to} />
+                <Button type="submit">{t('dpoReport.accessReport.show')}</Button>
+              </Group>
+            </form>
             <Text size="sm" c="dimmed">
               {t('dpoReport.accessReport.periodHint')}
             </Text>
