@@ -9,6 +9,7 @@ import { seedDemoConsultations } from './consultation-seed';
 import { seedDemoCrm } from './crm-seed';
 import { seedDemoDsrCases } from './dpo-cases-seed';
 import { seedDemoFlags } from './dpo-flags-seed';
+import { seedDemoRegisters } from './dpo-registers-seed';
 import { seedDemoJournal } from './journal-seed';
 import { seedDemoPortal } from './portal-seed';
 import { seedDemoVisits } from './visit-seed';
@@ -104,6 +105,7 @@ export async function seedDemo(db: Database, secretBox: SecretBox): Promise<Demo
       // The DPO's data-subject requests (DPO-4): about a journal patient, a home-visit booking and a CRM contact.
       await seedDemoDsrCases(trx, { organisationId: organisation.id, dpo: await byEmail('personvern@demo.journalkontor.no') }, secretBox, seededAt);
       await seedDemoFlags(trx, people, secretBox, seededAt);
+      await seedDemoRegisters(trx, { organisationId: organisation.id, dpo: await byEmail('personvern@demo.journalkontor.no') }, seededAt);
     }
     const users = await trx
       .selectFrom('app_user')

@@ -51,6 +51,10 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   packageId: 'dsrPackage',
   // DPO-5: a restriction of processing (on a request of its own).
   restrictionId: 'restriction',
+  // DPO-7: the registers' entries.
+  activityId: 'activity',
+  processorId: 'processor',
+  processorIds: 'processor',
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>).sort(([a], [b]) => a.localeCompare(b));
@@ -65,7 +69,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string; case: string; hold: string; dsrPackage: string; restriction: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string; case: string; hold: string; dsrPackage: string; restriction: string; activity: string; processor: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -171,6 +175,20 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
   // DPO-4, DPO-5: a data-subject request with a restriction of processing in force.
   const restrictionCase = await caller.dpo.cases.create({ kind: 'restriction', receivedOn: '2026-11-20', channel: 'email', requesterName: 'Prøve Pasient', email: 'prove@eksempel.no' });
   const restriction = await caller.dpo.cases.setRestriction({ caseId: restrictionCase.id as string, modules: ['crm'] });
+  // DPO-7: a data processor and a processing activity that uses it.
+  const processor = await caller.dpo.registers.createProcessor({ name: 'Prøve Drift AS', service: 'Servere', country: 'NO', transferBasis: null, agreementDate: null, contact: null });
+  const activity = await caller.dpo.registers.createActivity({
+    name: 'Prøvebehandling',
+    purpose: 'Prøve',
+    legalBases: ['gdpr_6_1_c'],
+    legalBasisLaw: null,
+    dataCategories: 'Navn',
+    dataSubjects: 'Pasienter',
+    retention: 'Ett år',
+    recipients: null,
+    securityMeasures: null,
+    processorIds: [processor.id],
+  });
   return {
     organisationId: organisation.id,
     caller,
@@ -195,6 +213,8 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
       hold: hold.id,
       dsrPackage: dsrPackage.id,
       restriction: restriction.id,
+      activity: activity.id,
+      processor: processor.id,
     },
   };
 }
@@ -258,7 +278,7 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
     if (!object) throw new Error(`${path}.${field}: name its object in OBJECT_OF_FIELD`);
     // Everything else in the input is A's own and valid: only the one id differs.
     const samples: Samples = {
-      ...Object.fromEntries(Object.entries(OBJECT_OF_FIELD).map(([name, kind]) => [name, name === 'noteIds' ? [clinicA.objects[kind]] : clinicA.objects[kind]])),
+      ...Object.fromEntries(Object.entries(OBJECT_OF_FIELD).map(([name, kind]) => [name, name === 'noteIds' || name === 'processorIds' ? [clinicA.objects[kind]] : clinicA.objects[kind]])),
       endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString(),
       givenAt: clock.now().toISOString(),
       'details.nationalId': '15076500050',
@@ -275,6 +295,8 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
       // DPO-5: a hold on one object of a category (the scope that takes an object), and a plan hash of the right shape.
       ...(path === 'dpo.erasure.setHold' ? { scope: 'object', category: 'visit.booking' } : {}),
       ...(path === 'dpo.erasure.execute' ? { planHash: 'a'.repeat(64) } : {}),
+      // DPO-7: a processor's country is a two-letter code.
+      country: 'NO',
       // A list of notes counts only where the scope is chosen notes.
       ...(field === 'noteIds' ? { scope: 'selected_notes' } : {}),
     };

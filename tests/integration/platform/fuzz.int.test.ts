@@ -210,6 +210,8 @@ function valuesByName(seeded: Seeded, clock: TestClock): Record<string, () => un
     importId: () => seeded.importId,
     // DPO-5: an erasure plan's hash is 64 hex digits (SHA-256).
     planHash: () => 'a'.repeat(64),
+    // DPO-7: a data processor's country is a two-letter code.
+    country: () => 'NO',
   };
 }
 
@@ -220,6 +222,8 @@ function overridesFor(seeded: Seeded, clock: TestClock): Record<string, Record<s
     // A shift lasts at most a day: a start and an end from the same working day.
     'visits.createShift': { startsAt: () => inHours(1), endsAt: () => inHours(9), doctorId: () => seeded.colleagueId },
     'journal.saveDraft': { noteId: () => seeded.draftNoteId },
+    // DPO-6: each period within its own bounds (a lead's contacts stay at least 30 days).
+    'retention.updateSchedule': { bookingRetentionDays: () => 7, crmLeadRetentionDays: () => 365, crmEmployeeRetentionDays: () => 30 },
     // Deleting the shared signed note would leave the procedures fuzzed after it only "not found".
     'journal.deleteNote': { noteId: () => seeded.deletableNoteId },
     // CRM-4: a chunk is base64; the next one the seeded import would take is index 1.

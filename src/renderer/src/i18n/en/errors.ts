@@ -119,6 +119,14 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     unknown_owner: 'The owner must be a salesperson or administrator of the organisation.',
     unknown_contact: 'The contact person does not belong to this company.',
     crm_task_done: 'The task is already done.',
+    // The DPO: access report, registers, retention schedule (DPO-3, DPO-6, DPO-7)
+    period_too_long: '{{field}}: the period can be at most 800 days.',
+    country: '{{field}} must be a two-letter country code, such as NO or SE.',
+    too_many: '{{field}} has too many choices.',
+    days_out_of_range: '{{field}} must be a whole number of days within the bounds shown by the field.',
+    legal_basis_required: 'Choose at least one legal basis.',
+    transfer_basis_required: '{{field}} is required when the processing takes place outside the EEA.',
+    processor_in_use: 'The processor is used by a processing activity. Remove it there first.',
     dpo_export_too_many_events: 'The period holds more than 100,000 events. Choose a shorter period.',
     dpo_export_period_too_long: 'A log export may cover at most 31 days. Split the period.',
     password: {

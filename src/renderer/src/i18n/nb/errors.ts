@@ -117,6 +117,14 @@ export const errors = {
     unknown_owner: 'Ansvarlig må være en selger eller administrator i virksomheten.',
     unknown_contact: 'Kontaktpersonen hører ikke til denne bedriften.',
     crm_task_done: 'Oppgaven er allerede utført.',
+    // Personvernombudet: innsyn i logg, protokoller, sletteplan (DPO-3, DPO-6, DPO-7)
+    period_too_long: '{{field}}: perioden kan være høyst 800 dager.',
+    country: '{{field}} må være en landkode med to bokstaver, for eksempel NO eller SE.',
+    too_many: '{{field}} har for mange valg.',
+    days_out_of_range: '{{field}} må være et helt antall dager innenfor grensene som står ved feltet.',
+    legal_basis_required: 'Velg minst ett behandlingsgrunnlag.',
+    transfer_basis_required: '{{field}} må fylles ut når behandlingen skjer utenfor EØS.',
+    processor_in_use: 'Databehandleren brukes i en behandlingsaktivitet. Fjern den derfra først.',
     dpo_export_too_many_events: 'Perioden har flere enn 100 000 hendelser. Velg en kortere periode.',
     dpo_export_period_too_long: 'En eksport av loggen kan gjelde høyst 31 dager. Del opp perioden.',
     password: {

@@ -1,0 +1,133 @@
+import type { z } from 'zod';
+import { RETENTION_DAY_BOUNDS, type RetentionDaysField, type updateRetentionScheduleSchema } from '../../shared/dpo-report-schemas';
+import type { SessionUser } from '../auth/session';
+import type { ServiceDeps } from '../context';
+import { RETENTION_JOB_KIND } from './job';
+
+type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
+
+/** Each editable period: the organisation's column and the registry category it governs. */
+const EDITABLE: readonly { field: RetentionDaysField; column: 'booking_retention_days' | 'crm_lead_retention_days' | 'crm_employee_retention_days'; category: string }[] = [
+  { field: 'bookingRetentionDays', column: 'booking_retention_days', category: 'visit.booking' },
+  { field: 'crmLeadRetentionDays', column: 'crm_lead_retention_days', category: 'crm.lead_contact' },
+  { field: 'crmEmployeeRetentionDays', column: 'crm_employee_retention_days', category: 'portal.employee' },
+];
+
+/**
+ * The periods the law fixes (DPO-6): shown beside the editable ones, read-only. Codes the screen
+ * translates (with the legal ground); `years` or `months` where the period is a number.
+ */
+export const FIXED_RETENTION = [
+  { code: 'audit_event', years: 10 },
+  { code: 'accounting', years: 5 },
+  { code: 'inactive_account', years: 4 },
+  { code: 'correspondence', years: 1 },
+  { code: 'journal', years: null },
+] as const;
+
+export interface RetentionSchedule {
+  editable: { field: RetentionDaysField; category: string; days: number; min: number; max: number }[];
+  fixed: { code: string; years: number | null }[];
+}
+
+/** DPO-6: the schedule of the caller's organisation: the editable days and the fixed periods. */
+export async function retentionSchedule(deps: Deps, user: SessionUser): Promise<RetentionSchedule> {
+  const organisation = await deps.trx
+    .selectFrom('organisation')
+    .select(['booking_retention_days', 'crm_lead_retention_days', 'crm_employee_retention_days'])
+    .where('id', '=', user.organisationId)
+    .executeTakeFirstOrThrow();
+  const editable = EDITABLE.map(({ field, column, category }) => ({ field, category, days: organisation[column], ...RETENTION_DAY_BOUNDS[field] }));
+  deps.audit.record({ objectType: 'retention_schedule', details: Object.fromEntries(editable.map((entry) => [entry.field, entry.days])) });
+  return { editable, fixed: FIXED_RETENTION.map((entry) => ({ ...entry })) };
+}
+
+/**
+ * DPO-6: the DPO changes the organisation's days (within the bounds the schema and the table's
+ * checks hold). The event holds the old and the new number of every period, changed or not.
+ */
+export async function updateRetentionSchedule(deps: Deps, user: SessionUser, input: z.output<typeof updateRetentionScheduleSchema>): Promise<{ changed: RetentionDaysField[] }> {
+  const before = await deps.trx
+    .selectFrom('organisation')
+    .select(['booking_retention_days', 'crm_lead_retention_days', 'crm_employee_retention_days'])
+    .where('id', '=', user.organisationId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const changed = EDITABLE.filter(({ field, column }) => before[column] !== input[field]).map(({ field }) => field);
+  if (changed.length > 0) {
+    await deps.trx
+      .updateTable('organisation')
+      .set({ booking_retention_days: input.bookingRetentionDays, crm_lead_retention_days: input.crmLeadRetentionDays, crm_employee_retention_days: input.crmEmployeeRetentionDays })
+      .where('id', '=', user.organisationId)
+      .execute();
+  }
+  const numbers = EDITABLE.flatMap(({ field, column }) => [
+    [`old:${field}`, before[column]],
+    [`new:${field}`, input[field]],
+  ]);
+  deps.audit.record({ objectType: 'retention_schedule', objectId: user.organisationId, details: { changed, ...Object.fromEntries(numbers) } });
+  return { changed };
+}
+
+export interface RetentionRunView {
+  id: string;
+  runAt: string;
+  finishedAt: string | null;
+  status: string;
+  attempts: number;
+  /** What the run did in the caller's organisation, per category (other organisations' counts are not theirs to see). */
+  anonymised: { category: string; count: number }[];
+}
+
+/** How many of the last runs the page shows. */
+const RUNS_SHOWN = 10;
+
+/**
+ * DPO-6: the last scheduled runs (the job runner's `retention.run` jobs: when, status, attempts)
+ * and, for each, what it anonymised in the caller's organisation — from that organisation's own
+ * `retention.run` events, not from the job's installation-wide progress.
+ */
+export async function retentionRuns(deps: Deps, user: SessionUser): Promise<RetentionRunView[]> {
+  const jobs = await deps.trx
+    .selectFrom('background_job')
+    .select(['id', 'run_at', 'finished_at', 'status', 'attempts'])
+    .where('kind', '=', RETENTION_JOB_KIND)
+    .where('organisation_id', 'is', null)
+    .where('status', 'in', ['running', 'done', 'failed'])
+    .orderBy('run_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(RUNS_SHOWN)
+    .execute();
+  const earliest = jobs.at(-1)?.run_at;
+  const events = earliest
+    ? await deps.trx
+        .selectFrom('audit_event')
+        .select(['occurred_at', 'details'])
+        .where('organisation_id', '=', user.organisationId)
+        .where('user_id', 'is', null)
+        .where('action', '=', 'retention.run')
+        .where('occurred_at', '>=', earliest)
+        .execute()
+    : [];
+  const runs = jobs.map((job) => {
+    const until = job.finished_at ?? deps.now;
+    const counts = new Map<string, number>();
+    for (const event of events) {
+      if (event.occurred_at < job.run_at || event.occurred_at > until) continue;
+      const { category, anonymised, ids } = event.details as { category?: unknown; anonymised?: unknown; ids?: unknown };
+      // Batch events hold the ids they changed; the category's closing summary (no ids) is not counted twice.
+      if (typeof category !== 'string' || typeof anonymised !== 'number' || !Array.isArray(ids)) continue;
+      counts.set(category, (counts.get(category) ?? 0) + anonymised);
+    }
+    return {
+      id: String(job.id),
+      runAt: job.run_at.toISOString(),
+      finishedAt: job.finished_at?.toISOString() ?? null,
+      status: job.status,
+      attempts: job.attempts,
+      anonymised: [...counts].map(([category, count]) => ({ category, count })),
+    };
+  });
+  deps.audit.record({ objectType: 'retention_run', details: { shown: runs.length } });
+  return runs;
+}
