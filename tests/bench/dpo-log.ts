@@ -72,7 +72,13 @@ export async function benchDpoLog(options: { events: number; users: number; pati
 
     const application = await database.openAsApplication(4);
     let started = performance.now();
-    await sealPendingEvents(application.db);
+    // The sealer's horizon is the oldest transaction running anywhere on the server: on a shared
+    // server one pass may leave the newest events for the next, as the backend's sealer would.
+    for (let sealed = 0; sealed < options.events; ) {
+      sealed += await sealPendingEvents(application.db);
+      if (sealed < options.events) await new Promise((resolve) => setTimeout(resolve, 200));
+      if (performance.now() - started > 30 * 60_000) throw new Error(`dpo log bench: only ${sealed} of ${options.events} events sealed after 30 minutes`);
+    }
     const sealSeconds = (performance.now() - started) / 1000;
     started = performance.now();
     const verified = await verifyAuditLog(application.db);
