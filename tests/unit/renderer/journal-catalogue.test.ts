@@ -67,8 +67,8 @@ describe.each(Object.entries({ nb, en }))('the %s catalogue', (_language, catalo
 });
 
 describe('the Bokmål words the spec names', () => {
-  it('JRN, ACC-3, ACC-4: basis badges and the blocked-notes notice', () => {
-    expect(nb.journal.basis).toEqual({ treatment_relationship: 'Behandlingsrelasjon', read_share: 'Lesetilgang (deling)', break_glass: 'Akuttilgang' });
+  it('JRN, ACC-3, ACC-4, DPO-5: basis badges (a data-subject request among them) and the blocked-notes notice', () => {
+    expect(nb.journal.basis).toEqual({ treatment_relationship: 'Behandlingsrelasjon', read_share: 'Lesetilgang (deling)', break_glass: 'Akuttilgang', dsr_case: 'Innsynssak (personvernombud)' });
     expect(nb.journal.blockedNotes).toBe('Noe av journalen er sperret for deg. Du kan be pasienten oppheve sperringen.');
     expect(nb.journal.noteStatus).toEqual({ draft: 'Utkast', signed: 'Signert', amended: 'Rettet' });
   });
