@@ -134,20 +134,7 @@ export function RegistersPage() {
                           <Table.Td>{activity.processorIds.map((id) => processorNames.get(id) ?? id).join(', ') || '—'}</Table.Td>
                           <Table.Td>{formatDateTime(activity.updatedAt)}</Table.Td>
                           <Table.Td>
-                            <Group gap={4} wrap="nowrap">
-                              <Button size="xs" variant="subtle" onClick={() => setEditingActivity(activity)} aria-label={t('dpoReport.registers.editNamed', { name: activity.name })}>
-                                {t('dpoReport.registers.edit')}
-                              </Button>
-                              <Button
-                                size="xs"
-                                variant="subtle"
-                                color="red"
-                                aria-label={t('dpoReport.registers.removeNamed', { name: activity.name })}
-                                onClick={() => confirmRemove(activity.name, () => removeActivity.mutate({ activityId: activity.id, version: activity.version }, removed))}
-                              >
-                                {t('dpoReport.registers.remove')}
-                              </Button>
-                            </Group>
+                            <RowActions name={activity.name} onEdit={() => setEditingActivity(activity)} onRemove={() => confirmRemove(activity.name, () => removeActivity.mutate({ activityId: activity.id, version: activity.version }, removed))} />
                           </Table.Td>
                         </Table.Tr>
                       ))}
@@ -195,20 +182,7 @@ export function RegistersPage() {
                           <Table.Td>{processor.agreementDate ? formatCalendarDate(processor.agreementDate) : t('dpoReport.registers.noAgreement')}</Table.Td>
                           <Table.Td>{processor.contact ?? '—'}</Table.Td>
                           <Table.Td>
-                            <Group gap={4} wrap="nowrap">
-                              <Button size="xs" variant="subtle" onClick={() => setEditingProcessor(processor)} aria-label={t('dpoReport.registers.editNamed', { name: processor.name })}>
-                                {t('dpoReport.registers.edit')}
-                              </Button>
-                              <Button
-                                size="xs"
-                                variant="subtle"
-                                color="red"
-                                aria-label={t('dpoReport.registers.removeNamed', { name: processor.name })}
-                                onClick={() => confirmRemove(processor.name, () => removeProcessor.mutate({ processorId: processor.id, version: processor.version }, removed))}
-                              >
-                                {t('dpoReport.registers.remove')}
-                              </Button>
-                            </Group>
+                            <RowActions name={processor.name} onEdit={() => setEditingProcessor(processor)} onRemove={() => confirmRemove(processor.name, () => removeProcessor.mutate({ processorId: processor.id, version: processor.version }, removed))} />
                           </Table.Td>
                         </Table.Tr>
                       ))}
@@ -242,6 +216,21 @@ interface ActivityValues {
 }
 
 const activityInput = (values: ActivityValues) => ({ ...values, legalBases: values.legalBases as LegalBasisCode[] });
+
+/** A register row's edit and remove buttons, named after the entry for screen readers. */
+function RowActions({ name, onEdit, onRemove }: { name: string; onEdit: () => void; onRemove: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Button size="xs" variant="subtle" onClick={onEdit} aria-label={t('dpoReport.registers.editNamed', { name })}>
+        {t('dpoReport.registers.edit')}
+      </Button>
+      <Button size="xs" variant="subtle" color="red" aria-label={t('dpoReport.registers.removeNamed', { name })} onClick={onRemove}>
+        {t('dpoReport.registers.remove')}
+      </Button>
+    </Group>
+  );
+}
 
 function ActivityModal({ activity, processors, onClose, onSaved }: { activity: Activity | undefined; processors: Processor[]; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
