@@ -70,6 +70,8 @@ const settings = {
     users: 1_000,
     patients: envNumber('BENCH_DPO_PATIENTS', isQuick ? 10_000 : 100_000),
     samples: isQuick ? 30 : 200,
+    keep: process.env.BENCH_DPO_KEEP === '1',
+    keptDatabase: process.env.BENCH_DPO_DATABASE || undefined,
   },
   retention: {
     bookings: envNumber('BENCH_BOOKINGS', isQuick ? 100_000 : 1_000_000),

@@ -23,6 +23,8 @@ export interface BenchDatabase {
   openAsApplication(poolSize: number): Promise<DatabaseHandle>;
   /** Closes every handle opened here and drops the database. */
   drop(): Promise<void>;
+  /** Closes every handle opened here and keeps the database (a kept large data set, to measure again). */
+  close(): Promise<void>;
 }
 
 async function withServer<T>(fn: (db: Kysely<any>) => Promise<T>): Promise<T> {
@@ -41,10 +43,14 @@ export async function dropLiveBenchDatabases(): Promise<void> {
   for (const database of [...live]) await database.drop().catch(() => {});
 }
 
-/** A fresh database `jk_bench_<label>_<random>`, migrated as the owner with migrateToLatest. */
-export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
-  const name = `jk_bench_${label}_${randomBytes(4).toString('hex')}`;
-  await withServer((admin) => sql`create database ${sql.id(name)}`.execute(admin));
+/**
+ * A fresh database `jk_bench_<label>_<random>`, migrated as the owner with migrateToLatest. With
+ * `existing`, a database a kept earlier run left (its name): opened and migrated, not created.
+ */
+export async function createBenchDatabase(label: string, existing?: string): Promise<BenchDatabase> {
+  const name = existing ?? `jk_bench_${label}_${randomBytes(4).toString('hex')}`;
+  if (!/^jk_bench_[a-z0-9_]+$/.test(name)) throw new Error(`not a bench database name: ${name}`);
+  if (!existing) await withServer((admin) => sql`create database ${sql.id(name)}`.execute(admin));
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;
   const handles: DatabaseHandle[] = [];
@@ -55,7 +61,7 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
     await migrateToLatest(owner.db);
   } catch (error) {
     for (const handle of handles) await handle.close().catch(() => {});
-    await dropDatabase(name);
+    if (!existing) await dropDatabase(name);
     throw error;
   }
   const database: BenchDatabase = {
@@ -71,6 +77,10 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
       live.delete(database);
       for (const handle of handles.splice(0)) await handle.close().catch(() => {});
       await dropDatabase(name);
+    },
+    async close() {
+      live.delete(database);
+      for (const handle of handles.splice(0)) await handle.close().catch(() => {});
     },
   };
   live.add(database);
