@@ -332,7 +332,8 @@ function summary(results: Results): string {
   if (dpo) {
     parts.push(
       `\nThe DPO's workspace (issue 12) over ${dpo.events.toLocaleString('en')} audit events (two years, ${dpo.users.toLocaleString('en')} users, ${dpo.patients.toLocaleString('en')} patients; generated in ${dpo.insertSeconds} s, sealed in ${dpo.sealSeconds} s).` +
-        `\n   Verification of the whole log: ${dpo.verifyEventsPerSecond.toLocaleString('en')} events/s (target ≥ 500,000: ${dpo.verifyEventsPerSecond >= 500_000 ? 'met' : 'NOT met'}).\n`,
+        `\n   Verification of the whole log: ${dpo.verifyEventsPerSecond.toLocaleString('en')} events/s (target ≥ 500,000: ${dpo.verifyEventsPerSecond >= 500_000 ? 'met' : 'NOT met'}).` +
+        `\n   The flags job over the whole log: ${dpo.raisedFlags.toLocaleString('en')} flags raised in ${dpo.flagSeconds} s; ${dpo.openFlags.toLocaleString('en')} open flags on the dashboard.\n`,
     );
     if (dpo.measures.length > 0) {
       parts.push(

@@ -6,13 +6,21 @@ import type { Database } from '../../../src/server/db/database';
  * The DPO's log at scale (issue 12's benchmark): `events` audit events over two years for one
  * organisation of `users` users and `patients` patients, as a busy clinic writes them:
  * - half are journal reads (journal.record.opened / journal.notes.read) of a patient the user treats
- *   (each user has a panel of about 400 patients), on treatment relationship, one in 200 break-glass;
+ *   (each user has a panel of about 400 patients), on treatment relationship, one in 200 a break-glass
+ *   access (access.break_glass, basis break_glass: the flags job raises those);
  * - a tenth are lists that showed patients (patient.search, start.page.read) with five patient ids
  *   in details.shownPatientIds (AUD-6), so "saw them in a list" has something to find;
  * - the rest have no patient (logins, CRM, consultations moved …).
- * Events are dated in id order across the two years (the log is appended in time), each month in
- * its own partition (made here first, as the live server would have made them month by month), and
- * written in transactions of 1–2,000 events so the sealer meets what it meets in production.
+ * Events are dated in id order across the two years (the log is appended in time), on weekdays in
+ * clinic hours (06:30–14:30 UTC, inside the default 07:00–17:00 Oslo in winter and summer) but for
+ * the last 1 % of each day, which runs into the evening (15:00–19:00 UTC: mostly outside hours, so
+ * the outside-hours rule has something to find, as it would in a clinic). Each month has its own
+ * partition (made here first, as the live server would have made them month by month), and events
+ * are written in transactions of 1–2,000 so the sealer meets what it meets in production.
+ * A user's k-th event (k = g / users) walks their panel of 400 patients, so every patient is seen
+ * by the few users who treat them (about 50 reads and 50 list appearances in two years).
+ * After the load the log is vacuumed, as autovacuum would have done it over two years: the GIN
+ * index of list ids then has no pending list left from the bulk load.
  */
 export interface DpoLogData {
   organisationId: string;
@@ -58,7 +66,8 @@ export async function generateDpoLogData(
   await client.connect();
   try {
     await client.query('set synchronous_commit = off');
-    const spanMs = to.getTime() - from.getTime();
+    // Whole weeks from the first Monday; the last partial week is left empty (the bench's own events land there).
+    const spanMs = to.getTime() - from.getTime() - 7 * 86_400_000;
     // COMMIT inside DO needs the simple query protocol: the constants are literals (ours: ids, numbers, dates).
     await client.query(`
       do $fill$
@@ -70,8 +79,9 @@ export async function generateDpoLogData(
         user_count int := array_length(users, 1);
         patient_count int := array_length(patients, 1);
         total bigint := ${options.events};
-        start_at timestamptz := '${from.toISOString()}';
-        step interval := ${spanMs / options.events} * interval '1 millisecond';
+        -- The Monday (UTC midnight) on or after the start, and the weekdays from it to the end.
+        monday timestamptz := date_trunc('week', '${from.toISOString()}'::timestamptz at time zone 'UTC' + interval '6 days') at time zone 'UTC';
+        weekdays bigint := (floor(${spanMs} / 86400000.0 / 7) * 5)::bigint;
         done bigint := 0;
         batch bigint;
         batches bigint := 0;
@@ -81,7 +91,10 @@ export async function generateDpoLogData(
           insert into audit_event (organisation_id, occurred_at, user_id, user_display_name, user_roles, profession,
             session_id, auth_method, device_id, action, outcome, reason, patient_id, object_type, object_id, basis, client_ip, details)
           select org,
-                 start_at + g * step,
+                 -- Weekday w (0 = the first Monday) and the place f in [0, 1) of the event in that day.
+                 monday + ((w / 5) * 7 + w % 5) * interval '1 day'
+                   + case when f < 0.99 then interval '6 hours 30 minutes' + (f / 0.99) * interval '8 hours'
+                          else interval '15 hours' + ((f - 0.99) / 0.01) * interval '4 hours' end,
                  users[1 + u],
                  names[1 + u],
                  case when u % 10 < 8 then '{clinician}' when u % 10 = 8 then '{coordinator}' else '{sales}' end::text[],
@@ -89,22 +102,26 @@ export async function generateDpoLogData(
                  md5('session' || u || '-' || g / 200)::uuid,
                  'password+totp',
                  'device-' || u,
-                 case when k < 10 then (case when k % 2 = 0 then 'journal.record.opened' else 'journal.notes.read' end)
+                 case when k < 10 and g % 200 = 0 then 'access.break_glass'
+                      when k < 10 then (case when k % 2 = 0 then 'journal.record.opened' else 'journal.notes.read' end)
                       when k = 10 then 'patient.search' when k = 11 then 'start.page.read'
                       when k < 15 then 'auth.login.success' when k < 18 then 'consultation.moved' else 'crm.companies.read' end,
                  case when g % 97 = 0 then 'denied' else 'allowed' end,
                  case when g % 97 = 0 then 'no_basis' end,
-                 case when k < 10 then patients[1 + (u * 397 + (g * 31) % 400) % patient_count] end,
+                 case when k < 10 then patients[1 + (u * 397 + (n * 31) % 400) % patient_count] end,
                  case when k < 10 then 'patient' end,
-                 case when k < 10 then patients[1 + (u * 397 + (g * 31) % 400) % patient_count]::text end,
+                 case when k < 10 then patients[1 + (u * 397 + (n * 31) % 400) % patient_count]::text end,
                  case when k < 10 then (case when g % 200 = 0 then 'break_glass' else 'treatment_relationship' end) end,
                  null,
                  case when k in (10, 11) then jsonb_build_object('resultCount', 5, 'shownPatientIds', jsonb_build_array(
-                        patients[1 + (u * 397 + (g * 7) % 400) % patient_count], patients[1 + (u * 397 + (g * 11) % 400) % patient_count],
-                        patients[1 + (u * 397 + (g * 13) % 400) % patient_count], patients[1 + (u * 397 + (g * 17) % 400) % patient_count],
-                        patients[1 + (u * 397 + (g * 19) % 400) % patient_count]))
+                        patients[1 + (u * 397 + (n * 7 + 7) % 400) % patient_count], patients[1 + (u * 397 + (n * 11 + 11) % 400) % patient_count],
+                        patients[1 + (u * 397 + (n * 13 + 13) % 400) % patient_count], patients[1 + (u * 397 + (n * 17 + 17) % 400) % patient_count],
+                        patients[1 + (u * 397 + (n * 19 + 19) % 400) % patient_count]))
                       else '{}'::jsonb end
-            from (select g, (g * 7) % user_count as u, (g * 13) % 20 as k from generate_series(done + 1, done + batch) as g) as s;
+            from (select g, (g * 7) % user_count as u, (g * 13) % 20 as k, g / user_count as n,
+                         floor((g - 1)::numeric * weekdays / total)::bigint as w,
+                         ((g - 1)::numeric * weekdays / total) % 1 as f
+                    from generate_series(done + 1, done + batch) as g) as s;
           done := done + batch;
           batches := batches + 1;
           commit;
@@ -114,6 +131,6 @@ export async function generateDpoLogData(
   } finally {
     await client.end();
   }
-  await sql`analyze`.execute(owner);
+  await sql`vacuum (analyze)`.execute(owner);
   return { organisationId, userIds, patientIds, from, to, insertSeconds: (performance.now() - started) / 1000 };
 }

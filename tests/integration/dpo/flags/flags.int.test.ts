@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { type AuditActor, writeAuditEvent } from '../../../../src/server/audit/record';
+import { type AuditActor, writeAuditEvent, writeAuditEvents } from '../../../../src/server/audit/record';
 import type { FlagRule } from '../../../../src/server/db/dpo/flags';
 import { computeAllFlags, computeFlagBatch, FLAGS_JOB_KIND, flagsJobHandler } from '../../../../src/server/dpo/flags/compute';
 import { isOutsideWorkingHours, isSameSurname, UNUSUAL_VOLUME } from '../../../../src/server/dpo/flags/rules';
@@ -230,6 +230,33 @@ describe('DPO-2: the job', () => {
     expect(computed.length).toBeGreaterThanOrEqual(1);
     expect(computed[0]?.user_id).toBeNull();
     expect(computed[0]?.details).toMatchObject({ raised_no_relationship: 1 });
+  });
+
+  it('DPO-2: batches follow the log in number order — ids crossing a power of ten (99, 100, 101 in one transaction) are each judged once', async () => {
+    const s = await setting(database.current);
+    const user = await s.clinician('Dr. Tall Rekke');
+    const patient = await newPatient(s.db, s.organisation.id, 'Aune');
+    // Move the id sequence to just below the next power of ten, so the three events get ids like 99, 100, 101:
+    // sorted as text ('100' < '101' < '99') a batch of two would end at 101, and the watermark would skip 99.
+    const { rows } = await sql<{ last: string }>`select nextval('audit_event_id')::text as last`.execute(s.db);
+    const last = Number(rows[0]?.last ?? 1);
+    const power = 10 ** Math.ceil(Math.log10(last + 3));
+    await sql`select nextval('audit_event_id') from generate_series(1, ${power - 2 - last})`.execute(s.db);
+    await s.db.transaction().execute(async (trx) => {
+      const events = [0, 1, 2].map((index) => ({
+        actor: actorOf(user, 'Dr. Tall Rekke'),
+        event: { action: 'journal.record.opened', patientId: patient.id, objectType: 'patient', objectId: patient.id, details: { index } } as const,
+      }));
+      for (const event of events) await writeAuditEvents(trx, [event], { now: TUESDAY_10, clientIp: undefined });
+    });
+    const ids = (await s.db.selectFrom('audit_event').select(sql<string>`id::text`.as('id')).where('user_id', '=', user.id).execute()).map((row) => Number(row.id)).sort((a, b) => a - b);
+    expect(ids).toEqual([power - 1, power, power + 1]);
+    await sealEverything(s.db);
+    for (let batch = 0; batch < 100; batch++) {
+      const result = await computeFlagBatch(s.db, testSecretBox, { now: s.clock.now(), batchSize: 2 });
+      if (!result.hasMore) break;
+    }
+    expect(await s.flagsOf(user.id)).toEqual(['no_relationship', 'no_relationship', 'no_relationship']);
   });
 
   it('DPO-2: as a recurring job of the one runner, in small batches, the whole backlog is judged', async () => {
