@@ -14,7 +14,7 @@ import type { ErasedCategory, KeptCategory } from '../../db/dpo/erasure';
 import { DomainError, fieldError, notFound } from '../../errors';
 import { patientIdsOf } from '../../journal/retention-category';
 import { objectHoldCategory, PERSON_DATA_CATEGORIES } from '../../retention/categories';
-import type { PersonDataCategory, PersonIdentifiers } from '../../retention/category';
+import type { PersonIdentifiers } from '../../retention/category';
 import { type ErasureOutcome, erasePerson, findPersonData, hashIds, isErasable, type PlannedCategory, PlanChangedError } from '../../retention/erasure';
 import { normalisePhone } from '../../retention/holds';
 import {
