@@ -12,8 +12,8 @@ export const LEGAL_HOLD_SCOPES = ['person', 'category', 'object'] as const;
 export type LegalHoldScope = (typeof LEGAL_HOLD_SCOPES)[number];
 export const LEGAL_HOLD_REASONS = ['complaint', 'incident', 'litigation', 'supervisory_authority', 'police', 'other'] as const;
 export type LegalHoldReason = (typeof LEGAL_HOLD_REASONS)[number];
-/** The categories a hold may name: those the schedule or an erasure can change. */
-export const HOLDABLE_CATEGORIES = ['visit.booking', 'crm.lead_contact', 'portal.employee', 'account.user'] as const;
+/** The categories a hold may name: those the schedule or an erasure can change ('account.user' holds inactive accounts too). */
+export const HOLDABLE_CATEGORIES = ['visit.booking', 'crm.lead_contact', 'crm.correspondence', 'portal.employee', 'account.user'] as const;
 export type HoldableCategory = (typeof HOLDABLE_CATEGORIES)[number];
 
 export const erasureCaseSchema = z.object({ caseId: uuid }).strict();

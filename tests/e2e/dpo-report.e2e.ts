@@ -79,6 +79,11 @@ test('DPO-3, DPO-6, DPO-7: access report with PDF, a register entry edited, the 
   await expect(retention.getByRole('heading', { level: 2, name: 'Sletteplan' })).toBeVisible();
   const dryRun = page.getByTestId('retention-dry-run');
   await expect(dryRun.getByText('Bestillinger av hjemmebesøk', { exact: true })).toBeVisible();
+  // DPO-6: inactive accounts and correspondence are run by the schedule too, and the fixed periods say so.
+  await expect(dryRun.getByText('Inaktive brukerkontoer', { exact: true })).toBeVisible();
+  await expect(dryRun.getByText('Korrespondanse i CRM', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('retention-warnings-user.inactive_account')).toContainText('Varsles nå');
+  await expect(page.getByTestId('retention-fixed-inactive_account')).toContainText('Ja, som «Inaktive brukerkontoer»');
   await expect(page.getByTestId('retention-days-bookingRetentionDays').getByRole('textbox').or(page.getByTestId('retention-days-bookingRetentionDays'))).toHaveValue('7');
   await expectPageAccessible(page, testInfo, 'sletteplan', dryRun);
 });

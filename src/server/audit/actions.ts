@@ -75,6 +75,7 @@ export const AUDIT_ACTIONS = [
   'visit.retention.hold_set',
   'visit.retention.hold_lifted',
   'retention.run',
+  'retention.warned',
   'retention.dry_run',
   // Corporate CRM (CRM-1…3, CRM-5): every change, every list and view of contact data
   'crm.companies.read',

@@ -275,7 +275,8 @@ export async function secondFactorStep(
     recoveryCodes = await issueRecoveryCodes(trx, user, now);
     audit.record({ action: 'auth.second_factor.enrolled', actor, objectType: 'user', objectId: user.id });
   }
-  await trx.updateTable('app_user').set({ last_login_at: now }).where('id', '=', user.id).execute();
+  // DPO-6: a login keeps an account the retention schedule warned for inactivity.
+  await trx.updateTable('app_user').set({ last_login_at: now, inactivity_warned_at: null }).where('id', '=', user.id).execute();
   await clearSourceFailures(trx, user.id, deps.source);
   const { token, sessionId } = await createSession(trx, {
     organisationId: user.organisation_id,

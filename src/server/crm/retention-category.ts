@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { DueItem, PersonItem, RetentionCategory } from '../retention/category';
-import { organisationCutoffs } from '../retention/cutoffs';
+import type { Executor } from '../db/database';
+import type { DueItem, PersonItem, RetentionCategory, ScheduledPersonDataCategory } from '../retention/category';
+import { organisationCutoffs, shiftCalendarMonths } from '../retention/cutoffs';
 import { normalisePhone, notHeld } from '../retention/holds';
 
 /**
@@ -28,7 +29,7 @@ const isDue = (organisationId: string, cutoff: Date) => sql`
   and exists (select 1 from company c where c.id = k.company_id and c.status in ('lead', 'prospect', 'former'))
   and not exists (select 1 from crm_activity a where a.contact_id = k.id and a.occurred_at > ${cutoff})`;
 
-export const crmLeadContactRetentionCategory: RetentionCategory = {
+export const crmLeadContactRetentionCategory: ScheduledPersonDataCategory = {
   name: CATEGORY,
   descriptionKey: 'retention.category.crmLeadContact.description',
   keeps: ['retention.category.crmLeadContact.keepsCompany', 'retention.category.crmLeadContact.keepsHistory'],
@@ -99,5 +100,104 @@ export const crmLeadContactRetentionCategory: RetentionCategory = {
       }
     }
     return { count, oldestDueAt: oldest };
+  },
+};
+
+/**
+ * DPO-6: correspondence — the CRM's e-mails and the messages people sent through the public contact
+ * form — is kept one year, and while the company is a customer, until one year after the customer
+ * relationship ended (the privacy statement, seed 003: "så lenge du er en aktiv kunde … og i ett år
+ * etter avsluttet kundeforhold"). Then the text goes (`summary` null) and the fact stays: which
+ * kind, when, with which company and contact, by whom. The fact is kept because it holds nothing
+ * the person wrote, keeps the company's timeline whole, and leaves the contact's own clock (its
+ * last activity, crm.lead_contact) where it was; the contact itself goes by that category.
+ * Calls, meetings and notes are the salesperson's own records, not correspondence: not touched here.
+ *
+ * A legal hold (the activity, the category, or a person hold on its contact's e-mail or phone) and
+ * a restriction of processing in force for the CRM on the contact (GDPR art. 18: kept, not
+ * processed — and deleting is processing) both stop it.
+ */
+const CORRESPONDENCE = 'crm.correspondence';
+const CORRESPONDENCE_MONTHS = 12;
+
+/** When the company last stopped being a customer: its history's last step away from 'customer', or a former customer's own status change. */
+const relationshipEndedAt = sql`greatest(
+  (select max(h.changed_at) from company_status_change h where h.company_id = c.id and h.from_status = 'customer'),
+  case when c.status = 'former' then c.status_changed_at end)`;
+
+/** From when the correspondence counts its year: the later of when it happened and when the relationship ended. */
+const keptFrom = sql`greatest(a.occurred_at, ${relationshipEndedAt})`;
+
+const isCorrespondenceNotHeld = notHeld(CORRESPONDENCE, { organisationId: sql.ref('a.organisation_id'), id: sql.ref('a.id'), email: sql.ref('k.email'), phone: sql.ref('k.phone') });
+
+const isContactNotRestricted = sql`not exists (
+  select 1 from processing_restriction r
+   where r.organisation_id = a.organisation_id and r.lifted_at is null and 'crm' = any(r.modules)
+     and (lower(r.email) = lower(k.email) or regexp_replace(r.phone, '[^0-9+]', '', 'g') = regexp_replace(k.phone, '[^0-9+]', '', 'g')))`;
+
+const correspondenceFrom = sql`crm_activity a join company c on c.id = a.company_id left join crm_contact k on k.id = a.contact_id`;
+
+/** Due: text still there, older than the cut-off, the company not a customer and its relationship (if any) ended before the cut-off, not held or restricted. */
+const isCorrespondenceDue = (organisationId: string, cutoff: Date) => sql`
+  a.organisation_id = ${organisationId} and a.anonymised_at is null and a.kind in ('email', 'web_form') and a.occurred_at <= ${cutoff}
+  and c.status <> 'customer' and coalesce(${relationshipEndedAt}, '-infinity'::timestamptz) <= ${cutoff}
+  and ${isCorrespondenceNotHeld} and ${isContactNotRestricted}`;
+
+async function organisationIds(trx: Executor, organisationId: string | undefined): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`select id from organisation where ${organisationId === undefined ? sql`true` : sql`id = ${organisationId}`} order by id`.execute(trx);
+  return rows.map((row) => row.id);
+}
+
+export const crmCorrespondenceRetentionCategory: RetentionCategory = {
+  name: CORRESPONDENCE,
+  descriptionKey: 'retention.category.crmCorrespondence.description',
+  keeps: ['retention.category.crmCorrespondence.keepsFact', 'retention.category.crmCorrespondence.keepsCustomer'],
+
+  async findDue(trx, { now, limit, organisationId }) {
+    // A row whose text has gone leaves the due set (and the partial index) at once: no keyset needed.
+    const cutoff = shiftCalendarMonths(now, -CORRESPONDENCE_MONTHS);
+    const found: DueItem[] = [];
+    for (const id of await organisationIds(trx, organisationId)) {
+      if (found.length >= limit) break;
+      // Oldest first in the partial index's order; SKIP LOCKED: a row someone is changing waits for the next run.
+      const { rows } = await sql<{ id: string }>`
+        select a.id from ${correspondenceFrom}
+         where ${isCorrespondenceDue(id, cutoff)}
+         order by a.occurred_at, a.id
+         limit ${limit - found.length}
+         for update of a skip locked`.execute(trx);
+      for (const row of rows) found.push({ id: row.id, organisationId: id });
+    }
+    return found;
+  },
+
+  async anonymise(trx, ids, now) {
+    if (ids.length === 0) return 0;
+    const { rows } = await sql<{ id: string }>`
+      update crm_activity set summary = null, anonymised_at = ${now}
+       where id = any(${[...ids]}::uuid[]) and anonymised_at is null
+      returning id`.execute(trx);
+    return rows.length;
+  },
+
+  async countDue(trx, { now, organisationId }) {
+    const cutoff = shiftCalendarMonths(now, -CORRESPONDENCE_MONTHS);
+    let count = 0;
+    let oldest: Date | null = null;
+    for (const id of await organisationIds(trx, organisationId)) {
+      const { rows } = await sql<{ count: string; keptFrom: Date | null }>`
+        select count(*)::text as count, min(${keptFrom}) as "keptFrom" from ${correspondenceFrom} where ${isCorrespondenceDue(id, cutoff)}`.execute(trx);
+      const row = rows[0];
+      count += Number(row?.count ?? 0);
+      if (row?.keptFrom) {
+        const dueAt = shiftCalendarMonths(row.keptFrom, CORRESPONDENCE_MONTHS);
+        if (!oldest || dueAt < oldest) oldest = dueAt;
+      }
+    }
+    return { count, oldestDueAt: oldest };
+  },
+
+  async ownsObject(trx, organisationId, id) {
+    return (await trx.selectFrom('crm_activity').select('id').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst()) !== undefined;
   },
 };

@@ -89,7 +89,8 @@ export interface ActivityView {
   id: string;
   kind: ActivityKindShown;
   purpose: ContactPurpose | null;
-  summary: string;
+  /** Null when the retention schedule removed the text of correspondence after its year (DPO-6). */
+  summary: string | null;
   occurredAt: string;
   contactId: string | null;
   contactName: string | null;

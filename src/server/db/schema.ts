@@ -88,6 +88,10 @@ export interface AppUserTable {
   failure_window_started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** DPO-2: the keyed hash of the user's national identity number, if known (the own_record flag). */
   national_id_hmac: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  /** DPO-6: when the account was warned of anonymisation for inactivity; the next login clears it. */
+  inactivity_warned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** DPO-5, DPO-6: when the account was anonymised (by the schedule or a data-subject request). */
+  anonymised_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** AUTH-4: failures of one account from one source address, with that pair's own lock. */
@@ -639,10 +643,12 @@ export interface CrmActivityTable {
   contact_id: string | null;
   kind: 'call' | 'email' | 'meeting' | 'note' | 'web_form';
   purpose: ContactPurpose | null;
-  summary: string;
+  /** Null once the schedule removed the text of correspondence (DPO-6); the fact and the time stay. */
+  summary: ColumnType<string | null, string, string | null>;
   occurred_at: Date;
   created_by: string | null;
   created_at: Date;
+  anonymised_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface CrmTaskTable {

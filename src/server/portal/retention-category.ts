@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { osloCalendarDate, osloInstant } from '../../shared/oslo-time';
-import type { DueItem, PersonItem, RetentionCategory } from '../retention/category';
+import type { DueItem, PersonItem, ScheduledPersonDataCategory } from '../retention/category';
 import { normalisePhone, notHeld } from '../retention/holds';
 
 /**
@@ -26,7 +26,7 @@ const isNotLegallyHeld = notHeld(CATEGORY, {
 const isDue = (today: string) => sql<boolean>`
   a.ends_on is not null and a.ends_on + o.crm_employee_retention_days < ${today}::date and ${isNotLegallyHeld}`;
 
-export const employeeRetentionCategory: RetentionCategory = {
+export const employeeRetentionCategory: ScheduledPersonDataCategory = {
   name: CATEGORY,
   descriptionKey: 'retention.category.portalEmployee.description',
   keeps: ['retention.category.portalEmployee.keepsAgreement'],

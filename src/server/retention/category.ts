@@ -1,38 +1,82 @@
 import type { Executor } from '../db/database';
 
-/**
- * One data category under retention (DPO-6): each module registers its own (bookings here; CRM
- * leads, correspondence, inactive accounts next) and the engine schedules, batches, logs and
- * dry-runs them all alike. A category knows what is due and how to anonymise or delete it; the
- * engine knows nothing of its tables.
- */
-export interface RetentionCategory extends PersonDataCategory {
-  /**
-   * Up to `limit` due items, locked for this transaction (`FOR UPDATE SKIP LOCKED`: a row someone
-   * is changing is left for the next run, never waited for). Held items are never due. With
-   * `organisationId`, that organisation's only. `afterId` continues a keyset scan where a category
-   * needs one (items that stay due after a batch); null at the start.
-   */
-  findDue(trx: Executor, options: { now: Date; limit: number; afterId: string | null; organisationId?: string }): Promise<DueItem[]>;
-  /** Anonymises (or deletes) the given due items; returns how many it changed. */
-  anonymise(trx: Executor, ids: readonly string[], now: Date): Promise<number>;
-  /** What the next run would do: how many are due and the oldest due moment. */
-  countDue(trx: Executor, options: { now: Date; organisationId?: string }): Promise<{ count: number; oldestDueAt: Date | null }>;
-}
-
-/**
- * One module's data about a person (DPO-5, DPO-6): what it holds of them, what erasure in a
- * data-subject request does with each item (erase, anonymise, or keep on a legal ground from the
- * register `retention_exception`), and the erasure itself. Every module registers one or more in
- * the registry (`categories.ts`); a category the schedule also runs extends it as RetentionCategory.
- */
-export interface PersonDataCategory {
+/** What the DPO workspace shows of any category: its code, its description and what it keeps. */
+export interface CategoryDescription {
   /** Stable code, written into the events: 'visit.booking'. */
   name: string;
   /** Translation key of the one-line description the DPO workspace shows. */
   descriptionKey: string;
   /** Translation keys of what stays after the category's anonymisation, and why. */
   keeps: readonly string[];
+}
+
+/**
+ * One data category under retention (DPO-6): each module registers its own (bookings, CRM leads
+ * and correspondence, portal employees, inactive accounts) and the engine schedules, batches, logs
+ * and dry-runs them all alike. A category knows what is due and how to anonymise or delete it; the
+ * engine knows nothing of its tables.
+ */
+export interface RetentionCategory extends CategoryDescription {
+  /**
+   * Up to `limit` due items, locked for this transaction (`FOR UPDATE SKIP LOCKED`: a row someone
+   * is changing is left for the next run, never waited for). Held items are never due. With
+   * `organisationId`, that organisation's only. `afterId` continues a keyset scan where a category
+   * needs one (items that stay due after a batch); null at the start.
+   */
+  findDue(trx: Executor, options: DueScanOptions): Promise<DueItem[]>;
+  /** Anonymises (or deletes) the given due items; returns how many it changed. */
+  anonymise(trx: Executor, ids: readonly string[], now: Date): Promise<number>;
+  /** What the next run would do: how many are due and the oldest due moment. */
+  countDue(trx: Executor, options: { now: Date; organisationId?: string }): Promise<DueCount>;
+  /**
+   * A warning before the irreversible step, for data whose owner can still keep it (an inactive
+   * account: its user logs in). The engine runs it before the anonymisation, batched and logged the
+   * same way (`retention.warned`); what it warns becomes due for anonymisation only later.
+   */
+  warning?: RetentionWarningStage;
+  /**
+   * What is past its time but kept on a ground of the category's own (the last active admin of an
+   * organisation, its data protection officer): counted for the dry run, never changed by the run.
+   */
+  countKept?(trx: Executor, options: { now: Date; organisationId?: string }): Promise<KeptCount[]>;
+  /** Whether the organisation has this object (a legal hold on one object); absent: the category is never held object by object. */
+  ownsObject?(trx: Executor, organisationId: string, id: string): Promise<boolean>;
+}
+
+export interface DueScanOptions {
+  now: Date;
+  limit: number;
+  afterId: string | null;
+  organisationId?: string;
+}
+
+export interface DueCount {
+  count: number;
+  oldestDueAt: Date | null;
+}
+
+export interface RetentionWarningStage {
+  /** Up to `limit` items due for the warning, locked as `findDue` locks. */
+  findDue(trx: Executor, options: DueScanOptions): Promise<DueItem[]>;
+  /** Warns the given items (records the warning and tells the person); returns how many it warned. */
+  warn(trx: Executor, ids: readonly string[], now: Date): Promise<number>;
+  /** How many the next run would warn, and the oldest moment one became due for it. */
+  countDue(trx: Executor, options: { now: Date; organisationId?: string }): Promise<DueCount>;
+}
+
+/** Items past their time kept on one ground: a translation key and how many. */
+export interface KeptCount {
+  reasonKey: string;
+  count: number;
+}
+
+/**
+ * One module's data about a person (DPO-5, DPO-6): what it holds of them, what erasure in a
+ * data-subject request does with each item (erase, anonymise, or keep on a legal ground from the
+ * register `retention_exception`), and the erasure itself. Every module registers one or more in
+ * the registry (`categories.ts`); a category the schedule also runs is both (ScheduledPersonDataCategory).
+ */
+export interface PersonDataCategory extends CategoryDescription {
   /** How erasure treats an erasable item of this category. */
   erasureMethod: 'erased' | 'anonymised';
   /**
@@ -45,6 +89,13 @@ export interface PersonDataCategory {
   /** Whether the organisation has this object (a legal hold on one object); absent: the category is never held object by object. */
   ownsObject?(trx: Executor, organisationId: string, id: string): Promise<boolean>;
 }
+
+/**
+ * A category both the schedule and a data-subject request reach (bookings, lead contacts, portal
+ * employees). The schedule-only ones (inactive accounts, correspondence) are the same rows a
+ * request finds through another category (accounts, lead contacts), so a request does not list them twice.
+ */
+export type ScheduledPersonDataCategory = RetentionCategory & PersonDataCategory;
 
 /** What a data-subject request tells of the person: any of them may be missing. */
 export interface PersonIdentifiers {

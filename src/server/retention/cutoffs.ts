@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { addCalendarMonths } from '../../shared/dsr-deadline';
 import type { Executor } from '../db/database';
 
 const DAY_MS = 86_400_000;
@@ -24,4 +25,14 @@ export async function organisationCutoffs(trx: Executor, now: Date, setting: Ret
      where ${organisationId === undefined ? sql`true` : sql`id = ${organisationId}`}
      order by id`.execute(trx);
   return rows.map((row) => ({ id: row.id, days: row.days, cutoff: new Date(now.getTime() - row.days * DAY_MS) }));
+}
+
+/**
+ * `at` moved by whole calendar months (negative: back), the time of day kept and the day clamped to
+ * the target month's last day (31 August less six months is 28 February): the fixed periods
+ * ("four years", "six months", "one year") are counted on the calendar, like a request's deadline.
+ */
+export function shiftCalendarMonths(at: Date, months: number): Date {
+  const iso = at.toISOString();
+  return new Date(`${addCalendarMonths(iso.slice(0, 10), months)}${iso.slice(10)}`);
 }

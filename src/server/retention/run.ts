@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AuditRecorder } from '../audit/recorder';
 import { runSystemJob, systemActor } from '../audit/unit-of-work';
 import type { Database, Executor } from '../db/database';
-import type { RetentionCategory } from './category';
+import type { KeptCount, RetentionCategory } from './category';
 
 /** The actor name of retention events (AUD-2: who did it — the schedule, not a person). */
 const RETENTION_JOB = 'retention';
@@ -45,6 +45,8 @@ export interface CategoryRunResult {
   name: string;
   anonymised: number;
   batches: number;
+  /** Items warned (categories with a warning stage only). */
+  warned?: number;
 }
 
 export type RetentionRunResult =
@@ -59,7 +61,13 @@ export interface DryRunCategory {
   due: number;
   /** ISO instant of the oldest moment an item became due, null when none is. */
   oldestDueAt: string | null;
+  /** Categories with a warning stage: how many the next run would warn, and the oldest due for it. */
+  warnings?: { due: number; oldestDueAt: string | null };
+  /** Categories that keep some items past their time on a ground of their own: how many, per ground. */
+  kept?: KeptCount[];
 }
+
+export type RetentionProgress = { category: string; batches: number; anonymised: number; warned?: number };
 
 export interface RetentionRunOptions {
   now: Date;
@@ -67,15 +75,36 @@ export interface RetentionRunOptions {
   dryRun?: boolean;
   batchSize?: number;
   /** Called after each committed batch, with the run's own connection (the job renews its lease and records progress here). */
-  onBatch?: (progress: { category: string; batches: number; anonymised: number }, connection: Executor) => Promise<void>;
+  onBatch?: (progress: RetentionProgress, connection: Executor) => Promise<void>;
+}
+
+/** One step of a category the engine batches alike: the warning (if any), then the anonymisation. */
+interface Stage {
+  action: 'retention.warned' | 'retention.run';
+  counter: 'warned' | 'anonymised';
+  findDue: RetentionCategory['findDue'];
+  apply: (trx: Executor, ids: readonly string[], now: Date) => Promise<number>;
+}
+
+function stagesOf(category: RetentionCategory): Stage[] {
+  const stages: Stage[] = [];
+  if (category.warning) stages.push({ action: 'retention.warned', counter: 'warned', findDue: category.warning.findDue, apply: category.warning.warn });
+  stages.push({ action: 'retention.run', counter: 'anonymised', findDue: category.findDue, apply: category.anonymise });
+  return stages;
+}
+
+function progressOf(result: CategoryRunResult): RetentionProgress {
+  return { category: result.name, batches: result.batches, anonymised: result.anonymised, ...(result.warned === undefined ? {} : { warned: result.warned }) };
 }
 
 /**
  * Runs every category in batches (VIS-4, DPO-6): each batch locks its rows only (`FOR UPDATE SKIP
  * LOCKED`, no table lock), anonymises them and writes, in the same transaction, one `retention.run`
- * event per organisation with the count and the ids it changed. The batch that finds the category
- * drained also writes the installation's summary event, so every run is logged even when nothing
- * was due (AUD-1). A failing batch rolls back alone; the batches before it stay done.
+ * event per organisation with the count and the ids it changed. A category with a warning stage
+ * (inactive accounts) first warns what is due for it, batched the same way, with a
+ * `retention.warned` event per organisation and batch. The batch that finds the category drained
+ * also writes the installation's summary event, so every run is logged even when nothing was due
+ * (AUD-1). A failing batch rolls back alone; the batches before it stay done.
  */
 export async function runRetention(db: Database, categories: readonly RetentionCategory[], options: RetentionRunOptions): Promise<RetentionRunResult> {
   if (options.dryRun) return { isSkipped: false, isDryRun: true, report: await dryRunRetention(db, categories, options) };
@@ -83,24 +112,32 @@ export async function runRetention(db: Database, categories: readonly RetentionC
   const locked = await withRetentionLock(db, async (connection) => {
     const results: CategoryRunResult[] = [];
     for (const category of categories) {
-      const result: CategoryRunResult = { name: category.name, anonymised: 0, batches: 0 };
-      let afterId: string | null = null;
-      for (let isDrained = false; !isDrained; ) {
-        await runSystemJob(connection, { name: RETENTION_JOB, organisationId: null, actions: ['retention.run'], now: options.now }, async ({ trx, audit }) => {
-          const due = await category.findDue(trx, { now: options.now, limit: batchSize, afterId });
-          if (due.length > 0) {
-            const changed = await category.anonymise(trx, due.map((item) => item.id), options.now);
-            result.batches++;
-            result.anonymised += changed;
-            recordBatch(audit, category.name, result.batches, due);
-            afterId = due[due.length - 1]?.id ?? afterId;
-          }
-          isDrained = due.length < batchSize;
-          if (isDrained) {
-            audit.record({ objectType: 'retention_category', objectId: category.name, details: { category: category.name, batches: result.batches, anonymised: result.anonymised, isComplete: true } });
-          }
-        });
-        await options.onBatch?.({ category: category.name, batches: result.batches, anonymised: result.anonymised }, connection);
+      const result: CategoryRunResult = { name: category.name, anonymised: 0, batches: 0, ...(category.warning ? { warned: 0 } : {}) };
+      const stages = stagesOf(category);
+      for (const [index, stage] of stages.entries()) {
+        const isLastStage = index === stages.length - 1;
+        let afterId: string | null = null;
+        for (let isDrained = false; !isDrained; ) {
+          await runSystemJob(connection, { name: RETENTION_JOB, organisationId: null, actions: ['retention.run', 'retention.warned'], now: options.now }, async ({ trx, audit }) => {
+            const due = await stage.findDue(trx, { now: options.now, limit: batchSize, afterId });
+            if (due.length > 0) {
+              const changed = await stage.apply(trx, due.map((item) => item.id), options.now);
+              result.batches++;
+              result[stage.counter] = (result[stage.counter] ?? 0) + changed;
+              recordBatch(audit, stage, category.name, result.batches, due);
+              afterId = due[due.length - 1]?.id ?? afterId;
+            }
+            isDrained = due.length < batchSize;
+            if (isDrained) {
+              // The installation's summary: the warning stage's when it is drained, the category's at its end.
+              const details = isLastStage
+                ? { category: category.name, batches: result.batches, anonymised: result.anonymised, ...(result.warned === undefined ? {} : { warned: result.warned }), isComplete: true }
+                : { category: category.name, batches: result.batches, [stage.counter]: result[stage.counter] ?? 0, isComplete: true };
+              audit.record({ action: stage.action, objectType: 'retention_category', objectId: category.name, details });
+            }
+          });
+          await options.onBatch?.(progressOf(result), connection);
+        }
       }
       results.push(result);
     }
@@ -109,8 +146,8 @@ export async function runRetention(db: Database, categories: readonly RetentionC
   return locked.isSkipped ? { isSkipped: true } : { isSkipped: false, isDryRun: false, categories: locked.value };
 }
 
-/** One event per organisation of the batch: an organisation's DPO sees which of its bookings went, and no other's. */
-function recordBatch(audit: AuditRecorder, category: string, batch: number, due: readonly { id: string; organisationId: string }[]): void {
+/** One event per organisation of the batch: an organisation's DPO sees which of its items went (or were warned), and no other's. */
+function recordBatch(audit: AuditRecorder, stage: Stage, category: string, batch: number, due: readonly { id: string; organisationId: string }[]): void {
   const byOrganisation = new Map<string, string[]>();
   for (const item of due) {
     const ids = byOrganisation.get(item.organisationId);
@@ -119,10 +156,11 @@ function recordBatch(audit: AuditRecorder, category: string, batch: number, due:
   }
   for (const [organisationId, ids] of byOrganisation) {
     audit.record({
+      action: stage.action,
       actor: systemActor(organisationId, RETENTION_JOB),
       objectType: 'retention_category',
       objectId: category,
-      details: { category, batch, anonymised: ids.length, ids },
+      details: { category, batch, [stage.counter]: ids.length, ids },
     });
   }
 }
@@ -132,14 +170,24 @@ export async function describeDueRetention(trx: Executor, categories: readonly R
   const report: DryRunCategory[] = [];
   for (const category of categories) {
     const { count, oldestDueAt } = await category.countDue(trx, options);
-    report.push({ name: category.name, descriptionKey: category.descriptionKey, keeps: category.keeps, due: count, oldestDueAt: oldestDueAt?.toISOString() ?? null });
+    const entry: DryRunCategory = { name: category.name, descriptionKey: category.descriptionKey, keeps: category.keeps, due: count, oldestDueAt: oldestDueAt?.toISOString() ?? null };
+    if (category.warning) {
+      const warnings = await category.warning.countDue(trx, options);
+      entry.warnings = { due: warnings.count, oldestDueAt: warnings.oldestDueAt?.toISOString() ?? null };
+    }
+    if (category.countKept) entry.kept = await category.countKept(trx, options);
+    report.push(entry);
   }
   return report;
 }
 
 /** Counts only, for the event (AUD-2: codes and counts, never the data). */
 export function dryRunDetails(report: readonly DryRunCategory[]): Record<string, string | number | readonly string[]> {
-  return { categories: report.map((category) => category.name), ...Object.fromEntries(report.map((category) => [`due:${category.name}`, category.due])) };
+  return {
+    categories: report.map((category) => category.name),
+    ...Object.fromEntries(report.map((category) => [`due:${category.name}`, category.due])),
+    ...Object.fromEntries(report.flatMap((category) => (category.warnings ? [[`warn:${category.name}`, category.warnings.due]] : []))),
+  };
 }
 
 /** A dry run from the schedule or a command: the report, and the `retention.dry_run` event under the system actor. */

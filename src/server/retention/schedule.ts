@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { RETENTION_DAY_BOUNDS, type RetentionDaysField, type updateRetentionScheduleSchema } from '../../shared/dpo-report-schemas';
 import type { SessionUser } from '../auth/session';
 import type { ServiceDeps } from '../context';
+import { RETENTION_CATEGORIES } from './categories';
 import { RETENTION_JOB_KIND } from './job';
 
 type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
@@ -15,19 +16,21 @@ const EDITABLE: readonly { field: RetentionDaysField; column: 'booking_retention
 
 /**
  * The periods the law fixes (DPO-6): shown beside the editable ones, read-only. Codes the screen
- * translates (with the legal ground); `years` or `months` where the period is a number.
+ * translates (with the legal ground); `years` where the period is a number; `category`, the
+ * registry's category that runs the period, where one does.
  */
-export const FIXED_RETENTION = [
+export const FIXED_RETENTION: readonly { code: string; years: number | null; category?: string }[] = [
   { code: 'audit_event', years: 10 },
   { code: 'accounting', years: 5 },
-  { code: 'inactive_account', years: 4 },
-  { code: 'correspondence', years: 1 },
+  { code: 'inactive_account', years: 4, category: 'user.inactive_account' },
+  { code: 'correspondence', years: 1, category: 'crm.correspondence' },
   { code: 'journal', years: null },
-] as const;
+];
 
 export interface RetentionSchedule {
   editable: { field: RetentionDaysField; category: string; days: number; min: number; max: number }[];
-  fixed: { code: string; years: number | null }[];
+  /** `runsAs`: the registered category that runs the period, null where nothing runs it (kept by law, or kept as long as the journal). */
+  fixed: { code: string; years: number | null; runsAs: string | null }[];
 }
 
 /** DPO-6: the schedule of the caller's organisation: the editable days and the fixed periods. */
@@ -39,7 +42,9 @@ export async function retentionSchedule(deps: Deps, user: SessionUser): Promise<
     .executeTakeFirstOrThrow();
   const editable = EDITABLE.map(({ field, column, category }) => ({ field, category, days: organisation[column], ...RETENTION_DAY_BOUNDS[field] }));
   deps.audit.record({ objectType: 'retention_schedule', details: Object.fromEntries(editable.map((entry) => [entry.field, entry.days])) });
-  return { editable, fixed: FIXED_RETENTION.map((entry) => ({ ...entry })) };
+  const registered = new Set(RETENTION_CATEGORIES.map((category) => category.name));
+  const fixed = FIXED_RETENTION.map(({ code, years, category }) => ({ code, years, runsAs: category !== undefined && registered.has(category) ? category : null }));
+  return { editable, fixed };
 }
 
 /**
@@ -77,6 +82,8 @@ export interface RetentionRunView {
   attempts: number;
   /** What the run did in the caller's organisation, per category (other organisations' counts are not theirs to see). */
   anonymised: { category: string; count: number }[];
+  /** What it warned there (inactive accounts), per category. */
+  warned: { category: string; count: number }[];
 }
 
 /** How many of the last runs the page shows. */
@@ -102,22 +109,25 @@ export async function retentionRuns(deps: Deps, user: SessionUser): Promise<Rete
   const events = earliest
     ? await deps.trx
         .selectFrom('audit_event')
-        .select(['occurred_at', 'details'])
+        .select(['occurred_at', 'action', 'details'])
         .where('organisation_id', '=', user.organisationId)
         .where('user_id', 'is', null)
-        .where('action', '=', 'retention.run')
+        .where('action', 'in', ['retention.run', 'retention.warned'])
         .where('occurred_at', '>=', earliest)
         .execute()
     : [];
   const runs = jobs.map((job) => {
     const until = job.finished_at ?? deps.now;
-    const counts = new Map<string, number>();
+    const counts = { anonymised: new Map<string, number>(), warned: new Map<string, number>() };
     for (const event of events) {
       if (event.occurred_at < job.run_at || event.occurred_at > until) continue;
-      const { category, anonymised, ids } = event.details as { category?: unknown; anonymised?: unknown; ids?: unknown };
+      const { category, ids, ...numbers } = event.details as { category?: unknown; ids?: unknown; anonymised?: unknown; warned?: unknown };
       // Batch events hold the ids they changed; the category's closing summary (no ids) is not counted twice.
-      if (typeof category !== 'string' || typeof anonymised !== 'number' || !Array.isArray(ids)) continue;
-      counts.set(category, (counts.get(category) ?? 0) + anonymised);
+      if (typeof category !== 'string' || !Array.isArray(ids)) continue;
+      const kind = event.action === 'retention.warned' ? 'warned' : 'anonymised';
+      const count = numbers[kind];
+      if (typeof count !== 'number') continue;
+      counts[kind].set(category, (counts[kind].get(category) ?? 0) + count);
     }
     return {
       id: String(job.id),
@@ -125,7 +135,8 @@ export async function retentionRuns(deps: Deps, user: SessionUser): Promise<Rete
       finishedAt: job.finished_at?.toISOString() ?? null,
       status: job.status,
       attempts: job.attempts,
-      anonymised: [...counts].map(([category, count]) => ({ category, count })),
+      anonymised: [...counts.anonymised].map(([category, count]) => ({ category, count })),
+      warned: [...counts.warned].map(([category, count]) => ({ category, count })),
     };
   });
   deps.audit.record({ objectType: 'retention_run', details: { shown: runs.length } });

@@ -22,6 +22,8 @@ export interface UserSummary {
   lockedUntil: string | null;
   isLockedByAdmin: boolean;
   lastLoginAt: string | null;
+  /** DPO-6: when the retention schedule warned the account of anonymisation for inactivity (null: not warned, or logged in since). */
+  inactivityWarnedAt: string | null;
   openSessions: number;
 }
 
@@ -40,6 +42,7 @@ export async function listUsers({ trx, now }: Deps, admin: SessionUser): Promise
       'locked_until',
       'is_locked_by_admin',
       'last_login_at',
+      'inactivity_warned_at',
       (eb) =>
         eb
           .selectFrom('role_grant')
@@ -74,6 +77,7 @@ export async function listUsers({ trx, now }: Deps, admin: SessionUser): Promise
       lockedUntil: isTimeLocked && row.locked_until ? row.locked_until.toISOString() : null,
       isLockedByAdmin: row.is_locked_by_admin,
       lastLoginAt: row.last_login_at?.toISOString() ?? null,
+      inactivityWarnedAt: row.inactivity_warned_at?.toISOString() ?? null,
       openSessions: Number(row.open_sessions ?? 0),
     };
   });

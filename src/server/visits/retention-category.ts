@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { publishChange } from '../live/publish';
-import type { DueItem, PersonItem, RetentionCategory } from '../retention/category';
+import type { DueItem, PersonItem, ScheduledPersonDataCategory } from '../retention/category';
 import { organisationCutoffs } from '../retention/cutoffs';
 import { LEGAL_HOLD_GROUND, normalisePhone, notHeld } from '../retention/holds';
 
@@ -33,7 +33,7 @@ const isDue = (cutoff: Date) => sql`
   anonymised_at is null and status in ('completed', 'cancelled') and retention_hold is null
   and coalesce(completed_at, cancelled_at) <= ${cutoff} and ${isNotLegallyHeld}`;
 
-export const bookingRetentionCategory: RetentionCategory = {
+export const bookingRetentionCategory: ScheduledPersonDataCategory = {
   name: CATEGORY,
   descriptionKey: 'retention.category.visitBooking.description',
   keeps: ['retention.category.visitBooking.keepsOperational', 'retention.category.visitBooking.keepsTimeline', 'retention.category.visitBooking.keepsPatientLink'],

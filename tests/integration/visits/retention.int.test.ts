@@ -244,14 +244,16 @@ describe('booking retention (VIS-4, DPO-6)', () => {
     const dpo = await createUser(db, at.organisationId, { roles: ['dpo'] });
     const caller = callerAs(database.current, (await login(database.current, dpo, clock)).token, clock);
     const answer = await caller.retention.dryRun();
-    // The procedure reports every registered category; the CRM's and the portal's have nothing due here.
+    // The procedure reports every registered category; the others have nothing due here.
     expect(answer.categories).toEqual([
       expect.objectContaining({ name: 'visit.booking', due: 1, oldestDueAt: ago(DAY).toISOString() }),
       expect.objectContaining({ name: 'crm.lead_contact', due: 0 }),
       expect.objectContaining({ name: 'portal.employee', due: 0 }),
+      expect.objectContaining({ name: 'crm.correspondence', due: 0 }),
+      expect.objectContaining({ name: 'user.inactive_account', due: 0, warnings: { due: 0, oldestDueAt: null } }),
     ]);
     const [event] = await eventsOf(db, { action: 'retention.dry_run' });
-    expect(event).toMatchObject({ user_id: dpo.id, organisation_id: at.organisationId, details: { categories: ['visit.booking', 'crm.lead_contact', 'portal.employee'], 'due:visit.booking': 1 } });
+    expect(event).toMatchObject({ user_id: dpo.id, organisation_id: at.organisationId, details: { categories: ['visit.booking', 'crm.lead_contact', 'portal.employee', 'crm.correspondence', 'user.inactive_account'], 'due:visit.booking': 1 } });
 
     const clinician = await createUser(db, at.organisationId, { roles: ['clinician'] });
     const refused = await errorOf(callerAs(database.current, (await login(database.current, clinician, clock)).token, clock).retention.dryRun());

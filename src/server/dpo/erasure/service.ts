@@ -13,8 +13,8 @@ import type { ServiceDeps } from '../../context';
 import type { ErasedCategory, KeptCategory } from '../../db/dpo/erasure';
 import { DomainError, fieldError, notFound } from '../../errors';
 import { patientIdsOf } from '../../journal/retention-category';
-import { PERSON_DATA_CATEGORIES } from '../../retention/categories';
-import type { PersonDataCategory, PersonIdentifiers } from '../../retention/category';
+import { objectHoldCategory, PERSON_DATA_CATEGORIES } from '../../retention/categories';
+import type { PersonIdentifiers } from '../../retention/category';
 import { type ErasureOutcome, erasePerson, findPersonData, hashIds, isErasable, type PlannedCategory, PlanChangedError } from '../../retention/erasure';
 import { normalisePhone } from '../../retention/holds';
 import {
@@ -249,10 +249,6 @@ export async function listHolds(deps: Deps, user: SessionUser, input: z.infer<ty
   return rows.map(iso);
 }
 
-function holdableCategory(name: string): PersonDataCategory | undefined {
-  return PERSON_DATA_CATEGORIES.find((category) => category.name === name && category.ownsObject !== undefined);
-}
-
 /** DPO-5: a legal hold on a case's person, a category, or one object: stops the schedule and erasure alike. */
 export async function setHold(deps: Deps, user: SessionUser, input: z.infer<typeof setLegalHoldSchema>) {
   const caseRow = input.caseId === undefined ? undefined : await loadCase(deps, user, input.caseId);
@@ -268,7 +264,7 @@ export async function setHold(deps: Deps, user: SessionUser, input: z.infer<type
     category = input.category;
     if (input.scope === 'object') {
       if (input.objectId === undefined) throw fieldError('objectId', 'dpoErasure.error.objectRequired');
-      const owner = holdableCategory(input.category);
+      const owner = objectHoldCategory(input.category);
       if (!owner?.ownsObject || !(await owner.ownsObject(deps.trx, user.organisationId, input.objectId))) throw notFound();
       objectId = input.objectId;
     }

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLES, type Role } from '../../../../shared/roles';
 import type { RouterOutputs } from '../../lib/api-types';
-import { formatDateTime } from '../../lib/format';
+import { formatDate, formatDateTime } from '../../lib/format';
 import { errorText, fieldErrorMessages, translateCode } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { useCurrentUser } from '../auth/session-context';
@@ -131,7 +131,14 @@ function UserAdministration({ ownUserId }: { ownUserId: string }) {
                       t('admin.no')
                     )}
                   </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : t('admin.never')}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    {user.lastLoginAt ? formatDateTime(user.lastLoginAt) : t('admin.never')}
+                    {user.inactivityWarnedAt && (
+                      <Text size="xs" data-testid="inactivity-warning">
+                        {t('admin.inactivityWarned', { date: formatDate(user.inactivityWarnedAt) })}
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td>{user.openSessions}</Table.Td>
                   <Table.Td>
                     <Menu position="bottom-end" withinPortal>

@@ -172,9 +172,15 @@ export function ActivitiesTab({ companyId, activities, contacts }: { companyId: 
               }
               data-testid="activity-item"
             >
-              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                {activity.summary}
-              </Text>
+              {activity.summary === null ? (
+                <Text size="sm" c="dimmed" fs="italic">
+                  {t('crm.activities.textRemoved')}
+                </Text>
+              ) : (
+                <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                  {activity.summary}
+                </Text>
+              )}
               <Text size="xs" c="dimmed">
                 {t('crm.activities.byLine', { date: formatDateTime(activity.occurredAt), name: activity.createdByName ?? t('crm.none') })}
                 {activity.purpose ? ` · ${t('crm.activities.purposeLine', { purpose: translateCode(`crm.purpose.${activity.purpose}`, {}, activity.purpose) })}` : ''}

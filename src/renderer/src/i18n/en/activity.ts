@@ -104,6 +104,7 @@ export const activity: Pick<Messages, 'activity' | 'auditAction' | 'auditReason'
     visit_retention_hold_set: 'Retention hold set',
     visit_retention_hold_lifted: 'Retention hold lifted',
     retention_run: 'Retention run',
+    retention_warned: 'Warned before anonymisation',
     retention_dry_run: 'Retention dry run',
     crm_companies_read: 'Company list viewed',
     crm_company_read: 'Company viewed',

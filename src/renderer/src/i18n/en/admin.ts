@@ -26,6 +26,7 @@ export const admin: Pick<Messages, 'admin' | 'register' | 'developer'> = {
     yes: 'Yes',
     no: 'No',
     never: 'Never',
+    inactivityWarned: 'Warned {{date}}: anonymised after 6 months without a login',
     lockedUntil: 'Until {{time}}',
     lockedByAdmin: 'By an administrator',
     actions: {

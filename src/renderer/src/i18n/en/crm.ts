@@ -188,6 +188,7 @@ export const crm: Pick<Messages, 'crm'> = {
     activities: {
       title: 'Activities',
       empty: 'No activities are logged.',
+      textRemoved: 'The text was deleted by the retention schedule (correspondence is kept for one year). That the exchange took place, and when, is kept.',
       byLine: '{{date}} · {{name}}',
       withContact: 'with {{name}}',
       purposeLine: 'Purpose: {{purpose}}',

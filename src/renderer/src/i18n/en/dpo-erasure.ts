@@ -33,6 +33,7 @@ export const dpoErasure: Pick<Messages, 'dpoErasure'> = {
     categoryName: {
       visit_booking: 'Home-visit bookings',
       crm_lead_contact: 'CRM contact persons',
+      crm_correspondence: 'CRM correspondence',
       portal_employee: 'Employees under corporate agreements',
       account_user: 'User accounts',
       journal_content: 'Patient record',

@@ -102,6 +102,7 @@ export const activity = {
     visit_retention_hold_set: 'Slettestopp satt',
     visit_retention_hold_lifted: 'Slettestopp opphevet',
     retention_run: 'Sletting/anonymisering kjørt',
+    retention_warned: 'Varslet før anonymisering',
     retention_dry_run: 'Prøvekjøring av sletting',
     crm_companies_read: 'Bedriftsliste vist',
     crm_company_read: 'Bedrift vist',

@@ -24,6 +24,7 @@ export const admin = {
     yes: 'Ja',
     no: 'Nei',
     never: 'Aldri',
+    inactivityWarned: 'Varslet {{date}}: anonymiseres etter 6 måneder uten innlogging',
     lockedUntil: 'Til {{time}}',
     lockedByAdmin: 'Av administrator',
     actions: {

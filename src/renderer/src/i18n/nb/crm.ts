@@ -190,6 +190,7 @@ export const crm = {
     activities: {
       title: 'Aktiviteter',
       empty: 'Ingen aktiviteter er logget.',
+      textRemoved: 'Teksten er slettet etter sletteplanen (korrespondanse oppbevares ett år). At henvendelsen fant sted, og når, er beholdt.',
       byLine: '{{date}} · {{name}}',
       withContact: 'med {{name}}',
       purposeLine: 'Formål: {{purpose}}',

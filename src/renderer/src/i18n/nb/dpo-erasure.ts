@@ -31,6 +31,7 @@ export const dpoErasure = {
     categoryName: {
       visit_booking: 'Bestillinger av hjemmebesøk',
       crm_lead_contact: 'Kontaktpersoner i CRM',
+      crm_correspondence: 'Korrespondanse i CRM',
       portal_employee: 'Ansatte i bedriftsavtaler',
       account_user: 'Brukerkontoer',
       journal_content: 'Pasientjournal',

@@ -101,13 +101,15 @@ export function RetentionPage() {
                   <Table.Tr>
                     <Table.Th scope="col">{t('dpoReport.retention.category')}</Table.Th>
                     <Table.Th scope="col">{t('dpoReport.retention.period')}</Table.Th>
+                    <Table.Th scope="col">{t('dpoReport.retention.runsAs')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {schedule.data.fixed.map((entry) => (
-                    <Table.Tr key={entry.code}>
+                    <Table.Tr key={entry.code} data-testid={`retention-fixed-${entry.code}`}>
                       <Table.Td>{translateCode(`dpoReport.retention.fixed.${entry.code}`, {}, entry.code)}</Table.Td>
                       <Table.Td>{entry.years === null ? t('dpoReport.retention.noFixedPeriod') : t('dpoReport.retention.years', { count: entry.years })}</Table.Td>
+                      <Table.Td>{entry.runsAs === null ? t('dpoReport.retention.notRun') : t('dpoReport.retention.runsAsCategory', { category: categoryName(entry.runsAs) })}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -145,8 +147,25 @@ export function RetentionPage() {
                           {translateCode(category.descriptionKey, {}, '')}
                         </Text>
                       </Table.Td>
-                      <Table.Td>{category.due}</Table.Td>
-                      <Table.Td>{category.oldestDueAt ? formatDateTime(category.oldestDueAt) : t('dpoReport.retention.nothingDue')}</Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{category.due}</Text>
+                        {category.warnings && (
+                          <Text size="sm" data-testid={`retention-warnings-${category.name}`}>
+                            {t('dpoReport.retention.warnDue', { count: category.warnings.due })}
+                          </Text>
+                        )}
+                        {category.kept
+                          ?.filter((kept) => kept.count > 0)
+                          .map((kept) => (
+                            <Text key={kept.reasonKey} size="sm">
+                              {t('dpoReport.retention.kept', { count: kept.count, reason: translateCode(kept.reasonKey, {}, '') })}
+                            </Text>
+                          ))}
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{category.oldestDueAt ? formatDateTime(category.oldestDueAt) : t('dpoReport.retention.nothingDue')}</Text>
+                        {category.warnings?.oldestDueAt && <Text size="sm">{t('dpoReport.retention.warnOldest', { time: formatDateTime(category.warnings.oldestDueAt) })}</Text>}
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -180,7 +199,12 @@ export function RetentionPage() {
                     <Table.Td>{formatDateTime(run.runAt)}</Table.Td>
                     <Table.Td>{run.finishedAt ? formatDateTime(run.finishedAt) : '—'}</Table.Td>
                     <Table.Td>{translateCode(`dpoReport.retention.runStatus.${run.status}`, {}, run.status)}</Table.Td>
-                    <Table.Td>{run.anonymised.length === 0 ? '0' : run.anonymised.map((entry) => `${categoryName(entry.category)}: ${entry.count}`).join(', ')}</Table.Td>
+                    <Table.Td>
+                      {run.anonymised.length === 0 ? '0' : run.anonymised.map((entry) => `${categoryName(entry.category)}: ${entry.count}`).join(', ')}
+                      {run.warned.length > 0 && (
+                        <Text size="sm">{t('dpoReport.retention.warnedInRun', { list: run.warned.map((entry) => `${categoryName(entry.category)}: ${entry.count}`).join(', ') })}</Text>
+                      )}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
