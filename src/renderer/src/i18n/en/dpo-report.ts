@@ -181,6 +181,23 @@ export const dpoReport: Pick<Messages, 'dpoReport'> = {
         'crm.lead_contact': 'Contacts of leads',
         'portal.employee': 'Employees under corporate agreements',
       },
+      auditLog: {
+        name: 'Audit events older than ten years',
+        description: 'Whole months of the log leave it once all their events are more than ten years old, for every organisation at once. The seals stay, so the log can still be proven intact. Runs daily.',
+        heldTitle: 'Months past ten years that are kept for now',
+        held: '{{month}}: {{reason}}',
+        reasons: {
+          events_outside_partitions: 'some events of the month are stored outside its monthly table',
+          events_unsealed: 'some events are not sealed yet',
+          seal_spans_live_month: 'a seal also holds events of a newer month, which are kept until that month is old too',
+          events_do_not_match_seals: 'the events do not match their seals – run the integrity check',
+        },
+        retiredTitle: 'Log months removed',
+        retiredTable: 'Months removed from the audit log',
+        month: 'Month',
+        events: 'Events of this organisation',
+        retiredAt: 'Removed',
+      },
     },
   },
 };

@@ -179,6 +179,23 @@ export const dpoReport = {
         'crm.lead_contact': 'Kontaktpersoner hos leads',
         'portal.employee': 'Ansatte i bedriftsavtaler',
       },
+      auditLog: {
+        name: 'Logghendelser eldre enn ti år',
+        description: 'Hele måneder av loggen slettes når alle hendelsene i dem er mer enn ti år gamle, for alle virksomheter samtidig. Seglene beholdes, så det kan fortsatt bevises at loggen er intakt. Kjøres daglig.',
+        heldTitle: 'Måneder eldre enn ti år som foreløpig beholdes',
+        held: '{{month}}: {{reason}}',
+        reasons: {
+          events_outside_partitions: 'noen hendelser fra måneden ligger utenfor månedens tabell',
+          events_unsealed: 'noen hendelser er ikke forseglet ennå',
+          seal_spans_live_month: 'et segl har også hendelser fra en nyere måned, og de beholdes til også den måneden er gammel nok',
+          events_do_not_match_seals: 'hendelsene stemmer ikke med seglene – kjør kontrollen av loggens integritet',
+        },
+        retiredTitle: 'Slettede loggmåneder',
+        retiredTable: 'Måneder slettet fra loggen',
+        month: 'Måned',
+        events: 'Hendelser fra denne virksomheten',
+        retiredAt: 'Slettet',
+      },
     },
   },
 };
