@@ -79,6 +79,8 @@ test('DPO-3, DPO-6, DPO-7: access report with PDF, a register entry edited, the 
   await expect(retention.getByRole('heading', { level: 2, name: 'Sletteplan' })).toBeVisible();
   const dryRun = page.getByTestId('retention-dry-run');
   await expect(dryRun.getByText('Bestillinger av hjemmebesøk', { exact: true })).toBeVisible();
+  // The audit log beside the registry's categories: nothing in the demo is ten years old.
+  await expect(dryRun.getByTestId('retention-dry-run-audit-log')).toContainText('Logghendelser eldre enn ti år');
   await expect(page.getByTestId('retention-days-bookingRetentionDays').getByRole('textbox').or(page.getByTestId('retention-days-bookingRetentionDays'))).toHaveValue('7');
   await expectPageAccessible(page, testInfo, 'sletteplan', dryRun);
 });
