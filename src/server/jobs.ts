@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { ensureAuditPartitions } from './audit/partitions';
+import { retireExpiredAuditMonths } from './audit/retirement';
 import { sealPendingEvents } from './audit/seal';
 import type { Database } from './db/database';
 import { describeErrorForLog } from './log';
@@ -10,16 +11,18 @@ import { deliverPendingMessages, DevelopmentMailbox, developmentProvider, type M
 
 /**
  * Every few seconds: deliver the outbox, seal the audit log; daily: the audit log's partitions for
- * the months ahead. Safe on several instances (row and advisory locks; the partition function makes
- * each month once). These stay plain intervals (ADR 0011): they are idempotent sweeps with
- * their own locks and no audit events per pass. Everything else — reminders, the retention run,
- * imports — is a row of `background_job`, run by the one job runner started here.
+ * the months ahead, and its months past ten years retired (DPO-6). Safe on several instances (row
+ * and advisory locks; the partition function makes each month once, the retirement function lets
+ * one run at a time). These stay plain intervals (ADR 0011): they are idempotent sweeps with
+ * their own locks and no audit events per pass (a retirement that drops a month writes its
+ * events). Everything else — reminders, the retention run, imports — is a row of
+ * `background_job`, run by the one job runner started here.
  */
 const OUTBOX_INTERVAL_MS = 2_000;
 const SEAL_INTERVAL_MS = 5_000;
 /** Ended rate-limit windows and decayed login failures are dropped once a minute (PLAT-9, AUTH-4). */
 const CLEANUP_INTERVAL_MS = 60_000;
-/** The audit log's monthly partitions are made months ahead; a daily look is plenty (and one at start). */
+/** The audit log's monthly partitions are made months ahead and dropped after ten years; a daily look is plenty (and one at start). */
 const AUDIT_PARTITION_INTERVAL_MS = 24 * 60 * 60_000;
 /** The job runner's poll: a reminder or a retry is at most about a second late. */
 const JOB_POLL_MS = 1_000;
@@ -47,6 +50,11 @@ export function startBackgroundJobs(
   const development = developmentProvider(options.mailbox ?? new DevelopmentMailbox());
   const providers: Record<MessageChannel, MessageProvider> = { sms: development, email: development, notifier: development };
   let running: Promise<unknown> = Promise.resolve();
+  const auditPartitions = async () => {
+    const now = new Date();
+    await ensureAuditPartitions(db, now);
+    await retireExpiredAuditMonths(db, { now });
+  };
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {
     const timer = setInterval(() => {
       running = running.then(job).catch((error: unknown) => log.error({ job: name, err: describeErrorForLog(error) }, 'background job failed'));
@@ -57,13 +65,13 @@ export function startBackgroundJobs(
   const timers = [
     every(OUTBOX_INTERVAL_MS, 'outbox', () => deliverPendingMessages(db, providers)),
     every(SEAL_INTERVAL_MS, 'audit-seal', () => sealPendingEvents(db, { witnessPath: options.auditWitnessPath })),
-    every(AUDIT_PARTITION_INTERVAL_MS, 'audit-partitions', () => ensureAuditPartitions(db, new Date())),
+    every(AUDIT_PARTITION_INTERVAL_MS, 'audit-partitions', auditPartitions),
     every(CLEANUP_INTERVAL_MS, 'limits-cleanup', async () => {
       await deleteExpiredRateLimits(db);
       await deleteStaleLoginFailures(db, new Date());
     }),
   ];
-  running = running.then(() => ensureAuditPartitions(db, new Date())).catch((error: unknown) => log.error({ job: 'audit-partitions', err: describeErrorForLog(error) }, 'background job failed'));
+  running = running.then(auditPartitions).catch((error: unknown) => log.error({ job: 'audit-partitions', err: describeErrorForLog(error) }, 'background job failed'));
   const handlers = options.handlers ?? [];
   const onJobError = (error: unknown) => log.error({ job: 'job-runner', err: describeErrorForLog(error) }, 'background job failed');
   // Every instance makes sure; the dedupe key keeps one occurrence per kind for the installation.

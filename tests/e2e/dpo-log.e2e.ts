@@ -15,6 +15,7 @@ import { logInAsDemoUser } from './support/login';
 const backend = backendForFile();
 const authenticator = new Authenticator();
 const DPO = 'personvern@demo.journalkontor.no';
+const ADMIN = 'admin@demo.journalkontor.no';
 
 test('DPO-1, DPO-8: the DPO filters the log by a patient, reads an event in context, marks it reviewed, and proves the log intact', async ({ browser }, testInfo) => {
   test.setTimeout(300_000);
@@ -79,4 +80,17 @@ test('DPO-1, DPO-8: the DPO filters the log by a patient, reads an event in cont
   await expect(page.getByTestId('witness-line')).toContainText('Siste segl: nr.');
   await expect(page.getByTestId('integrity-history')).toContainText('Intakt');
   await expectPageAccessible(page, testInfo, 'integrity page with the result', result, { name: 'dpo-integrity-intact' });
+});
+
+test('DPO-8, AUD-4: the admin reaches the integrity check from the menu, runs it and sees the log intact (no log export: that is the DPO’s)', async ({ browser }, testInfo) => {
+  test.setTimeout(180_000);
+  const { page } = await logInAsDemoUser(browser, backend(), authenticator, ADMIN, { hash: '#/admin' });
+  await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Loggens integritet' }).click();
+  await expect(page).toHaveURL(/#\/dpo\/integrity$/);
+  await expect(page.getByRole('heading', { name: 'Loggens integritet', level: 2 })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Kontroller loggen nå' }).click();
+  const result = page.getByTestId('integrity-result');
+  await expect(result).toHaveAttribute('data-result', 'intact', { timeout: 90_000 });
+  await expect(page.getByTestId('log-export-card')).toHaveCount(0);
+  await expectPageAccessible(page, testInfo, 'integrity page for the admin', result, { name: 'dpo-integrity-admin' });
 });

@@ -26,8 +26,13 @@ const ROLES: { email: string; hash: string; heading: string; menu: string[] }[] 
     heading: 'Personvern',
     menu: ['Personvern', 'Loggkontroll', 'Innsyn i logg', 'Begjæringer', 'Sletteplan', 'Protokoller', 'Loggens integritet', 'Systemstatus'],
   },
-  // CRM-5: an admin has the CRM as the server gives it, and still lands in administration.
-  { email: 'admin@demo.journalkontor.no', hash: '#/admin', heading: 'Administrasjon', menu: ['Bedriftskunder', 'Mine oppgaver', 'Salgstrakt', 'Administrasjon', 'Systemstatus', 'Utviklerverktøy: meldinger'] },
+  // CRM-5, DPO-8: an admin has the CRM as the server gives it and the log's integrity check, and still lands in administration.
+  {
+    email: 'admin@demo.journalkontor.no',
+    hash: '#/admin',
+    heading: 'Administrasjon',
+    menu: ['Bedriftskunder', 'Mine oppgaver', 'Salgstrakt', 'Administrasjon', 'Loggens integritet', 'Systemstatus', 'Utviklerverktøy: meldinger'],
+  },
 ];
 
 test('ACC-1: before login the menu offers only the public status page, and focus starts in the e-mail field', async ({ page }) => {

@@ -131,8 +131,9 @@ export const AUDIT_ACTIONS = [
   'sharing.share.granted',
   'sharing.share.revoked',
   'sharing.overview.read',
-  // The audit log itself (AUD-7, DPO-1)
+  // The audit log itself (AUD-7, DPO-1); a month dropped after ten years (DPO-6)
   'audit.read.own',
+  'audit.partition_retired',
   // The DPO's workspace (DPO-1…8): every search, view, decision and export, each area its own block
   // Log review (DPO-1) and integrity (DPO-8)
   'dpo.log.searched',

@@ -28,6 +28,9 @@ async function main(): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     const rate = seconds > 0 ? Math.round(report.checkedEvents / seconds) : report.checkedEvents;
     process.stdout.write(`Sealed ${sealed} new events. Checked ${report.checkedEvents} events in ${report.sealCount} seals in ${seconds.toFixed(2)} s (${rate} events/s); ${report.pendingEvents} pending.\n`);
+    if (report.retiredEvents !== undefined) {
+      process.stdout.write(`${report.retiredEvents} events of months retired after ten years are accounted for by their retirement records (DPO-6).\n`);
+    }
     if (report.witness) {
       const { path, witnessedSeals, lastWitnessedSeq } = report.witness;
       process.stdout.write(`Witness ${path}: ${witnessedSeals} seals witnessed${lastWitnessedSeq ? `, the last is seal ${lastWitnessedSeq}` : ''}.\n`);

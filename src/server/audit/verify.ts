@@ -16,6 +16,12 @@ export type VerifyProblem =
    * forged after the fact (ADR 0007). `seq` is null for an event not sealed yet.
    */
   | { kind: 'event_backdated'; eventId: string; seq: string | null }
+  /**
+   * The records of months retired after ten years (DPO-6) do not agree with the seals they cover:
+   * a record names a seal whose hash is not the one it recorded, or the events they say went are
+   * not the events missing from those seals. `seq` is the seal where it shows.
+   */
+  | { kind: 'retirement_mismatch'; seq: string }
   | WitnessProblem;
 
 /**
@@ -37,6 +43,11 @@ export interface VerifyReport {
   firstProblem: VerifyProblem | undefined;
   /** The database checked against the seal witness, when one was given (ADR 0007). */
   witness?: WitnessReport;
+  /**
+   * When months have been retired after ten years (DPO-6): how many sealed events are gone with
+   * them, accounted for by the retirement records (their seals were checked, their events cannot be).
+   */
+  retiredEvents?: number;
 }
 
 interface SealRow {
@@ -58,6 +69,8 @@ interface SealCheck extends Omit<SealRow, 'event_ids'> {
   max_at: string | null;
   /** The events now in the seal's range, in id order, have exactly the sealed ids and hashes. */
   matches: boolean | null;
+  /** How many events are in the seal's range now. */
+  present_count: number;
 }
 
 /**
@@ -81,11 +94,11 @@ function fetchSealCheck(db: Executor, seq: string): Promise<SealCheck | undefine
   return sql<SealCheck>`
     select s.seq::text, s.txid_from::text, s.txid_to::text, s.event_count, cardinality(s.event_ids) as id_count,
            s.event_hashes, s.previous_hash, s.hash,
-           (e.ids = s.event_ids and e.hashes = s.event_hashes) as matches, e.min_at::text, e.max_at::text
+           (e.ids = s.event_ids and e.hashes = s.event_hashes) as matches, e.min_at::text, e.max_at::text, e.present_count
       from audit_seal as s
       cross join lateral (
         select array_agg(r.id) as ids, string_agg(r.hash, ''::bytea) as hashes,
-               min(r.at) as min_at, max(r.at) as max_at
+               min(r.at) as min_at, max(r.at) as max_at, count(*)::int as present_count
           from (select id, ${EVENT_HASH_SQL} as hash, ${EVENT_MICROS} as at from audit_event
                  where txid >= s.txid_from and txid < s.txid_to order by audit_event.id) as r
       ) as e
@@ -167,6 +180,88 @@ async function checkSealInDetail(db: Executor, seq: string, previousHash: Buffer
 }
 
 /**
+ * The seals whose events went with months retired after ten years (DPO-6): every seal from a
+ * record's first to its last seal held events of retired months only (the database function retires
+ * a month only together with every month that shares a seal with it). Merged into disjoint ranges,
+ * walked in seal order.
+ */
+class RetiredSeals {
+  private next = 0;
+  private constructor(
+    private readonly ranges: readonly { first: bigint; last: bigint }[],
+    /** The chain hash each record saw at its last seal, by that seal's number. */
+    readonly chainHashes: ReadonlyMap<string, readonly Buffer[]>,
+    /** How many events the records say went. */
+    readonly events: bigint,
+    readonly lastSeq: bigint | undefined,
+  ) {}
+
+  static async of(db: Executor): Promise<RetiredSeals> {
+    // The log before the retirement migration (a database being migrated) has no records.
+    const { rows: table } = await sql<{ present: boolean }>`select to_regclass('public.audit_retirement') is not null as present`.execute(db);
+    if (table[0]?.present !== true) return new RetiredSeals([], new Map(), 0n, undefined);
+    const { rows } = await sql<{ first: string | null; last: string | null; chain_hash: Buffer | null; events: string }>`
+      select first_seal_seq::text as first, last_seal_seq::text as last, chain_hash, event_count::text as events
+        from audit_retirement`.execute(db);
+    const sorted = rows
+      .filter((row) => row.first !== null && row.last !== null)
+      .map((row) => ({ first: BigInt(row.first as string), last: BigInt(row.last as string) }))
+      .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+    const merged: { first: bigint; last: bigint }[] = [];
+    for (const range of sorted) {
+      const previous = merged.at(-1);
+      if (previous && range.first <= previous.last + 1n) previous.last = range.last > previous.last ? range.last : previous.last;
+      else merged.push({ ...range });
+    }
+    const chainHashes = new Map<string, Buffer[]>();
+    for (const row of rows) {
+      if (row.last === null || row.chain_hash === null) continue;
+      chainHashes.set(row.last, [...(chainHashes.get(row.last) ?? []), Buffer.from(row.chain_hash)]);
+    }
+    return new RetiredSeals(merged, chainHashes, rows.reduce((sum, row) => sum + BigInt(row.events), 0n), merged.at(-1)?.last);
+  }
+
+  get isEmpty(): boolean {
+    return this.lastSeq === undefined && this.events === 0n;
+  }
+
+  /** Whether a record covers this seal; called with ascending seal numbers. */
+  covers(seq: bigint): boolean {
+    while (this.next < this.ranges.length && (this.ranges[this.next] as { last: bigint }).last < seq) this.next++;
+    const range = this.ranges[this.next];
+    return range !== undefined && range.first <= seq;
+  }
+}
+
+/**
+ * A seal whose events went with retired months: the seal itself is checked as any other (its hash,
+ * its link, its sizes); its events are allowed to be missing. Any still here must be ones it sealed,
+ * unchanged, in order. Returns how many of its events are gone.
+ */
+async function checkRetiredSeal(db: Executor, seq: string, seal: SealCheck | undefined, previousHash: Buffer, expectedFrom: string): Promise<SealOutcome & { retired?: number }> {
+  if (!seal) return { problem: { kind: 'seal_missing', seq }, checked: 0 };
+  if (sealIsAltered(seal, seal.id_count, previousHash, expectedFrom)) return { problem: { kind: 'seal_altered', seq: seal.seq }, checked: 0 };
+  let checked = 0;
+  if (seal.present_count > 0) {
+    const { rows } = await sql<{ event_ids: string[] }>`select event_ids::text[] as event_ids from audit_seal where seq = ${seq}`.execute(db);
+    const sealedIds = rows[0]?.event_ids ?? [];
+    const sealedHashes = Buffer.from(seal.event_hashes);
+    const events = await sql<{ id: string; hash: Buffer }>`
+      select id::text, ${EVENT_HASH_SQL} as hash from audit_event
+       where txid >= ${seal.txid_from} and txid < ${seal.txid_to} order by audit_event.id`.execute(db);
+    let index = 0;
+    for (const row of events.rows) {
+      while (index < sealedIds.length && BigInt(sealedIds[index] as string) < BigInt(row.id)) index++;
+      if (sealedIds[index] !== row.id) return { problem: { kind: 'event_unexpected', eventId: row.id, seq: seal.seq }, checked };
+      if (!Buffer.from(row.hash).equals(sealedHashes.subarray(index * 32, index * 32 + 32))) return { problem: { kind: 'event_altered', eventId: row.id, seq: seal.seq }, checked };
+      checked++;
+      index++;
+    }
+  }
+  return { problem: undefined, checked, txidTo: seal.txid_to, hash: Buffer.from(seal.hash), retired: seal.event_count - checked };
+}
+
+/**
  * Proves that no sealed audit event was altered, removed, added or reordered (AUD-4, DPO-8): each
  * seal's hash is recomputed from its contents and its predecessor's hash, and each event's
  * canonical hash is recomputed from the row as it is now and compared, in order, with the seal.
@@ -184,6 +279,8 @@ export async function verifyAuditLog(
 ): Promise<VerifyReport> {
   // Ordered by the number, not by the text it is selected as (`order by seq` would sort '10' before '2').
   const seals = await sql<{ seq: string }>`select seq::text from audit_seal order by audit_seal.seq`.execute(db);
+  const retired = await RetiredSeals.of(db);
+  let retiredEvents = 0n;
   let previousHash: Buffer = GENESIS_HASH;
   let expectedSeq = 1n;
   let expectedFrom = '0';
@@ -204,11 +301,12 @@ export async function verifyAuditLog(
   const report = async (firstProblem: VerifyProblem | undefined, pendingEvents = 0): Promise<VerifyReport> => {
     // Nothing may still run on the executor once the report is out (the caller may close it).
     await Promise.allSettled(inFlight.values());
-    if (!options.witnessPath) return { isIntact: firstProblem === undefined, sealCount: seals.rows.length, checkedEvents, pendingEvents, firstProblem };
+    const retirement = retired.isEmpty ? {} : { retiredEvents: Number(retiredEvents) };
+    if (!options.witnessPath) return { isIntact: firstProblem === undefined, sealCount: seals.rows.length, checkedEvents, pendingEvents, firstProblem, ...retirement };
     // The chain can be whole and still short: only the witness knows of seals removed at its end.
     const witness = await checkWitness(db, options.witnessPath);
     const problem = firstProblem ?? witness.problem;
-    return { isIntact: problem === undefined, sealCount: seals.rows.length, checkedEvents, pendingEvents, firstProblem: problem, witness };
+    return { isIntact: problem === undefined, sealCount: seals.rows.length, checkedEvents, pendingEvents, firstProblem: problem, witness, ...retirement };
   };
 
   for (let index = 0; index < seqs.length; index++) {
@@ -218,6 +316,20 @@ export async function verifyAuditLog(
     const seal = await inFlight.get(index);
     inFlight.delete(index);
     const txidFrom = expectedFrom;
+    if (retired.covers(BigInt(seq))) {
+      // DPO-6: a seal of retired months; its events may be gone, the seal and the chain may not change.
+      const outcome = await checkRetiredSeal(db, seq, seal, previousHash, expectedFrom);
+      checkedEvents += outcome.checked;
+      if (outcome.problem) return report(outcome.problem);
+      retiredEvents += BigInt(outcome.retired ?? 0);
+      previousHash = outcome.hash;
+      expectedFrom = outcome.txidTo;
+      const recorded = retired.chainHashes.get(seq) ?? [];
+      if (recorded.some((hash) => !hash.equals(previousHash))) return report({ kind: 'retirement_mismatch', seq });
+      expectedSeq++;
+      if (options.onProgress) await options.onProgress(checkedEvents);
+      continue;
+    }
     if (seal && seal.matches === true && !sealIsAltered(seal, seal.id_count, previousHash, expectedFrom)) {
       checkedEvents += seal.event_count;
       previousHash = Buffer.from(seal.hash);
@@ -239,6 +351,13 @@ export async function verifyAuditLog(
     if (maxAt !== null && (sealedUntilMicros === undefined || BigInt(maxAt) > sealedUntilMicros)) sealedUntilMicros = BigInt(maxAt);
     expectedSeq++;
     if (options.onProgress) await options.onProgress(checkedEvents);
+  }
+  // The records must account for exactly the events missing from the seals they cover, and name no seal beyond the chain.
+  if (!retired.isEmpty) {
+    const lastSeq = seqs.at(-1);
+    if (retired.events !== retiredEvents || (retired.lastSeq !== undefined && (lastSeq === undefined || retired.lastSeq > BigInt(lastSeq)))) {
+      return report({ kind: 'retirement_mismatch', seq: (retired.lastSeq ?? 0n).toString() });
+    }
   }
   // A pending event already dated into the sealed past is forged too: found before it is sealed.
   if (sealedUntilMicros !== undefined) {

@@ -241,6 +241,27 @@ export interface AuditSealTable {
   hash: Buffer;
 }
 
+/**
+ * A month of the audit log dropped after ten years (DPO-6): written only by the database function
+ * audit_retire_partitions, with the drop it records; the application reads it.
+ */
+export interface AuditRetirementTable {
+  id: ColumnType<string, never, never>;
+  /** The month's first day, 'yyyy-mm-dd'. */
+  month: ColumnType<string, never, never>;
+  range_from: ColumnType<Date, never, never>;
+  range_to: ColumnType<Date, never, never>;
+  partition_name: ColumnType<string, never, never>;
+  event_count: ColumnType<string, never, never>;
+  events_by_organisation: ColumnType<{ organisationId: string | null; count: number }[], never, never>;
+  first_seal_seq: ColumnType<string | null, never, never>;
+  last_seal_seq: ColumnType<string | null, never, never>;
+  chain_hash: ColumnType<Buffer | null, never, never>;
+  cutoff: ColumnType<Date, never, never>;
+  retired_at: ColumnType<Date, never, never>;
+  run_id: ColumnType<string, never, never>;
+}
+
 export interface IdentityTables {
   app_user: AppUserTable;
   role_grant: RoleGrantTable;
@@ -254,6 +275,7 @@ export interface IdentityTables {
   outbox_message: OutboxMessageTable;
   audit_event: AuditEventTable;
   audit_seal: AuditSealTable;
+  audit_retirement: AuditRetirementTable;
 }
 
 /** Calendar dates (no time zone) travel as 'yyyy-mm-dd' strings on both PostgreSQL and PGlite. */

@@ -5,6 +5,9 @@ import type { ServiceDeps } from '../context';
 import { RETENTION_CATEGORIES } from './categories';
 import { RETENTION_JOB_KIND } from './job';
 
+/** How the schedule names the daily retirement of audit months past ten years. */
+export const AUDIT_RETIREMENT_NAME = 'audit.event_month';
+
 type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
 
 /** Each editable period: the organisation's column and the registry category it governs. */
@@ -20,7 +23,8 @@ const EDITABLE: readonly { field: RetentionDaysField; column: 'booking_retention
  * registry's category that runs the period, where one does.
  */
 export const FIXED_RETENTION: readonly { code: string; years: number | null; category?: string }[] = [
-  { code: 'audit_event', years: 10 },
+  // Not a registry category: whole months leave the log by the owner's function (ADR 0003), run daily.
+  { code: 'audit_event', years: 10, category: AUDIT_RETIREMENT_NAME },
   { code: 'accounting', years: 5 },
   { code: 'inactive_account', years: 4, category: 'user.inactive_account' },
   { code: 'correspondence', years: 1, category: 'crm.correspondence' },
@@ -42,7 +46,7 @@ export async function retentionSchedule(deps: Deps, user: SessionUser): Promise<
     .executeTakeFirstOrThrow();
   const editable = EDITABLE.map(({ field, column, category }) => ({ field, category, days: organisation[column], ...RETENTION_DAY_BOUNDS[field] }));
   deps.audit.record({ objectType: 'retention_schedule', details: Object.fromEntries(editable.map((entry) => [entry.field, entry.days])) });
-  const registered = new Set(RETENTION_CATEGORIES.map((category) => category.name));
+  const registered = new Set([...RETENTION_CATEGORIES.map((category) => category.name), AUDIT_RETIREMENT_NAME]);
   const fixed = FIXED_RETENTION.map(({ code, years, category }) => ({ code, years, runsAs: category !== undefined && registered.has(category) ? category : null }));
   return { editable, fixed };
 }

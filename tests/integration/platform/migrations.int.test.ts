@@ -49,8 +49,9 @@ describe('migrations (PLAT-2)', () => {
     // audit_seal is installation-wide: one seal covers the events of every organisation in its range.
     // rate_limit_counter is the installation's too: a limit applies before anyone (or any organisation) is known.
     // audit_flag_watermark is the flags job's place in the sealed log, which is one for the installation (DPO-2);
+    // audit_retirement records months of that log dropped after ten years: a month holds every organisation's events (DPO-6).
     // retention_exception is the register of what the law says must be kept, the same law for every organisation (DPO-5).
-    const exempt = new Set(['organisation', 'installation_setting', 'audit_seal', 'kysely_migration', 'kysely_migration_lock', 'rate_limit_counter', 'audit_flag_watermark', 'retention_exception']);
+    const exempt = new Set(['organisation', 'installation_setting', 'audit_seal', 'kysely_migration', 'kysely_migration_lock', 'rate_limit_counter', 'audit_flag_watermark', 'retention_exception', 'audit_retirement']);
     const result = await sql<{ table_name: string; has_org: boolean }>`
       select t.table_name,
              exists (select 1 from information_schema.columns c

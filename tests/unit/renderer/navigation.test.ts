@@ -42,8 +42,12 @@ describe('navigationFor', () => {
     expect(hashes(['dpo'])).toEqual(['#/dpo', '#/dpo/log', '#/dpo/access-report', '#/dpo/cases', '#/dpo/retention', '#/dpo/registers', '#/dpo/integrity', '#/status']);
   });
 
-  it('ACC-1, CRM-5: an admin has the CRM as the server gives it (sales and admin), before the admin workspace', () => {
-    expect(hashes(['admin'])).toEqual(['#/crm', '#/crm/tasks', '#/crm/pipeline', '#/admin', '#/status']);
+  it('ACC-1, CRM-5, DPO-8: an admin has the CRM as the server gives it (sales and admin), the admin workspace, then the log integrity check', () => {
+    expect(hashes(['admin'])).toEqual(['#/crm', '#/crm/tasks', '#/crm/pipeline', '#/admin', '#/dpo/integrity', '#/status']);
+  });
+
+  it('DPO-8: someone who is both DPO and admin sees the integrity check once, among the DPO’s tools', () => {
+    expect(hashes(['dpo', 'admin'])).toEqual(['#/crm', '#/crm/tasks', '#/crm/pipeline', '#/dpo', '#/dpo/log', '#/dpo/access-report', '#/dpo/cases', '#/dpo/retention', '#/dpo/registers', '#/dpo/integrity', '#/admin', '#/status']);
   });
 
   it('ACC-1: someone with several roles sees all their workspaces, in menu order', () => {
@@ -55,7 +59,7 @@ describe('navigationFor', () => {
   });
 
   it("ACC-1: the demo's message outbox is offered to an admin in the demo only", () => {
-    expect(hashes(['admin'], true)).toEqual(['#/crm', '#/crm/tasks', '#/crm/pipeline', '#/admin', '#/status', '#/developer']);
+    expect(hashes(['admin'], true)).toEqual(['#/crm', '#/crm/tasks', '#/crm/pipeline', '#/admin', '#/dpo/integrity', '#/status', '#/developer']);
     expect(hashes(['clinician'], true)).toEqual(['#/start', '#/consultations', '#/visits', '#/journal', '#/status']);
   });
 });
@@ -89,6 +93,16 @@ describe('isRouteAllowed', () => {
     // Sales and admin still land in their own workspaces.
     expect(hashOf(landingRouteFor(['admin', 'sales']))).toBe('#/crm');
     expect(hashOf(landingRouteFor(['admin']))).toBe('#/admin');
+  });
+
+  it('DPO-8: the integrity check opens for an admin too; the DPO’s other tools do not', () => {
+    expect(isRouteAllowed({ page: 'dpo', section: 'integrity' }, ['admin'])).toBe(true);
+    expect(isRouteAllowed({ page: 'dpo', section: 'integrity' }, ['dpo'])).toBe(true);
+    expect(isRouteAllowed({ page: 'dpo', section: 'integrity' }, ['clinician', 'coordinator', 'sales'])).toBe(false);
+    for (const section of ['log', 'access-report', 'cases', 'retention', 'registers'] as const) {
+      expect(isRouteAllowed({ page: 'dpo', section }, ['admin']), section).toBe(false);
+    }
+    expect(isRouteAllowed({ page: 'workspace', workspace: 'dpo' }, ['admin'])).toBe(false);
   });
 
   it("DPO-1…8: the DPO's tools and a request's page are the DPO's only; malformed addresses land on the workspace", () => {

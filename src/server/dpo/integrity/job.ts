@@ -42,11 +42,15 @@ export function resultOf(report: VerifyReport, witnessPath: string | undefined, 
     witnessedSeals: report.witness?.witnessedSeals ?? null,
     lastWitnessedSeq: report.witness?.lastWitnessedSeq ?? null,
     isSealRefused,
+    // DPO-6: events of months retired after ten years, accounted for by the retirement records.
+    retiredEvents: report.retiredEvents ?? 0,
   };
 }
 
+/** The sealed events the verifier will check: those of months retired after ten years (DPO-6) are gone, their seals checked only. */
 async function sealedEventTotal(db: Database): Promise<number> {
-  const { rows } = await sql<{ total: string }>`select coalesce(sum(event_count), 0)::text as total from audit_seal`.execute(db);
+  const { rows } = await sql<{ total: string }>`
+    select ((select coalesce(sum(event_count), 0) from audit_seal) - (select coalesce(sum(event_count), 0) from audit_retirement))::text as total`.execute(db);
   return Number(rows[0]?.total ?? 0);
 }
 

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ANONYMOUS_ACTOR, writeAuditEvent } from '../../../../src/server/audit/record';
+import { retireExpiredAuditMonths } from '../../../../src/server/audit/retirement';
 import { sealPendingEvents } from '../../../../src/server/audit/seal';
 import { INTEGRITY_JOB_KIND, integrityJobHandler } from '../../../../src/server/dpo/integrity/job';
 import type { BatchedJobHandler, JobProgress } from '../../../../src/server/jobs/queue';
@@ -127,9 +129,42 @@ describe('DPO-8: integrity from the workspace', () => {
     expect(run?.progress).toMatchObject({ result: 'witness_mismatch', problemKind: 'witnessed_seal_missing', witness: 'disagrees', isSealRefused: true });
   });
 
-  it('ACC-1: clinician, sales, coordinator and admin are refused the integrity procedures, logged as access.denied', async () => {
+  it('DPO-8, DPO-6: after a month past ten years is retired the log is intact; the progress counts the events still held, the result says how many went', async () => {
+    const old = new Date(Date.UTC(new Date().getUTCFullYear() - 11, 0, 10, 12));
+    await sql`select audit_event_ensure_partition(${old.toISOString().slice(0, 10)}::date)`.execute(database.current.db);
+    await database.current.db.transaction().execute(async (trx) => {
+      for (let index = 0; index < 4; index++) await writeAuditEvent(trx, ANONYMOUS_ACTOR, { action: 'auth.login.failure' }, { now: new Date(old.getTime() + index), clientIp: undefined });
+    });
+    await sealEverything(database.current.db);
+    const { s, dpo } = await setting();
+    await sealEverything(s.db);
+    expect((await retireExpiredAuditMonths(s.db, { now: new Date() })).retired).toHaveLength(1);
+    await dpo.dpo.integrity.start();
+    const seen: JobProgress[] = [];
+    await runDueJobs(s.db, [spied(integrityJobHandler({ witnessPath: undefined, progressEveryMs: 0 }), seen)], new Date());
+    const { run } = await dpo.dpo.integrity.status();
+    const total = Number(seen.find((progress) => progress.phase === 'verifying')?.total);
+    expect(run?.progress).toMatchObject({ result: 'intact', retiredEvents: 4, checked: total, total });
+  });
+
+  it('DPO-8, AUD-4: an admin runs the integrity check and sees the result, the same runs as the DPO', async () => {
+    const { s, dpo } = await setting();
+    await sealEverything(s.db);
+    const admin = await s.as(s.adminUser);
+    const { jobId, isAlreadyRunning } = await admin.dpo.integrity.start();
+    expect(isAlreadyRunning).toBe(false);
+    await runDueJobs(s.db, [integrityJobHandler({ witnessPath: undefined })], new Date());
+    expect((await admin.dpo.integrity.status()).run).toMatchObject({ jobId, status: 'done', progress: { result: 'intact', problemKind: null } });
+    expect((await admin.dpo.integrity.latest()).runs.map((run) => run.jobId)).toEqual([jobId]);
+    // One organisation, one history: the DPO sees the run the admin started.
+    expect((await dpo.dpo.integrity.latest()).runs.map((run) => run.jobId)).toEqual([jobId]);
+    expect((await eventsOf(s.db, { action: 'dpo.integrity.started', userId: s.adminUser.id })).map((event) => event.object_id)).toEqual([jobId]);
+    expect(await eventsOf(s.db, { action: 'dpo.integrity.read', userId: s.adminUser.id })).toHaveLength(1);
+  });
+
+  it('ACC-1: clinician, sales and coordinator are refused the integrity procedures, logged as access.denied', async () => {
     const { s } = await setting();
-    for (const user of [s.clinicianA, s.salesUser, s.coordinatorUser, s.adminUser]) {
+    for (const user of [s.clinicianA, s.salesUser, s.coordinatorUser]) {
       const caller = await s.as(user);
       for (const call of [() => caller.dpo.integrity.start(), () => caller.dpo.integrity.status(), () => caller.dpo.integrity.latest()]) {
         expect((await errorOf(call)).code).toBe('FORBIDDEN');

@@ -1,5 +1,5 @@
 import type { Role } from '../../../../shared/roles';
-import { DPO_SECTIONS, type Route } from './routes';
+import { DPO_SECTIONS, type DpoSection, hashOf, type Route } from './routes';
 import { type Workspace, WORKSPACES } from './workspaces';
 
 /**
@@ -14,6 +14,12 @@ const WORKSPACE_ROLES: Record<Exclude<Workspace, 'status'>, readonly Role[]> = {
 };
 
 const hasAnyOf = (roles: readonly Role[], allowed: readonly Role[]) => allowed.some((role) => roles.includes(role));
+
+/**
+ * The DPO's tools an admin opens too, as the server admits them (DPO-8, AUD-4: the integrity check
+ * is roleProcedure(['dpo', 'admin'])). The admin reaches it from their own part of the menu.
+ */
+const ADMIN_DPO_SECTIONS: readonly DpoSection[] = ['integrity'];
 
 /**
  * Which workspace someone with several roles lands in: the daily work with patients and customers
@@ -48,6 +54,7 @@ export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
     case 'workspace':
       return route.workspace === 'status' || hasAnyOf(roles, WORKSPACE_ROLES[route.workspace]);
     case 'dpo':
+      return hasAnyOf(roles, WORKSPACE_ROLES.dpo) || (ADMIN_DPO_SECTIONS.includes(route.section) && roles.includes('admin'));
     case 'dsrCase':
       return hasAnyOf(roles, WORKSPACE_ROLES.dpo);
     case 'company':
@@ -72,8 +79,9 @@ export function isRouteAllowed(route: Route, roles: readonly Role[]): boolean {
 /**
  * The menu entries for someone holding `roles`, in menu order: a clinician's day, calendar and home
  * visits, the journal, the dispatch board, the other workspaces (the CRM's companies followed by
- * one's own tasks and the pipeline; the DPO's flags followed by each of its tools), the status, and in
- * the demo the admin's outbox.
+ * one's own tasks and the pipeline; the DPO's flags followed by each of its tools; the admin's
+ * workspace followed by the DPO tools an admin opens too, unless the DPO's part already lists
+ * them), the status, and in the demo the admin's outbox.
  */
 export function navigationFor(roles: readonly Role[], options: { isDemo: boolean }): Route[] {
   const [journal, ...others] = WORKSPACES.map((workspace): Route => ({ page: 'workspace', workspace }));
@@ -87,10 +95,19 @@ export function navigationFor(roles: readonly Role[], options: { isDemo: boolean
       route.page === 'workspace' && route.workspace === 'crm'
         ? [route, { page: 'crmTasks' }, { page: 'crmPipeline' }]
         : route.page === 'workspace' && route.workspace === 'dpo'
-          ? [route, ...DPO_SECTIONS.map((section): Route => ({ page: 'dpo', section }))]
-          : [route],
+          ? // Under the DPO's workspace for the DPO only; an admin finds theirs under the admin workspace.
+            [route, ...(hasAnyOf(roles, WORKSPACE_ROLES.dpo) ? DPO_SECTIONS : []).map((section): Route => ({ page: 'dpo', section }))]
+          : route.page === 'workspace' && route.workspace === 'admin'
+            ? [route, ...ADMIN_DPO_SECTIONS.map((section): Route => ({ page: 'dpo', section }))]
+            : [route],
     ),
     ...(options.isDemo ? [{ page: 'developer' } as const] : []),
   ];
-  return candidates.filter((route) => isRouteAllowed(route, roles));
+  const seen = new Set<string>();
+  return candidates.filter((route) => {
+    const hash = hashOf(route);
+    if (seen.has(hash) || !isRouteAllowed(route, roles)) return false;
+    seen.add(hash);
+    return true;
+  });
 }

@@ -202,6 +202,7 @@ export const activity: Pick<Messages, 'activity' | 'auditAction' | 'auditReason'
     dpo_package_released: 'Access package released',
     dpo_package_exported: 'Access package exported',
     audit_read_own: 'Own activity shown',
+    audit_partition_retired: 'Log month removed after ten years',
     access_denied: 'Access refused',
     access_register_exported: 'Authorisation register exported',
     auth_session_unlock_failed: 'Failed screen unlock',

@@ -120,6 +120,7 @@ export const dpoLog: Pick<Messages, 'dpoLog' | 'dpoIntegrity'> = {
     intact: 'The log is intact',
     intactText: '{{checked}} events in {{seals}} seals checked; none changed, removed or added.',
     pending: '{{count}} new events are not sealed yet and are checked next time.',
+    retired: '{{count}} events of months older than ten years have been removed under the retention schedule; their seals were checked and the removal records match them.',
     broken: 'The log is broken',
     brokenAtEvent: 'First problem: event {{eventId}} ({{kind}}).',
     brokenAtSeal: 'First problem: seal {{seq}} ({{kind}}).',
@@ -163,6 +164,7 @@ export const dpoLog: Pick<Messages, 'dpoLog' | 'dpoIntegrity'> = {
       witnessed_seal_missing: 'seals the witness saw are missing from the database',
       witness_mismatch: 'the seal is not the one the witness saw',
       witness_unreadable: 'the witness file cannot be read',
+      retirement_mismatch: 'the records of removed log months do not match the seals',
     },
   },
 };

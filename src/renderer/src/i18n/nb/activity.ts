@@ -200,6 +200,7 @@ export const activity = {
     dpo_package_released: 'Innsynspakke frigitt',
     dpo_package_exported: 'Innsynspakke eksportert',
     audit_read_own: 'Egen aktivitet vist',
+    audit_partition_retired: 'Loggmåned slettet etter ti år',
     access_denied: 'Tilgang avvist',
     access_register_exported: 'Autorisasjonsregister eksportert',
     auth_session_unlock_failed: 'Mislykket opplåsing av skjermen',

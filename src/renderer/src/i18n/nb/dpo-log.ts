@@ -118,6 +118,7 @@ export const dpoLog = {
     intact: 'Loggen er intakt',
     intactText: '{{checked}} hendelser i {{seals}} segl er kontrollert, og ingen er endret, fjernet eller lagt til.',
     pending: '{{count}} nye hendelser er ennå ikke forseglet og kontrolleres neste gang.',
+    retired: '{{count}} hendelser fra måneder eldre enn ti år er slettet etter sletteplanen; seglene deres er kontrollert og stemmer med slettingene.',
     broken: 'Loggen er brutt',
     brokenAtEvent: 'Første feil: hendelse {{eventId}} ({{kind}}).',
     brokenAtSeal: 'Første feil: segl {{seq}} ({{kind}}).',
@@ -161,6 +162,7 @@ export const dpoLog = {
       witnessed_seal_missing: 'segl vitnet har sett, mangler i databasen',
       witness_mismatch: 'seglet er ikke det vitnet så',
       witness_unreadable: 'vitnefilen kan ikke leses',
+      retirement_mismatch: 'opptegnelsene over slettede loggmåneder stemmer ikke med seglene',
     },
   },
 };

@@ -6,6 +6,7 @@ import type { RouterOutputs } from '../../../lib/api-types';
 import { formatDateTime } from '../../../lib/format';
 import { errorText, translateCode } from '../../../lib/translate';
 import { useTRPC } from '../../../lib/trpc';
+import { useCurrentUser } from '../../auth/session-context';
 import { LogExportCard } from '../exports/LogExportCard';
 
 type Run = NonNullable<RouterOutputs['dpo']['integrity']['status']['run']>;
@@ -65,6 +66,7 @@ function ResultCard({ run, isWitnessConfigured }: { run: Run; isWitnessConfigure
   if (run.status !== 'done' || !result) return null;
   const isIntact = result === 'intact';
   const pending = numberOf(progress.pendingEvents) ?? 0;
+  const retired = numberOf(progress.retiredEvents) ?? 0;
   return (
     <Card withBorder padding="md" data-testid="integrity-result" data-result={result} style={{ borderColor: `var(--mantine-color-${isIntact ? 'teal' : 'red'}-7)`, borderWidth: 2 }}>
       <Stack gap="xs">
@@ -79,6 +81,7 @@ function ResultCard({ run, isWitnessConfigured }: { run: Run; isWitnessConfigure
           </Text>
         )}
         {pending > 0 && <Text size="sm">{t('dpoIntegrity.pending', { count: pending })}</Text>}
+        {retired > 0 && <Text size="sm">{t('dpoIntegrity.retired', { count: retired })}</Text>}
         <Text size="xs" c="dimmed">
           {formatDateTime(run.finishedAt ?? run.startedAt, { seconds: true })}
         </Text>
@@ -89,7 +92,7 @@ function ResultCard({ run, isWitnessConfigured }: { run: Run; isWitnessConfigure
 }
 
 /**
- * DPO-8, AUD-4: the audit log verified from the workspace. "Kontroller loggen nå" queues the job;
+ * DPO-8, AUD-4: the audit log verified from the workspace (the DPO's, and an admin's too). "Kontroller loggen nå" queues the job;
  * while it runs the status is polled every second for a progress bar (events checked / total);
  * then the result (intact in green, the first broken event in red), the witness line, and the
  * history of runs.
@@ -98,6 +101,8 @@ export function IntegrityPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  // The log export is the DPO's alone; an admin comes here for the check only.
+  const isDpo = useCurrentUser().data?.roles.includes('dpo') === true;
   const [isAlreadyRunning, setIsAlreadyRunning] = useState(false);
   const status = useQuery(trpc.dpo.integrity.status.queryOptions(undefined, { refetchInterval: (query) => (isActive(query.state.data?.run) ? 1_000 : false) }));
   const history = useQuery(trpc.dpo.integrity.latest.queryOptions(undefined, { refetchOnWindowFocus: false }));
@@ -209,7 +214,7 @@ export function IntegrityPage() {
         </Table>
       )}
       {/* AUD-5: the log for a period as JSON lines or FHIR AuditEvents, for other tools. */}
-      <LogExportCard />
+      {isDpo && <LogExportCard />}
     </Stack>
   );
 }

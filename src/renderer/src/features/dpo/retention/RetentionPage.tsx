@@ -6,7 +6,55 @@ import { useTranslation } from 'react-i18next';
 import { type RetentionDaysField, updateRetentionScheduleSchema } from '../../../../../shared/dpo-report-schemas';
 import { formatDateTime } from '../../../lib/format';
 import { errorText, fieldErrorMessages, issueMessages, translateCode } from '../../../lib/translate';
+import type { RouterOutputs } from '../../../lib/api-types';
 import { useTRPC } from '../../../lib/trpc';
+
+type AuditLogRetention = RouterOutputs['retention']['dryRun']['auditLog'];
+
+/**
+ * DPO-6: the audit log's months past ten years that are kept for now (and why), and the months
+ * removed with how many of this organisation's events.
+ */
+function AuditLogRetirements({ auditLog }: { auditLog: AuditLogRetention }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {auditLog.held.length > 0 && (
+        <Stack gap={4} data-testid="audit-log-held">
+          <Title order={4}>{t('dpoReport.retention.auditLog.heldTitle')}</Title>
+          {auditLog.held.map((entry) => (
+            <Text key={entry.month} size="sm">
+              {t('dpoReport.retention.auditLog.held', { month: entry.month, reason: translateCode(`dpoReport.retention.auditLog.reasons.${entry.reason ?? ''}`, {}, entry.reason ?? '') })}
+            </Text>
+          ))}
+        </Stack>
+      )}
+      {auditLog.retired.length > 0 && (
+        <>
+          <Title order={4}>{t('dpoReport.retention.auditLog.retiredTitle')}</Title>
+          <Table aria-label={t('dpoReport.retention.auditLog.retiredTable')} data-testid="audit-log-retired">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('dpoReport.retention.auditLog.month')}</Table.Th>
+                <Table.Th scope="col">{t('dpoReport.retention.auditLog.events')}</Table.Th>
+                <Table.Th scope="col">{t('dpoReport.retention.auditLog.retiredAt')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {auditLog.retired.map((entry) => (
+                <Table.Tr key={`${entry.month}-${entry.retiredAt}`}>
+                  <Table.Td>{entry.month}</Table.Td>
+                  <Table.Td>{entry.events}</Table.Td>
+                  <Table.Td>{formatDateTime(entry.retiredAt)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </>
+      )}
+    </>
+  );
+}
 
 /**
  * DPO-6: the retention schedule. The organisation's editable periods (days, within the bounds the
@@ -168,11 +216,23 @@ export function RetentionPage() {
                       </Table.Td>
                     </Table.Tr>
                   ))}
+                  {/* The audit log is not a registry category (whole months, for every organisation; see the server's retentionDryRun). */}
+                  <Table.Tr data-testid="retention-dry-run-audit-log">
+                    <Table.Td>
+                      <Text fw={500}>{t('dpoReport.retention.auditLog.name')}</Text>
+                      <Text size="sm" c="dimmed">
+                        {t('dpoReport.retention.auditLog.description')}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{dryRun.data.auditLog.due}</Table.Td>
+                    <Table.Td>{dryRun.data.auditLog.oldestDueAt ? formatDateTime(dryRun.data.auditLog.oldestDueAt) : t('dpoReport.retention.nothingDue')}</Table.Td>
+                  </Table.Tr>
                 </Table.Tbody>
               </Table>
               <Text size="sm" c="dimmed">
                 {t('dpoReport.retention.checkedAt', { time: formatDateTime(dryRun.data.checkedAt) })}
               </Text>
+              <AuditLogRetirements auditLog={dryRun.data.auditLog} />
             </>
           )}
         </Stack>
