@@ -27,7 +27,7 @@ describe('the retention schedule page’s procedures (DPO-6)', () => {
       { field: 'crmLeadRetentionDays', category: 'crm.lead_contact', days: 365, min: 30, max: 3650 },
       { field: 'crmEmployeeRetentionDays', category: 'portal.employee', days: 30, min: 0, max: 365 },
     ]);
-    expect(schedule.fixed).toContainEqual({ code: 'audit_event', years: 10, runsAs: null });
+    expect(schedule.fixed).toContainEqual({ code: 'audit_event', years: 10, runsAs: 'audit.event_month' });
     // DPO-6: the fixed periods a registered category runs say so.
     expect(schedule.fixed).toContainEqual({ code: 'inactive_account', years: 4, runsAs: 'user.inactive_account' });
     expect(schedule.fixed).toContainEqual({ code: 'correspondence', years: 1, runsAs: 'crm.correspondence' });
