@@ -35,6 +35,7 @@ export const visitIntakeProcedures = {
         idempotencyKey: input.idempotencyKey,
         now: ctx.deps.now,
         isDemo: ctx.deps.isDemo,
+        secretBox: ctx.deps.secretBox,
         fieldPrefix: 'booking.',
       });
     }),

@@ -19,13 +19,15 @@ const DAY_MS = 86_400_000;
 
 const CATEGORY = 'visit.booking';
 
-/** A legal hold (DPO-5) on the booking, its patient, its e-mail or its phone. */
+/** A legal hold (DPO-5) on the booking, its patient, its fødselsnummer (by the keyed hash kept beside it), its e-mail or its phone. */
 const isNotLegallyHeld = notHeld(CATEGORY, {
   organisationId: sql.ref('home_visit_booking.organisation_id'),
   id: sql.ref('home_visit_booking.id'),
   patientId: sql.ref('home_visit_booking.patient_id'),
   email: sql.ref('home_visit_booking.email'),
   phone: sql.ref('home_visit_booking.phone'),
+  nationalIdHmac: sql.ref('home_visit_booking.national_id_hmac'),
+  nationalIdPlain: sql.ref('home_visit_booking.national_id'),
 });
 
 /** Due: finished, not yet anonymised, not held (its own hold or a legal hold), ended at or before the organisation's cut-off. */
@@ -49,6 +51,7 @@ export const bookingRetentionCategory: RetentionCategory = {
     const match = [];
     if (person.patientId) match.push(sql`patient_id = ${person.patientId}`);
     if (person.nationalId) match.push(sql`national_id = ${person.nationalId}`);
+    if (person.nationalIdHmac) match.push(sql`national_id_hmac = ${person.nationalIdHmac}`);
     if (person.email) match.push(sql`lower(email) = ${person.email.toLowerCase()}`);
     if (person.phone) match.push(sql`regexp_replace(phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
     if (match.length === 0) return [];
@@ -108,7 +111,7 @@ export const bookingRetentionCategory: RetentionCategory = {
     const { rows } = await sql<{ id: string; organisation_id: string }>`
       update home_visit_booking
          set full_name = null, street = null, postcode = null, city = null, gender = null, date_of_birth = null,
-             national_id = null, phone = null, email = null, reason = null, anonymised_at = ${now},
+             national_id = null, national_id_hmac = null, phone = null, email = null, reason = null, anonymised_at = ${now},
              version = version + 1, updated_at = ${now}
        where id = any(${ids}::uuid[]) and anonymised_at is null
       returning id, organisation_id`.execute(trx);

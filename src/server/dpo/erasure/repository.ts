@@ -153,6 +153,17 @@ export async function legalHolds(trx: Executor, organisationId: string, caseId: 
   return rows;
 }
 
+/** Writes the keyed hash beside a plain national identity number on the organisation's bookings that hold it and lack it (DPO-5). */
+export async function hashBookingNumbers(trx: Executor, organisationId: string, nationalId: string, hmac: Buffer): Promise<void> {
+  await trx
+    .updateTable('home_visit_booking')
+    .set({ national_id_hmac: hmac })
+    .where('organisation_id', '=', organisationId)
+    .where('national_id', '=', nationalId)
+    .where('national_id_hmac', 'is', null)
+    .execute();
+}
+
 export async function insertHold(
   trx: Executor,
   row: {

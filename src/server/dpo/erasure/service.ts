@@ -21,6 +21,7 @@ import {
   caseById,
   type ErasureCaseRow,
   firstPlannedAt,
+  hashBookingNumbers,
   holdById,
   insertHold,
   insertReport,
@@ -272,6 +273,11 @@ export async function setHold(deps: Deps, user: SessionUser, input: z.infer<type
       if (!owner?.ownsObject || !(await owner.ownsObject(deps.trx, user.organisationId, input.objectId))) throw notFound();
       objectId = input.objectId;
     }
+  }
+  // The person's bookings hold the number plain: their keyed hash is written now (those taken in
+  // from here on get it at intake), so the scheduled retention matches them to the hold in SQL.
+  if (caseRow && input.scope === 'person' && caseRow.nationalIdSealed && person.nationalIdHmac) {
+    await hashBookingNumbers(deps.trx, user.organisationId, deps.secretBox.open(caseRow.nationalIdSealed, caseRow.id), person.nationalIdHmac);
   }
   const holdId = await insertHold(deps.trx, {
     organisationId: user.organisationId,
