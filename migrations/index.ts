@@ -19,6 +19,7 @@ import * as dpoExports from './2026-12-08T14-00_dpo_exports';
 import * as auditEventPartitions from './2026-12-08T15-00_audit_event_partitions';
 import * as restrictionModules from './2026-12-09T10-00_restriction_modules';
 import * as bookingNationalIdHmac from './2026-12-09T11-00_booking_national_id_hmac';
+import * as customerErasureConfirmation from './2026-12-09T12-00_customer_erasure_confirmation';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T15-00_audit_event_partitions': auditEventPartitions,
   '2026-12-09T10-00_restriction_modules': restrictionModules,
   '2026-12-09T11-00_booking_national_id_hmac': bookingNationalIdHmac,
+  '2026-12-09T12-00_customer_erasure_confirmation': customerErasureConfirmation,
 };

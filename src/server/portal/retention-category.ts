@@ -34,10 +34,11 @@ export const employeeRetentionCategory: RetentionCategory = {
 
   /**
    * DPO-5: an employee is on file because the customer's agreement says so. In a request the
-   * record is erased once the agreement has ended (its last day is past, on Oslo's calendar);
-   * while the agreement runs, it is kept on the agreement's ground, and the DPO asks the customer
-   * to take the person off the list (the customer's own change then removes the record). Found by
-   * the number's keyed hash, e-mail or phone.
+   * record is erased once the agreement has ended (its last day is past, on Oslo's calendar).
+   * While the agreement runs, the employer decides about its employee list: the record is kept on
+   * the agreement's ground and marked as awaiting the customer's confirmation, which the DPO
+   * records and which then erases it (dpo/erasure/customer-confirmation.ts). Found by the
+   * number's keyed hash, e-mail or phone.
    */
   async findForPerson(trx, { organisationId, person, now }) {
     const match = [];
@@ -45,10 +46,12 @@ export const employeeRetentionCategory: RetentionCategory = {
     if (person.email) match.push(sql`lower(e.email) = ${person.email.toLowerCase()}`);
     if (person.phone) match.push(sql`regexp_replace(e.phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
     if (match.length === 0) return [];
-    const { rows } = await sql<{ id: string; createdAt: Date; hasEnded: boolean }>`
-      select e.id, e.created_at as "createdAt", (a.ends_on is not null and a.ends_on < ${osloCalendarDate(now)}::date) as "hasEnded"
+    const { rows } = await sql<{ id: string; createdAt: Date; hasEnded: boolean; companyId: string; companyName: string }>`
+      select e.id, e.created_at as "createdAt", (a.ends_on is not null and a.ends_on < ${osloCalendarDate(now)}::date) as "hasEnded",
+             c.id as "companyId", c.name as "companyName"
         from corporate_employee e
         join corporate_agreement a on a.id = e.agreement_id and a.organisation_id = e.organisation_id
+        join company c on c.id = e.company_id and c.organisation_id = e.organisation_id
        where e.organisation_id = ${organisationId} and (${sql.join(match, sql` or `)})
        order by e.created_at, e.id`.execute(trx);
     return rows.map(
@@ -59,6 +62,7 @@ export const employeeRetentionCategory: RetentionCategory = {
         count: 1,
         action: row.hasEnded ? 'erase' : 'keep',
         groundCode: row.hasEnded ? null : 'portal.employee.agreement',
+        ...(row.hasEnded ? {} : { awaits: { kind: 'customer_confirmation' as const, companyId: row.companyId, companyName: row.companyName } }),
       }),
     );
   },

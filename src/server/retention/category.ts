@@ -71,6 +71,12 @@ export interface PersonItem {
   action: 'erase' | 'anonymise' | 'keep';
   /** For `keep`: the register's code (`retention_exception.code`). */
   groundCode: string | null;
+  /**
+   * Kept until someone else decides: a customer's employee while the agreement runs is erased once
+   * the customer confirms (the DPO records it: dpo/erasure/customer-confirmation.ts). The company is
+   * named so the DPO knows whom to ask (a business, not the person).
+   */
+  awaits?: { kind: 'customer_confirmation'; companyId: string; companyName: string };
 }
 
 export interface DueItem {

@@ -85,12 +85,17 @@ export async function activeHoldsFor(trx: Executor, organisationId: string, pers
   return rows;
 }
 
-/** The items with the holds applied: a held item is kept, on the ground of the hold. */
+/**
+ * The items with the holds applied: a held item is kept, on the ground of the hold. An item awaiting
+ * someone's confirmation is held too: no confirmation erases it while the hold is in force.
+ */
 export function applyHolds(category: string, items: readonly PersonItem[], holds: readonly ActiveHold[]): PersonItem[] {
   const isPersonHeld = holds.some((hold) => hold.scope === 'person');
   const isCategoryHeld = holds.some((hold) => hold.scope === 'category' && hold.category === category);
   const heldObjects = new Set(holds.filter((hold) => hold.scope === 'object' && hold.category === category).map((hold) => hold.objectId));
-  return items.map((item) =>
-    item.action !== 'keep' && (isPersonHeld || isCategoryHeld || heldObjects.has(item.id)) ? { ...item, action: 'keep', groundCode: LEGAL_HOLD_GROUND } : item,
-  );
+  return items.map((item) => {
+    if ((item.action === 'keep' && !item.awaits) || !(isPersonHeld || isCategoryHeld || heldObjects.has(item.id))) return item;
+    const { awaits: _awaits, ...held } = item;
+    return { ...held, action: 'keep', groundCode: LEGAL_HOLD_GROUND };
+  });
 }
