@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { osloCalendarDate, osloInstant } from '../../shared/oslo-time';
-import type { DueItem, PersonItem, RetentionCategory } from '../retention/category';
+import type { DueItem, PersonIdentifiers, PersonItem, RetentionCategory } from '../retention/category';
 import { normalisePhone, notHeld } from '../retention/holds';
 
 /**
@@ -26,6 +26,15 @@ const isNotLegallyHeld = notHeld(CATEGORY, {
 const isDue = (today: string) => sql<boolean>`
   a.ends_on is not null and a.ends_on + o.crm_employee_retention_days < ${today}::date and ${isNotLegallyHeld}`;
 
+/** An employee of the person (table alias e): by the number's keyed hash, e-mail or phone; null when none is known. */
+function personMatch(person: PersonIdentifiers) {
+  const match = [];
+  if (person.nationalIdHmac) match.push(sql`e.national_id_hmac = ${person.nationalIdHmac}`);
+  if (person.email) match.push(sql`lower(e.email) = ${person.email.toLowerCase()}`);
+  if (person.phone) match.push(sql`regexp_replace(e.phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
+  return match.length === 0 ? null : sql<boolean>`(${sql.join(match, sql` or `)})`;
+}
+
 export const employeeRetentionCategory: RetentionCategory = {
   name: CATEGORY,
   descriptionKey: 'retention.category.portalEmployee.description',
@@ -41,18 +50,15 @@ export const employeeRetentionCategory: RetentionCategory = {
    * number's keyed hash, e-mail or phone.
    */
   async findForPerson(trx, { organisationId, person, now }) {
-    const match = [];
-    if (person.nationalIdHmac) match.push(sql`e.national_id_hmac = ${person.nationalIdHmac}`);
-    if (person.email) match.push(sql`lower(e.email) = ${person.email.toLowerCase()}`);
-    if (person.phone) match.push(sql`regexp_replace(e.phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
-    if (match.length === 0) return [];
+    const match = personMatch(person);
+    if (!match) return [];
     const { rows } = await sql<{ id: string; createdAt: Date; hasEnded: boolean; companyId: string; companyName: string }>`
       select e.id, e.created_at as "createdAt", (a.ends_on is not null and a.ends_on < ${osloCalendarDate(now)}::date) as "hasEnded",
              c.id as "companyId", c.name as "companyName"
         from corporate_employee e
         join corporate_agreement a on a.id = e.agreement_id and a.organisation_id = e.organisation_id
         join company c on c.id = e.company_id and c.organisation_id = e.organisation_id
-       where e.organisation_id = ${organisationId} and (${sql.join(match, sql` or `)})
+       where e.organisation_id = ${organisationId} and ${match}
        order by e.created_at, e.id`.execute(trx);
     return rows.map(
       (row): PersonItem => ({
@@ -69,6 +75,21 @@ export const employeeRetentionCategory: RetentionCategory = {
 
   eraseForPerson(trx, ids, now) {
     return employeeRetentionCategory.anonymise(trx, ids, now);
+  },
+
+  packageSection: 'portalEmployees',
+
+  /** DPO-5: the employee as the customer's list has them, the number masked (the portal keeps it sealed; the person knows it). */
+  async collectForPerson(trx, { organisationId, person }) {
+    const match = personMatch(person);
+    if (!match) return [];
+    const { rows } = await sql<{ id: string; fullName: string; phone: string | null; email: string | null; nationalIdMasked: string; createdAt: Date; companyName: string }>`
+      select e.id, e.full_name as "fullName", e.phone, e.email, e.national_id_masked as "nationalIdMasked", e.created_at as "createdAt", c.name as "companyName"
+        from corporate_employee e
+        join company c on c.id = e.company_id and c.organisation_id = e.organisation_id
+       where e.organisation_id = ${organisationId} and ${match}
+       order by e.created_at, e.id`.execute(trx);
+    return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
   },
 
   async ownsObject(trx, organisationId, id) {

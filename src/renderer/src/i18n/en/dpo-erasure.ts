@@ -37,6 +37,7 @@ export const dpoErasure: Pick<Messages, 'dpoErasure'> = {
       account_user: 'User accounts',
       journal_content: 'Patient record',
       journal_consent: 'Consents to share the record',
+      consultation_appointment: 'Appointments and consultations',
       audit_event: 'Log of access and actions',
       accounting_record: 'Accounting records',
     },
@@ -44,6 +45,7 @@ export const dpoErasure: Pick<Messages, 'dpoErasure'> = {
       accountUser: 'User accounts with the person’s e-mail address or phone number. Active accounts are kept; others are anonymised.',
       journalContent: 'The patient record is never erased by a request. A single note can only be deleted by a decision under the Health Personnel Act §§ 43–44, in the record.',
       journalConsent: 'Consents to share the record document who had grounds to read it, and are kept with the record.',
+      consultationAppointment: 'Appointments and consultations are part of the patient record (when the patient was seen, by whom and how) and are kept with it.',
       auditEvent: 'The log of who saw the person’s data is kept for ten years and cannot be changed.',
       accountingRecord: 'Accounting records are kept for five years. Journalkontor holds no accounting records yet (invoicing happens elsewhere), so nothing is found here.',
     },
@@ -59,6 +61,7 @@ export const dpoErasure: Pick<Messages, 'dpoErasure'> = {
       patient: 'Patient record created {{date}}',
       journalNote: 'Journal note {{date}}',
       consent: 'Consent {{date}}',
+      appointment: 'Appointment {{date}}',
       auditEvents: '{{count}} log events',
     },
     exception: {

@@ -35,6 +35,7 @@ export const dpoErasure = {
       account_user: 'Brukerkontoer',
       journal_content: 'Pasientjournal',
       journal_consent: 'Samtykker til deling av journal',
+      consultation_appointment: 'Timer og konsultasjoner',
       audit_event: 'Logg over tilgang og handlinger',
       accounting_record: 'Regnskapsbilag',
     },
@@ -42,6 +43,7 @@ export const dpoErasure = {
       accountUser: 'Brukerkontoer med personens e-postadresse eller telefonnummer. Aktive kontoer beholdes; andre anonymiseres.',
       journalContent: 'Pasientjournalen slettes aldri ved en begjæring. Et enkelt notat kan bare slettes etter vedtak etter helsepersonelloven §§ 43–44, i journalen.',
       journalConsent: 'Samtykker til å dele journalen dokumenterer hvem som hadde grunnlag for å lese den, og beholdes med journalen.',
+      consultationAppointment: 'Timer og konsultasjoner hører til pasientjournalen (når pasienten ble sett, av hvem og hvordan) og beholdes med den.',
       auditEvent: 'Loggen over hvem som så personens opplysninger beholdes i ti år, og kan ikke endres.',
       accountingRecord: 'Regnskapsbilag beholdes i fem år. Journalkontor har ingen regnskapsbilag ennå (fakturering skjer utenfor), så ingenting blir funnet her.',
     },
@@ -57,6 +59,7 @@ export const dpoErasure = {
       patient: 'Pasientjournal opprettet {{date}}',
       journalNote: 'Journalnotat {{date}}',
       consent: 'Samtykke {{date}}',
+      appointment: 'Time {{date}}',
       auditEvents: '{{count}} logghendelser',
     },
     exception: {
