@@ -19,6 +19,10 @@ import * as dpoExports from './2026-12-08T14-00_dpo_exports';
 import * as auditEventPartitions from './2026-12-08T15-00_audit_event_partitions';
 import * as auditRetirement from './2026-12-08T16-00_audit_retirement';
 import * as retentionAccountsCorrespondence from './2026-12-08T17-00_retention_accounts_correspondence';
+import * as restrictionModules from './2026-12-09T10-00_restriction_modules';
+import * as bookingNationalIdHmac from './2026-12-09T11-00_booking_national_id_hmac';
+import * as customerErasureConfirmation from './2026-12-09T12-00_customer_erasure_confirmation';
+import * as packageSections from './2026-12-09T13-00_package_sections';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -46,4 +50,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T15-00_audit_event_partitions': auditEventPartitions,
   '2026-12-08T16-00_audit_retirement': auditRetirement,
   '2026-12-08T17-00_retention_accounts_correspondence': retentionAccountsCorrespondence,
+  '2026-12-09T10-00_restriction_modules': restrictionModules,
+  '2026-12-09T11-00_booking_national_id_hmac': bookingNationalIdHmac,
+  '2026-12-09T12-00_customer_erasure_confirmation': customerErasureConfirmation,
+  '2026-12-09T13-00_package_sections': packageSections,
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText } from './schema-primitives';
+import { calendarDate, optionalText, text } from './schema-primitives';
 
 /** Erasure in a data-subject request and legal holds (DPO-5, DPO-6): the form's and the server's one set of rules. */
 
@@ -43,3 +43,26 @@ export const setLegalHoldSchema = z
 export const liftLegalHoldSchema = z.object({ holdId: uuid }).strict();
 
 export const legalHoldsSchema = z.object({ caseId: uuid.optional() }).strict();
+
+/** How the customer confirmed that its employee may be erased while its agreement runs (DPO-5). */
+export const CUSTOMER_CONFIRMATION_CHANNELS = ['email', 'letter', 'phone', 'meeting', 'customer_portal', 'other'] as const;
+export type CustomerConfirmationChannel = (typeof CUSTOMER_CONFIRMATION_CHANNELS)[number];
+
+/**
+ * DPO-5: the employer decides about its employee list, so a customer's employee is erased while the
+ * agreement runs only once the customer has confirmed it: who at the customer, on which day, how.
+ */
+export const confirmCustomerErasureSchema = z
+  .object({
+    caseId: uuid,
+    employeeId: uuid,
+    confirmedByName: text({ min: 1, max: 200 }),
+    /** Their role at the customer (HR manager …). */
+    confirmedByRole: optionalText({ max: 200 }),
+    confirmedOn: calendarDate({ latest: 'today' }),
+    channel: z.enum(CUSTOMER_CONFIRMATION_CHANNELS, 'validation.required'),
+    /** Where the confirmation is kept (the e-mail's subject, the letter's reference …). */
+    note: optionalText({ max: 1000, multiline: true }),
+  })
+  .strict();
+export type ConfirmCustomerErasureInput = z.input<typeof confirmCustomerErasureSchema>;

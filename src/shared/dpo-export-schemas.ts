@@ -34,8 +34,13 @@ function daysBetween(from: string, to: string): number {
 export const caseRefSchema = z.object({ caseId: uuid }).strict();
 export const packageRefSchema = z.object({ packageId: uuid }).strict();
 
-/** The sections of an access package, each a module the person's data was found in. */
-export const PACKAGE_SECTIONS = ['patient', 'journal', 'bookings', 'appointments', 'crmContacts', 'portalEmployees', 'accounts', 'consents', 'accessLog'] as const;
+/**
+ * The sections of an access package, each a module the person's data was found in: the person in
+ * the journal, then one per section a category of the retention registry names (PersonDataCategory
+ * .packageSection). A module whose data needs a section of its own adds it here with its words
+ * (dpo-package-labels.ts); its category's items then reach the package without more code.
+ */
+export const PACKAGE_SECTIONS = ['patient', 'journal', 'bookings', 'appointments', 'crmContacts', 'portalEmployees', 'accounts', 'consents', 'accessLog', 'accounting'] as const;
 export type PackageSection = (typeof PACKAGE_SECTIONS)[number];
 
 /**

@@ -65,7 +65,7 @@ export function isAllowedDsrTransition(from: DsrStatus, to: DsrStatus): boolean 
  * The modules whose processing of a restricted person is refused (DPO-5, art. 18): a module is
  * listed here only once its processing path calls assertNotRestricted (src/server/dpo/cases/restriction.ts).
  */
-export const RESTRICTION_MODULES = ['crm', 'journal_sharing'] as const;
+export const RESTRICTION_MODULES = ['crm', 'journal_sharing', 'portal', 'home_visits'] as const;
 export type RestrictionModule = (typeof RESTRICTION_MODULES)[number];
 
 /** Duplicate requests: other cases of the same person and kind, open or received this recently. */

@@ -169,6 +169,7 @@ export const AUDIT_ACTIONS = [
   'dpo.erasure.planned',
   'dpo.erasure.executed',
   'dpo.erasure.receipt',
+  'dpo.erasure.customer_confirmed',
   'dpo.restriction.set',
   'dpo.restriction.lifted',
   'dpo.processing.restricted',

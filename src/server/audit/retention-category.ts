@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { accessHistory } from '../dpo/access-report/service';
 import type { PersonDataCategory } from '../retention/category';
 
 /**
@@ -21,4 +22,16 @@ export const auditLogCategory: PersonDataCategory = {
   },
 
   eraseForPerson: () => Promise.reject(new Error('audit.event is kept by law: never erased by a request')),
+
+  packageSection: 'accessLog',
+
+  /**
+   * DPO-5 (R-PJL-4): who saw the journal — every access and every list that showed the patient, as
+   * the DPO's access report words it (dpo/access-report: the basis coded, free text left out),
+   * over the whole log, for the patient the journal's access decision admitted.
+   */
+  async collectForPerson(trx, { organisationId, journalAccess, now }) {
+    if (!journalAccess) return [];
+    return (await accessHistory(trx, organisationId, journalAccess.patientId, now)).map((row) => ({ ...row }));
+  },
 };

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database';
-import type { DueItem, PersonItem, RetentionCategory, ScheduledPersonDataCategory } from '../retention/category';
+import type { DueItem, PersonIdentifiers, PersonItem, RetentionCategory, ScheduledPersonDataCategory } from '../retention/category';
 import { organisationCutoffs, shiftCalendarMonths } from '../retention/cutoffs';
 import { normalisePhone, notHeld } from '../retention/holds';
 
@@ -29,6 +29,14 @@ const isDue = (organisationId: string, cutoff: Date) => sql`
   and exists (select 1 from company c where c.id = k.company_id and c.status in ('lead', 'prospect', 'former'))
   and not exists (select 1 from crm_activity a where a.contact_id = k.id and a.occurred_at > ${cutoff})`;
 
+/** A contact of the person (table alias k): by e-mail or phone (a name alone is not enough); null when neither is known. */
+function personMatch(person: PersonIdentifiers) {
+  const match = [];
+  if (person.email) match.push(sql`lower(k.email) = ${person.email.toLowerCase()}`);
+  if (person.phone) match.push(sql`regexp_replace(k.phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
+  return match.length === 0 ? null : sql<boolean>`(${sql.join(match, sql` or `)})`;
+}
+
 export const crmLeadContactRetentionCategory: ScheduledPersonDataCategory = {
   name: CATEGORY,
   descriptionKey: 'retention.category.crmLeadContact.description',
@@ -43,19 +51,41 @@ export const crmLeadContactRetentionCategory: ScheduledPersonDataCategory = {
    * e-mail or phone (a name alone is not enough to erase someone).
    */
   async findForPerson(trx, { organisationId, person }) {
-    const match = [];
-    if (person.email) match.push(sql`lower(email) = ${person.email.toLowerCase()}`);
-    if (person.phone) match.push(sql`regexp_replace(phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
-    if (match.length === 0) return [];
+    const match = personMatch(person);
+    if (!match) return [];
     const { rows } = await sql<{ id: string; createdAt: Date }>`
-      select id, created_at as "createdAt" from crm_contact
-       where organisation_id = ${organisationId} and (${sql.join(match, sql` or `)})
+      select id, created_at as "createdAt" from crm_contact k
+       where organisation_id = ${organisationId} and ${match}
        order by created_at, id`.execute(trx);
     return rows.map((row): PersonItem => ({ id: row.id, labelKey: 'dpoErasure.item.crmContact', labelDate: row.createdAt.toISOString(), count: 1, action: 'erase', groundCode: null }));
   },
 
   eraseForPerson(trx, ids, now) {
     return crmLeadContactRetentionCategory.anonymise(trx, ids, now);
+  },
+
+  packageSection: 'crmContacts',
+
+  /** DPO-5: the contact person as registered, with the company and every legal-basis record (consents, objections). */
+  async collectForPerson(trx, { organisationId, person }) {
+    const match = personMatch(person);
+    if (!match) return [];
+    const { rows } = await sql<{ id: string; fullName: string; jobTitle: string | null; email: string | null; phone: string | null; source: string; createdAt: Date; companyName: string }>`
+      select k.id, k.full_name as "fullName", k.job_title as "jobTitle", k.email, k.phone, k.source, k.created_at as "createdAt", c.name as "companyName"
+        from crm_contact k
+        join company c on c.id = k.company_id and c.organisation_id = k.organisation_id
+       where k.organisation_id = ${organisationId} and ${match}
+       order by k.created_at, k.id`.execute(trx);
+    if (rows.length === 0) return [];
+    const { rows: bases } = await sql<{ id: string; contactId: string; purpose: string; basis: string; state: string; source: string; recordedAt: Date }>`
+      select id, contact_id as "contactId", purpose, basis, state, source, recorded_at as "recordedAt" from contact_legal_basis
+       where organisation_id = ${organisationId} and contact_id = any(${rows.map((row) => row.id)}::uuid[])
+       order by recorded_at, id`.execute(trx);
+    return rows.map((row) => ({
+      ...row,
+      createdAt: row.createdAt.toISOString(),
+      legalBases: bases.filter((basis) => basis.contactId === row.id).map(({ contactId: _contactId, ...basis }) => ({ ...basis, recordedAt: basis.recordedAt.toISOString() })),
+    }));
   },
 
   async ownsObject(trx, organisationId, id) {

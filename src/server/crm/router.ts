@@ -105,12 +105,12 @@ export const crmRouter = router({
     .mutation(({ ctx, input }) => logActivity(ctx.deps, ctx.session, input)),
 
   createTask: sales
-    .meta({ audit: ['crm.task.created'] })
+    .meta({ audit: ['crm.task.created', 'dpo.processing.restricted'] })
     .input(createTaskSchema)
     .mutation(({ ctx, input }) => createTask(ctx.deps, ctx.session, input)),
 
   updateTask: sales
-    .meta({ audit: ['crm.task.updated'] })
+    .meta({ audit: ['crm.task.updated', 'dpo.processing.restricted'] })
     .input(updateTaskSchema)
     .mutation(({ ctx, input }) => updateTask(ctx.deps, ctx.session, input)),
 

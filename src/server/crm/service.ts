@@ -159,6 +159,11 @@ async function requireProcessingAllowed(deps: Deps, user: SessionUser, contact: 
   }
 }
 
+/** DPO-5: a person who asked for restriction of processing (art. 18) is not processed further in the CRM; the refusal is logged. */
+function refuseRestrictedContact(deps: Deps, user: SessionUser, contact: Pick<ContactRow, 'id' | 'email' | 'phone'>): Promise<void> {
+  return assertNotRestricted(deps.trx, user.organisationId, { email: contact.email, phone: contact.phone }, 'crm', { objectType: 'crm_contact', objectId: contact.id });
+}
+
 /**
  * A record superseding another is recorded after it, by a millisecond if the clock has not moved
  * (a test clock, two calls in the same instant): "current" is then always the newest record.
@@ -664,8 +669,7 @@ export async function logActivity(deps: Deps, user: SessionUser, input: In<typeo
   if (input.contactId !== null) {
     const contact = await contactOfCompany(deps, user, input.contactId, company.id);
     await requireProcessingAllowed(deps, user, contact, input.purpose);
-    // DPO-5: a person who asked for restriction of processing (art. 18) is not processed further here.
-    await assertNotRestricted(deps.trx, user.organisationId, { email: contact.email, phone: contact.phone }, 'crm', { objectType: 'crm_contact', objectId: contact.id });
+    await refuseRestrictedContact(deps, user, contact);
   }
   const row = await deps.trx
     .insertInto('crm_activity')
@@ -692,6 +696,7 @@ export async function createTask(deps: Deps, user: SessionUser, input: In<typeof
     const contact = await contactOfCompany(deps, user, input.contactId, company.id);
     // A task is future processing of the contact: not for one with no basis left at all.
     await requireProcessingAllowed(deps, user, contact, null);
+    await refuseRestrictedContact(deps, user, contact);
   }
   const ownerId = input.ownerId ?? user.userId;
   if (ownerId !== user.userId) await requireOwner(deps, user, ownerId);
@@ -723,6 +728,8 @@ async function reachableTask(deps: Deps, user: SessionUser, taskId: string, vers
 
 export async function updateTask(deps: Deps, user: SessionUser, input: In<typeof updateTaskSchema>): Promise<{ id: string; version: number }> {
   const task = await reachableTask(deps, user, input.taskId, input.version);
+  // Rescheduling or handing over a task about a restricted contact plans more processing of them.
+  if (task.contact_id !== null) await refuseRestrictedContact(deps, user, await reachableContact(deps, user, task.contact_id));
   if (input.ownerId !== undefined && input.ownerId !== task.owner_id) await requireOwner(deps, user, input.ownerId);
   const next = { title: input.title ?? task.title, due_on: input.dueOn ?? task.due_on, owner_id: input.ownerId ?? task.owner_id };
   const updated = await deps.trx

@@ -498,6 +498,8 @@ export interface HomeVisitBookingTable {
   gender: 'female' | 'male' | 'other' | 'unknown' | null;
   date_of_birth: CalendarDate | null;
   national_id: string | null;
+  /** The number's keyed hash (portal/national-id.ts), so a legal hold or a restriction on the person matches in SQL (DPO-5). */
+  national_id_hmac: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   phone: string | null;
   email: string | null;
   reason: string | null;

@@ -21,6 +21,8 @@ export interface ClassifiedRow {
   targetId: string | null;
   /** A row repeating an earlier row of the same file: that row's number. */
   duplicateOfRow?: number;
+  /** Why a row is skipped when the kind refuses it (a translation key, on a field): shown in the preview, never in the problem file. */
+  skipNote?: { field: string; messageKey: string };
 }
 
 export interface RowToCommit<Row> {

@@ -150,7 +150,12 @@ async function runValidation<Row>(definition: ImportDefinition<Row>, secretBox: 
         staged.push({
           rowNumber: entry.rowNumber,
           outcome: decision.outcome,
-          errors: decision.duplicateOfRow === undefined ? null : [{ field: '', messageKey: DUPLICATE_ROW_NOTE, params: { row: decision.duplicateOfRow } }],
+          errors:
+            decision.duplicateOfRow !== undefined
+              ? [{ field: '', messageKey: DUPLICATE_ROW_NOTE, params: { row: decision.duplicateOfRow } }]
+              : decision.skipNote
+                ? [{ ...decision.skipNote, params: {} }]
+                : null,
           display: definition.display(entry.value),
           sealed: secretBox.seal(JSON.stringify(entry.value), rowSealContext(importId, entry.rowNumber)),
           targetId: decision.targetId,

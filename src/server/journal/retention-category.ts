@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { PersonDataCategory, PersonItem } from '../retention/category';
+import type { PackageItem, PersonDataCategory, PersonItem } from '../retention/category';
+import { groupNotes, journalVersions } from './note-versions';
 
 /**
  * DPO-5: the journal is never erased by a data-subject request. Its content is kept under
@@ -38,6 +39,15 @@ export const journalCategory: PersonDataCategory = {
   },
 
   eraseForPerson: neverErased('journal.content'),
+
+  packageSection: 'journal',
+
+  /** DPO-5: the notes with every signed version, only through the access decision (its blocked notes left out). */
+  async collectForPerson(trx, { organisationId, journalAccess }) {
+    if (!journalAccess) return [];
+    const notes = groupNotes(await journalVersions(trx, organisationId, journalAccess.patientId, journalAccess.hiddenNoteIds));
+    return notes.map((note): PackageItem => ({ ...note, versions: note.versions.map((version) => ({ ...version })) }));
+  },
 };
 
 export const journalConsentCategory: PersonDataCategory = {
@@ -56,6 +66,17 @@ export const journalConsentCategory: PersonDataCategory = {
   },
 
   eraseForPerson: neverErased('journal.consent'),
+
+  packageSection: 'consents',
+
+  /** DPO-5: the consents to share the journal (who gave them, how, the scope and purpose, when withdrawn), with the journal's access decision. */
+  async collectForPerson(trx, { organisationId, journalAccess }) {
+    if (!journalAccess) return [];
+    const { rows } = await sql<{ id: string; givenBy: string; method: string; givenAt: Date; scope: string; purpose: string; withdrawnAt: Date | null }>`
+      select id, given_by as "givenBy", method, given_at as "givenAt", scope, purpose, withdrawn_at as "withdrawnAt" from patient_consent
+       where organisation_id = ${organisationId} and patient_id = ${journalAccess.patientId} order by given_at, id`.execute(trx);
+    return rows.map((row) => ({ ...row, givenAt: row.givenAt.toISOString(), withdrawnAt: row.withdrawnAt?.toISOString() ?? null }));
+  },
 };
 
 /** The person's journal: the case's patient, or the patient with the case's national identity number. */

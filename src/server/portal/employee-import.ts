@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { type EmployeeFields, employeeImportRowSchema } from '../../shared/portal-schemas';
 import type { Executor } from '../db/database';
+import { restrictionsOfEach } from '../dpo/cases/restriction';
 import { DomainError } from '../errors';
 import type { ClassifiedRow, ImportDefinition } from '../import/definition';
 import { maskNationalId, nationalIdHmac, protectNationalId } from './national-id';
+
+/** The preview's note on a row skipped because the person asked for restriction of processing (DPO-5). */
+export const RESTRICTED_ROW_NOTE = 'validation.import.processing_restricted';
 
 /** The kind stored on the import: the portal's procedures only ever open imports of this kind. */
 export const EMPLOYEE_IMPORT_KIND = 'portal.employees';
@@ -49,12 +53,15 @@ export function employeeImportDefinition(options: { allowSynthetic: boolean }): 
       const companyId = requireCompany(context.targetId);
       const hmacs = rows.map((row) => nationalIdHmac(context.secretBox, row.nationalId));
       const stored = await storedByHmac(trx, context.organisationId, companyId, hmacs);
+      const restricted = await restrictionsOf(trx, context.organisationId, rows, hmacs, stored);
       return rows.map((row, index) => {
         const key = hmacs[index]!.toString('hex');
         const earlier = seen.get(key);
         if (earlier !== undefined) return { outcome: 'skip', targetId: null, duplicateOfRow: earlier };
         seen.set(key, rowNumbers[index]!);
         const match = stored.get(key);
+        // DPO-5: a person who asked for restriction of processing is neither added nor changed; noted for the salesperson, not for the customer's file.
+        if (restricted[index]) return { outcome: 'skip', targetId: match?.id ?? null, skipNote: { field: 'nationalId', messageKey: RESTRICTED_ROW_NOTE } };
         if (!match) return { outcome: 'create', targetId: null };
         return { outcome: differs(row, match) ? 'update' : 'skip', targetId: match.id };
       });
@@ -70,8 +77,30 @@ export function employeeImportDefinition(options: { allowSynthetic: boolean }): 
         .executeTakeFirst();
       // The agreement was deleted (with its company) after the validation: nothing to attach the employees to.
       if (!agreement) throw new DomainError('bad_request', 'import.agreement_missing');
-      const creates = rows.filter((entry) => entry.outcome === 'create');
-      const updates = rows.filter((entry) => entry.outcome === 'update' && entry.targetId !== null);
+      // A restriction set between the validation and the commit: those rows are not written, and the refusal is logged with the batch.
+      const hmacs = rows.map(({ row }) => nationalIdHmac(context.secretBox, row.nationalId));
+      const stored = await storedByHmac(trx, context.organisationId, companyId, hmacs);
+      const restricted = await restrictionsOf(trx, context.organisationId, rows.map(({ row }) => row), hmacs, stored);
+      const refused = rows.filter((_, index) => restricted[index] !== undefined);
+      if (refused.length > 0) {
+        context.audit.record({
+          action: 'dpo.processing.restricted',
+          outcome: 'denied',
+          reason: 'processing_restricted',
+          objectType: 'company',
+          objectId: companyId,
+          details: {
+            module: 'portal',
+            companyId,
+            refusedRows: refused.length,
+            restrictionIds: [...new Set(restricted.flatMap((restriction) => (restriction ? [restriction.id] : [])))],
+            caseIds: [...new Set(restricted.flatMap((restriction) => (restriction ? [restriction.caseId] : [])))],
+          },
+        });
+      }
+      const allowed = rows.filter((_, index) => restricted[index] === undefined);
+      const creates = allowed.filter((entry) => entry.outcome === 'create');
+      const updates = allowed.filter((entry) => entry.outcome === 'update' && entry.targetId !== null);
       if (creates.length > 0) {
         const ids: string[] = [];
         const sealed: string[] = [];
@@ -117,8 +146,24 @@ export function employeeImportDefinition(options: { allowSynthetic: boolean }): 
       });
     },
 
-    commitActions: ['portal.employees.imported'],
+    commitActions: ['portal.employees.imported', 'dpo.processing.restricted'],
   };
+}
+
+/** Per row: the restriction in force in the portal on the person (the file's number, e-mail or phone, or the stored employee's). */
+async function restrictionsOf(trx: Executor, organisationId: string, rows: readonly EmployeeFields[], hmacs: readonly Buffer[], stored: Map<string, StoredEmployee>) {
+  const subjects = rows.map((row, index) => ({ nationalIdHmac: hmacs[index]!, email: row.email, phone: row.phone }));
+  const byRow = await restrictionsOfEach(trx, organisationId, subjects, 'portal');
+  const byStored = await restrictionsOfEach(
+    trx,
+    organisationId,
+    hmacs.map((hmac) => {
+      const match = stored.get(hmac.toString('hex'));
+      return { email: match?.email ?? null, phone: match?.phone ?? null };
+    }),
+    'portal',
+  );
+  return byRow.map((restriction, index) => restriction ?? byStored[index]);
 }
 
 function requireCompany(targetId: string | null): string {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { osloCalendarDate, osloInstant } from '../../shared/oslo-time';
-import type { DueItem, PersonItem, ScheduledPersonDataCategory } from '../retention/category';
+import type { DueItem, PersonIdentifiers, PersonItem, ScheduledPersonDataCategory } from '../retention/category';
 import { normalisePhone, notHeld } from '../retention/holds';
 
 /**
@@ -26,6 +26,15 @@ const isNotLegallyHeld = notHeld(CATEGORY, {
 const isDue = (today: string) => sql<boolean>`
   a.ends_on is not null and a.ends_on + o.crm_employee_retention_days < ${today}::date and ${isNotLegallyHeld}`;
 
+/** An employee of the person (table alias e): by the number's keyed hash, e-mail or phone; null when none is known. */
+function personMatch(person: PersonIdentifiers) {
+  const match = [];
+  if (person.nationalIdHmac) match.push(sql`e.national_id_hmac = ${person.nationalIdHmac}`);
+  if (person.email) match.push(sql`lower(e.email) = ${person.email.toLowerCase()}`);
+  if (person.phone) match.push(sql`regexp_replace(e.phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
+  return match.length === 0 ? null : sql<boolean>`(${sql.join(match, sql` or `)})`;
+}
+
 export const employeeRetentionCategory: ScheduledPersonDataCategory = {
   name: CATEGORY,
   descriptionKey: 'retention.category.portalEmployee.description',
@@ -34,22 +43,22 @@ export const employeeRetentionCategory: ScheduledPersonDataCategory = {
 
   /**
    * DPO-5: an employee is on file because the customer's agreement says so. In a request the
-   * record is erased once the agreement has ended (its last day is past, on Oslo's calendar);
-   * while the agreement runs, it is kept on the agreement's ground, and the DPO asks the customer
-   * to take the person off the list (the customer's own change then removes the record). Found by
-   * the number's keyed hash, e-mail or phone.
+   * record is erased once the agreement has ended (its last day is past, on Oslo's calendar).
+   * While the agreement runs, the employer decides about its employee list: the record is kept on
+   * the agreement's ground and marked as awaiting the customer's confirmation, which the DPO
+   * records and which then erases it (dpo/erasure/customer-confirmation.ts). Found by the
+   * number's keyed hash, e-mail or phone.
    */
   async findForPerson(trx, { organisationId, person, now }) {
-    const match = [];
-    if (person.nationalIdHmac) match.push(sql`e.national_id_hmac = ${person.nationalIdHmac}`);
-    if (person.email) match.push(sql`lower(e.email) = ${person.email.toLowerCase()}`);
-    if (person.phone) match.push(sql`regexp_replace(e.phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
-    if (match.length === 0) return [];
-    const { rows } = await sql<{ id: string; createdAt: Date; hasEnded: boolean }>`
-      select e.id, e.created_at as "createdAt", (a.ends_on is not null and a.ends_on < ${osloCalendarDate(now)}::date) as "hasEnded"
+    const match = personMatch(person);
+    if (!match) return [];
+    const { rows } = await sql<{ id: string; createdAt: Date; hasEnded: boolean; companyId: string; companyName: string }>`
+      select e.id, e.created_at as "createdAt", (a.ends_on is not null and a.ends_on < ${osloCalendarDate(now)}::date) as "hasEnded",
+             c.id as "companyId", c.name as "companyName"
         from corporate_employee e
         join corporate_agreement a on a.id = e.agreement_id and a.organisation_id = e.organisation_id
-       where e.organisation_id = ${organisationId} and (${sql.join(match, sql` or `)})
+        join company c on c.id = e.company_id and c.organisation_id = e.organisation_id
+       where e.organisation_id = ${organisationId} and ${match}
        order by e.created_at, e.id`.execute(trx);
     return rows.map(
       (row): PersonItem => ({
@@ -59,12 +68,28 @@ export const employeeRetentionCategory: ScheduledPersonDataCategory = {
         count: 1,
         action: row.hasEnded ? 'erase' : 'keep',
         groundCode: row.hasEnded ? null : 'portal.employee.agreement',
+        ...(row.hasEnded ? {} : { awaits: { kind: 'customer_confirmation' as const, companyId: row.companyId, companyName: row.companyName } }),
       }),
     );
   },
 
   eraseForPerson(trx, ids, now) {
     return employeeRetentionCategory.anonymise(trx, ids, now);
+  },
+
+  packageSection: 'portalEmployees',
+
+  /** DPO-5: the employee as the customer's list has them, the number masked (the portal keeps it sealed; the person knows it). */
+  async collectForPerson(trx, { organisationId, person }) {
+    const match = personMatch(person);
+    if (!match) return [];
+    const { rows } = await sql<{ id: string; fullName: string; phone: string | null; email: string | null; nationalIdMasked: string; createdAt: Date; companyName: string }>`
+      select e.id, e.full_name as "fullName", e.phone, e.email, e.national_id_masked as "nationalIdMasked", e.created_at as "createdAt", c.name as "companyName"
+        from corporate_employee e
+        join company c on c.id = e.company_id and c.organisation_id = e.organisation_id
+       where e.organisation_id = ${organisationId} and ${match}
+       order by e.created_at, e.id`.execute(trx);
+    return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
   },
 
   async ownsObject(trx, organisationId, id) {

@@ -100,12 +100,12 @@ export const portalRouter = router({
     .query(({ ctx, input }) => employeesOf(ctx.deps, ctx.session, input)),
 
   addEmployee: sales
-    .meta({ audit: ['portal.employee.created'] })
+    .meta({ audit: ['portal.employee.created', 'dpo.processing.restricted'] })
     .input(addEmployeeSchema)
     .mutation(({ ctx, input }) => addEmployee(ctx.deps, ctx.session, input)),
 
   updateEmployee: sales
-    .meta({ audit: ['portal.employee.updated'] })
+    .meta({ audit: ['portal.employee.updated', 'dpo.processing.restricted'] })
     .input(updateEmployeeSchema)
     .mutation(({ ctx, input }) => updateEmployee(ctx.deps, ctx.session, input)),
 

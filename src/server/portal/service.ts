@@ -16,6 +16,7 @@ import {
 import { AuditedDenial } from '../audit/recorder';
 import type { SessionUser } from '../auth/session';
 import type { ServiceDeps } from '../context';
+import { assertNotRestricted, type RestrictedSubject } from '../dpo/cases/restriction';
 import { DomainError, fieldError } from '../errors';
 import { isSyntheticNationalId, nationalIdHmac, protectNationalId } from './national-id';
 import { type AgreementRow, agreementOfCompany, companyById, employeeById, employeeByNationalIdHmac, employeePage, type EmployeeRow } from './repository';
@@ -71,6 +72,15 @@ function toListRow(row: Pick<EmployeeRow, 'id' | 'full_name' | 'phone' | 'email'
 /** Test persons' numbers only in the demo (as the patient register and the booking form). */
 function refuseSyntheticOutsideDemo(deps: Pick<Deps, 'isDemo'>, nationalId: string): void {
   if (!deps.isDemo && isSyntheticNationalId(nationalId)) throw fieldError('nationalId', nationalIdentityNumberErrorKey('synthetic_not_allowed'));
+}
+
+/**
+ * DPO-5: an employee who asked for restriction of processing (art. 18) is not added or changed in
+ * the portal; matched by the number's keyed hash, the e-mail or the phone, stored or typed in. The
+ * refusal is logged; reading the list and removing the person stay allowed (removing stops processing).
+ */
+function refuseRestrictedEmployee(deps: Deps, user: SessionUser, subjects: readonly RestrictedSubject[], employeeId: string | null): Promise<void> {
+  return assertNotRestricted(deps.trx, user.organisationId, subjects, 'portal', { objectType: 'corporate_employee', objectId: employeeId });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,7 +165,9 @@ export async function addEmployee(deps: Deps, user: SessionUser, input: In<typeo
   if (!agreement || (agreement.ends_on !== null && agreement.ends_on < osloCalendarDate(deps.now))) throw fieldError('companyId', PORTAL_MESSAGES.agreementRequired);
   refuseSyntheticOutsideDemo(deps, input.nationalId);
   const protectedNumber = (id: string) => protectNationalId(deps.secretBox, id, input.nationalId);
-  await refuseTakenNumber(deps, input.companyId, nationalIdHmac(deps.secretBox, input.nationalId));
+  const hmac = nationalIdHmac(deps.secretBox, input.nationalId);
+  await refuseRestrictedEmployee(deps, user, [{ nationalIdHmac: hmac, email: input.email, phone: input.phone }], null);
+  await refuseTakenNumber(deps, input.companyId, hmac);
   // The id is made here: the sealed number is bound to it.
   const id = randomUUID();
   const row = await deps.trx
@@ -184,10 +196,20 @@ export async function addEmployee(deps: Deps, user: SessionUser, input: In<typeo
 export async function updateEmployee(deps: Deps, user: SessionUser, input: In<typeof updateEmployeeSchema>): Promise<EmployeeSaved> {
   const employee = await reachableEmployee(deps, user, input.employeeId, { lock: true });
   if (employee.version !== input.version) throw changedMeanwhile();
+  const typedHmac = input.nationalId === undefined ? null : nationalIdHmac(deps.secretBox, input.nationalId);
+  await refuseRestrictedEmployee(
+    deps,
+    user,
+    [
+      { nationalIdHmac: employee.national_id_hmac, email: employee.email, phone: employee.phone },
+      { nationalIdHmac: typedHmac, email: input.email, phone: input.phone },
+    ],
+    employee.id,
+  );
   let numberChanged = false;
   let numberColumns: ReturnType<typeof protectNationalId> | Record<string, never> = {};
-  if (input.nationalId !== undefined) {
-    const hmac = nationalIdHmac(deps.secretBox, input.nationalId);
+  if (input.nationalId !== undefined && typedHmac !== null) {
+    const hmac = typedHmac;
     if (!hmac.equals(employee.national_id_hmac)) {
       refuseSyntheticOutsideDemo(deps, input.nationalId);
       await refuseTakenNumber(deps, employee.company_id, hmac, employee.id);

@@ -12,5 +12,7 @@ export const accountingCategory: PersonDataCategory = {
   keeps: [],
   erasureMethod: 'erased',
   findForPerson: () => Promise.resolve([]),
+  packageSection: 'accounting',
+  collectForPerson: () => Promise.resolve([]),
   eraseForPerson: () => Promise.reject(new Error('accounting.record is kept by law: never erased by a request')),
 };

@@ -1,4 +1,5 @@
 import { auditLogCategory } from '../audit/retention-category';
+import { appointmentCategory } from '../consultation/retention-category';
 import { crmCorrespondenceRetentionCategory, crmLeadContactRetentionCategory } from '../crm/retention-category';
 import { journalCategory, journalConsentCategory } from '../journal/retention-category';
 import { employeeRetentionCategory } from '../portal/retention-category';
@@ -29,6 +30,7 @@ export const PERSON_DATA_CATEGORIES: readonly PersonDataCategory[] = [
   userAccountCategory,
   journalCategory,
   journalConsentCategory,
+  appointmentCategory,
   auditLogCategory,
   accountingCategory,
 ];

@@ -1,3 +1,5 @@
+import type { PackageSection } from '../../shared/dpo-export-schemas';
+import type { PackageField } from '../../shared/dpo-package-labels';
 import type { Executor } from '../db/database';
 
 /** What the DPO workspace shows of any category: its code, its description and what it keeps. */
@@ -88,6 +90,15 @@ export interface PersonDataCategory extends CategoryDescription {
   eraseForPerson(trx: Executor, ids: readonly string[], now: Date): Promise<number>;
   /** Whether the organisation has this object (a legal hold on one object); absent: the category is never held object by object. */
   ownsObject?(trx: Executor, organisationId: string, id: string): Promise<boolean>;
+  /** The access package's section its items go in (DPO-5); several categories may share one. */
+  packageSection: PackageSection;
+  /**
+   * Everything the category holds of the person, in full, for the access package (DPO-5): what
+   * findForPerson finds, with the content the person has a right to see. Journal content only
+   * through `journalAccess` (the access decision made for the case), never by the identifiers alone.
+   * Reads only.
+   */
+  collectForPerson(trx: Executor, options: CollectOptions): Promise<PackageItem[]>;
 }
 
 /**
@@ -96,6 +107,21 @@ export interface PersonDataCategory extends CategoryDescription {
  * request finds through another category (accounts, lead contacts), so a request does not list them twice.
  */
 export type ScheduledPersonDataCategory = RetentionCategory & PersonDataCategory;
+
+/** What the access package collects with: the person, and the journal the access decision opened (if any). */
+export interface CollectOptions {
+  organisationId: string;
+  person: PersonIdentifiers;
+  now: Date;
+  /** The case's patient as the one access decision admitted the DPO (dsr_case basis), without the notes a block hides. */
+  journalAccess: { patientId: string; hiddenNoteIds: readonly string[] } | null;
+}
+
+/** A value of an item in the package: text, numbers, yes/no, a list of codes, or nested records (a note's versions). */
+export type PackageValue = string | number | boolean | null | readonly string[] | readonly Record<string, unknown>[];
+
+/** One item of the package: its id and fields named in PACKAGE_FIELDS (so each has its words); instants as ISO strings. */
+export type PackageItem = { id: string } & { [field in PackageField]?: PackageValue };
 
 /** What a data-subject request tells of the person: any of them may be missing. */
 export interface PersonIdentifiers {
@@ -122,6 +148,12 @@ export interface PersonItem {
   action: 'erase' | 'anonymise' | 'keep';
   /** For `keep`: the register's code (`retention_exception.code`). */
   groundCode: string | null;
+  /**
+   * Kept until someone else decides: a customer's employee while the agreement runs is erased once
+   * the customer confirms (the DPO records it: dpo/erasure/customer-confirmation.ts). The company is
+   * named so the DPO knows whom to ask (a business, not the person).
+   */
+  awaits?: { kind: 'customer_confirmation'; companyId: string; companyName: string };
 }
 
 export interface DueItem {

@@ -21,6 +21,12 @@ export interface HoldColumns {
   email?: RawBuilder<unknown>;
   phone?: RawBuilder<unknown>;
   nationalIdHmac?: RawBuilder<unknown>;
+  /**
+   * The number itself, where the table also keeps it plain beside its keyed hash (a booking). A row
+   * with a number whose hash is not yet written cannot be told apart from the held person's: while
+   * any person hold by number is in force, such a row counts as held (failing closed).
+   */
+  nationalIdPlain?: RawBuilder<unknown>;
 }
 
 /** Digits and a leading plus only: '+47 955 66 778' and '+4795566778' are one number. */
@@ -32,9 +38,9 @@ const normalisedPhoneSql = (ref: RawBuilder<unknown>) => sql`regexp_replace(${re
 
 /**
  * "No hold in force covers this row": for a category's due scan. A person hold covers the row when
- * any identifier the table keeps matches the hold's; a booking's plain national identity number
- * cannot be matched to a hold's keyed hash in SQL, so a person hold reaches a booking through its
- * patient, e-mail or phone (and the booking's own `retention_hold`).
+ * any identifier the table keeps matches the hold's. A hold keeps the national identity number as
+ * its keyed hash (the key never enters the database); a table holding the number plain keeps the
+ * hash beside it (`nationalIdHmac`), and an unhashed row fails closed (`nationalIdPlain`).
  */
 export function notHeld(category: string, columns: HoldColumns): RawBuilder<boolean> {
   const person: RawBuilder<unknown>[] = [];
@@ -42,6 +48,9 @@ export function notHeld(category: string, columns: HoldColumns): RawBuilder<bool
   if (columns.email) person.push(sql`h.email = lower(${columns.email})`);
   if (columns.phone) person.push(sql`h.phone = ${normalisedPhoneSql(columns.phone)}`);
   if (columns.nationalIdHmac) person.push(sql`h.national_id_hmac = ${columns.nationalIdHmac}`);
+  if (columns.nationalIdPlain && columns.nationalIdHmac) {
+    person.push(sql`(h.national_id_hmac is not null and ${columns.nationalIdPlain} is not null and ${columns.nationalIdHmac} is null)`);
+  }
   const personMatch = person.length === 0 ? sql`false` : sql.join(person, sql` or `);
   return sql<boolean>`not exists (
     select 1 from legal_hold h
@@ -76,12 +85,17 @@ export async function activeHoldsFor(trx: Executor, organisationId: string, pers
   return rows;
 }
 
-/** The items with the holds applied: a held item is kept, on the ground of the hold. */
+/**
+ * The items with the holds applied: a held item is kept, on the ground of the hold. An item awaiting
+ * someone's confirmation is held too: no confirmation erases it while the hold is in force.
+ */
 export function applyHolds(category: string, items: readonly PersonItem[], holds: readonly ActiveHold[]): PersonItem[] {
   const isPersonHeld = holds.some((hold) => hold.scope === 'person');
   const isCategoryHeld = holds.some((hold) => hold.scope === 'category' && hold.category === category);
   const heldObjects = new Set(holds.filter((hold) => hold.scope === 'object' && hold.category === category).map((hold) => hold.objectId));
-  return items.map((item) =>
-    item.action !== 'keep' && (isPersonHeld || isCategoryHeld || heldObjects.has(item.id)) ? { ...item, action: 'keep', groundCode: LEGAL_HOLD_GROUND } : item,
-  );
+  return items.map((item) => {
+    if ((item.action === 'keep' && !item.awaits) || !(isPersonHeld || isCategoryHeld || heldObjects.has(item.id))) return item;
+    const { awaits: _awaits, ...held } = item;
+    return { ...held, action: 'keep', groundCode: LEGAL_HOLD_GROUND };
+  });
 }

@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { formatDate } from '../../shared/oslo-time';
 import type { Executor } from '../db/database';
 import { enqueueMessages, type OutgoingMessage } from '../outbox/outbox';
-import type { DueCount, DueItem, PersonDataCategory, PersonItem, RetentionCategory } from '../retention/category';
+import type { DueCount, DueItem, PersonDataCategory, PersonIdentifiers, PersonItem, RetentionCategory } from '../retention/category';
 import { shiftCalendarMonths } from '../retention/cutoffs';
 import { normalisePhone, notHeld } from '../retention/holds';
 
@@ -57,6 +57,14 @@ export async function anonymiseAccounts(trx: Executor, ids: readonly string[], n
  * § 40, R-PJL-6). Any other (invited, disabled) is anonymised: name, e-mail, phone, HPR number and
  * the sign-in secrets go; the id stays so the audit log's events keep their actor.
  */
+/** An account of the person (table alias u): by e-mail or phone; null when neither is known. */
+function personMatch(person: PersonIdentifiers) {
+  const match = [];
+  if (person.email) match.push(sql`u.email = ${person.email.toLowerCase()}`);
+  if (person.phone) match.push(sql`regexp_replace(u.phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
+  return match.length === 0 ? null : sql<boolean>`(${sql.join(match, sql` or `)})`;
+}
+
 export const userAccountCategory: PersonDataCategory = {
   name: 'account.user',
   descriptionKey: 'dpoErasure.category.accountUser',
@@ -64,15 +72,13 @@ export const userAccountCategory: PersonDataCategory = {
   erasureMethod: 'anonymised',
 
   async findForPerson(trx, { organisationId, person }) {
-    const match = [];
-    if (person.email) match.push(sql`u.email = ${person.email.toLowerCase()}`);
-    if (person.phone) match.push(sql`regexp_replace(u.phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
-    if (match.length === 0) return [];
+    const match = personMatch(person);
+    if (!match) return [];
     const { rows } = await sql<{ id: string; status: string; createdAt: Date; hasWritten: boolean }>`
       select u.id, u.status, u.created_at as "createdAt",
              exists (select 1 from journal_note n where n.organisation_id = u.organisation_id and n.author_id = u.id) as "hasWritten"
         from app_user u
-       where u.organisation_id = ${organisationId} and u.anonymised_at is null and (${sql.join(match, sql` or `)})
+       where u.organisation_id = ${organisationId} and u.anonymised_at is null and ${match}
        order by u.created_at, u.id`.execute(trx);
     return rows.map((row): PersonItem => {
       const groundCode = row.status === 'active' ? 'account.active' : row.hasWritten ? 'journal.content' : null;
@@ -82,6 +88,20 @@ export const userAccountCategory: PersonDataCategory = {
 
   eraseForPerson(trx, ids, now) {
     return anonymiseAccounts(trx, ids, now, { isActiveIncluded: false });
+  },
+
+  packageSection: 'accounts',
+
+  /** DPO-5: the account as the person's own data: name, contact details, profession, status, when made and last used (never the sign-in secrets). */
+  async collectForPerson(trx, { organisationId, person }) {
+    const match = personMatch(person);
+    if (!match) return [];
+    const { rows } = await sql<{ id: string; email: string; displayName: string; phone: string; profession: string | null; status: string; createdAt: Date; lastLoginAt: Date | null }>`
+      select u.id, u.email, u.display_name as "displayName", u.phone, u.profession, u.status, u.created_at as "createdAt", u.last_login_at as "lastLoginAt"
+        from app_user u
+       where u.organisation_id = ${organisationId} and ${match}
+       order by u.created_at, u.id`.execute(trx);
+    return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString(), lastLoginAt: row.lastLoginAt?.toISOString() ?? null }));
   },
 
   async ownsObject(trx, organisationId, id) {

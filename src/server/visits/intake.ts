@@ -5,9 +5,11 @@ import { BOOKING_HORIZON_DAYS, type bookingIntakeSchema, LATEST_ARRIVAL_HOURS } 
 import type { AuditActor } from '../audit/record';
 import { ANONYMOUS_ACTOR } from '../audit/record';
 import type { AuditRecorder } from '../audit/recorder';
+import type { SecretBox } from '../auth/secret-box';
 import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
 import { publishChange } from '../live/publish';
+import { nationalIdHmac } from '../portal/national-id';
 import { enqueueBookingMessages } from './messages';
 
 export type BookingIntake = z.output<typeof bookingIntakeSchema>;
@@ -33,6 +35,8 @@ export interface CreateBookingCommand {
   fieldPrefix?: string;
   /** The clinic's name for the messages, when the caller has already read it (the public route has). */
   clinicName?: string;
+  /** Hashes the number for the booking's `national_id_hmac`, which legal holds and restrictions match (DPO-5). */
+  secretBox: SecretBox;
 }
 
 export interface CreatedBooking {
@@ -107,6 +111,7 @@ export async function createBooking(trx: Executor, audit: AuditRecorder, command
       gender: input.gender,
       date_of_birth: input.dateOfBirth,
       national_id: input.nationalId,
+      national_id_hmac: input.nationalId === null ? null : nationalIdHmac(command.secretBox, input.nationalId),
       phone: input.phone,
       email: input.email,
       reason: input.reason,

@@ -21,7 +21,7 @@ export const PUBLIC_BOOKING_BODY_LIMIT = 16 * 1024;
  * is a plain 404 (which clinics exist is not for guessing). The answer says only "received": no
  * booking id leaves, so a web client cannot reference or probe bookings.
  */
-export function registerPublicBookingRoute(app: FastifyInstance, deps: Pick<ServerDependencies, 'db' | 'config' | 'now'>, limits: AttackLimits): void {
+export function registerPublicBookingRoute(app: FastifyInstance, deps: Pick<ServerDependencies, 'db' | 'config' | 'now' | 'secretBox'>, limits: AttackLimits): void {
   registerAuditedRoute(app, deps, {
     method: 'POST',
     url: PUBLIC_BOOKING_URL,
@@ -45,6 +45,7 @@ export function registerPublicBookingRoute(app: FastifyInstance, deps: Pick<Serv
         idempotencyKey: headers['idempotency-key'] ?? '',
         now,
         isDemo,
+        secretBox: deps.secretBox,
       });
       return { status: 'received' as const };
     },

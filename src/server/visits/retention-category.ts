@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { publishChange } from '../live/publish';
-import type { DueItem, PersonItem, ScheduledPersonDataCategory } from '../retention/category';
+import type { DueItem, PersonIdentifiers, PersonItem, ScheduledPersonDataCategory } from '../retention/category';
 import { organisationCutoffs } from '../retention/cutoffs';
 import { LEGAL_HOLD_GROUND, normalisePhone, notHeld } from '../retention/holds';
 
@@ -19,19 +19,32 @@ const DAY_MS = 86_400_000;
 
 const CATEGORY = 'visit.booking';
 
-/** A legal hold (DPO-5) on the booking, its patient, its e-mail or its phone. */
+/** A legal hold (DPO-5) on the booking, its patient, its fødselsnummer (by the keyed hash kept beside it), its e-mail or its phone. */
 const isNotLegallyHeld = notHeld(CATEGORY, {
   organisationId: sql.ref('home_visit_booking.organisation_id'),
   id: sql.ref('home_visit_booking.id'),
   patientId: sql.ref('home_visit_booking.patient_id'),
   email: sql.ref('home_visit_booking.email'),
   phone: sql.ref('home_visit_booking.phone'),
+  nationalIdHmac: sql.ref('home_visit_booking.national_id_hmac'),
+  nationalIdPlain: sql.ref('home_visit_booking.national_id'),
 });
 
 /** Due: finished, not yet anonymised, not held (its own hold or a legal hold), ended at or before the organisation's cut-off. */
 const isDue = (cutoff: Date) => sql`
   anonymised_at is null and status in ('completed', 'cancelled') and retention_hold is null
   and coalesce(completed_at, cancelled_at) <= ${cutoff} and ${isNotLegallyHeld}`;
+
+/** A booking of the person: by the linked patient, the number (plain or its keyed hash), the e-mail or the phone; null when nothing is known. */
+function personMatch(person: PersonIdentifiers) {
+  const match = [];
+  if (person.patientId) match.push(sql`patient_id = ${person.patientId}`);
+  if (person.nationalId) match.push(sql`national_id = ${person.nationalId}`);
+  if (person.nationalIdHmac) match.push(sql`national_id_hmac = ${person.nationalIdHmac}`);
+  if (person.email) match.push(sql`lower(email) = ${person.email.toLowerCase()}`);
+  if (person.phone) match.push(sql`regexp_replace(phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
+  return match.length === 0 ? null : sql<boolean>`(${sql.join(match, sql` or `)})`;
+}
 
 export const bookingRetentionCategory: ScheduledPersonDataCategory = {
   name: CATEGORY,
@@ -46,15 +59,11 @@ export const bookingRetentionCategory: ScheduledPersonDataCategory = {
    * hold (complaint, incident) is kept on the hold.
    */
   async findForPerson(trx, { organisationId, person }) {
-    const match = [];
-    if (person.patientId) match.push(sql`patient_id = ${person.patientId}`);
-    if (person.nationalId) match.push(sql`national_id = ${person.nationalId}`);
-    if (person.email) match.push(sql`lower(email) = ${person.email.toLowerCase()}`);
-    if (person.phone) match.push(sql`regexp_replace(phone, '[^0-9+]', '', 'g') = ${normalisePhone(person.phone)}`);
-    if (match.length === 0) return [];
+    const match = personMatch(person);
+    if (!match) return [];
     const { rows } = await sql<{ id: string; status: string; createdAt: Date; isHeld: boolean }>`
       select id, status, created_at as "createdAt", retention_hold is not null as "isHeld" from home_visit_booking
-       where organisation_id = ${organisationId} and anonymised_at is null and (${sql.join(match, sql` or `)})
+       where organisation_id = ${organisationId} and anonymised_at is null and ${match}
        order by created_at, id`.execute(trx);
     return rows.map((row): PersonItem => {
       const isFinished = row.status === 'completed' || row.status === 'cancelled';
@@ -65,6 +74,38 @@ export const bookingRetentionCategory: ScheduledPersonDataCategory = {
 
   eraseForPerson(trx, ids, now) {
     return bookingRetentionCategory.anonymise(trx, ids, now);
+  },
+
+  packageSection: 'bookings',
+
+  /** DPO-5: the person's bookings as typed, with their course; an anonymised one by its patient only (what is left of it). */
+  async collectForPerson(trx, { organisationId, person }) {
+    const match = personMatch(person);
+    if (!match) return [];
+    const { rows } = await sql<{
+      id: string;
+      source: string;
+      fullName: string | null;
+      street: string | null;
+      postcode: string | null;
+      city: string | null;
+      dateOfBirth: string | null;
+      phone: string | null;
+      email: string | null;
+      reason: string | null;
+      urgency: string;
+      earliestAt: Date;
+      latestAt: Date;
+      status: string;
+      cancelledAt: Date | null;
+      completedAt: Date | null;
+    }>`
+      select id, source, full_name as "fullName", street, postcode, city, to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", phone, email, reason,
+             urgency, earliest_at as "earliestAt", latest_at as "latestAt", status, cancelled_at as "cancelledAt", completed_at as "completedAt"
+        from home_visit_booking
+       where organisation_id = ${organisationId} and ${match}
+       order by earliest_at, id`.execute(trx);
+    return rows.map((row) => ({ ...row, earliestAt: row.earliestAt.toISOString(), latestAt: row.latestAt.toISOString(), cancelledAt: row.cancelledAt?.toISOString() ?? null, completedAt: row.completedAt?.toISOString() ?? null }));
   },
 
   async ownsObject(trx, organisationId, id) {
@@ -108,7 +149,7 @@ export const bookingRetentionCategory: ScheduledPersonDataCategory = {
     const { rows } = await sql<{ id: string; organisation_id: string }>`
       update home_visit_booking
          set full_name = null, street = null, postcode = null, city = null, gender = null, date_of_birth = null,
-             national_id = null, phone = null, email = null, reason = null, anonymised_at = ${now},
+             national_id = null, national_id_hmac = null, phone = null, email = null, reason = null, anonymised_at = ${now},
              version = version + 1, updated_at = ${now}
        where id = any(${ids}::uuid[]) and anonymised_at is null
       returning id, organisation_id`.execute(trx);

@@ -66,12 +66,12 @@ export const visitsRouter = router({
     .query(({ ctx, input }) => bookingView(ctx.deps, ctx.session, input)),
 
   assign: coordinator
-    .meta({ audit: ['visit.booking.assigned', 'visit.booking.reassigned'] })
+    .meta({ audit: ['visit.booking.assigned', 'visit.booking.reassigned', 'dpo.processing.restricted'] })
     .input(assignBookingSchema)
     .mutation(({ ctx, input }) => assignBooking(ctx.deps, ctx.session, input)),
 
   bulkAssign: coordinator
-    .meta({ audit: ['visit.booking.assigned', 'visit.booking.reassigned'] })
+    .meta({ audit: ['visit.booking.assigned', 'visit.booking.reassigned', 'dpo.processing.restricted'] })
     .input(bulkAssignSchema)
     .mutation(({ ctx, input }) => bulkAssign(ctx.deps, ctx.session, input)),
 
@@ -86,7 +86,7 @@ export const visitsRouter = router({
     .mutation(({ ctx, input }) => cancelBooking(ctx.deps, ctx.session, input)),
 
   accept: doctor
-    .meta({ audit: ['visit.booking.accepted'] })
+    .meta({ audit: ['visit.booking.accepted', 'dpo.processing.restricted'] })
     .input(bookingRefSchema)
     .mutation(({ ctx, input }) => acceptAssignment(ctx.deps, ctx.session, input)),
 
@@ -96,12 +96,12 @@ export const visitsRouter = router({
     .mutation(({ ctx, input }) => rejectAssignment(ctx.deps, ctx.session, input)),
 
   setEnRoute: doctor
-    .meta({ audit: ['visit.booking.en_route'] })
+    .meta({ audit: ['visit.booking.en_route', 'dpo.processing.restricted'] })
     .input(setEnRouteSchema)
     .mutation(({ ctx, input }) => setEnRoute(ctx.deps, ctx.session, input)),
 
   setArrived: doctor
-    .meta({ audit: ['visit.booking.arrived'] })
+    .meta({ audit: ['visit.booking.arrived', 'dpo.processing.restricted'] })
     .input(bookingRefSchema)
     .mutation(({ ctx, input }) => setArrived(ctx.deps, ctx.session, input)),
 
@@ -111,12 +111,12 @@ export const visitsRouter = router({
     .mutation(({ ctx, input }) => completeVisit(ctx.deps, ctx.session, input)),
 
   linkPatient: coordinatorOrDoctor
-    .meta({ audit: ['visit.booking.patient_linked', 'patient.registered'] })
+    .meta({ audit: ['visit.booking.patient_linked', 'patient.registered', 'dpo.processing.restricted'] })
     .input(linkPatientSchema)
     .mutation(({ ctx, input }) => linkPatient(ctx.deps, ctx.session, input)),
 
   recordException: coordinatorOrDoctor
-    .meta({ audit: ['visit.exception.recorded'] })
+    .meta({ audit: ['visit.exception.recorded', 'dpo.processing.restricted'] })
     .input(recordExceptionSchema)
     .mutation(({ ctx, input }) => recordException(ctx.deps, ctx.session, input)),
 

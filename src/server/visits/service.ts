@@ -23,8 +23,10 @@ import type { SessionUser } from '../auth/session';
 import { activeClinicianOf } from '../consultation/repository';
 import type { ServiceDeps } from '../context';
 import type { Executor } from '../db/database';
+import { assertNotRestricted, type RestrictedSubject } from '../dpo/cases/restriction';
 import { fieldError, FieldValidationError } from '../errors';
 import { publishChange } from '../live/publish';
+import { nationalIdHmac } from '../portal/national-id';
 import { scheduleAssignmentCheck, ASSIGNMENT_ACK_JOB } from './assignment-reminder';
 import { applyChange, type ChangeActor, requireTransition, requireVersion } from './booking-change';
 import {
@@ -43,7 +45,7 @@ import {
 } from './repository';
 import type { BoardBooking, BookingDetail, BookingView, DispatchBoard, DoctorOnShift, ExceptionListEntry, VisitZone } from './types';
 
-type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now' | 'isDemo'>;
+type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now' | 'isDemo' | 'secretBox'>;
 type In<T extends z.ZodType> = z.output<T>;
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
@@ -68,6 +70,21 @@ async function reachableBooking(deps: Deps, user: SessionUser, bookingId: string
     throw new AuditedDenial({ reason: booking ? 'not_assigned_doctor' : 'not_found', objectType: 'home_visit_booking', objectId: bookingId }, 'not_found');
   }
   return booking;
+}
+
+/** The person a booking is about, as a restriction matches them: the booking holds the number plain, so it is hashed here. */
+export function bookingSubject(deps: Pick<Deps, 'secretBox'>, booking: Pick<BookingRow, 'patient_id' | 'national_id' | 'email' | 'phone'>): RestrictedSubject {
+  return { patientId: booking.patient_id, nationalIdHmac: booking.national_id ? nationalIdHmac(deps.secretBox, booking.national_id) : null, email: booking.email, phone: booking.phone };
+}
+
+/**
+ * DPO-5: a person who asked for restriction of processing (art. 18) is not booked, dispatched or
+ * visited further; the refusal is logged and names why. Reading the booking stays allowed, and so do
+ * the steps that stop processing (cancel, unassign, a doctor's rejection) and the completion that
+ * records the documentation the doctor must write anyway (helsepersonelloven § 39).
+ */
+async function refuseRestrictedBooking(deps: Deps, user: SessionUser, booking: BookingRow, also: readonly RestrictedSubject[] = []): Promise<void> {
+  await assertNotRestricted(deps.trx, user.organisationId, [bookingSubject(deps, booking), ...also], 'home_visits', { objectType: 'home_visit_booking', objectId: booking.id });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,6 +292,7 @@ async function assignOne(deps: Deps, user: SessionUser, input: { bookingId: stri
   requireVersion(booking, input.version);
   requireTransition(booking, 'assigned');
   if (booking.status === 'assigned' && booking.doctor_id === input.doctorId) throw fieldError(`${fieldPrefix}doctorId`, 'validation.already_assigned');
+  await refuseRestrictedBooking(deps, user, booking);
   const doctorId = await activeDoctor(deps.trx, user.organisationId, input.doctorId, `${fieldPrefix}doctorId`);
   const isReassignment = booking.status === 'assigned';
   const updated = await applyChange(deps, actorOf(user), booking, {
@@ -363,6 +381,7 @@ async function ownVisit(deps: Deps, user: SessionUser, bookingId: string): Promi
 export async function acceptAssignment(deps: Deps, user: SessionUser, input: In<typeof bookingRefSchema>): Promise<{ version: number }> {
   const booking = await ownVisit(deps, user, input.bookingId);
   if (booking.status !== 'assigned' || booking.accepted_at !== null) throw fieldError('bookingId', 'validation.booking_transition');
+  await refuseRestrictedBooking(deps, user, booking);
   const updated = await applyChange(deps, actorOf(user), booking, {
     to: 'assigned',
     set: { accepted_at: deps.now },
@@ -390,6 +409,7 @@ export async function rejectAssignment(deps: Deps, user: SessionUser, input: In<
 export async function setEnRoute(deps: Deps, user: SessionUser, input: In<typeof setEnRouteSchema>): Promise<{ version: number }> {
   const booking = await ownVisit(deps, user, input.bookingId);
   requireTransition(booking, 'en_route');
+  await refuseRestrictedBooking(deps, user, booking);
   const eta = new Date(input.eta);
   const updated = await applyChange(deps, actorOf(user), booking, {
     to: 'en_route',
@@ -404,6 +424,7 @@ export async function setEnRoute(deps: Deps, user: SessionUser, input: In<typeof
 export async function setArrived(deps: Deps, user: SessionUser, input: In<typeof bookingRefSchema>): Promise<{ version: number }> {
   const booking = await ownVisit(deps, user, input.bookingId);
   requireTransition(booking, 'arrived');
+  await refuseRestrictedBooking(deps, user, booking);
   const updated = await applyChange(deps, actorOf(user), booking, {
     to: 'arrived',
     set: { arrived_at: deps.now },
@@ -523,6 +544,8 @@ export async function linkPatient(deps: Deps, user: SessionUser, input: In<typeo
     if (found) requireAgreement(booking, found, 'nationalId');
     patient = found ? { id: found.id, isNew: false } : await patientFromBooking(deps, user, booking, nationalId);
   }
+  // Linking joins the booking to the journal: refused for a restricted person, whether the booking or the patient names them.
+  await refuseRestrictedBooking(deps, user, booking, [{ patientId: patient.id }]);
   await applyChange(deps, actorOf(user), booking, {
     to: booking.status,
     set: { patient_id: patient.id },
@@ -535,6 +558,7 @@ export async function linkPatient(deps: Deps, user: SessionUser, input: In<typeo
 /** VIS-3: an exception on a visit (late start, patient not home …): a code, who, when. */
 export async function recordException(deps: Deps, user: SessionUser, input: In<typeof recordExceptionSchema>): Promise<{ exceptionId: string }> {
   const booking = await reachableBooking(deps, user, input.bookingId, { lock: true });
+  await refuseRestrictedBooking(deps, user, booking);
   const row = await deps.trx
     .insertInto('visit_exception')
     .values({ organisation_id: user.organisationId, booking_id: booking.id, kind: input.kind, recorded_by: user.userId, recorded_at: deps.now })

@@ -106,6 +106,7 @@ async function world(database: TestDatabase, options: { isPatient: boolean }) {
           idempotencyKey: 'separation-booking-1',
           now: clock.now(),
           isDemo: false,
+          secretBox: testSecretBox,
         }),
     );
     // Every id the health tables hold for this organisation, whatever the procedures above returned.

@@ -9,7 +9,7 @@ import { bookingIntakeSchema, type BookingIntakeInput } from '../../../src/share
 import { errorOf, fieldErrorsFrom } from '../audit/audit-helpers';
 import { createOrganisation, createUser, eventsOf, login, TestClock } from '../support/identity';
 import { type TestDatabase, useTestDatabase } from '../support/test-database';
-import { createTestCaller } from '../support/test-server';
+import { createTestCaller, testSecretBox } from '../support/test-server';
 import { submittedValues, validBooking, visitClinic } from './visit-fixtures';
 
 const MINUTE = 60_000;
@@ -36,7 +36,7 @@ async function counts(database: TestDatabase) {
 function webBooking(database: TestDatabase, organisationId: string, booking: BookingIntakeInput, idempotencyKey: string, now: Date) {
   return runAuditedUnit(
     { db: database.db, actor: ANONYMOUS_ACTOR, actions: ['visit.booking.received'], mode: 'write', now, clientIp: undefined, origin: 'test', isEventRequired: false },
-    ({ trx, audit }) => createBooking(trx, audit, { organisationId, source: 'web', createdBy: null, input: bookingIntakeSchema.parse(booking), idempotencyKey, now, isDemo: false }),
+    ({ trx, audit }) => createBooking(trx, audit, { organisationId, source: 'web', createdBy: null, input: bookingIntakeSchema.parse(booking), idempotencyKey, now, isDemo: false, secretBox: testSecretBox }),
   );
 }
 

@@ -3,7 +3,9 @@ import { en } from '../../../src/renderer/src/i18n/en';
 import { nb } from '../../../src/renderer/src/i18n/nb';
 import { backoffMs, jobErrorCode, JobError } from '../../../src/server/jobs/runner';
 import { DomainError } from '../../../src/server/errors';
-import { RETENTION_CATEGORIES } from '../../../src/server/retention/categories';
+import { PERSON_DATA_CATEGORIES, RETENTION_CATEGORIES } from '../../../src/server/retention/categories';
+import { PACKAGE_SECTIONS } from '../../../src/shared/dpo-export-schemas';
+import { PACKAGE_FIELD_LABELS, PACKAGE_FIELDS, PACKAGE_SECTION_LABELS } from '../../../src/shared/dpo-package-labels';
 
 function lookup(catalogue: unknown, key: string): unknown {
   return key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], catalogue);
@@ -18,6 +20,30 @@ describe('the retention registry (DPO-6) and the job runner’s pure parts (PLAT
         expect(typeof lookup(nb, key), `nb ${key}`).toBe('string');
         expect(typeof lookup(en, key), `en ${key}`).toBe('string');
       }
+    }
+  });
+
+  it('DPO-5: every category a request finds has a unique name, its words in Bokmål and English, and an access-package section with its words', () => {
+    expect(new Set(PERSON_DATA_CATEGORIES.map((category) => category.name)).size).toBe(PERSON_DATA_CATEGORIES.length);
+    for (const category of PERSON_DATA_CATEGORIES) {
+      for (const key of [category.descriptionKey, `dpoErasure.categoryName.${category.name.replace(/\./g, '_')}`]) {
+        expect(typeof lookup(nb, key), `nb ${key}`).toBe('string');
+        expect(typeof lookup(en, key), `en ${key}`).toBe('string');
+      }
+      expect(PACKAGE_SECTIONS, category.name).toContain(category.packageSection);
+    }
+    for (const section of PACKAGE_SECTIONS) {
+      expect(PACKAGE_SECTION_LABELS.nb[section]).toMatch(/\S/);
+      expect(PACKAGE_SECTION_LABELS.en[section]).toMatch(/\S/);
+      expect(lookup(nb, `dpoExports.package.sections.${section}`)).toBe(PACKAGE_SECTION_LABELS.nb[section]);
+      expect(lookup(en, `dpoExports.package.sections.${section}`)).toBe(PACKAGE_SECTION_LABELS.en[section]);
+    }
+    for (const field of PACKAGE_FIELDS) {
+      expect(lookup(nb, `dpoExports.package.fields.${field}`), field).toBe(PACKAGE_FIELD_LABELS.nb[field]);
+      expect(lookup(en, `dpoExports.package.fields.${field}`), field).toBe(PACKAGE_FIELD_LABELS.en[field]);
+      // Words, not the raw code the review showed before.
+      expect(PACKAGE_FIELD_LABELS.nb[field]).not.toBe(field);
+      expect(PACKAGE_FIELD_LABELS.en[field]).not.toBe(field);
     }
   });
 

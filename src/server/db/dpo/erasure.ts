@@ -68,9 +68,29 @@ export interface ErasureReportTable {
   executed_at: Date;
 }
 
+/** The customer's confirmation that erased its employee while the agreement ran (DPO-5): migrations/2026-12-09T12-00_customer_erasure_confirmation.ts */
+export type CustomerConfirmationChannel = 'email' | 'letter' | 'phone' | 'meeting' | 'customer_portal' | 'other';
+
+export interface CustomerErasureConfirmationTable {
+  id: Generated<string>;
+  organisation_id: string;
+  case_id: string;
+  category: 'portal.employee';
+  object_id: string;
+  company_id: string;
+  confirmed_by_name: string;
+  confirmed_by_role: string | null;
+  confirmed_on: ColumnType<string, string, string>;
+  channel: CustomerConfirmationChannel;
+  note: string | null;
+  recorded_by: string;
+  recorded_at: Date;
+}
+
 export interface DpoErasureTables {
   retention_exception: RetentionExceptionTable;
   legal_hold: LegalHoldTable;
   erasure_plan: ErasurePlanTable;
   erasure_report: ErasureReportTable;
+  customer_erasure_confirmation: CustomerErasureConfirmationTable;
 }

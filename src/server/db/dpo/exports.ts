@@ -1,8 +1,10 @@
 import type { Generated } from 'kysely';
+import type { PackageSection } from '../../../shared/dpo-export-schemas';
 
 /** Exports and access packages (AUD-5, DPO-5): migrations/2026-12-08T14-00_dpo_exports.ts */
 export type DsrPackageStatus = 'draft' | 'released';
-export type DsrPackageSection = 'patient' | 'journal' | 'bookings' | 'appointments' | 'crmContacts' | 'portalEmployees' | 'accounts' | 'consents' | 'accessLog';
+/** A section's code (shared/dpo-export-schemas.ts PACKAGE_SECTIONS); migrations/2026-12-09T13-00_package_sections.ts checks its form only. */
+export type DsrPackageSection = PackageSection;
 export type RedactionReasonCode = 'gdpr_15_4_third_party' | 'pasjl_18_third_party' | 'hpl_41_harm' | 'pasrl_5_1_harm' | 'other_legal_ground';
 
 export interface DsrPackageTable {

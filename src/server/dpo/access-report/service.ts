@@ -136,11 +136,22 @@ async function buildReport(deps: Deps, user: SessionUser, input: In<typeof acces
   const to = input.to ?? fallback.to;
   if (to > today) throw fieldError('to', 'validation.date_in_future');
   if (from > to) throw fieldError('to', 'validation.period_reversed');
-  const [name, events] = await Promise.all([
-    organisationName(deps.trx, user.organisationId),
-    accessEventsOfPatient(deps.trx, user.organisationId, patient.id, new Date(osloInstant(from, '00:00')), new Date(osloInstant(addDays(to, 1), '00:00'))),
-  ]);
-  return { patient, organisationName: name, from, to, rows: events.rows.map((row) => toRow(row, name)), isTruncated: events.isTruncated, producedAt: deps.now.toISOString() };
+  const rows = await accessRows(deps.trx, user.organisationId, patient.id, new Date(osloInstant(from, '00:00')), new Date(osloInstant(addDays(to, 1), '00:00')));
+  return { patient, from, to, ...rows, producedAt: deps.now.toISOString() };
+}
+
+/** The report's rows for [from, until): every access to the journal and every list that showed the patient, the basis in codes. */
+async function accessRows(trx: Executor, organisationId: string, patientId: string, from: Date, until: Date): Promise<Pick<AccessReport, 'organisationName' | 'rows' | 'isTruncated'>> {
+  const [name, events] = await Promise.all([organisationName(trx, organisationId), accessEventsOfPatient(trx, organisationId, patientId, from, until)]);
+  return { organisationName: name, rows: events.rows.map((row) => toRow(row, name)), isTruncated: events.isTruncated };
+}
+
+/**
+ * DPO-3, DPO-5: the same rows over the whole log up to `until` — the access package's "who saw the
+ * journal" (the retention registry's audit-log category collects it). The caller logs the read.
+ */
+export async function accessHistory(trx: Executor, organisationId: string, patientId: string, until: Date): Promise<AccessReportRow[]> {
+  return (await accessRows(trx, organisationId, patientId, new Date(0), until)).rows;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ErasedCategory, KeptCategory, LegalHoldReason, LegalHoldScope } from '../../db/dpo/erasure';
+import type { CustomerConfirmationChannel, ErasedCategory, KeptCategory, LegalHoldReason, LegalHoldScope } from '../../db/dpo/erasure';
 import type { Executor } from '../../db/database';
 
 /** The DPO's erasure and legal holds (DPO-5): every query within the organisation. */
@@ -153,6 +153,17 @@ export async function legalHolds(trx: Executor, organisationId: string, caseId: 
   return rows;
 }
 
+/** Writes the keyed hash beside a plain national identity number on the organisation's bookings that hold it and lack it (DPO-5). */
+export async function hashBookingNumbers(trx: Executor, organisationId: string, nationalId: string, hmac: Buffer): Promise<void> {
+  await trx
+    .updateTable('home_visit_booking')
+    .set({ national_id_hmac: hmac })
+    .where('organisation_id', '=', organisationId)
+    .where('national_id', '=', nationalId)
+    .where('national_id_hmac', 'is', null)
+    .execute();
+}
+
 export async function insertHold(
   trx: Executor,
   row: {
@@ -209,4 +220,81 @@ export async function liftHold(trx: Executor, organisationId: string, holdId: st
     .where('id', '=', holdId)
     .where('lifted_at', 'is', null)
     .execute();
+}
+
+export interface CustomerConfirmationRow {
+  id: string;
+  employeeId: string;
+  companyId: string;
+  companyName: string;
+  confirmedByName: string;
+  confirmedByRole: string | null;
+  confirmedOn: string;
+  channel: CustomerConfirmationChannel;
+  note: string | null;
+  recordedByName: string;
+  recordedAt: Date;
+}
+
+/** The customers' confirmations recorded in a case (DPO-5), oldest first. */
+export async function customerConfirmations(trx: Executor, organisationId: string, caseId: string): Promise<CustomerConfirmationRow[]> {
+  return trx
+    .selectFrom('customer_erasure_confirmation as k')
+    .innerJoin('company as c', (join) => join.onRef('c.id', '=', 'k.company_id').onRef('c.organisation_id', '=', 'k.organisation_id'))
+    .innerJoin('app_user as u', (join) => join.onRef('u.id', '=', 'k.recorded_by').onRef('u.organisation_id', '=', 'k.organisation_id'))
+    .select([
+      'k.id',
+      'k.object_id as employeeId',
+      'k.company_id as companyId',
+      'c.name as companyName',
+      'k.confirmed_by_name as confirmedByName',
+      'k.confirmed_by_role as confirmedByRole',
+      sql<string>`to_char(k.confirmed_on, 'YYYY-MM-DD')`.as('confirmedOn'),
+      'k.channel',
+      'k.note',
+      'u.display_name as recordedByName',
+      'k.recorded_at as recordedAt',
+    ])
+    .where('k.organisation_id', '=', organisationId)
+    .where('k.case_id', '=', caseId)
+    .orderBy('k.recorded_at')
+    .orderBy('k.id')
+    .execute();
+}
+
+export async function insertCustomerConfirmation(
+  trx: Executor,
+  row: {
+    organisationId: string;
+    caseId: string;
+    employeeId: string;
+    companyId: string;
+    confirmedByName: string;
+    confirmedByRole: string | null;
+    confirmedOn: string;
+    channel: CustomerConfirmationChannel;
+    note: string | null;
+    recordedBy: string;
+    recordedAt: Date;
+  },
+): Promise<string> {
+  const inserted = await trx
+    .insertInto('customer_erasure_confirmation')
+    .values({
+      organisation_id: row.organisationId,
+      case_id: row.caseId,
+      category: 'portal.employee',
+      object_id: row.employeeId,
+      company_id: row.companyId,
+      confirmed_by_name: row.confirmedByName,
+      confirmed_by_role: row.confirmedByRole,
+      confirmed_on: row.confirmedOn,
+      channel: row.channel,
+      note: row.note,
+      recorded_by: row.recordedBy,
+      recorded_at: row.recordedAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
 }

@@ -1,5 +1,6 @@
-import { erasureCaseSchema, executeErasureSchema, legalHoldsSchema, liftLegalHoldSchema, setLegalHoldSchema } from '../../../shared/dpo-erasure-schemas';
+import { confirmCustomerErasureSchema, erasureCaseSchema, executeErasureSchema, legalHoldsSchema, liftLegalHoldSchema, setLegalHoldSchema } from '../../../shared/dpo-erasure-schemas';
 import { roleProcedure, router } from '../../trpc';
+import { confirmCustomerErasure } from './customer-confirmation';
 import { erasureReport, executeErasure, findForCase, liftLegalHold, listHolds, planErasure, setHold } from './service';
 
 const dpo = roleProcedure(['dpo']);
@@ -21,6 +22,12 @@ export const dpoErasureRouter = router({
     .meta({ audit: ['dpo.erasure.executed', 'dpo.erasure.receipt'], stepUp: true })
     .input(executeErasureSchema)
     .mutation(({ ctx, input }) => executeErasure(ctx.deps, ctx.session, input)),
+
+  // Irreversible as the run is: the customer's confirmation erases its employee at once.
+  confirmCustomer: dpo
+    .meta({ audit: ['dpo.erasure.customer_confirmed', 'dpo.erasure.receipt'], stepUp: true })
+    .input(confirmCustomerErasureSchema)
+    .mutation(({ ctx, input }) => confirmCustomerErasure(ctx.deps, ctx.session, input)),
 
   report: dpo
     .meta({ audit: ['dpo.erasure.report_read'] })

@@ -19,8 +19,11 @@ import { type ErasureOutcome, erasePerson, findPersonData, hashIds, isErasable, 
 import { normalisePhone } from '../../retention/holds';
 import {
   caseById,
+  type CustomerConfirmationRow,
+  customerConfirmations,
   type ErasureCaseRow,
   firstPlannedAt,
+  hashBookingNumbers,
   holdById,
   insertHold,
   insertReport,
@@ -53,7 +56,7 @@ function withCounts(plan: readonly PlannedCategory[]): FoundCategory[] {
   return plan.map((category) => ({ ...category, erasable: category.items.filter(isErasable).length }));
 }
 
-async function loadCase(deps: Deps, user: SessionUser, caseId: string): Promise<ErasureCaseRow> {
+export async function loadCase(deps: Deps, user: SessionUser, caseId: string): Promise<ErasureCaseRow> {
   const row = await caseById(deps.trx, user.organisationId, caseId);
   if (!row) throw notFound();
   return row;
@@ -72,13 +75,13 @@ function personOf(deps: Deps, row: ErasureCaseRow): PersonIdentifiers {
 }
 
 /** The patient the case is about: the linked one, else the journal's match on the national identity number. */
-async function resolvedPerson(deps: Deps, user: SessionUser, row: ErasureCaseRow): Promise<PersonIdentifiers> {
+export async function resolvedPerson(deps: Deps, user: SessionUser, row: ErasureCaseRow): Promise<PersonIdentifiers> {
   const person = personOf(deps, row);
   const [patientId] = await patientIdsOf(deps.trx, user.organisationId, person);
   return { ...person, patientId: patientId ?? null };
 }
 
-function requireErasable(row: ErasureCaseRow): void {
+export function requireErasable(row: ErasureCaseRow): void {
   if (row.kind !== 'erasure') throw fieldError('caseId', 'dpoErasure.error.notErasureCase');
   if (row.identityVerifiedAt === null) throw fieldError('caseId', 'dpoErasure.error.identityUnverified');
 }
@@ -92,7 +95,16 @@ export async function findForCase(
   deps: Deps,
   user: SessionUser,
   input: z.infer<typeof erasureCaseSchema>,
-): Promise<{ caseId: string; kind: string; isIdentityVerified: boolean; hasReport: boolean; categories: FoundCategory[]; exceptions: RetentionExceptionRow[]; waitingDays: number }> {
+): Promise<{
+  caseId: string;
+  kind: string;
+  isIdentityVerified: boolean;
+  hasReport: boolean;
+  categories: FoundCategory[];
+  exceptions: RetentionExceptionRow[];
+  waitingDays: number;
+  confirmations: ReturnType<typeof confirmationViews>;
+}> {
   const row = await loadCase(deps, user, input.caseId);
   const person = await resolvedPerson(deps, user, row);
   const plan = await findPersonData(deps.trx, PERSON_DATA_CATEGORIES, { organisationId: user.organisationId, person, now: deps.now });
@@ -112,7 +124,13 @@ export async function findForCase(
     categories: withCounts(plan),
     exceptions: await retentionExceptions(deps.trx),
     waitingDays: ERASURE_WAITING_DAYS,
+    confirmations: confirmationViews(await customerConfirmations(deps.trx, user.organisationId, row.id)),
   };
+}
+
+/** The customers' confirmations that erased employees in the case (DPO-5), as the case page shows them. */
+function confirmationViews(rows: readonly CustomerConfirmationRow[]) {
+  return rows.map((row) => ({ ...row, recordedAt: row.recordedAt.toISOString() }));
 }
 
 function changedOf(outcome: ErasureOutcome): Record<string, number> {
@@ -234,6 +252,7 @@ export async function erasureReport(deps: Deps, user: SessionUser, input: z.infe
   return {
     report: report ? { ...report, executedAt: report.executedAt.toISOString() } : null,
     exceptions: await retentionExceptions(deps.trx),
+    confirmations: confirmationViews(await customerConfirmations(deps.trx, user.organisationId, row.id)),
   };
 }
 
@@ -268,6 +287,11 @@ export async function setHold(deps: Deps, user: SessionUser, input: z.infer<type
       if (!owner?.ownsObject || !(await owner.ownsObject(deps.trx, user.organisationId, input.objectId))) throw notFound();
       objectId = input.objectId;
     }
+  }
+  // The person's bookings hold the number plain: their keyed hash is written now (those taken in
+  // from here on get it at intake), so the scheduled retention matches them to the hold in SQL.
+  if (caseRow && input.scope === 'person' && caseRow.nationalIdSealed && person.nationalIdHmac) {
+    await hashBookingNumbers(deps.trx, user.organisationId, deps.secretBox.open(caseRow.nationalIdSealed, caseRow.id), person.nationalIdHmac);
   }
   const holdId = await insertHold(deps.trx, {
     organisationId: user.organisationId,

@@ -1,24 +1,25 @@
 import PDFDocument from 'pdfkit';
 import { formatCalendarDate, formatDateTime } from '../../../shared/oslo-time';
+import { PACKAGE_FIELD_LABELS, PACKAGE_SECTION_LABELS } from '../../../shared/dpo-package-labels';
 import { CONFIDENTIALITY_LINE } from '../../journal/print';
 import type { ReleasedContent } from './service';
 
 /**
  * The access package as a readable PDF (DPO-5): a heading per module, each item's fields as
- * "name: value" lines, the journal's notes with their text, and what was withheld on which legal
- * ground. Helvetica's WinAnsi covers Norwegian letters; anything else becomes '?'.
+ * "name: value" lines, named in Bokmål by the labels the review screen uses (dpo-package-labels.ts),
+ * the journal's notes with their text, and what was withheld on which legal ground. Helvetica's
+ * WinAnsi covers Norwegian letters; anything else becomes '?'.
  */
-const SECTION_TITLES: Record<string, string> = {
-  patient: 'Personopplysninger i journalen',
-  journal: 'Journalnotater',
-  bookings: 'Bestillinger av hjemmebesøk',
-  appointments: 'Timer og konsultasjoner',
-  crmContacts: 'Kontaktperson i kunderegisteret',
-  portalEmployees: 'Ansatt i bedriftsportalen',
-  accounts: 'Brukerkonto',
-  consents: 'Samtykker',
-  accessLog: 'Hvem som har sett journalen',
-};
+const SECTION_TITLES: Record<string, string> = PACKAGE_SECTION_LABELS.nb;
+const FIELD_LABELS: Record<string, string> = PACKAGE_FIELD_LABELS.nb;
+
+/** "Navn: Kari Nordmann": a field by its Bokmål name (a code without one as it is), a list of codes joined; nested records are left to the JSON and FHIR files. */
+function fieldLine([key, value]: [string, unknown]): string | null {
+  if (key === 'id' || key === 'body' || value === null || value === undefined) return null;
+  const text = Array.isArray(value) ? (value.every((entry) => typeof entry === 'string') ? value.join(', ') : null) : typeof value === 'object' ? null : String(value);
+  return text === null || text === '' ? null : `${FIELD_LABELS[key] ?? key}: ${text}`;
+}
+
 const REASON_TEXT: Record<string, string> = {
   gdpr_15_4_third_party: 'opplysninger om andre (personvernforordningen art. 15 nr. 4)',
   pasjl_18_third_party: 'opplysninger om andre (pasientjournalloven § 18, pasient- og brukerrettighetsloven § 5-1)',
@@ -47,8 +48,8 @@ export function renderPackagePdf(content: ReleasedContent, by: { displayName: st
     doc.font('Helvetica-Bold').fontSize(13).text(printable(SECTION_TITLES[section] ?? section));
     if (items.length === 0) doc.font('Helvetica-Oblique').fontSize(10).text('Ingen opplysninger funnet.');
     for (const item of items) {
-      const fields = Object.entries(item).filter(([key, value]) => key !== 'id' && key !== 'versions' && key !== 'body' && value !== null && typeof value !== 'object');
-      doc.font('Helvetica').fontSize(9).fillColor('#333').text(printable(fields.map(([key, value]) => `${key}: ${String(value)}`).join(' · ')));
+      const lines = Object.entries(item).flatMap((field) => fieldLine(field) ?? []);
+      doc.font('Helvetica').fontSize(9).fillColor('#333').text(printable(lines.join(' · ')));
       if (typeof item.body === 'string') doc.fillColor('black').fontSize(10).text(printable(item.body));
       doc.fillColor('black').moveDown(0.4);
     }

@@ -12,7 +12,6 @@ import {
   type RedactionReason,
   type redactSchema,
 } from '../../../shared/dpo-export-schemas';
-import { normalizePhoneNumber } from '../../../shared/contact-fields';
 import { addDays, osloCalendarDate, osloInstant } from '../../../shared/oslo-time';
 import { requireJournalAccess } from '../../access/gates';
 import { AuditedDenial } from '../../audit/recorder';
@@ -20,10 +19,14 @@ import type { SessionUser } from '../../auth/session';
 import type { ServiceDeps } from '../../context';
 import { DomainError, fieldError } from '../../errors';
 import { collectionBundle, type StoredAuditEvent, toAuditEvent } from '../../fhir/audit-event';
-import { type BundleNoteVersion, type BundlePatient, journalBundle } from '../../fhir/journal-bundle';
+import { type BundlePatient, journalBundle } from '../../fhir/journal-bundle';
 import { nationalIdHmac } from '../../portal/national-id';
 import { renderPackagePdf } from './package-pdf';
-import { accessLogOf, auditEventsPage, type CaseRow, caseById, collectPersonData, journalVersions, patientById } from './repository';
+import { groupNotes, type JournalItem, journalVersions } from '../../journal/note-versions';
+import type { PersonIdentifiers } from '../../retention/category';
+import { PERSON_DATA_CATEGORIES } from '../../retention/categories';
+import { collectPersonData } from '../../retention/collect';
+import { auditEventsPage, type CaseRow, caseById, patientById } from './repository';
 
 type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now' | 'secretBox'>;
 type In<T extends z.ZodType> = z.output<T>;
@@ -119,8 +122,7 @@ export async function caseJournal(deps: Deps, user: SessionUser, input: In<typeo
   const found = await openAccessCase(deps, user, input.caseId);
   const access = await journalDecision(deps, user, found);
   if (!access) throw new DomainError('conflict', EXPORT_ERRORS.noPatient);
-  const versions = await journalVersions(deps.trx, user.organisationId, access.patientId, access.decision.blockedNoteIds);
-  const notes = groupNotes(versions);
+  const notes = groupNotes(await journalVersions(deps.trx, user.organisationId, access.patientId, access.decision.blockedNoteIds));
   deps.audit.record({
     patientId: access.patientId,
     objectType: 'dsr_case',
@@ -129,25 +131,6 @@ export async function caseJournal(deps: Deps, user: SessionUser, input: In<typeo
     details: { noteIds: notes.map((note) => note.id), grantId: access.decision.grantId },
   });
   return { caseId: found.id, patientId: access.patientId, hasBlockedNotes: access.decision.blockedNoteIds.length > 0, notes };
-}
-
-interface JournalItem {
-  id: string;
-  noteType: string;
-  consultationDate: string;
-  status: string;
-  authorName: string;
-  body: string;
-  versions: BundleNoteVersion[];
-}
-
-function groupNotes(versions: readonly BundleNoteVersion[]): JournalItem[] {
-  const byNote = new Map<string, BundleNoteVersion[]>();
-  for (const version of versions) byNote.set(version.noteId, [...(byNote.get(version.noteId) ?? []), version]);
-  return [...byNote.values()].map((all) => {
-    const current = all.find((version) => version.isCurrent) ?? all.at(-1)!;
-    return { id: current.noteId, noteType: current.noteType, consultationDate: current.consultationDate, status: current.status, authorName: current.authorName, body: current.body, versions: all };
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,11 +151,12 @@ export interface PackageContent {
 
 const sealContext = (packageId: string) => `dsr_package:${packageId}`;
 
-function iso(value: Date | null): string | null {
-  return value ? value.toISOString() : null;
-}
-
-/** Everything found for the person of the case, gathered, sealed and stored as a draft (replacing an earlier draft). */
+/**
+ * Everything found for the person of the case, gathered, sealed and stored as a draft (replacing an
+ * earlier draft). Gathered through the retention registry: every category's collectForPerson
+ * (retention/collect.ts), so a module that registers a category is in the package; the journal's
+ * categories only through the access decision made here (the case as basis, a block's notes left out).
+ */
 export async function preparePackage(deps: Deps, user: SessionUser, input: In<typeof caseRefSchema>) {
   const found = await openAccessCase(deps, user, input.caseId);
   const access = await journalDecision(deps, user, found);
@@ -190,29 +174,25 @@ export async function preparePackage(deps: Deps, user: SessionUser, input: In<ty
         email: patientRow.email,
       }
     : null;
-  const emails = [...new Set([found.email, patientRow?.email].filter((value): value is string => Boolean(value)))];
-  const phones = [...new Set([found.phone, patientRow?.phone].flatMap((value) => (value ? [value, normalizePhoneNumber(value)] : [])).filter((value): value is string => Boolean(value)))];
-  const data = await collectPersonData(deps.trx, user.organisationId, {
-    patientId: access?.patientId ?? null,
-    nationalId: patientRow?.national_id ?? null,
-    nationalIdHmac: found.national_id_hmac ?? (patientRow ? nationalIdHmac(deps.secretBox, patientRow.national_id) : null),
-    emails,
-    phones,
+  const caseNationalId = found.national_id_sealed ? deps.secretBox.open(found.national_id_sealed, found.id) : null;
+  // The person as the request describes them, and as the journal knows them (their own e-mail and phone there).
+  const persons: PersonIdentifiers[] = [
+    {
+      patientId: access?.patientId ?? null,
+      nationalId: caseNationalId ?? patientRow?.national_id ?? null,
+      nationalIdHmac: found.national_id_hmac ?? (patientRow ? nationalIdHmac(deps.secretBox, patientRow.national_id) : null),
+      email: found.email?.toLowerCase() ?? null,
+      phone: found.phone,
+    },
+    ...(patientRow ? [{ patientId: patientRow.id, nationalId: patientRow.national_id, nationalIdHmac: nationalIdHmac(deps.secretBox, patientRow.national_id), email: patientRow.email?.toLowerCase() ?? null, phone: patientRow.phone }] : []),
+  ];
+  const collected = await collectPersonData(deps.trx, PERSON_DATA_CATEGORIES, {
+    organisationId: user.organisationId,
+    now: deps.now,
+    journalAccess: access ? { patientId: access.patientId, hiddenNoteIds: access.decision.blockedNoteIds } : null,
+    persons,
   });
-  const journal = access ? groupNotes(await journalVersions(deps.trx, user.organisationId, access.patientId, access.decision.blockedNoteIds)) : [];
-  const accessLog = access ? await accessLogOf(deps.trx, user.organisationId, access.patientId) : [];
-
-  const sections: Record<PackageSection, Item[]> = {
-    patient: patient ? [{ ...patient }] : [],
-    journal: journal.map((note) => ({ ...note })),
-    bookings: data.bookings.map((row) => ({ ...row, earliest_at: iso(row.earliest_at), latest_at: iso(row.latest_at), cancelled_at: iso(row.cancelled_at), completed_at: iso(row.completed_at) })),
-    appointments: data.appointments.map((row) => ({ ...row, starts_at: iso(row.starts_at) })),
-    crmContacts: data.crmContacts.map((row) => ({ ...row, created_at: iso(row.created_at), legalBases: data.legalBases.filter((basis) => basis.contact_id === row.id).map((basis) => ({ ...basis, recorded_at: iso(basis.recorded_at) })) })),
-    portalEmployees: data.portalEmployees.map((row) => ({ ...row, created_at: iso(row.created_at) })),
-    accounts: data.accounts.map((row) => ({ ...row, created_at: iso(row.created_at), last_login_at: iso(row.last_login_at) })),
-    consents: data.consents.map((row) => ({ ...row, given_at: iso(row.given_at), withdrawn_at: iso(row.withdrawn_at) })),
-    accessLog: accessLog.map((row) => ({ ...row, occurred_at: iso(row.occurred_at) })),
-  };
+  const sections: Record<PackageSection, Item[]> = { ...collected, patient: patient ? [{ ...patient }] : [] };
   const content: PackageContent = {
     kind: 'journalkontor.access-package',
     case: { id: found.id, reference: found.reference, kind: found.kind, receivedOn: found.received_on },
@@ -294,6 +274,13 @@ async function reachablePackage(deps: Deps, user: SessionUser, packageId: string
   return { loaded, access };
 }
 
+/** A field's value as the review shows it: text as is, a list of codes joined; nothing for an empty value or nested records. */
+function reviewedValue(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) return value.length > 0 && value.every((entry) => typeof entry === 'string') ? [value.join(', ')] : [];
+  return typeof value === 'object' ? [] : [String(value)];
+}
+
 /** What the DPO reviews: each section's items with their fields, and the redactions made. */
 function packageView(loaded: LoadedPackage) {
   const redactedOf = new Map(loaded.redactions.map((redaction) => [`${redaction.section}/${redaction.itemId}`, redaction.reasonCode]));
@@ -307,11 +294,11 @@ function packageView(loaded: LoadedPackage) {
     hasBlockedNotes: loaded.content.hasBlockedNotes,
     sections: PACKAGE_SECTIONS.map((section) => ({
       section,
-      items: loaded.content.sections[section].map((item) => ({
+      // A package prepared before a section existed has none: shown empty.
+      items: (loaded.content.sections[section] ?? []).map((item) => ({
         id: item.id,
-        fields: Object.entries(item)
-          .filter(([key, value]) => key !== 'id' && key !== 'versions' && key !== 'legalBases' && value !== null && typeof value !== 'object')
-          .map(([key, value]) => ({ key, value: String(value) })),
+        // The fields by their codes (the screen names each one in words); nested records (a note's versions, a contact's bases) stay in the files.
+        fields: Object.entries(item).flatMap(([key, value]) => (key === 'id' ? [] : reviewedValue(value).map((text) => ({ key, value: text })))),
         redactedFor: redactedOf.get(`${section}/${item.id}`) ?? null,
       })),
     })),
@@ -347,7 +334,7 @@ export async function packageOfCase(deps: Deps, user: SessionUser, input: In<typ
 export async function redactItem(deps: Deps, user: SessionUser, input: In<typeof redactSchema>): Promise<PackageView> {
   const { loaded, access } = await reachablePackage(deps, user, input.packageId);
   if (loaded.status !== 'draft') throw new DomainError('conflict', EXPORT_ERRORS.alreadyReleased);
-  if (!loaded.content.sections[input.section].some((item) => item.id === input.itemId)) throw fieldError('itemId', EXPORT_ERRORS.noSuchItem);
+  if (!(loaded.content.sections[input.section] ?? []).some((item) => item.id === input.itemId)) throw fieldError('itemId', EXPORT_ERRORS.noSuchItem);
   if (loaded.redactions.some((redaction) => redaction.section === input.section && redaction.itemId === input.itemId)) throw new DomainError('conflict', EXPORT_ERRORS.alreadyRedacted);
   await deps.trx
     .insertInto('dsr_package_redaction')
@@ -374,7 +361,7 @@ export async function releasePackage(deps: Deps, user: SessionUser, input: In<ty
 /** The content as the person gets it: redacted items gone from every section, the redactions' sections and legal grounds listed. */
 export function releasedContent(loaded: Pick<LoadedPackage, 'content' | 'redactions'>) {
   const withheld = new Set(loaded.redactions.map((redaction) => `${redaction.section}/${redaction.itemId}`));
-  const sections = Object.fromEntries(PACKAGE_SECTIONS.map((section) => [section, loaded.content.sections[section].filter((item) => !withheld.has(`${section}/${item.id}`))])) as Record<PackageSection, Item[]>;
+  const sections = Object.fromEntries(PACKAGE_SECTIONS.map((section) => [section, (loaded.content.sections[section] ?? []).filter((item) => !withheld.has(`${section}/${item.id}`))])) as Record<PackageSection, Item[]>;
   const isPatientWithheld = loaded.content.patient !== null && withheld.has(`patient/${loaded.content.patient.id}`);
   return {
     ...loaded.content,

@@ -1,12 +1,17 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../../../src/server/audit/verify';
+import { ANONYMOUS_ACTOR } from '../../../../src/server/audit/record';
+import { runAuditedUnit } from '../../../../src/server/audit/unit-of-work';
 import { RETENTION_CATEGORIES } from '../../../../src/server/retention/categories';
+import { createBooking } from '../../../../src/server/visits/intake';
+import { bookingIntakeSchema } from '../../../../src/shared/visit-schemas';
 import { hashIds } from '../../../../src/server/retention/erasure';
 import { runRetention } from '../../../../src/server/retention/run';
 import { errorOf, fieldErrorsFrom, sealEverything } from '../../audit/audit-helpers';
 import { eventsOf } from '../../support/identity';
 import { useTestDatabase } from '../../support/test-database';
+import { testSecretBox } from '../../support/test-server';
 import {
   DAY,
   EVA,
@@ -234,6 +239,53 @@ describe('DPO-5: the person’s data in every module, erased through the retenti
     const events = [...(await eventsOf(s.db, { action: 'dpo.legal_hold.set' })), ...(await eventsOf(s.db, { action: 'dpo.legal_hold.lifted' }))];
     expect(events.map((event) => event.object_id)).toEqual([holdId, holdId]);
     expect(JSON.stringify(events)).not.toContain('eksempel');
+  });
+
+  it('DPO-5, DPO-6: a person hold by fødselsnummer reaches the bookings that hold the number plain — existing ones and one taken in after the hold; a booking not yet hashed is kept while such a hold is in force (failing closed)', async () => {
+    const s = await erasureSetting(database.current);
+    const org = s.organisation.id;
+    const takeIn = (nationalId: string, dateOfBirth: string, key: string) =>
+      runAuditedUnit({ db: s.db, actor: ANONYMOUS_ACTOR, actions: ['visit.booking.received'], mode: 'write', now: s.clock.now(), clientIp: undefined, origin: 'test', isEventRequired: false }, ({ trx, audit }) =>
+        createBooking(trx, audit, {
+          organisationId: org,
+          source: 'web',
+          createdBy: null,
+          input: bookingIntakeSchema.parse({ fullName: 'Eva Moen', street: 'Grønlandsleiret 9', postcode: '0190', city: 'Oslo', gender: 'female', dateOfBirth, nationalId, phone: '+4791234567', email: null, reason: 'Feber', urgency: 'normal', earliestAt: new Date(s.clock.now().getTime() + 3_600_000).toISOString(), latestAt: null }),
+          idempotencyKey: key,
+          now: s.clock.now(),
+          isDemo: false,
+          secretBox: testSecretBox,
+        }),
+      );
+    /** Cancelled 30 days ago: due for the schedule (7 days by default). */
+    const endLongAgo = (id: string) => s.db.updateTable('home_visit_booking').set({ status: 'cancelled', cancelled_at: new Date(s.clock.now().getTime() - 30 * DAY), cancel_reason: 'patient_cancelled' }).where('id', '=', id).execute();
+
+    // Eva's booking found by her number only (no e-mail; a phone that is not hers), made before the hold.
+    const before = await insertBooking(s.db, org, { status: 'cancelled', nationalId: EVA.nationalId, email: null });
+    const caseId = await insertCase(s.db, org, s.dpoUser.id, { person: { name: EVA.name, nationalId: EVA.nationalId } });
+    await s.dpo.dpo.erasure.setHold({ scope: 'person', caseId, reason: 'complaint' });
+    const after = (await takeIn(EVA.nationalId, '1965-07-15', 'after-hold-0001')).bookingId;
+    await endLongAgo(after);
+    const otherHashed = (await takeIn(OTHER.nationalId, '1901-01-01', 'other-person-0001')).bookingId;
+    await endLongAgo(otherHashed);
+    // Another person's booking whose hash was never written (made outside the intake): it cannot be told apart.
+    const otherUnhashed = await insertBooking(s.db, org, { status: 'cancelled', nationalId: OTHER.nationalId, email: null });
+
+    const hashes = await s.db.selectFrom('home_visit_booking').select(['id', 'national_id_hmac']).where('id', 'in', [before, after]).execute();
+    expect(hashes.every((row) => row.national_id_hmac !== null)).toBe(true);
+    await runRetention(s.db, RETENTION_CATEGORIES, { now: s.clock.now() });
+    const names = async () => Object.fromEntries((await s.db.selectFrom('home_visit_booking').select(['id', 'full_name']).where('id', 'in', [before, after, otherHashed, otherUnhashed]).execute()).map((row) => [row.id, row.full_name]));
+    expect(await names()).toEqual({ [before]: 'Eva Moen', [after]: 'Eva Moen', [otherHashed]: null, [otherUnhashed]: 'Eva Moen' });
+    // The erasure in the case keeps them on the hold as well.
+    const plan = await s.dpo.dpo.erasure.plan({ caseId });
+    expect([actionOf(plan, 'visit.booking', before), actionOf(plan, 'visit.booking', after)]).toEqual(['keep:legal_hold', 'keep:legal_hold']);
+
+    const [hold] = await s.dpo.dpo.erasure.holds({ caseId });
+    await s.dpo.dpo.erasure.liftHold({ holdId: hold!.id });
+    await runRetention(s.db, RETENTION_CATEGORIES, { now: s.clock.now() });
+    expect(await names()).toEqual({ [before]: null, [after]: null, [otherHashed]: null, [otherUnhashed]: null });
+    // Anonymised: the hash goes with the number.
+    expect(await s.db.selectFrom('home_visit_booking').select('national_id_hmac').where('id', 'in', [before, after]).execute()).toEqual([{ national_id_hmac: null }, { national_id_hmac: null }]);
   });
 
   it('DPO-5: category and object holds; an object of another organisation is not found', async () => {

@@ -86,3 +86,4 @@ export async function exportsSetting(database: TestDatabase) {
   const otherDpo = await as(otherDpoUser, { clientIp: CLIENT_IP });
   return { clock, db, organisation, otherOrganisation, clinicianUser, dpoUser, clinician, dpo, otherDpo, patientId, otherPatientId, noteIds: [first.noteId, second.noteId], contactId: contact.id, caseId, as };
 }
+export type ExportsSetting = Awaited<ReturnType<typeof exportsSetting>>;

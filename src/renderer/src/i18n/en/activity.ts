@@ -184,6 +184,7 @@ export const activity: Pick<Messages, 'activity' | 'auditAction' | 'auditReason'
     dpo_erasure_planned: 'Erasure dry run for a request',
     dpo_erasure_executed: 'Erasure for a request carried out',
     dpo_erasure_receipt: 'Erasure receipt',
+    dpo_erasure_customer_confirmed: 'Customer’s confirmation of erasure recorded',
     dpo_restriction_set: 'Processing restricted',
     dpo_restriction_lifted: 'Restriction lifted',
     dpo_processing_restricted: 'Processing stopped by a restriction',

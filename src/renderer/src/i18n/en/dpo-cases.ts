@@ -88,6 +88,8 @@ export const dpoCases: Pick<Messages, 'dpoCases'> = {
     module: {
       crm: 'Corporate customers (CRM)',
       journal_sharing: 'Journal sharing',
+      portal: 'Corporate portal (employee lists)',
+      home_visits: 'Home visits (booking and dispatch)',
     },
     form: {
       title: 'New request from a data subject',

@@ -1,4 +1,6 @@
 import type { Messages } from '../nb';
+import { PACKAGE_FIELD_LABELS, PACKAGE_SECTION_LABELS } from '../../../../shared/dpo-package-labels';
+
 
 /** English. The DPO: exports of the log and access packages (AUD-5, DPO-5). */
 export const dpoExports: Pick<Messages, 'dpoExports'> = {
@@ -24,17 +26,8 @@ export const dpoExports: Pick<Messages, 'dpoExports'> = {
       preparedBy: 'Prepared {{at}} by {{name}}',
       releasedAt: 'Released {{at}}',
       blockedNotes: 'Some journal notes are blocked for you and are left out. Another data protection officer must prepare the package.',
-      sections: {
-        patient: 'Personal data in the journal',
-        journal: 'Journal notes',
-        bookings: 'Home-visit bookings',
-        appointments: 'Appointments and consultations',
-        crmContacts: 'Contact person in the CRM',
-        portalEmployees: 'Employee in the corporate portal',
-        accounts: 'User account',
-        consents: 'Consents',
-        accessLog: 'Who saw the journal',
-      },
+      sections: PACKAGE_SECTION_LABELS.en,
+      fields: PACKAGE_FIELD_LABELS.en,
       itemCount_one: '{{count}} item',
       itemCount_other: '{{count}} items',
       empty: 'Nothing found.',

@@ -153,6 +153,7 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
       file_empty: 'The file is empty.',
       page_size: 'Invalid page.',
       duplicate_row: 'The same person as row {{row}}.',
+      processing_restricted: 'The person has asked for processing to be restricted: the row is not imported.',
     },
     nationalIdentityNumber: {
       format: '{{field}} must have 11 digits.',

@@ -182,6 +182,7 @@ export const activity = {
     dpo_erasure_planned: 'Prøvekjøring av sletting for en begjæring',
     dpo_erasure_executed: 'Sletting for en begjæring utført',
     dpo_erasure_receipt: 'Kvittering for sletting',
+    dpo_erasure_customer_confirmed: 'Kundens bekreftelse av sletting registrert',
     dpo_restriction_set: 'Behandling begrenset',
     dpo_restriction_lifted: 'Begrensning opphevet',
     dpo_processing_restricted: 'Behandling stoppet av begrensning',

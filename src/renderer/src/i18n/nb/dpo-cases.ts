@@ -86,6 +86,8 @@ export const dpoCases = {
     module: {
       crm: 'Bedriftskunder (CRM)',
       journal_sharing: 'Deling av journal',
+      portal: 'Bedriftsportalen (ansattlister)',
+      home_visits: 'Hjemmebesøk (bestilling og utrykning)',
     },
     form: {
       title: 'Ny begjæring fra en registrert',

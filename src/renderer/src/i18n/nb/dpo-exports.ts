@@ -1,4 +1,6 @@
 /** Norsk bokmål. Personvernombudet: eksport av loggen og innsynspakker (AUD-5, DPO-5). */
+import { PACKAGE_FIELD_LABELS, PACKAGE_SECTION_LABELS } from '../../../../shared/dpo-package-labels';
+
 export const dpoExports = {
   dpoExports: {
     log: {
@@ -22,17 +24,8 @@ export const dpoExports = {
       preparedBy: 'Laget {{at}} av {{name}}',
       releasedAt: 'Frigitt {{at}}',
       blockedNotes: 'Noen journalnotater er sperret for deg og er ikke med. En annen personvernombud må lage pakken.',
-      sections: {
-        patient: 'Personopplysninger i journalen',
-        journal: 'Journalnotater',
-        bookings: 'Bestillinger av hjemmebesøk',
-        appointments: 'Timer og konsultasjoner',
-        crmContacts: 'Kontaktperson i kunderegisteret',
-        portalEmployees: 'Ansatt i bedriftsportalen',
-        accounts: 'Brukerkonto',
-        consents: 'Samtykker',
-        accessLog: 'Hvem som har sett journalen',
-      },
+      sections: PACKAGE_SECTION_LABELS.nb,
+      fields: PACKAGE_FIELD_LABELS.nb,
       itemCount_one: '{{count}} oppføring',
       itemCount_other: '{{count}} oppføringer',
       empty: 'Ingenting funnet.',

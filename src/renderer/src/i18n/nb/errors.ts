@@ -151,6 +151,7 @@ export const errors = {
       file_empty: 'Filen er tom.',
       page_size: 'Ugyldig side.',
       duplicate_row: 'Samme person som rad {{row}}.',
+      processing_restricted: 'Personen har bedt om begrensning av behandlingen: raden blir ikke importert.',
     },
     nationalIdentityNumber: {
       format: '{{field}} må ha 11 siffer.',

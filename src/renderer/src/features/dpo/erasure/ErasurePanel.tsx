@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useTRPC } from '../../../lib/trpc';
+import { CustomerConfirmations } from './CustomerConfirmations';
 import { ErasurePlanSection } from './ErasurePlanSection';
 import { ErasureReportView } from './ErasureReportView';
 import { erasureErrorText } from './erasure-format';
@@ -44,7 +45,8 @@ export function ErasurePanel({ caseId }: { caseId: string }) {
       )}
       {data && (
         <>
-          <PersonDataTables categories={data.categories} exceptions={data.exceptions} />
+          <PersonDataTables caseId={caseId} categories={data.categories} exceptions={data.exceptions} canConfirm={data.kind === 'erasure' && data.isIdentityVerified} />
+          {(data.confirmations.length > 0 || data.categories.some((category) => category.items.some((item) => item.awaits))) && <CustomerConfirmations confirmations={data.confirmations} />}
           <Divider />
           {data.kind !== 'erasure' ? (
             <Text size="sm">{t('dpoErasure.plan.onlyErasure')}</Text>

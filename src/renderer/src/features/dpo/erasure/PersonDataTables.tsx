@@ -1,13 +1,31 @@
-import { Badge, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { translateCode } from '../../../lib/translate';
+import { type AwaitingEmployee, CustomerConfirmationModal } from './CustomerConfirmationModal';
 import { categoryKey, categoryName, type FoundCategory, groundText, itemLabel, periodText, type RetentionException } from './erasure-format';
 
 const ACTION_COLOR = { erase: 'red', anonymise: 'orange', keep: 'gray' } as const;
 
-/** DPO-4, DPO-5: what every module holds of the person, and what erasure does with each item. */
-export function PersonDataTables({ categories, exceptions }: { categories: readonly FoundCategory[]; exceptions: readonly RetentionException[] }) {
+/**
+ * DPO-4, DPO-5: what every module holds of the person, and what erasure does with each item. An item
+ * awaiting the customer's confirmation (an employee while the agreement runs) says whom to ask; in
+ * an erasure request the DPO records the confirmation from here, which erases it.
+ */
+export function PersonDataTables({
+  caseId,
+  categories,
+  exceptions,
+  canConfirm,
+}: {
+  caseId: string;
+  categories: readonly FoundCategory[];
+  exceptions: readonly RetentionException[];
+  /** An erasure request with the person's identity verified. */
+  canConfirm: boolean;
+}) {
   const { t } = useTranslation();
+  const [confirming, setConfirming] = useState<AwaitingEmployee | null>(null);
   return (
     <Stack gap="md" data-testid="person-data">
       {categories.map((category) => (
@@ -34,9 +52,29 @@ export function PersonDataTables({ categories, exceptions }: { categories: reado
                     <Table.Tr key={item.id}>
                       <Table.Td>{itemLabel(item)}</Table.Td>
                       <Table.Td>
-                        <Badge variant="light" color={ACTION_COLOR[item.action]}>
-                          {t(`dpoErasure.action.${item.action}`)}
-                        </Badge>
+                        <Stack gap={4} align="flex-start">
+                          <Badge variant="light" color={ACTION_COLOR[item.action]}>
+                            {t(`dpoErasure.action.${item.action}`)}
+                          </Badge>
+                          {item.awaits && (
+                            <Group gap="xs" data-testid="awaiting-customer">
+                              <Badge variant="outline" color="yellow">
+                                {t('dpoErasure.confirmation.awaiting', { company: item.awaits.companyName })}
+                              </Badge>
+                              {canConfirm && (
+                                <Button
+                                  size="xs"
+                                  variant="light"
+                                  onClick={() => setConfirming({ employeeId: item.id, companyName: item.awaits?.companyName ?? '' })}
+                                  aria-label={t('dpoErasure.confirmation.recordLabel', { company: item.awaits.companyName, item: itemLabel(item) })}
+                                  data-testid="record-customer-confirmation"
+                                >
+                                  {t('dpoErasure.confirmation.record')}
+                                </Button>
+                              )}
+                            </Group>
+                          )}
+                        </Stack>
                       </Table.Td>
                       <Table.Td>{groundText(item.groundCode, exceptions)}</Table.Td>
                     </Table.Tr>
@@ -52,6 +90,7 @@ export function PersonDataTables({ categories, exceptions }: { categories: reado
           ))}
         </Stack>
       ))}
+      {confirming && <CustomerConfirmationModal caseId={caseId} employee={confirming} onClose={() => setConfirming(null)} />}
     </Stack>
   );
 }

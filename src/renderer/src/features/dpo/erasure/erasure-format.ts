@@ -11,6 +11,7 @@ export type RetentionException = FoundData['exceptions'][number];
 export type ErasurePlan = RouterOutputs['dpo']['erasure']['plan'];
 export type ErasureReport = NonNullable<RouterOutputs['dpo']['erasure']['report']['report']>;
 export type LegalHold = RouterOutputs['dpo']['erasure']['holds'][number];
+export type CustomerConfirmation = FoundData['confirmations'][number];
 
 /** A category's code as a catalogue key ('visit.booking' → 'visit_booking'). */
 export const categoryKey = (name: string): string => name.replace(/\./g, '_');

@@ -6,9 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { PACKAGE_FORMATS, type PackageFormat, type PackageSection, REDACTION_REASONS, type RedactionReason } from '../../../../../shared/dpo-export-schemas';
 import { base64ToBytes, downloadBlob, safeFileName } from '../../../lib/download';
 import { formatDateTime } from '../../../lib/format';
-import { errorText } from '../../../lib/translate';
+import { errorText, translateCode } from '../../../lib/translate';
 import { useTRPC } from '../../../lib/trpc';
 import { useStepUpMutation } from '../../auth/step-up';
+
+/** A field of an item by its name in words (the shared package labels); an unknown code, from a package made before it had words, as it is. */
+const fieldLabel = (key: string): string => translateCode(`dpoExports.package.fields.${key}`, {}, key);
 
 /**
  * The access and portability package of a data-subject request (DPO-5): prepare it from every
@@ -103,7 +106,7 @@ export function AccessPackagePanel({ caseId }: { caseId: string }) {
                           <Table.Tr key={item.id} data-testid="package-item" data-item-id={item.id}>
                             <Table.Td>
                               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} td={item.redactedFor ? 'line-through' : undefined}>
-                                {item.fields.map((field) => `${field.key}: ${field.value}`).join('\n')}
+                                {item.fields.map((field) => `${fieldLabel(field.key)}: ${field.value}`).join('\n')}
                               </Text>
                               {item.redactedFor && (
                                 <Badge color="red" variant="light" mt={4}>
