@@ -53,7 +53,8 @@ export function startBackgroundJobs(
   const auditPartitions = async () => {
     const now = new Date();
     await ensureAuditPartitions(db, now);
-    await retireExpiredAuditMonths(db, { now });
+    // The sealer's witness: the retired months go into the same file, where audit:verify looks for them.
+    await retireExpiredAuditMonths(db, { now, witnessPath: options.auditWitnessPath });
   };
   const every = (ms: number, name: string, job: () => Promise<unknown>) => {
     const timer = setInterval(() => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database, Executor } from '../db/database';
 import { runAuditedUnit, systemActor } from './unit-of-work';
+import { appendRetirementsToWitness } from './witness';
 
 /**
  * Audit events are kept ten years (DPO-6, AUD-5); then their month leaves the log whole. The rule,
@@ -69,8 +70,15 @@ export interface RetiredMonth {
  * (the seals and the chain hash) and one per organisation with its own count. One run at a time
  * across instances (the function's advisory lock; a second run finds nothing or skips). A run with
  * nothing due writes nothing: it is a daily look, like making the months ahead.
+ *
+ * With the seal witness (the sealer's file, ADR 0007) each month that had events gets its line there
+ * before the drop commits; `audit:verify` with the witness then holds every record against it, so a
+ * record inserted by the database's owner to excuse deleted events is named (ADR 0003).
  */
-export async function retireExpiredAuditMonths(db: Database, options: { now: Date; runId?: string }): Promise<{ runId: string; retired: RetiredMonth[] }> {
+export async function retireExpiredAuditMonths(
+  db: Database,
+  options: { now: Date; runId?: string; witnessPath?: string | undefined },
+): Promise<{ runId: string; retired: RetiredMonth[] }> {
   const runId = options.runId ?? randomUUID();
   const plan = await planAuditRetirement(db, options.now);
   if (plan.retireBefore === null) return { runId, retired: [] };
@@ -108,6 +116,15 @@ export async function retireExpiredAuditMonths(db: Database, options: { now: Dat
           byOrganisation: row.events_by_organisation,
         }),
       );
+      if (options.witnessPath) {
+        // Written ahead of the commit: should the commit fail, the line names a month still in the log, which nothing reads as wrong.
+        const witnessed = months.flatMap((month) =>
+          month.firstSealSeq !== null && month.lastSealSeq !== null && month.chainHash !== null
+            ? [{ month: month.month, firstSeq: month.firstSealSeq, lastSeq: month.lastSealSeq, chainHash: month.chainHash, events: month.events }]
+            : [],
+        );
+        await appendRetirementsToWitness(options.witnessPath, witnessed, options.now);
+      }
       for (const [index, month] of months.entries()) {
         const cutoff = new Date(rows[index]?.cutoff ?? options.now).toISOString();
         audit.record({

@@ -32,8 +32,9 @@ async function main(): Promise<number> {
       process.stdout.write(`${report.retiredEvents} events of months retired after ten years are accounted for by their retirement records (DPO-6).\n`);
     }
     if (report.witness) {
-      const { path, witnessedSeals, lastWitnessedSeq } = report.witness;
-      process.stdout.write(`Witness ${path}: ${witnessedSeals} seals witnessed${lastWitnessedSeq ? `, the last is seal ${lastWitnessedSeq}` : ''}.\n`);
+      const { path, witnessedSeals, lastWitnessedSeq, witnessedRetirements } = report.witness;
+      const retirements = witnessedRetirements > 0 ? `; ${witnessedRetirements} retired month${witnessedRetirements === 1 ? '' : 's'} witnessed` : '';
+      process.stdout.write(`Witness ${path}: ${witnessedSeals} seals witnessed${lastWitnessedSeq ? `, the last is seal ${lastWitnessedSeq}` : ''}${retirements}.\n`);
     } else {
       process.stdout.write('No seal witness given: seals removed at the end of the log cannot be told (--witness=<file>).\n');
     }

@@ -19,9 +19,12 @@ export type VerifyProblem =
   /**
    * The records of months retired after ten years (DPO-6) do not agree with the seals they cover:
    * a record names a seal whose hash is not the one it recorded, or the events they say went are
-   * not the events missing from those seals. `seq` is the seal where it shows.
+   * not the events missing from those seals, or its month is not ten years old at the verification
+   * time, or live seals before it already held events newer than its month (ADR 0003). `seq` is the
+   * seal where it shows ('0' for a record that names none), `month` ('yyyy-mm') the record's when
+   * one record is at fault.
    */
-  | { kind: 'retirement_mismatch'; seq: string }
+  | { kind: 'retirement_mismatch'; seq: string; month?: string }
   | WitnessProblem;
 
 /**
@@ -179,6 +182,16 @@ async function checkSealInDetail(db: Executor, seq: string, previousHash: Buffer
   return { problem: undefined, checked, txidTo: seal.txid_to, hash: Buffer.from(seal.hash) };
 }
 
+/** One audit_retirement record as the verifier judges it. */
+interface RetirementRecord {
+  /** 'yyyy-mm' */
+  month: string;
+  /** The month's upper bound, microseconds since the epoch: every event it excuses was older. */
+  rangeToMicros: bigint;
+  /** Whether that bound lies ten years back from the verification time, as audit_retire_partitions judges it. */
+  isDue: boolean;
+}
+
 /**
  * The seals whose events went with months retired after ten years (DPO-6): every seal from a
  * record's first to its last seal held events of retired months only (the database function retires
@@ -194,15 +207,23 @@ class RetiredSeals {
     /** How many events the records say went. */
     readonly events: bigint,
     readonly lastSeq: bigint | undefined,
+    /** The records by their first seal, judged when the walk reaches it. */
+    readonly startingAt: ReadonlyMap<string, readonly RetirementRecord[]>,
+    /** Records of months that had no events: they name no seal and excuse nothing. */
+    readonly sealless: readonly RetirementRecord[],
   ) {}
 
-  static async of(db: Executor): Promise<RetiredSeals> {
+  static async of(db: Executor, now: Date): Promise<RetiredSeals> {
     // The log before the retirement migration (a database being migrated) has no records.
     const { rows: table } = await sql<{ present: boolean }>`select to_regclass('public.audit_retirement') is not null as present`.execute(db);
-    if (table[0]?.present !== true) return new RetiredSeals([], new Map(), 0n, undefined);
-    const { rows } = await sql<{ first: string | null; last: string | null; chain_hash: Buffer | null; events: string }>`
-      select first_seal_seq::text as first, last_seal_seq::text as last, chain_hash, event_count::text as events
-        from audit_retirement`.execute(db);
+    if (table[0]?.present !== true) return new RetiredSeals([], new Map(), 0n, undefined, new Map(), []);
+    // Ten years back exactly as audit_retention_cutoff (the migration) reckons it: Oslo's calendar,
+    // from the earlier of our clock and the database's, so neither clock alone can make it looser.
+    const { rows } = await sql<{ first: string | null; last: string | null; chain_hash: Buffer | null; events: string; month: string; range_to: string; is_due: boolean }>`
+      select first_seal_seq::text as first, last_seal_seq::text as last, chain_hash, event_count::text as events,
+             month::text as month, (extract(epoch from range_to) * 1000000)::bigint::text as range_to,
+             range_to <= ((least(${now}::timestamptz, now()) at time zone 'Europe/Oslo') - interval '10 years') at time zone 'Europe/Oslo' as is_due
+        from audit_retirement order by audit_retirement.id`.execute(db);
     const sorted = rows
       .filter((row) => row.first !== null && row.last !== null)
       .map((row) => ({ first: BigInt(row.first as string), last: BigInt(row.last as string) }))
@@ -214,15 +235,20 @@ class RetiredSeals {
       else merged.push({ ...range });
     }
     const chainHashes = new Map<string, Buffer[]>();
+    const startingAt = new Map<string, RetirementRecord[]>();
+    const sealless: RetirementRecord[] = [];
     for (const row of rows) {
+      const record: RetirementRecord = { month: row.month.slice(0, 7), rangeToMicros: BigInt(row.range_to), isDue: row.is_due };
+      if (row.first === null) sealless.push(record);
+      else startingAt.set(row.first, [...(startingAt.get(row.first) ?? []), record]);
       if (row.last === null || row.chain_hash === null) continue;
       chainHashes.set(row.last, [...(chainHashes.get(row.last) ?? []), Buffer.from(row.chain_hash)]);
     }
-    return new RetiredSeals(merged, chainHashes, rows.reduce((sum, row) => sum + BigInt(row.events), 0n), merged.at(-1)?.last);
+    return new RetiredSeals(merged, chainHashes, rows.reduce((sum, row) => sum + BigInt(row.events), 0n), merged.at(-1)?.last, startingAt, sealless);
   }
 
   get isEmpty(): boolean {
-    return this.lastSeq === undefined && this.events === 0n;
+    return this.lastSeq === undefined && this.events === 0n && this.sealless.length === 0;
   }
 
   /** Whether a record covers this seal; called with ascending seal numbers. */
@@ -231,6 +257,21 @@ class RetiredSeals {
     const range = this.ranges[this.next];
     return range !== undefined && range.first <= seq;
   }
+}
+
+/**
+ * What a record says about time, against what the chain proves (ADR 0003). The owner can delete
+ * last week's events and insert a record naming their seals, its chain hash read from audit_seal;
+ * the counts and hashes then agree. Its month gives it away: either it is not ten years old, or it
+ * is older than events that live seals before it already held — and a seal's events are never
+ * older than those of the seals before it by more than the backdating tolerance (ADR 0007), so a
+ * month that ended before that limit cannot have been sealed after them. `sealedUntilMicros` is the
+ * latest event time of the live seals walked so far.
+ */
+function recordContradictsTime(record: RetirementRecord, sealedUntilMicros: bigint | undefined): boolean {
+  if (!record.isDue) return true;
+  // Every event of the month is older than its upper bound, so all of them would be backdated.
+  return sealedUntilMicros !== undefined && record.rangeToMicros <= sealedUntilMicros - TOLERANCE_MICROS;
 }
 
 /**
@@ -275,11 +316,13 @@ export async function verifyAuditLog(
      * the workspace's job stores it as its progress (DPO-8). The caller decides how often to store.
      */
     onProgress?: ((checkedEvents: number) => Promise<void> | void) | undefined;
+    /** The verification time: a retirement record's month must be ten years older (DPO-6). */
+    now?: Date | undefined;
   } = {},
 ): Promise<VerifyReport> {
   // Ordered by the number, not by the text it is selected as (`order by seq` would sort '10' before '2').
   const seals = await sql<{ seq: string }>`select seq::text from audit_seal order by audit_seal.seq`.execute(db);
-  const retired = await RetiredSeals.of(db);
+  const retired = await RetiredSeals.of(db, options.now ?? new Date());
   let retiredEvents = 0n;
   let previousHash: Buffer = GENESIS_HASH;
   let expectedSeq = 1n;
@@ -326,6 +369,9 @@ export async function verifyAuditLog(
       expectedFrom = outcome.txidTo;
       const recorded = retired.chainHashes.get(seq) ?? [];
       if (recorded.some((hash) => !hash.equals(previousHash))) return report({ kind: 'retirement_mismatch', seq });
+      // Only live seals move sealedUntilMicros: a retired seal's events are gone, their times unknown.
+      const lying = retired.startingAt.get(seq)?.find((record) => recordContradictsTime(record, sealedUntilMicros));
+      if (lying) return report({ kind: 'retirement_mismatch', seq, month: lying.month });
       expectedSeq++;
       if (options.onProgress) await options.onProgress(checkedEvents);
       continue;
@@ -358,6 +404,8 @@ export async function verifyAuditLog(
     if (retired.events !== retiredEvents || (retired.lastSeq !== undefined && (lastSeq === undefined || retired.lastSeq > BigInt(lastSeq)))) {
       return report({ kind: 'retirement_mismatch', seq: (retired.lastSeq ?? 0n).toString() });
     }
+    const early = retired.sealless.find((record) => !record.isDue);
+    if (early) return report({ kind: 'retirement_mismatch', seq: '0', month: early.month });
   }
   // A pending event already dated into the sealed past is forged too: found before it is sealed.
   if (sealedUntilMicros !== undefined) {

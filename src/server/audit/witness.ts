@@ -10,7 +10,9 @@ import type { Executor } from '../db/database';
  * ids. Each seal's hash chains every earlier seal, so one witnessed line vouches for the whole log
  * up to it. Someone with the database owner's rights can delete the newest seals together with
  * their events, and the chain that is left is consistent; only something they cannot reach tells
- * that more existed. The file holds ids, counts and hashes, nothing about patients.
+ * that more existed. The file holds ids, counts and hashes, nothing about patients. The retirement
+ * run adds a line per month it drops (WitnessedRetirement), so a retirement record the owner forges
+ * in the database has no line to match.
  */
 export interface WitnessLine {
   seq: string;
@@ -20,19 +22,45 @@ export interface WitnessLine {
   at: string;
 }
 
+/**
+ * A month retired after ten years (DPO-6), as the retirement run saw it: the month ('yyyy-mm'), the
+ * first and last seal that held its events, the last one's hash (the chain there) and how many
+ * events went. The database's audit_retirement records excuse the events missing from those seals;
+ * the owner can insert such a record, but not this line (ADR 0003).
+ *
+ * On file it is a seal line too — `seq` the last seal, `hash` its hash, `events` the month's count —
+ * with `kind: 'retired'`, `month` and `firstSeq` added: a reader that predates retirement lines takes
+ * it for one more witness of that seal, which it is, and stays valid.
+ */
+export interface WitnessedRetirement {
+  month: string;
+  firstSeq: string;
+  lastSeq: string;
+  chainHash: string;
+  events: number;
+}
+
 export type WitnessProblem =
   /** Seals from `seq` to `lastSeq` are in the witness but not in the database, with `events` events. */
   | { kind: 'witnessed_seal_missing'; seq: string; lastSeq: string; events: number; lastEventId: string | null }
   /** The database's seal `seq` is not the one the witness saw: the log was rewritten from there. */
   | { kind: 'witness_mismatch'; seq: string }
   /** A line of the witness file is not a witness line (line numbers from 1). */
-  | { kind: 'witness_unreadable'; line: number };
+  | { kind: 'witness_unreadable'; line: number }
+  /**
+   * A record of a retired month (DPO-6) that no line of the witness holds: not written by a
+   * retirement run, so inserted to excuse events deleted from the seals it names. `seq` is its
+   * first seal, `month` 'yyyy-mm'.
+   */
+  | { kind: 'retirement_mismatch'; seq: string; month: string };
 
 export interface WitnessReport {
   path: string;
   /** Lines read from the witness (0 when the file does not exist yet). */
   witnessedSeals: number;
   lastWitnessedSeq: string | null;
+  /** Retired months the witness holds (DPO-6). */
+  witnessedRetirements: number;
   problem: WitnessProblem | undefined;
 }
 
@@ -43,16 +71,27 @@ export class WitnessAheadError extends Error {
   }
 }
 
-function parseLine(text: string): WitnessLine | undefined {
+type ParsedLine = { kind: 'seal'; line: WitnessLine } | { kind: 'retired'; retirement: WitnessedRetirement };
+
+function parseLine(text: string): ParsedLine | undefined {
   try {
-    const value = JSON.parse(text) as Partial<WitnessLine>;
+    const value = JSON.parse(text) as Partial<WitnessLine> & { kind?: unknown; month?: unknown; firstSeq?: unknown };
     if (typeof value.seq === 'string' && /^[0-9]+$/.test(value.seq) && typeof value.hash === 'string' && /^[0-9a-f]{64}$/.test(value.hash) && typeof value.events === 'number') {
-      return { seq: value.seq, hash: value.hash, events: value.events, lastEventId: value.lastEventId ?? null, at: String(value.at ?? '') };
+      if (value.kind === 'retired') {
+        if (typeof value.month !== 'string' || !/^[0-9]{4}-[0-9]{2}$/.test(value.month) || typeof value.firstSeq !== 'string' || !/^[0-9]+$/.test(value.firstSeq)) return undefined;
+        return { kind: 'retired', retirement: { month: value.month, firstSeq: value.firstSeq, lastSeq: value.seq, chainHash: value.hash, events: value.events } };
+      }
+      return { kind: 'seal', line: { seq: value.seq, hash: value.hash, events: value.events, lastEventId: value.lastEventId ?? null, at: String(value.at ?? '') } };
     }
   } catch {
     // not JSON: reported by the caller
   }
   return undefined;
+}
+
+/** What identifies a retirement, in the witness and in audit_retirement alike. */
+function retirementKey(retirement: WitnessedRetirement): string {
+  return [retirement.month, retirement.firstSeq, retirement.lastSeq, retirement.chainHash, retirement.events].join(' ');
 }
 
 /**
@@ -66,7 +105,27 @@ export async function appendToWitness(path: string, lines: readonly WitnessLine[
   await appendFile(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''), { mode: 0o600 });
 }
 
-/** The last complete line of the witness, read from its end; undefined when there is none. */
+/**
+ * Appends the months a retirement run is dropping (DPO-6). Before the run commits, unlike seals: a
+ * line whose run then fails names a month that is still in the log, which no check reads as a
+ * problem (the verifier asks only that every record be witnessed); a record without its line would
+ * read as forged for good.
+ */
+export async function appendRetirementsToWitness(path: string, retirements: readonly WitnessedRetirement[], at: Date): Promise<void> {
+  if (retirements.length === 0) return;
+  const lines = retirements.map((retirement) =>
+    JSON.stringify({ kind: 'retired', seq: retirement.lastSeq, hash: retirement.chainHash, events: retirement.events, lastEventId: null, at: at.toISOString(), month: retirement.month, firstSeq: retirement.firstSeq }),
+  );
+  await appendFile(path, lines.map((line) => `${line}\n`).join(''), { mode: 0o600 });
+}
+
+/** How much of the witness is read from its end at a time when looking for its last seal line. */
+const TAIL_CHUNK_BYTES = 4096;
+
+/**
+ * The last complete seal line of the witness, read from its end (retirement lines after it are
+ * passed over: they repeat an older seal); undefined when there is none.
+ */
 export async function lastWitnessLine(path: string): Promise<WitnessLine | undefined> {
   let handle;
   try {
@@ -77,12 +136,28 @@ export async function lastWitnessLine(path: string): Promise<WitnessLine | undef
   }
   try {
     const { size } = await handle.stat();
-    const length = Math.min(size, 4096);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    const lines = buffer.toString('utf8').split('\n').filter((line) => line.trim() !== '');
-    const last = lines.at(-1);
-    return last === undefined ? undefined : parseLine(last);
+    // Read backwards a chunk at a time; `tail` is the not yet judged text after the current chunk.
+    let end = size;
+    let tail = Buffer.alloc(0);
+    while (end > 0) {
+      const length = Math.min(end, TAIL_CHUNK_BYTES);
+      const chunk = Buffer.alloc(length);
+      await handle.read(chunk, 0, length, end - length);
+      end -= length;
+      const text = Buffer.concat([chunk, tail]);
+      const lines = text.toString('utf8').split('\n');
+      // The first piece may be the end of a line that starts in an earlier chunk: judged with it.
+      const first = end > 0 ? lines.shift() : undefined;
+      for (const line of lines.reverse()) {
+        if (line.trim() === '') continue;
+        const parsed = parseLine(line);
+        if (parsed?.kind === 'seal') return parsed.line;
+        // The newest line decides as before: a seal line that cannot be read is no last seal.
+        if (parsed === undefined) return undefined;
+      }
+      tail = Buffer.from(first ?? '', 'utf8');
+    }
+    return undefined;
   } finally {
     await handle.close();
   }
@@ -107,13 +182,15 @@ export async function assertWitnessHeld(db: Executor, path: string): Promise<voi
  * with the hash the witness saw. Names the first seal that differs, or the witnessed seals that are
  * missing (from the first missing one to the last witnessed, with how many events they held).
  * Seals newer than the witness are not a problem: several backends each keep their own witness,
- * and each seal's hash chains the ones before it.
+ * and each seal's hash chains the ones before it. Then every retirement record of the database
+ * (DPO-6) must be one the witness holds: `retirement_mismatch` names the first that is not.
  */
 export async function checkWitness(db: Executor, path: string): Promise<WitnessReport> {
   const { rows } = await sql<{ seq: string; hash: Buffer }>`select seq::text, hash from audit_seal order by audit_seal.seq`.execute(db);
   const sealHashes = new Map(rows.map((row) => [row.seq, Buffer.from(row.hash).toString('hex')]));
   let witnessedSeals = 0;
   let lastWitnessedSeq: string | null = null;
+  const retirements = new Set<string>();
   let problem: WitnessProblem | undefined;
   let missing: { seq: string; lastSeq: string; events: number; lastEventId: string | null } | undefined;
   let lineNumber = 0;
@@ -123,11 +200,16 @@ export async function checkWitness(db: Executor, path: string): Promise<WitnessR
     for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
       lineNumber++;
       if (text.trim() === '') continue;
-      const line = parseLine(text);
-      if (!line) {
+      const parsed = parseLine(text);
+      if (!parsed) {
         problem ??= { kind: 'witness_unreadable', line: lineNumber };
         continue;
       }
+      if (parsed.kind === 'retired') {
+        retirements.add(retirementKey(parsed.retirement));
+        continue;
+      }
+      const { line } = parsed;
       witnessedSeals++;
       lastWitnessedSeq = line.seq;
       const hash = sealHashes.get(line.seq);
@@ -146,5 +228,26 @@ export async function checkWitness(db: Executor, path: string): Promise<WitnessR
     stream?.destroy();
   }
   if (!problem && missing) problem = { kind: 'witnessed_seal_missing', ...missing };
-  return { path, witnessedSeals, lastWitnessedSeq, problem };
+  problem ??= await firstUnwitnessedRetirement(db, retirements);
+  return { path, witnessedSeals, lastWitnessedSeq, witnessedRetirements: retirements.size, problem };
+}
+
+/**
+ * The first retirement record, in seal order, that the witness does not hold. Records of months
+ * that had no events name no seal and excuse nothing; the run writes no line for them.
+ */
+async function firstUnwitnessedRetirement(db: Executor, witnessed: ReadonlySet<string>): Promise<WitnessProblem | undefined> {
+  // A database not yet migrated to retirement has no records.
+  const { rows: table } = await sql<{ present: boolean }>`select to_regclass('public.audit_retirement') is not null as present`.execute(db);
+  if (table[0]?.present !== true) return undefined;
+  const { rows } = await sql<{ month: string; first: string; last: string; chain_hash: Buffer; events: string }>`
+    select month::text as month, first_seal_seq::text as first, last_seal_seq::text as last, chain_hash, event_count::text as events
+      from audit_retirement
+     where first_seal_seq is not null and last_seal_seq is not null and chain_hash is not null
+     order by first_seal_seq, id`.execute(db);
+  for (const row of rows) {
+    const retirement = { month: row.month.slice(0, 7), firstSeq: row.first, lastSeq: row.last, chainHash: Buffer.from(row.chain_hash).toString('hex'), events: Number(row.events) };
+    if (!witnessed.has(retirementKey(retirement))) return { kind: 'retirement_mismatch', seq: row.first, month: retirement.month };
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type AuditActor, writeAuditEvent } from '../../../src/server/audit/record';
 import { planAuditRetirement, retireExpiredAuditMonths } from '../../../src/server/audit/retirement';
 import { verifyAuditLog } from '../../../src/server/audit/verify';
+import { lastWitnessLine } from '../../../src/server/audit/witness';
 import type { Database, Executor } from '../../../src/server/db/database';
 import { callerAs, createOrganisation, createUser, eventsOf, login, TestClock } from '../support/identity';
 import { type TestDatabase, useTestDatabase } from '../support/test-database';
@@ -69,6 +70,30 @@ async function removeEvents(database: TestDatabase, ids: readonly string[]): Pro
   );
 }
 
+/** The witness file's lines, parsed. */
+async function witnessLines(path: string): Promise<Record<string, unknown>[]> {
+  return (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/**
+ * Inserts a retirement record as the database's owner can (AUD-4 threat model: a superuser covering
+ * tracks): it names the seals given, with the chain hash read from audit_seal and the count the
+ * verifier will expect, so hashes and counts agree.
+ */
+async function forgeRetirement(database: TestDatabase, claim: { month: Date; firstSeq: string; lastSeq: string; events: number }): Promise<void> {
+  const from = new Date(Date.UTC(claim.month.getUTCFullYear(), claim.month.getUTCMonth(), 1));
+  const to = new Date(Date.UTC(claim.month.getUTCFullYear(), claim.month.getUTCMonth() + 1, 1));
+  await database.asOwner((owner) =>
+    sql`insert into audit_retirement (month, range_from, range_to, partition_name, event_count, first_seal_seq, last_seal_seq, chain_hash, cutoff, run_id)
+        select ${from.toISOString().slice(0, 10)}::date, ${from}, ${to}, ${partitionName(claim.month)}, ${claim.events},
+               ${claim.firstSeq}::bigint, ${claim.lastSeq}::bigint, s.hash, ${to}, gen_random_uuid()
+          from audit_seal as s where s.seq = ${claim.lastSeq}::bigint`.execute(owner),
+  );
+}
+
 describe('DPO-6: audit events past ten years leave the log, month by month', () => {
   const database = useTestDatabase();
   const folders: string[] = [];
@@ -109,7 +134,7 @@ describe('DPO-6: audit events past ten years leave the log, month by month', () 
     expect(plan.months.find((month) => month.month === monthOf(old))).toMatchObject({ willRetire: true, heldBecause: null });
     expect(plan.months.some((month) => month.month === monthOf(young))).toBe(false);
 
-    const { runId, retired } = await retireExpiredAuditMonths(db, { now });
+    const { runId, retired } = await retireExpiredAuditMonths(db, { now, witnessPath });
     expect(retired).toEqual([
       { month: monthOf(old), events: 3, firstSealSeq: oldSeal?.seq, lastSealSeq: oldSeal?.seq, chainHash: expect.stringMatching(/^[0-9a-f]{64}$/), byOrganisation: [{ organisationId: organisation.id, count: 3 }] },
     ]);
@@ -143,8 +168,9 @@ describe('DPO-6: audit events past ten years leave the log, month by month', () 
     expect(report).toMatchObject({ isIntact: true, retiredEvents: 3, pendingEvents: 0, firstProblem: undefined });
     expect(report.witness?.problem).toBeUndefined();
 
-    // A second run is a no-op: nothing dropped, recorded or logged.
-    expect((await retireExpiredAuditMonths(db, { now })).retired).toEqual([]);
+    // A second run is a no-op: nothing dropped, recorded, logged or witnessed.
+    expect((await retireExpiredAuditMonths(db, { now, witnessPath })).retired).toEqual([]);
+    expect((await witnessLines(witnessPath)).filter((line) => line.kind === 'retired')).toHaveLength(1);
     expect(await db.selectFrom('audit_retirement').selectAll().execute()).toHaveLength(1);
     expect(await eventsOf(db, { action: 'audit.partition_retired' })).toHaveLength(2);
   });
@@ -313,5 +339,79 @@ describe('DPO-6: audit events past ten years leave the log, month by month', () 
     await retireExpiredAuditMonths(db, { now });
     const after = await dpo.retention.dryRun();
     expect(after.auditLog).toMatchObject({ due: 0, oldestDueAt: null, retired: [{ month: monthOf(old), events: 3, retiredAt: expect.any(String) }] });
+  });
+  it('DPO-6, AUD-4: the owner deletes today’s events and forges a retirement record for their seal: its month is not ten years old, so the verifier names it', async () => {
+    const { db, now } = await history();
+    const todayIds = await idsAt(db, now);
+    const todaySeal = (await sealsOf(db)).find((seal) => seal.event_ids.includes(todayIds[0] as string));
+    expect(todaySeal?.event_ids).toEqual(todayIds);
+    await removeEvents(database.current, todayIds);
+    expect((await verifyAuditLog(db)).firstProblem).toMatchObject({ kind: 'event_missing', eventId: todayIds[0] });
+
+    // Counts and chain hash agree with the seal; only the month can give it away.
+    await forgeRetirement(database.current, { month: now, firstSeq: todaySeal?.seq as string, lastSeq: todaySeal?.seq as string, events: todayIds.length });
+    expect((await verifyAuditLog(db)).firstProblem).toEqual({ kind: 'retirement_mismatch', seq: todaySeal?.seq, month: monthOf(now) });
+    // A verifier's clock far ahead does not make it due: as in the database function, the earlier of its clock and the database's counts.
+    const tenYearsOn = new Date(Date.UTC(now.getUTCFullYear() + 10, now.getUTCMonth() + 2, 1));
+    expect((await verifyAuditLog(db, { now: tenYearsOn })).firstProblem).toEqual({ kind: 'retirement_mismatch', seq: todaySeal?.seq, month: monthOf(now) });
+  });
+
+  it('DPO-6, AUD-4: a forged record claiming a month past ten years for seals after live seals with newer events is named (seals never hold events older than earlier seals’)', async () => {
+    const { db, now } = await history();
+    // A genuine retirement first: the records before the forged one are judged and pass.
+    expect((await retireExpiredAuditMonths(db, { now })).retired).toHaveLength(1);
+    await sealEverything(db);
+    expect(await verifyAuditLog(db)).toMatchObject({ isIntact: true, retiredEvents: 3 });
+
+    const todayIds = await idsAt(db, now);
+    const todaySeal = (await sealsOf(db)).find((seal) => seal.event_ids.includes(todayIds[0] as string));
+    await removeEvents(database.current, todayIds);
+    // Ten years and a half back: due by age, older than the events (nine years eleven months) sealed before it.
+    const claimed = monthsAgo(now, 10, 6);
+    await forgeRetirement(database.current, { month: claimed, firstSeq: todaySeal?.seq as string, lastSeq: todaySeal?.seq as string, events: todayIds.length });
+    expect((await verifyAuditLog(db)).firstProblem).toEqual({ kind: 'retirement_mismatch', seq: todaySeal?.seq, month: monthOf(claimed) });
+  });
+
+  it('DPO-6, AUD-4: with the witness, a genuine retirement passes and a forged record the witness never saw is named, even one that age and order cannot refute', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'jk-witness-'));
+    folders.push(folder);
+    const witnessPath = join(folder, 'audit-witness.jsonl');
+    const { db, now, old, young } = await history({ witnessPath });
+    const seals = await sealsOf(db);
+    const { retired } = await retireExpiredAuditMonths(db, { now, witnessPath });
+    expect(retired.map((month) => month.month)).toEqual([monthOf(old)]);
+
+    // The run's line: a seal line as well (the last seal and its hash), so a reader without retirement lines stays valid.
+    const lines = await witnessLines(witnessPath);
+    const [month] = retired;
+    expect(lines.at(-1)).toEqual({ kind: 'retired', seq: month?.lastSealSeq, hash: month?.chainHash, events: 3, lastEventId: null, at: now.toISOString(), month: monthOf(old), firstSeq: month?.firstSealSeq });
+    // The sealer's check before sealing looks past it, at the last seal witnessed.
+    expect((await lastWitnessLine(witnessPath))?.seq).toBe(seals.at(-1)?.seq);
+    const genuine = await sealEverything(db, { witnessPath });
+    expect(genuine).toMatchObject({ isIntact: true, retiredEvents: 3, witness: { witnessedRetirements: 1, problem: undefined } });
+
+    // The months that follow the retired one, deleted and "retired" under a month past ten years but newer than the one really retired:
+    // nothing live precedes them and the month is old enough, so only the witness can tell.
+    const youngIds = await idsAt(db, young);
+    const youngSeal = seals.find((seal) => seal.event_ids.includes(youngIds[0] as string));
+    await removeEvents(database.current, youngIds);
+    const claimed = monthsAgo(now, 10, 6);
+    await forgeRetirement(database.current, { month: claimed, firstSeq: youngSeal?.seq as string, lastSeq: youngSeal?.seq as string, events: youngIds.length });
+    expect(await verifyAuditLog(db)).toMatchObject({ isIntact: true, retiredEvents: 3 + youngIds.length });
+    expect(await verifyAuditLog(db, { witnessPath })).toMatchObject({
+      isIntact: false,
+      firstProblem: { kind: 'retirement_mismatch', seq: youngSeal?.seq, month: monthOf(claimed) },
+      witness: { witnessedRetirements: 1, problem: { kind: 'retirement_mismatch', seq: youngSeal?.seq } },
+    });
+  });
+
+  it('DPO-6: a record of an empty month (no seals) is still held to ten years', async () => {
+    const { db, now } = await history();
+    await database.current.asOwner((owner) =>
+      sql`insert into audit_retirement (month, range_from, range_to, partition_name, event_count, cutoff, run_id)
+          values (${`${monthOf(now)}-01`}::date, ${new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))}, ${new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))},
+                  ${partitionName(now)}, 0, ${new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))}, gen_random_uuid())`.execute(owner),
+    );
+    expect((await verifyAuditLog(db)).firstProblem).toEqual({ kind: 'retirement_mismatch', seq: '0', month: monthOf(now) });
   });
 });

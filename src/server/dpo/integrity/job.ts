@@ -88,6 +88,7 @@ export function integrityJobHandler(options: { witnessPath: string | undefined; 
       let lastStored = performance.now();
       const report = await verifyAuditLog(db, {
         witnessPath: options.witnessPath,
+        now: clock(),
         onProgress: async (checked) => {
           if (performance.now() - lastStored < progressEveryMs) return;
           lastStored = performance.now();
