@@ -17,6 +17,7 @@ import * as dpoRegisters from './2026-12-08T12-00_dpo_registers';
 import * as dpoErasure from './2026-12-08T13-00_dpo_erasure';
 import * as dpoExports from './2026-12-08T14-00_dpo_exports';
 import * as auditEventPartitions from './2026-12-08T15-00_audit_event_partitions';
+import * as dpoFlagsAll from './2026-12-09T09-00_dpo_flags_all';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T13-00_dpo_erasure': dpoErasure,
   '2026-12-08T14-00_dpo_exports': dpoExports,
   '2026-12-08T15-00_audit_event_partitions': auditEventPartitions,
+  '2026-12-09T09-00_dpo_flags_all': dpoFlagsAll,
 };
