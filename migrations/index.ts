@@ -18,6 +18,7 @@ import * as dpoErasure from './2026-12-08T13-00_dpo_erasure';
 import * as dpoExports from './2026-12-08T14-00_dpo_exports';
 import * as auditEventPartitions from './2026-12-08T15-00_audit_event_partitions';
 import * as dpoFlagsAll from './2026-12-09T09-00_dpo_flags_all';
+import * as dsrCaseActions from './2026-12-09T10-00_dsr_case_actions';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T14-00_dpo_exports': dpoExports,
   '2026-12-08T15-00_audit_event_partitions': auditEventPartitions,
   '2026-12-09T09-00_dpo_flags_all': dpoFlagsAll,
+  '2026-12-09T10-00_dsr_case_actions': dsrCaseActions,
 };

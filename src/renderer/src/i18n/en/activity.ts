@@ -180,6 +180,8 @@ export const activity: Pick<Messages, 'activity' | 'auditAction' | 'auditReason'
     dpo_case_extended: 'Deadline extended',
     dpo_case_person_searched: "Person's data searched",
     dpo_case_data_trail_read: "Where the person's data went, shown",
+    dpo_case_correction_requested: 'Correction of the journal asked of a clinician',
+    dpo_case_objection_registered: 'Objection registered in the CRM',
     dpo_erasure_planned: 'Erasure dry run for a request',
     dpo_erasure_executed: 'Erasure for a request carried out',
     dpo_erasure_receipt: 'Erasure receipt',

@@ -178,6 +178,8 @@ export const activity = {
     dpo_case_extended: 'Fristen forlenget',
     dpo_case_person_searched: 'Personens opplysninger søkt fram',
     dpo_case_data_trail_read: 'Hvor opplysningene har gått, vist',
+    dpo_case_correction_requested: 'Retting av journalen etterspurt hos behandler',
+    dpo_case_objection_registered: 'Innsigelse registrert i CRM',
     dpo_erasure_planned: 'Prøvekjøring av sletting for en begjæring',
     dpo_erasure_executed: 'Sletting for en begjæring utført',
     dpo_erasure_receipt: 'Kvittering for sletting',
