@@ -47,6 +47,8 @@ interface FlagKeyset {
   id: string;
 }
 
+/** 9999-12-31T23:59:59.999999Z in microseconds since the epoch. */
+const LATEST_MICROS = 253_402_300_799_999_999n;
 const AT_MICROS = sql<string>`(extract(epoch from flag.occurred_at) * 1000000)::bigint::text`;
 
 export function encodeFlagCursor(keyset: FlagKeyset): string {
@@ -55,7 +57,8 @@ export function encodeFlagCursor(keyset: FlagKeyset): string {
 
 export function decodeFlagCursor(cursor: string): FlagKeyset {
   const match = /^(-?\d{1,19}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw fieldError('cursor', 'validation.invalid_value');
+  // Within the years a timestamp holds (a made-up cursor must not reach the database as an overflow).
+  if (!match || BigInt(match[1] as string) < 0n || BigInt(match[1] as string) > LATEST_MICROS) throw fieldError('cursor', 'validation.invalid_value');
   return { atMicros: match[1] as string, id: match[2] as string };
 }
 
