@@ -81,7 +81,7 @@ export function AmendModal({
   };
 
   return (
-    <Modal opened={note !== null} onClose={close} title={t('journal.amend.title')} size="xl" data-testid="amend-modal">
+    <Modal opened={note !== null} onClose={close} title={t('journal.amend.title')} size="xl" closeButtonProps={{ 'aria-label': t('app.close') }} data-testid="amend-modal">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           {note && (
@@ -298,7 +298,7 @@ export function CorrectionRefusalModal({
   };
 
   return (
-    <Modal opened={opened} onClose={close} title={t('journal.refusal.title')} size="lg" data-testid="refusal-modal">
+    <Modal opened={opened} onClose={close} title={t('journal.refusal.title')} size="lg" closeButtonProps={{ 'aria-label': t('app.close') }} data-testid="refusal-modal">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm" c="dimmed">
