@@ -19,6 +19,8 @@ import * as dpoExports from './2026-12-08T14-00_dpo_exports';
 import * as auditEventPartitions from './2026-12-08T15-00_audit_event_partitions';
 import * as auditRetirement from './2026-12-08T16-00_audit_retirement';
 import * as retentionAccountsCorrespondence from './2026-12-08T17-00_retention_accounts_correspondence';
+import * as dpoFlagsAll from './2026-12-09T09-00_dpo_flags_all';
+import * as dsrCaseActions from './2026-12-09T10-00_dsr_case_actions';
 import * as restrictionModules from './2026-12-09T10-00_restriction_modules';
 import * as bookingNationalIdHmac from './2026-12-09T11-00_booking_national_id_hmac';
 import * as customerErasureConfirmation from './2026-12-09T12-00_customer_erasure_confirmation';
@@ -50,6 +52,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T15-00_audit_event_partitions': auditEventPartitions,
   '2026-12-08T16-00_audit_retirement': auditRetirement,
   '2026-12-08T17-00_retention_accounts_correspondence': retentionAccountsCorrespondence,
+  '2026-12-09T09-00_dpo_flags_all': dpoFlagsAll,
+  '2026-12-09T10-00_dsr_case_actions': dsrCaseActions,
   '2026-12-09T10-00_restriction_modules': restrictionModules,
   '2026-12-09T11-00_booking_national_id_hmac': bookingNationalIdHmac,
   '2026-12-09T12-00_customer_erasure_confirmation': customerErasureConfirmation,

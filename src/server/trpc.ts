@@ -3,6 +3,7 @@ import type { Role } from '../shared/roles';
 import { API_ERROR_MESSAGES } from '../shared/api-errors';
 import type { AuditAction } from './audit/actions';
 import { ANONYMOUS_ACTOR, writeAuditEvent } from './audit/record';
+import { AuditedDenial } from './audit/recorder';
 import { runAuditedUnit } from './audit/unit-of-work';
 import { actorOf, resolveSession, type SessionUser, touchSession } from './auth/session';
 import type { Context, ServiceDeps } from './context';
@@ -84,7 +85,9 @@ const mapErrorsAtTheEdge = t.middleware(async ({ ctx, next, path }) => {
   const domain = domainErrorIn(result.error);
   if (domain) {
     // Only field errors travel on (the formatter sends them); a denial's event stays on the server.
-    throw new TRPCError({ code: TRPC_CODE_OF[domain.kind], message: domain.message, ...(domain instanceof FieldValidationError ? { cause: domain } : {}) });
+    // An audited refusal may carry its field error as its cause (auditedFieldDenial).
+    const fields = domain instanceof FieldValidationError ? domain : domain.cause instanceof FieldValidationError ? domain.cause : undefined;
+    throw new TRPCError({ code: TRPC_CODE_OF[domain.kind], message: domain.message, ...(fields ? { cause: fields } : {}) });
   }
   if (result.error.code === 'INTERNAL_SERVER_ERROR') {
     const sqlState = databaseInputErrorCode(result.error.cause);
@@ -124,6 +127,12 @@ const withAuditedUnitOfWork = t.middleware(async ({ ctx, meta, next, path, type 
       isEventRequired: session !== undefined,
     },
     async ({ trx, audit }) => {
+      // AUTH-5: signing and exports need a second factor within the window. A refusal is a denied
+      // attempt like any other (ACC-5): logged under the procedure's own action, with the client's
+      // address where the action holds it (an export), then the client asks for the code.
+      if (meta?.stepUp && session && now.getTime() - session.secondFactorAt.getTime() > ctx.config.stepUpWindowMs) {
+        throw new AuditedDenial({ reason: 'step_up_required' }, 'forbidden', AUTH_ERRORS.stepUpRequired);
+      }
       const deps: ServiceDeps = { trx, audit, now, isDemo: ctx.config.isDemo, secretBox: ctx.secretBox };
       const result = await next({ ctx: { trx, audit, deps } });
       // The unit of work sees the failure as a throw: it rolls back and logs a denial.
@@ -159,9 +168,6 @@ const requireRoles = t.middleware(async ({ ctx, meta, next, path }) => {
       { now: ctx.now(), clientIp: undefined },
     );
     throw new TRPCError({ code: 'FORBIDDEN', message: AUTH_ERRORS.forbidden });
-  }
-  if (meta?.stepUp && session && ctx.now().getTime() - session.secondFactorAt.getTime() > ctx.config.stepUpWindowMs) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: AUTH_ERRORS.stepUpRequired });
   }
   return next();
 });

@@ -68,6 +68,16 @@ export function isAllowedDsrTransition(from: DsrStatus, to: DsrStatus): boolean 
 export const RESTRICTION_MODULES = ['crm', 'journal_sharing', 'portal', 'home_visits'] as const;
 export type RestrictionModule = (typeof RESTRICTION_MODULES)[number];
 
+/**
+ * A rectification request's correction of the journal (JRN-4, DPO-4): asked of a clinician, open
+ * until they amend a note or record the refusal in the journal.
+ */
+export const DSR_CORRECTION_STATUSES = ['open', 'amended', 'refused'] as const;
+export type DsrCorrectionStatus = (typeof DSR_CORRECTION_STATUSES)[number];
+export const DSR_CORRECTION_TEXT_MAX = 5000;
+/** At most this many CRM contacts in one objection (the person's contacts found by the case's search). */
+export const DSR_OBJECTION_CONTACTS_MAX = 50;
+
 /** Duplicate requests: other cases of the same person and kind, open or received this recently. */
 export const DSR_DUPLICATE_WINDOW_DAYS = 90;
 /** The list highlights cases due within this many days. */
@@ -184,3 +194,29 @@ export const setRestrictionSchema = z
 export type SetRestrictionInput = z.input<typeof setRestrictionSchema>;
 
 export const liftRestrictionSchema = z.object({ restrictionId: uuid }).strict();
+
+/**
+ * DPO-4, JRN-4: the DPO asks a clinician to correct the journal as a rectification request wants;
+ * the DPO never writes journal content. What is asked stays on the request (never in an event).
+ */
+export const requestCorrectionSchema = z
+  .object({
+    caseId: uuid,
+    assigneeId: uuid,
+    requestedChange: text({ min: 3, max: DSR_CORRECTION_TEXT_MAX, multiline: true }),
+  })
+  .strict();
+export type RequestCorrectionInput = z.input<typeof requestCorrectionSchema>;
+
+/** DPO-4 (art. 21): an objection registered for the person's CRM contacts the case found. */
+export const registerObjectionSchema = z
+  .object({
+    caseId: uuid,
+    contactIds: z
+      .array(uuid)
+      .min(1, 'validation.required')
+      .max(DSR_OBJECTION_CONTACTS_MAX, 'validation.invalid_value')
+      .refine((ids) => new Set(ids).size === ids.length, 'validation.invalid_value'),
+  })
+  .strict();
+export type RegisterObjectionInput = z.input<typeof registerObjectionSchema>;

@@ -1,23 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
+import { syntheticNationalId } from '../../src/server/demo/journal-seed';
 import { addCalendarMonths } from '../../src/shared/dsr-deadline';
 import { formatCalendarDate, osloCalendarDate } from '../../src/shared/oslo-time';
 import { expectAccessible, expectPageAccessible } from './support/accessibility';
+import { apiAs } from './support/api';
 import { Authenticator } from './support/authenticator';
 import { backendForFile } from './support/file-backend';
-import { logInAsDemoUser } from './support/login';
+import { openPatient } from './support/journal';
+import { answerStepUpIfAsked, logInAsDemoUser } from './support/login';
 
 /**
  * DPO-4, DPO-5 end to end in Chromium against the real backend (demo mode): the DPO registers an
  * access request (the duplicate step seen on the way), verifies the person's identity, moves the
  * case into work, extends the deadline once with a reason, and sees the new deadline in the list;
- * the demo's restriction request shows its restriction section. axe on every page and state.
+ * the demo's restriction request shows its restriction section; a rectification request is asked of
+ * the clinician, who records the refusal in the journal, and the case shows the answer. axe on every
+ * page and state.
  */
 
 const backend = backendForFile();
 const authenticator = new Authenticator();
 const DPO = 'personvern@demo.journalkontor.no';
+const LEGE = 'lege@demo.journalkontor.no';
 const RESTRICTION_CASE = 'd5a00000-0000-4000-8000-000000000003';
+/** Ola Hansen, the demo's second patient, whom Lars Lege treats (src/server/demo/journal-seed.ts). */
+const OLA_NATIONAL_ID = syntheticNationalId('1982-03-02', 2, 'male');
 
 const suffix = randomUUID().slice(0, 6);
 const REQUESTER = `Aud Innsyn ${suffix}`;
@@ -118,4 +126,49 @@ test('DPO-5: the demo restriction request shows its restriction section, and the
   }
   await expect(section).toContainText('Gjelder fra');
   await expectAccessible(page, 'DSR restriction case, restriction in force');
+});
+
+test('DPO-4, JRN-4: a rectification request is asked of the treating clinician, who records the refusal in the journal; the case shows the answer', async ({ browser }, testInfo) => {
+  test.setTimeout(240_000);
+  const change = `Ola skriver at ryggsmertene ikke kom av flytting (${suffix}).`;
+  // The request registered, linked to Ola's journal and his identity verified (through the API, as the case page does).
+  const dpoApi = await apiAs(backend(), authenticator, DPO);
+  const created = await dpoApi.dpo.cases.create.mutate({ kind: 'rectification', receivedOn: osloCalendarDate(new Date()), channel: 'letter', requesterName: 'Ola Hansen', nationalId: OLA_NATIONAL_ID, confirmNotDuplicate: true });
+  const caseId = created.id as string;
+  const linked = await dpoApi.dpo.cases.linkPatient.mutate({ caseId, version: 1 });
+  await dpoApi.dpo.cases.verifyIdentity.mutate({ caseId, version: linked.version, method: 'signed_letter' });
+
+  const { page } = await logInAsDemoUser(browser, backend(), authenticator, DPO, { hash: `#/dpo/cases/${caseId}` });
+  const casePage = page.getByTestId('dsr-case-page');
+  const panel = casePage.getByTestId('dsr-rectification');
+  await expectPageAccessible(page, testInfo, 'DSR rectification case', panel.getByTestId('correction-assignee'), { name: 'dpo-case-rectification' });
+  await panel.getByTestId('correction-assignee').selectOption({ label: 'Lars Lege (behandler pasienten)' });
+  await panel.getByTestId('correction-text').fill(change);
+  await panel.getByTestId('correction-submit').click();
+  await expect(panel.getByTestId('dsr-correction')).toHaveAttribute('data-status', 'open');
+  await expect(casePage.getByTestId('dsr-steps')).toContainText('Retting av journalen etterspurt hos behandler');
+  await expectAccessible(page, 'DSR rectification case, correction asked');
+
+  // Lars sees the request in Ola's journal and records the refusal there.
+  const lars = await logInAsDemoUser(browser, backend(), authenticator, LEGE);
+  await openPatient(lars.page, 'Hansen', 'Hansen, Ola');
+  const requests = lars.page.getByTestId('correction-requests');
+  await expect(requests).toContainText(change);
+  await expect(requests).toContainText('til deg');
+  await expectAccessible(lars.page, 'journal with a correction request');
+  await requests.getByTestId('correction-refuse').click();
+  const dialog = lars.page.getByRole('dialog', { name: 'Registrer avslått anmodning om retting' });
+  await expect(dialog.getByLabel('Hva pasienten ba om')).toHaveValue(change);
+  await dialog.getByLabel('Begrunnelse for avslaget').fill('Notatet gjengir det pasienten fortalte ved konsultasjonen.');
+  await expectAccessible(lars.page, 'refusal dialog answering a correction request');
+  await dialog.getByRole('button', { name: 'Registrer og signer' }).click();
+  await answerStepUpIfAsked(lars, authenticator, lars.page.getByText('Den avslåtte anmodningen er ført i journalen.'));
+  await expect(dialog).toBeHidden();
+  await expect(requests).toHaveCount(0);
+
+  // The case has the answer (opened again from the list: the session lives in the page, so no reload).
+  await casePage.getByRole('link', { name: /Alle begjæringer/ }).click();
+  await page.getByTestId('dsr-cases-page').getByRole('link', { name: created.reference as string }).click();
+  await expect(panel.getByTestId('dsr-correction')).toHaveAttribute('data-status', 'refused');
+  await expect(casePage.getByTestId('dsr-steps')).toContainText('Retting avslått og journalført');
 });

@@ -11,7 +11,8 @@ import { logInAsDemoUser } from './support/login';
  * a patient he has no relationship with (Pia Psykolog, who is also a patient of the clinic); the
  * sealer seals the event and the flags job (every 5 s in the end-to-end backend) raises the flag;
  * Petter Personvernombud sees it on his landing page, closes it as justified with a comment, and it
- * leaves the open list. axe on the dashboard and on the closing dialog.
+ * leaves the open list for the closed one, with its outcome and comment. axe on the dashboard, the
+ * closing dialog and the closed list.
  */
 
 const backend = backendForFile();
@@ -62,4 +63,14 @@ test('DPO-2: a break-glass access is flagged by the job, reviewed and closed as 
   await expect(row).toHaveCount(0);
   await dashboard.getByTestId('flag-rule-filter').selectOption('');
   await expect(dashboard.getByTestId('flag-row').filter({ hasText: 'Lars Lege' }).filter({ hasText: PATIENT })).toHaveCount(0);
+
+  // The closed flags: the outcome, the comment, who closed it and when.
+  await dashboard.getByTestId('flag-status-filter').selectOption('closed');
+  const closed = dashboard.getByTestId('flag-row').filter({ hasText: 'Lars Lege' }).filter({ hasText: PATIENT });
+  await expect(closed).toHaveCount(1);
+  await expect(closed).toHaveAttribute('data-status', 'closed');
+  await expect(closed.getByTestId('flag-closing')).toContainText('Begrunnet');
+  await expect(closed.getByTestId('flag-closing')).toContainText('Lukket av Petter Personvernombud');
+  await expect(closed.getByTestId('flag-closing')).toContainText('pasienten ringte legevakten');
+  await expectAccessible(page, 'dpo flags, closed flags');
 });

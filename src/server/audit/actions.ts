@@ -165,6 +165,9 @@ export const AUDIT_ACTIONS = [
   'dpo.case.extended',
   'dpo.case.person_searched',
   'dpo.case.data_trail_read',
+  // What a request does beyond its status: a correction asked of a clinician (JRN-4), an objection registered in the CRM (art. 21)
+  'dpo.case.correction_requested',
+  'dpo.case.objection_registered',
   // Erasure, restriction, legal holds, retention schedule (DPO-5, DPO-6)
   'dpo.erasure.planned',
   'dpo.erasure.executed',

@@ -1,6 +1,6 @@
 import { API_ERROR_MESSAGES } from '../../shared/api-errors';
 import type { Executor } from '../db/database';
-import { DomainError } from '../errors';
+import { DomainError, fieldError } from '../errors';
 import type { AuditAction } from './actions';
 import { type AuditActor, type AuditEventInput, writeAuditEvents } from './record';
 
@@ -16,10 +16,20 @@ export class AuditedDenial extends DomainError {
     readonly event: Omit<AuditEventInput, 'action' | 'outcome'> & { action?: AuditAction; reason: string },
     kind: 'forbidden' | 'not_found' | 'unauthorized' | 'bad_request' | 'conflict' = 'forbidden',
     message: string = kind === 'not_found' ? API_ERROR_MESSAGES.notFound : API_ERROR_MESSAGES.forbidden,
+    options?: { cause?: unknown },
   ) {
-    super(kind, message);
+    super(kind, message, options);
     this.name = 'AuditedDenial';
   }
+}
+
+/**
+ * A refusal the log must hear about that the caller sees beside a field (an export too large, an
+ * item not in the package): the field error travels to the client as any other, the denial's event
+ * stays on the server.
+ */
+export function auditedFieldDenial(event: ConstructorParameters<typeof AuditedDenial>[0], field: string, messageKey: string): AuditedDenial {
+  return new AuditedDenial(event, 'bad_request', API_ERROR_MESSAGES.validation, { cause: fieldError(field, messageKey) });
 }
 
 /** A programming error: a service tried to log an action its procedure does not declare. */

@@ -180,6 +180,8 @@ interface NewBasis {
   source: LegalBasisSource;
   evidence: string;
   reviewOn: string | null;
+  /** The data-subject request it came through (an objection the DPO registers, DPO-4). */
+  dsrCaseId?: string;
 }
 
 async function insertBasis(deps: Deps, user: SessionUser | null, organisationId: string, contactId: string, record: NewBasis, previous: BasisRow | undefined): Promise<BasisRow> {
@@ -197,6 +199,7 @@ async function insertBasis(deps: Deps, user: SessionUser | null, organisationId:
       recorded_at: recordedAfter(deps.now, previous),
       recorded_by: user?.userId ?? null,
       supersedes_id: previous?.id ?? null,
+      dsr_case_id: record.dsrCaseId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -602,25 +605,47 @@ export async function withdrawConsent(deps: Deps, user: SessionUser, input: In<t
 export async function recordObjection(deps: Deps, user: SessionUser, input: In<typeof recordObjectionSchema>): Promise<{ objected: ContactPurpose[] }> {
   const contact = await reachableContact(deps, user, input.contactId, { lock: true });
   if (input.purpose === 'account_follow_up') throw fieldError('purpose', 'validation.crm_no_objectable_basis');
+  const objected = await objectToDirectMarketing(deps, user, contact, { source: input.source, evidence: input.evidence });
+  if (objected.length === 0) throw fieldError('purpose', 'validation.crm_no_objectable_basis');
+  return { objected };
+}
+
+/**
+ * The objection itself (art. 21(2)-(3)), for a contact already locked by the caller: every
+ * direct-marketing purpose now carried by legitimate interest, or by nothing, gets an 'objected'
+ * record superseding it, each with its `crm.legal_basis.objected` event. Returns the purposes
+ * objected to — none when there is nothing left to object to (already objected, or consent only).
+ * Used by sales (recordObjection) and by the DPO's objection request (DPO-4, with the case).
+ */
+export async function objectToDirectMarketing(
+  deps: Deps,
+  user: SessionUser,
+  contact: ContactRow,
+  statement: { source: LegalBasisSource; evidence: string; dsrCaseId?: string },
+): Promise<ContactPurpose[]> {
   const current = await currentBases(deps.trx, user.organisationId, [contact.id]);
   const targets = DIRECT_MARKETING_PURPOSES.flatMap((purpose) => {
     const previous = current.find((row) => row.purpose === purpose);
     const objectable = previous === undefined || (previous.basis === 'legitimate_interest' && previous.state === 'active');
     return objectable ? [{ purpose, previous }] : [];
   });
-  if (targets.length === 0) throw fieldError('purpose', 'validation.crm_no_objectable_basis');
   for (const { purpose, previous } of targets) {
     const record = await insertBasis(
       deps,
       user,
       user.organisationId,
       contact.id,
-      { purpose, basis: 'legitimate_interest', state: 'objected', source: input.source, evidence: input.evidence, reviewOn: null },
+      { purpose, basis: 'legitimate_interest', state: 'objected', source: statement.source, evidence: statement.evidence, reviewOn: null, ...(statement.dsrCaseId ? { dsrCaseId: statement.dsrCaseId } : {}) },
       previous,
     );
-    deps.audit.record({ objectType: 'crm_contact', objectId: contact.id, details: { basisId: record.id, purpose, supersedesId: previous?.id ?? null } });
+    deps.audit.record({
+      action: 'crm.legal_basis.objected',
+      objectType: 'crm_contact',
+      objectId: contact.id,
+      details: { basisId: record.id, purpose, supersedesId: previous?.id ?? null, ...(statement.dsrCaseId ? { caseId: statement.dsrCaseId } : {}) },
+    });
   }
-  return { objected: targets.map((target) => target.purpose) };
+  return targets.map((target) => target.purpose);
 }
 
 /** CRM-2: the contacts that may be processed for a purpose (an active current basis); blocked ones never. */

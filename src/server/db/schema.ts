@@ -658,6 +658,8 @@ export interface ContactLegalBasisTable {
   recorded_at: Date;
   recorded_by: string | null;
   supersedes_id: string | null;
+  /** The data-subject request an objection came through (DPO-4), if any. */
+  dsr_case_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CrmActivityTable {

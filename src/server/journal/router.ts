@@ -64,7 +64,17 @@ export const journalRouter = router({
   /** JRN-4: a new signed version with a reason; the original stays. */
   amend: clinicianProcedure
     .meta({ audit: ['journal.note.amended'], stepUp: true })
-    .input(z.object({ noteId: uuid, body: noteBody.min(1, 'validation.required'), reason: text({ min: 3, max: 2000, multiline: true }) }).strict())
+    .input(
+      z
+        .object({
+          noteId: uuid,
+          body: noteBody.min(1, 'validation.required'),
+          reason: text({ min: 3, max: 2000, multiline: true }),
+          /** The DPO's correction request this amendment answers (a rectification request, DPO-4). */
+          correctionRequestId: uuid.optional(),
+        })
+        .strict(),
+    )
     .mutation(({ ctx, input }) => amendNote(ctx.deps, ctx.session, input)),
 
   /** JRN-5: to PDF, logged with the client IP (AUD-2); a sensitive action, so step-up (AUTH-5). */
@@ -83,6 +93,8 @@ export const journalRouter = router({
           requestedAt: calendarDate({ latest: 'today' }),
           requestedChange: text({ min: 3, max: 5000, multiline: true }),
           reasons: text({ min: 3, max: 5000, multiline: true }),
+          /** The DPO's correction request this refusal answers (a rectification request, DPO-4). */
+          correctionRequestId: uuid.optional(),
         })
         .strict(),
     )

@@ -5,6 +5,7 @@ import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
 import { requireJournalAccess, requireTreatingClinician } from '../access/gates';
 import { AuditedDenial } from '../audit/recorder';
+import { answerCorrectionRequest, openCorrectionRequestFor, openCorrectionRequests } from '../dpo/cases/corrections';
 import type { ServiceDeps } from '../context';
 import { signatureAnchor, signedContentHash } from './content-hash';
 import type { PrintRequest } from './print';
@@ -103,6 +104,8 @@ export async function openRecord(deps: Deps, user: SessionUser, patientId: strin
     // ACC-4: the clinician is told that blocked information exists, never what it is.
     hasBlockedNotes: decision.blockedNoteIds.length > 0,
     isLimitedToSharedNotes: decision.onlyNoteIds !== null,
+    // JRN-4, DPO-4: what the DPO asks to have corrected, for those who write the journal (a read-share only reads).
+    correctionRequests: decision.basis === 'read_share' ? [] : await openCorrectionRequests(deps, user, patientId),
   };
 }
 
@@ -367,12 +370,13 @@ export async function signNote(deps: Deps, user: SessionUser, noteId: string): P
  * JRN-4: amending a signed note adds a signed version with its reason; the original stays. Two
  * clinicians amending at once both get their version (the note row lock orders them).
  */
-export async function amendNote(deps: Deps, user: SessionUser, input: { noteId: string; body: string; reason: string }): Promise<{ version: number }> {
+export async function amendNote(deps: Deps, user: SessionUser, input: { noteId: string; body: string; reason: string; correctionRequestId?: string | undefined }): Promise<{ version: number }> {
   const { note, decision } = await loadNote(deps, user, input.noteId, { forUpdate: true });
   if (decision.basis === 'read_share') {
     throw new AuditedDenial({ reason: 'read_share_is_read_only', patientId: note.patient_id, objectType: 'journal_note', objectId: note.id }, 'forbidden', 'access.read_only');
   }
   if (note.status === 'draft') throw fieldError('noteId', 'validation.note_is_draft');
+  const request = input.correctionRequestId === undefined ? undefined : await openCorrectionRequestFor(deps, user, input.correctionRequestId, note.patient_id);
   const current = await deps.trx
     .selectFrom('journal_note_version')
     .select('body')
@@ -413,7 +417,14 @@ export async function amendNote(deps: Deps, user: SessionUser, input: { noteId: 
     .returning('id')
     .executeTakeFirstOrThrow();
   await deps.trx.updateTable('journal_note').set({ status: 'amended', current_version: version, updated_at: deps.now }).where('id', '=', note.id).execute();
-  deps.audit.record({ patientId: note.patient_id, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { version, anchor: signatureAnchor(inserted.id, contentHash) } });
+  const answered = request ? await answerCorrectionRequest(deps, user, request, { status: 'amended', noteId: note.id }) : undefined;
+  deps.audit.record({
+    patientId: note.patient_id,
+    objectType: 'journal_note',
+    objectId: note.id,
+    basis: decision.basis,
+    details: { version, anchor: signatureAnchor(inserted.id, contentHash), ...(request && answered ? { correctionRequestId: request.id, caseId: answered.caseId } : {}) },
+  });
   return { version };
 }
 
@@ -485,9 +496,10 @@ export async function printJournal(
 export async function recordCorrectionRefusal(
   deps: Deps,
   user: SessionUser,
-  input: { patientId: string; requestedAt: string; requestedChange: string; reasons: string },
+  input: { patientId: string; requestedAt: string; requestedChange: string; reasons: string; correctionRequestId?: string | undefined },
 ): Promise<{ noteId: string }> {
   const decision = await requireTreatingClinician(deps, user, input.patientId);
+  const request = input.correctionRequestId === undefined ? undefined : await openCorrectionRequestFor(deps, user, input.correctionRequestId, input.patientId);
   const body = `Anmodning om retting mottatt ${input.requestedAt.split('-').reverse().join('.')}.\n\nDet ble bedt om:\n${input.requestedChange}\n\nAnmodningen er avslått. Begrunnelse:\n${input.reasons}`;
   const note = await deps.trx
     .insertInto('journal_note')
@@ -511,6 +523,13 @@ export async function recordCorrectionRefusal(
     .values({ organisation_id: user.organisationId, note_id: note.id, version: 1, body, amendment_reason: null, created_by: user.userId, created_at: deps.now, updated_at: deps.now, signed_by: user.userId, signed_at: deps.now, signed_auth_method: user.authMethod, content_hash: contentHash })
     .returning('id')
     .executeTakeFirstOrThrow();
-  deps.audit.record({ patientId: input.patientId, objectType: 'journal_note', objectId: note.id, basis: decision.basis, details: { version: 1, anchor: signatureAnchor(version.id, contentHash) } });
+  const answered = request ? await answerCorrectionRequest(deps, user, request, { status: 'refused', noteId: note.id }) : undefined;
+  deps.audit.record({
+    patientId: input.patientId,
+    objectType: 'journal_note',
+    objectId: note.id,
+    basis: decision.basis,
+    details: { version: 1, anchor: signatureAnchor(version.id, contentHash), ...(request && answered ? { correctionRequestId: request.id, caseId: answered.caseId } : {}) },
+  });
   return { noteId: note.id };
 }

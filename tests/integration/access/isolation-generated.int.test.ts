@@ -51,6 +51,10 @@ const OBJECT_OF_FIELD: Record<string, keyof Clinic['objects']> = {
   packageId: 'dsrPackage',
   // DPO-5: a restriction of processing (on a request of its own).
   restrictionId: 'restriction',
+  // DPO-4: a rectification's correction asked of a clinician, and the person's CRM contacts an objection names.
+  assigneeId: 'colleague',
+  correctionRequestId: 'correctionRequest',
+  contactIds: 'contact',
   // DPO-7: the registers' entries.
   activityId: 'activity',
   processorId: 'processor',
@@ -69,7 +73,7 @@ const CASES = procedures.flatMap(([path, procedure]) =>
 interface Clinic {
   organisationId: string;
   caller: ReturnType<typeof callerAs>;
-  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string; case: string; hold: string; dsrPackage: string; restriction: string; activity: string; processor: string };
+  objects: { patient: string; note: string; consent: string; share: string; block: string; colleague: string; consultation: string; booking: string; zone: string; company: string; contact: string; task: string; seller: string; employee: string; import: string; flag: string; case: string; hold: string; dsrPackage: string; restriction: string; correctionRequest: string; activity: string; processor: string };
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -175,6 +179,12 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
   // DPO-4, DPO-5: a data-subject request with a restriction of processing in force.
   const restrictionCase = await caller.dpo.cases.create({ kind: 'restriction', receivedOn: '2026-11-20', channel: 'email', requesterName: 'Prøve Pasient', email: 'prove@eksempel.no' });
   const restriction = await caller.dpo.cases.setRestriction({ caseId: restrictionCase.id as string, modules: ['crm'] });
+  // DPO-4, JRN-4: a correction of the patient's journal asked of the user (straight into the table, on the erasure request: the table does not mind the kind).
+  const correctionRequest = await database.db
+    .insertInto('dsr_correction_request')
+    .values({ organisation_id: organisation.id, case_id: caseId, patient_id: patientId, assigned_to: user.id, requested_change: 'Rett notatet.', requested_by: user.id, requested_at: clock.now() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   // DPO-7: a data processor and a processing activity that uses it.
   const processor = await caller.dpo.registers.createProcessor({ name: 'Prøve Drift AS', service: 'Servere', country: 'NO', transferBasis: null, agreementDate: null, contact: null });
   const activity = await caller.dpo.registers.createActivity({
@@ -213,6 +223,7 @@ async function buildClinic(database: TestDatabase, clock: TestClock, nationalId:
       hold: hold.id,
       dsrPackage: dsrPackage.id,
       restriction: restriction.id,
+      correctionRequest: correctionRequest.id,
       activity: activity.id,
       processor: processor.id,
     },
@@ -278,7 +289,7 @@ describe('PLAT-3: another organisation’s ids answer like made-up ids, for ever
     if (!object) throw new Error(`${path}.${field}: name its object in OBJECT_OF_FIELD`);
     // Everything else in the input is A's own and valid: only the one id differs.
     const samples: Samples = {
-      ...Object.fromEntries(Object.entries(OBJECT_OF_FIELD).map(([name, kind]) => [name, name === 'noteIds' || name === 'processorIds' ? [clinicA.objects[kind]] : clinicA.objects[kind]])),
+      ...Object.fromEntries(Object.entries(OBJECT_OF_FIELD).map(([name, kind]) => [name, name === 'noteIds' || name === 'processorIds' || name === 'contactIds' ? [clinicA.objects[kind]] : clinicA.objects[kind]])),
       endsAt: new Date(clock.now().getTime() + 7 * DAY).toISOString(),
       givenAt: clock.now().toISOString(),
       'details.nationalId': '15076500050',

@@ -76,15 +76,18 @@ describe('ACC-6: exporting the authorisation register', () => {
     expect((await eventsOf(database.current.db, { action: 'access.register.exported' }))[0]).toMatchObject({ client_ip: CLIENT_IP, details: { format: 'csv' } });
   });
 
-  it('AUTH-5: without a second factor in the last 5 minutes the export is refused, nothing is made and no export is logged; after step-up it goes through', async () => {
+  it('AUTH-5, ACC-5: without a second factor in the last 5 minutes the export is refused, nothing is made and the attempt is logged as denied; after step-up it goes through', async () => {
     const { clock, subject, as } = await setting(database.current);
     const { caller, user } = await as('admin');
     clock.advance(6 * 60_000);
     expect(await errorOf(caller.access.exportRegister({ userId: subject.id, format: 'json' }))).toMatchObject({ code: 'FORBIDDEN', message: 'auth.step_up_required' });
-    expect(await eventsOf(database.current.db, { action: 'access.register.exported' })).toEqual([]);
+    expect(await eventsOf(database.current.db, { action: 'access.register.exported' })).toEqual([expect.objectContaining({ outcome: 'denied', reason: 'step_up_required', client_ip: CLIENT_IP })]);
     await caller.auth.session.stepUp({ code: await totpCodeAt(user.totpSecret, clock.now()) });
     await caller.access.exportRegister({ userId: subject.id, format: 'json' });
-    expect(await eventsOf(database.current.db, { action: 'access.register.exported' })).toEqual([expect.objectContaining({ outcome: 'allowed', client_ip: CLIENT_IP })]);
+    expect((await eventsOf(database.current.db, { action: 'access.register.exported' })).map((event) => [event.outcome, event.client_ip])).toEqual([
+      ['denied', CLIENT_IP],
+      ['allowed', CLIENT_IP],
+    ]);
   });
 
   it.each(['clinician', 'coordinator', 'sales'] as const)('ACC-1/ACC-6: a %s may not export the register (refused by role, logged)', async (role) => {

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /** Data-subject requests (DPO-4): migrations/2026-12-08T09-00_dpo_cases.ts. */
-import type { DsrChannel, DsrDenialReason, DsrHoldReason, DsrIdentityMethod, DsrKind, DsrStatus, RestrictionModule } from '../../../shared/dsr-schemas';
+import type { DsrChannel, DsrCorrectionStatus, DsrDenialReason, DsrHoldReason, DsrIdentityMethod, DsrKind, DsrStatus, RestrictionModule } from '../../../shared/dsr-schemas';
 
 export type { DsrChannel, DsrIdentityMethod, DsrKind, DsrStatus };
 
@@ -73,9 +73,26 @@ export interface ProcessingRestrictionTable {
   lifted_by: string | null;
 }
 
+/** JRN-4 through a request (DPO-4): the DPO asks a clinician to correct the journal. */
+export interface DsrCorrectionRequestTable {
+  id: Generated<string>;
+  organisation_id: string;
+  case_id: string;
+  patient_id: string;
+  assigned_to: string;
+  requested_change: string;
+  requested_by: string;
+  requested_at: Date;
+  status: Generated<DsrCorrectionStatus>;
+  answered_by: string | null;
+  answered_at: Date | null;
+  answer_note_id: string | null;
+}
+
 export interface DpoCaseTables {
   dsr_case: DsrCaseTable;
   dsr_case_step: DsrCaseStepTable;
   dsr_case_counter: DsrCaseCounterTable;
   processing_restriction: ProcessingRestrictionTable;
+  dsr_correction_request: DsrCorrectionRequestTable;
 }

@@ -44,6 +44,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'dpo.access_report.exported': 'Innsyn i logg skrevet ut som PDF',
   'dpo.case.read': 'Begjæring åpnet',
   'dpo.case.journal_read': 'Journal lest i en begjæring',
+  'dpo.case.correction_requested': 'Retting av journalen etterspurt av personvernombudet',
+  'dpo.case.objection_registered': 'Innsigelse registrert av personvernombudet',
   'dpo.package.prepared': 'Innsynspakke laget',
   'dpo.package.exported': 'Innsynspakke eksportert',
 };

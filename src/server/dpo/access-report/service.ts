@@ -2,11 +2,10 @@ import type { z } from 'zod';
 import { type accessReportSchema, defaultAccessReportPeriod, type findPatientForReportSchema } from '../../../shared/dpo-report-schemas';
 import { addDays, osloCalendarDate, osloInstant } from '../../../shared/oslo-time';
 import { BREAK_GLASS_REASONS, searchedNationalIdentityNumber } from '../../../shared/patient-schemas';
-import { AuditedDenial } from '../../audit/recorder';
+import { AuditedDenial, auditedFieldDenial } from '../../audit/recorder';
 import type { SessionUser } from '../../auth/session';
 import type { ServiceDeps } from '../../context';
 import type { Executor } from '../../db/database';
-import { fieldError } from '../../errors';
 import { type AccessEventRow, accessEventsOfPatient } from './repository';
 import { renderAccessReportPdf } from './pdf';
 
@@ -134,8 +133,10 @@ async function buildReport(deps: Deps, user: SessionUser, input: In<typeof acces
   const fallback = defaultAccessReportPeriod(today);
   const from = input.from ?? fallback.from;
   const to = input.to ?? fallback.to;
-  if (to > today) throw fieldError('to', 'validation.date_in_future');
-  if (from > to) throw fieldError('to', 'validation.period_reversed');
+  // A period the report cannot cover is refused beside its end, and the attempt is logged (ACC-5).
+  const refused = (messageKey: string) => auditedFieldDenial({ reason: 'invalid_period', patientId: patient.id, objectType: 'access_report', details: { from, to } }, 'to', messageKey);
+  if (to > today) throw refused('validation.date_in_future');
+  if (from > to) throw refused('validation.period_reversed');
   const rows = await accessRows(deps.trx, user.organisationId, patient.id, new Date(osloInstant(from, '00:00')), new Date(osloInstant(addDays(to, 1), '00:00')));
   return { patient, from, to, ...rows, producedAt: deps.now.toISOString() };
 }

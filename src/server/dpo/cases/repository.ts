@@ -84,3 +84,8 @@ export async function userNames(db: Executor, organisationId: string, ids: reado
   const rows = await db.selectFrom('app_user').select(['id', 'display_name']).where('organisation_id', '=', organisationId).where('id', 'in', wanted).execute();
   return new Map(rows.map((row) => [row.id, row.display_name]));
 }
+
+/** A line in the case's history: the status it has, and what was done (a code). */
+export async function addCaseStep(trx: Executor, row: Pick<CaseRow, 'id' | 'organisation_id' | 'status'>, userId: string, reason: string, now: Date): Promise<void> {
+  await trx.insertInto('dsr_case_step').values({ case_id: row.id, organisation_id: row.organisation_id, status: row.status, reason, changed_by: userId, changed_at: now }).execute();
+}

@@ -5,12 +5,15 @@ import {
   liftRestrictionSchema,
   linkDsrPatientSchema,
   listDsrCasesSchema,
+  registerObjectionSchema,
+  requestCorrectionSchema,
   setDsrStatusSchema,
   setRestrictionSchema,
   updateDsrCaseSchema,
   verifyDsrIdentitySchema,
 } from '../../../shared/dsr-schemas';
 import { roleProcedure, router } from '../../trpc';
+import { objectionContacts, registerObjection, requestCorrection } from './actions';
 import { createCase, dataTrail, extendDeadline, getCase, liftRestriction, linkPatient, listCases, setRestriction, setStatus, updateCase, verifyIdentity } from './service';
 
 /**
@@ -74,4 +77,21 @@ export const dpoCasesRouter = router({
     .meta({ audit: ['dpo.restriction.lifted'] })
     .input(liftRestrictionSchema)
     .mutation(({ ctx, input }) => liftRestriction(ctx.deps, ctx.session, input)),
+
+  /** Rectification (JRN-4): the DPO asks a clinician to correct the journal; the clinician answers in the journal. */
+  requestCorrection: dpo
+    .meta({ audit: ['dpo.case.correction_requested'] })
+    .input(requestCorrectionSchema)
+    .mutation(({ ctx, input }) => requestCorrection(ctx.deps, ctx.session, input)),
+
+  /** Objection (art. 21): the person's CRM contacts the case finds, and what each rests on. */
+  objectionContacts: dpo
+    .meta({ audit: ['dpo.case.person_searched'] })
+    .input(dsrCaseRefSchema)
+    .query(({ ctx, input }) => objectionContacts(ctx.deps, ctx.session, input)),
+
+  registerObjection: dpo
+    .meta({ audit: ['dpo.case.objection_registered', 'crm.legal_basis.objected'] })
+    .input(registerObjectionSchema)
+    .mutation(({ ctx, input }) => registerObjection(ctx.deps, ctx.session, input)),
 });

@@ -28,6 +28,7 @@ import type { SessionUser } from '../../auth/session';
 import type { ServiceDeps } from '../../context';
 import { DomainError, fieldError } from '../../errors';
 import { nationalIdHmac, protectNationalId } from '../../portal/national-id';
+import { caseActionsOf } from './actions';
 import { type CaseRow, caseById, duplicateCandidates, nextReferenceNumber, restrictionsOfCase, stepsOfCase, userNames } from './repository';
 
 /**
@@ -335,6 +336,8 @@ export async function getCase(deps: Deps, user: SessionUser, input: In<typeof ds
       }),
     ),
     duplicates,
+    // DPO-4: the correction requests of a rectification case (and whom to ask), each answered in the journal.
+    ...(await caseActionsOf(deps, user, row)),
   };
 }
 

@@ -14,10 +14,9 @@ import {
 } from '../../../shared/dpo-export-schemas';
 import { addDays, osloCalendarDate, osloInstant } from '../../../shared/oslo-time';
 import { requireJournalAccess } from '../../access/gates';
-import { AuditedDenial } from '../../audit/recorder';
+import { AuditedDenial, auditedFieldDenial } from '../../audit/recorder';
 import type { SessionUser } from '../../auth/session';
 import type { ServiceDeps } from '../../context';
-import { DomainError, fieldError } from '../../errors';
 import { collectionBundle, type StoredAuditEvent, toAuditEvent } from '../../fhir/audit-event';
 import { type BundlePatient, journalBundle } from '../../fhir/journal-bundle';
 import { nationalIdHmac } from '../../portal/national-id';
@@ -42,6 +41,16 @@ export const EXPORT_ERRORS = {
   noPatient: 'dpoExports.error.no_patient',
   tooManyEvents: 'validation.dpo_export_too_many_events',
 } as const;
+
+/**
+ * An export (or a step towards one) refused for the state of its case or package: the caller gets
+ * the coded error, and the log a denied event under the procedure's action with the reason code
+ * (ACC-5), written by the unit of work after it rolls the attempt back.
+ */
+function refusal(reason: string, message: string, object: { objectType: 'dsr_case' | 'dsr_package'; objectId: string; patientId?: string | null; caseId?: string }): AuditedDenial {
+  const { patientId, caseId, ...rest } = object;
+  return new AuditedDenial({ reason, ...rest, ...(patientId ? { patientId } : {}), ...(caseId ? { details: { caseId } } : {}) }, 'conflict', message);
+}
 
 export interface ExportFile {
   fileName: string;
@@ -73,7 +82,10 @@ export async function exportAuditLog(deps: Deps, user: SessionUser, input: In<ty
   for (;;) {
     const page = await auditEventsPage(deps.trx, user.organisationId, from, to, afterId, LOG_PAGE_SIZE);
     count += page.length;
-    if (count > LOG_EXPORT_MAX_EVENTS) throw fieldError('to', EXPORT_ERRORS.tooManyEvents);
+    if (count > LOG_EXPORT_MAX_EVENTS) {
+      // Refused beside the period's end, so the DPO splits the period; the attempt is logged.
+      throw auditedFieldDenial({ reason: 'too_many_events', objectType: 'audit_log', details: { from: input.from, to: input.to, format: input.format } }, 'to', EXPORT_ERRORS.tooManyEvents);
+    }
     for (const event of page) {
       if (input.format === 'jsonl') lines.push(JSON.stringify(jsonLineOf(event)));
       else resources.push(toAuditEvent(event));
@@ -103,8 +115,9 @@ function jsonLineOf(event: StoredAuditEvent) {
 async function openAccessCase(deps: Deps, user: SessionUser, caseId: string): Promise<CaseRow> {
   const found = await caseById(deps.trx, user.organisationId, caseId);
   if (!found) throw new AuditedDenial({ reason: 'not_found', objectType: 'dsr_case', objectId: caseId }, 'not_found');
-  if (found.kind !== 'access' && found.kind !== 'portability') throw new DomainError('conflict', EXPORT_ERRORS.wrongKind);
-  if (found.status === 'completed' || found.status === 'denied') throw new DomainError('conflict', EXPORT_ERRORS.caseClosed);
+  const object = { objectType: 'dsr_case', objectId: found.id, patientId: found.patient_id } as const;
+  if (found.kind !== 'access' && found.kind !== 'portability') throw refusal('case_kind', EXPORT_ERRORS.wrongKind, object);
+  if (found.status === 'completed' || found.status === 'denied') throw refusal('case_closed', EXPORT_ERRORS.caseClosed, object);
   return found;
 }
 
@@ -121,7 +134,7 @@ async function journalDecision(deps: Deps, user: SessionUser, found: CaseRow) {
 export async function caseJournal(deps: Deps, user: SessionUser, input: In<typeof caseRefSchema>) {
   const found = await openAccessCase(deps, user, input.caseId);
   const access = await journalDecision(deps, user, found);
-  if (!access) throw new DomainError('conflict', EXPORT_ERRORS.noPatient);
+  if (!access) throw refusal('no_patient', EXPORT_ERRORS.noPatient, { objectType: 'dsr_case', objectId: found.id });
   const notes = groupNotes(await journalVersions(deps.trx, user.organisationId, access.patientId, access.decision.blockedNoteIds));
   deps.audit.record({
     patientId: access.patientId,
@@ -311,6 +324,10 @@ function eventFor(loaded: LoadedPackage, access: Awaited<ReturnType<typeof journ
   return { ...(access ? { patientId: access.patientId, basis: access.decision.basis } : {}), objectType: 'dsr_package', objectId: loaded.id };
 }
 
+function packageObject(loaded: LoadedPackage, access: Awaited<ReturnType<typeof journalDecision>>) {
+  return { objectType: 'dsr_package', objectId: loaded.id, patientId: access?.patientId ?? null, caseId: loaded.caseId } as const;
+}
+
 /** The case's latest package, or null before one is prepared. */
 export async function packageOfCase(deps: Deps, user: SessionUser, input: In<typeof caseRefSchema>): Promise<PackageView | null> {
   const found = await openAccessCase(deps, user, input.caseId);
@@ -333,9 +350,12 @@ export async function packageOfCase(deps: Deps, user: SessionUser, input: In<typ
 
 export async function redactItem(deps: Deps, user: SessionUser, input: In<typeof redactSchema>): Promise<PackageView> {
   const { loaded, access } = await reachablePackage(deps, user, input.packageId);
-  if (loaded.status !== 'draft') throw new DomainError('conflict', EXPORT_ERRORS.alreadyReleased);
-  if (!(loaded.content.sections[input.section] ?? []).some((item) => item.id === input.itemId)) throw fieldError('itemId', EXPORT_ERRORS.noSuchItem);
-  if (loaded.redactions.some((redaction) => redaction.section === input.section && redaction.itemId === input.itemId)) throw new DomainError('conflict', EXPORT_ERRORS.alreadyRedacted);
+  const object = packageObject(loaded, access);
+  if (loaded.status !== 'draft') throw refusal('already_released', EXPORT_ERRORS.alreadyReleased, object);
+  if (!(loaded.content.sections[input.section] ?? []).some((item) => item.id === input.itemId)) {
+    throw auditedFieldDenial({ reason: 'no_such_item', ...eventFor(loaded, access), details: { caseId: loaded.caseId, section: input.section } }, 'itemId', EXPORT_ERRORS.noSuchItem);
+  }
+  if (loaded.redactions.some((redaction) => redaction.section === input.section && redaction.itemId === input.itemId)) throw refusal('already_redacted', EXPORT_ERRORS.alreadyRedacted, object);
   await deps.trx
     .insertInto('dsr_package_redaction')
     .values({ organisation_id: user.organisationId, package_id: loaded.id, section: input.section, item_id: input.itemId, reason_code: input.reasonCode, redacted_by: user.userId, redacted_at: deps.now })
@@ -346,7 +366,7 @@ export async function redactItem(deps: Deps, user: SessionUser, input: In<typeof
 
 export async function releasePackage(deps: Deps, user: SessionUser, input: In<typeof packageRefSchema>): Promise<PackageView> {
   const { loaded, access } = await reachablePackage(deps, user, input.packageId);
-  if (loaded.status !== 'draft') throw new DomainError('conflict', EXPORT_ERRORS.alreadyReleased);
+  if (loaded.status !== 'draft') throw refusal('already_released', EXPORT_ERRORS.alreadyReleased, packageObject(loaded, access));
   await deps.trx
     .updateTable('dsr_package')
     .set({ status: 'released', released_at: deps.now, released_by: user.userId, version: (eb) => eb('version', '+', 1) })
@@ -380,7 +400,7 @@ export function packageFhirBundle(content: ReleasedContent, packageId: string, a
 
 export async function downloadPackage(deps: Deps, user: SessionUser, input: In<typeof downloadPackageSchema>): Promise<ExportFile> {
   const { loaded, access } = await reachablePackage(deps, user, input.packageId);
-  if (loaded.status !== 'released') throw new DomainError('conflict', EXPORT_ERRORS.notReleased);
+  if (loaded.status !== 'released') throw refusal('not_released', EXPORT_ERRORS.notReleased, packageObject(loaded, access));
   const content = releasedContent(loaded);
   const name = `innsyn-${content.case.reference}-${osloCalendarDate(deps.now)}`;
   deps.audit.record({ ...eventFor(loaded, access), details: { caseId: loaded.caseId, format: input.format, redactionCount: loaded.redactions.length } });

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import { API_ERROR_MESSAGES } from '../../../shared/api-errors';
 import { type closeFlagSchema, FLAG_RULE_CODES, FLAG_TREND_WEEKS, type FlagRuleCode, type flagListSchema, type reopenFlagSchema } from '../../../shared/dpo-flags-schemas';
@@ -7,7 +7,7 @@ import { AuditedDenial } from '../../audit/recorder';
 import type { SessionUser } from '../../auth/session';
 import type { ServiceDeps } from '../../context';
 import type { FlagOutcome, FlagRule, FlagStatus } from '../../db/dpo/flags';
-import { DomainError } from '../../errors';
+import { DomainError, fieldError } from '../../errors';
 
 type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
 type In<T extends z.ZodType> = z.output<T>;
@@ -37,8 +37,29 @@ export interface FlagRow {
 
 export interface FlagPage {
   rows: FlagRow[];
-  /** Pass back as `after` for the next page; null on the last. */
-  next: { occurredAt: string; id: string } | null;
+  /** Pass back as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
+/** A page's last row: its event time in microseconds (exact, unlike a JavaScript Date) and its id. */
+interface FlagKeyset {
+  atMicros: string;
+  id: string;
+}
+
+/** 9999-12-31T23:59:59.999999Z in microseconds since the epoch. */
+const LATEST_MICROS = 253_402_300_799_999_999n;
+const AT_MICROS = sql<string>`(extract(epoch from flag.occurred_at) * 1000000)::bigint::text`;
+
+export function encodeFlagCursor(keyset: FlagKeyset): string {
+  return Buffer.from(`${keyset.atMicros}:${keyset.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeFlagCursor(cursor: string): FlagKeyset {
+  const match = /^(-?\d{1,19}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  // Within the years a timestamp holds (a made-up cursor must not reach the database as an overflow).
+  if (!match || BigInt(match[1] as string) < 0n || BigInt(match[1] as string) > LATEST_MICROS) throw fieldError('cursor', 'validation.invalid_value');
+  return { atMicros: match[1] as string, id: match[2] as string };
 }
 
 const recordChanged = (): DomainError => new DomainError('conflict', API_ERROR_MESSAGES.recordChanged);
@@ -89,8 +110,13 @@ export async function flagDashboard(deps: Deps, user: SessionUser): Promise<Flag
   return { openByRule, openTotal: open.reduce((sum, row) => sum + row.count, 0), weeks };
 }
 
-/** DPO-2: flags by rule, status and period, newest event first, keyset-paged; names shown are logged. */
+/**
+ * DPO-2: flags by rule, status (open, closed or all) and period, newest event first with the id
+ * breaking ties, keyset-paged: every flag once across the pages, however many share an instant.
+ * The patients a page shows are logged with it (AUD-6).
+ */
 export async function listFlags(deps: Deps, user: SessionUser, input: In<typeof flagListSchema>): Promise<FlagPage> {
+  const after = input.cursor === undefined ? undefined : decodeFlagCursor(input.cursor);
   let query = deps.trx
     .selectFrom('audit_flag as flag')
     .innerJoin('app_user as accessor', (join) => join.onRef('accessor.organisation_id', '=', 'flag.organisation_id').onRef('accessor.id', '=', 'flag.user_id'))
@@ -102,6 +128,7 @@ export async function listFlags(deps: Deps, user: SessionUser, input: In<typeof 
       'flag.status',
       'flag.event_id',
       'flag.occurred_at',
+      AT_MICROS.as('at_micros'),
       'flag.raised_at',
       'flag.user_id',
       'accessor.display_name as user_name',
@@ -114,15 +141,14 @@ export async function listFlags(deps: Deps, user: SessionUser, input: In<typeof 
       'closer.display_name as closed_by_name',
       'flag.version',
     ])
-    .where('flag.organisation_id', '=', user.organisationId)
-    .where('flag.status', '=', input.status);
+    .where('flag.organisation_id', '=', user.organisationId);
+  if (input.status !== 'all') query = query.where('flag.status', '=', input.status);
   if (input.rule) query = query.where('flag.rule', '=', input.rule);
   if (input.from) query = query.where('flag.occurred_at', '>=', new Date(osloInstant(input.from, '00:00')));
   if (input.to) query = query.where('flag.occurred_at', '<', new Date(osloInstant(addDays(input.to, 1), '00:00')));
-  if (input.after) {
-    const after = new Date(input.after.occurredAt);
-    const afterId = input.after.id;
-    query = query.where((eb) => eb.or([eb('flag.occurred_at', '<', after), eb.and([eb('flag.occurred_at', '=', after), eb('flag.id', '<', afterId)])]));
+  if (after) {
+    // One row comparison, in the index's order (occurred_at desc, id desc).
+    query = query.where(sql<SqlBool>`(flag.occurred_at, flag.id) < (timestamptz 'epoch' + ${after.atMicros}::bigint * interval '1 microsecond', ${after.id}::uuid)`);
   }
   const found = await query.orderBy('flag.occurred_at', 'desc').orderBy('flag.id', 'desc').limit(input.limit + 1).execute();
   const page = found.slice(0, input.limit);
@@ -141,13 +167,13 @@ export async function listFlags(deps: Deps, user: SessionUser, input: In<typeof 
     closedByName: row.closed_by_name,
     version: row.version,
   }));
-  const last = rows.at(-1);
+  const last = page.at(-1);
   deps.audit.record({
     action: 'dpo.flags.read',
     objectType: 'audit_flag',
     details: { view: 'list', status: input.status, rule: input.rule ?? null, shown: rows.length, shownPatientIds: [...new Set(rows.map((row) => row.patient.id))] },
   });
-  return { rows, next: found.length > input.limit && last ? { occurredAt: last.occurredAt, id: last.id } : null };
+  return { rows, nextCursor: found.length > input.limit && last ? encodeFlagCursor({ atMicros: last.at_micros, id: last.id }) : null };
 }
 
 async function lockedFlag(deps: Deps, user: SessionUser, flagId: string) {

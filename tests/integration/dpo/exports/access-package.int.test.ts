@@ -128,12 +128,17 @@ describe('DPO-5: the access package', () => {
     expect(Buffer.from(pdf.content, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
 
     expect((await eventsOf(s.db, { action: 'dpo.package.prepared' }))[0]).toMatchObject({ patient_id: s.patientId, basis: 'dsr_case', object_id: prepared.id, client_ip: null, details: expect.objectContaining({ caseId: s.caseId, journalCount: 2, crmContactsCount: 1 }) });
+    // The redaction, and the two refused ones (an item not in the package, a redaction after release: ACC-5).
     expect(await eventsOf(s.db, { action: 'dpo.package.redacted' })).toEqual([
       expect.objectContaining({ outcome: 'allowed', object_id: prepared.id, details: { caseId: s.caseId, section: 'journal', itemId: redactedNote, reasonCode: 'pasjl_18_third_party' } }),
+      expect.objectContaining({ outcome: 'denied', reason: 'no_such_item', object_id: prepared.id }),
+      expect.objectContaining({ outcome: 'denied', reason: 'already_released', object_id: prepared.id }),
     ]);
     expect(await eventsOf(s.db, { action: 'dpo.package.released' })).toEqual([expect.objectContaining({ object_id: prepared.id, details: { caseId: s.caseId, redactionCount: 1 } })]);
     const exported = await eventsOf(s.db, { action: 'dpo.package.exported' });
     expect(exported.map((event) => [event.outcome, event.client_ip, (event.details as { format?: string }).format ?? null])).toEqual([
+      // The download refused before the release (ACC-5).
+      ['denied', CLIENT_IP, null],
       ['allowed', CLIENT_IP, 'json'],
       ['allowed', CLIENT_IP, 'fhir'],
       ['allowed', CLIENT_IP, 'pdf'],

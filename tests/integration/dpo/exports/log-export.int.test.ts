@@ -85,14 +85,19 @@ describe('AUD-5: exporting the log', () => {
     expect(fhirR4Errors({ ...event, madeUpField: 1 })).not.toEqual([]);
   });
 
-  it('AUTH-5/AUD-5: without a fresh second factor the export is refused and nothing is logged as exported; after step-up it goes through', async () => {
+  it('AUTH-5/AUD-5, ACC-5: without a fresh second factor the export is refused and logged as a denied attempt (no file); after step-up it goes through', async () => {
     const s = await exportsSetting(database.current);
     s.clock.advance(6 * 60_000);
     expect(await errorOf(s.dpo.dpo.exports.auditLog({ from: '2026-11-22', to: '2026-11-22', format: 'jsonl' }))).toMatchObject({ code: 'FORBIDDEN', message: 'auth.step_up_required' });
-    expect(await eventsOf(database.current.db, { action: 'dpo.log.exported' })).toEqual([]);
+    expect(await eventsOf(database.current.db, { action: 'dpo.log.exported' })).toEqual([
+      expect.objectContaining({ outcome: 'denied', reason: 'step_up_required', client_ip: CLIENT_IP, details: { procedure: 'dpo.exports.auditLog' } }),
+    ]);
     await s.dpo.auth.session.stepUp({ code: await totpCodeAt(s.dpoUser.totpSecret, s.clock.now()) });
     await s.dpo.dpo.exports.auditLog({ from: '2026-11-22', to: '2026-11-22', format: 'jsonl' });
-    expect(await eventsOf(database.current.db, { action: 'dpo.log.exported' })).toEqual([expect.objectContaining({ outcome: 'allowed', client_ip: CLIENT_IP })]);
+    expect((await eventsOf(database.current.db, { action: 'dpo.log.exported' })).map((event) => [event.outcome, event.client_ip])).toEqual([
+      ['denied', CLIENT_IP],
+      ['allowed', CLIENT_IP],
+    ]);
   });
 
   it('AUD-5: a period longer than 31 days or reversed is refused with the field named', async () => {

@@ -6,7 +6,8 @@ import { computeAllFlags, computeFlagBatch, FLAGS_JOB_KIND, flagsJobHandler } fr
 import { isOutsideWorkingHours, isSameSurname, UNUSUAL_VOLUME } from '../../../../src/server/dpo/flags/rules';
 import { ensureRecurring, runDueJobs } from '../../../../src/server/jobs/runner';
 import { nationalIdHmac } from '../../../../src/server/portal/national-id';
-import { sealEverything } from '../../audit/audit-helpers';
+import type { FlagListInput } from '../../../../src/shared/dpo-flags-schemas';
+import { errorOf, fieldErrorsFrom, sealEverything } from '../../audit/audit-helpers';
 import { callerAs, createOrganisation, createUser, login, TestClock, type TestUser } from '../../support/identity';
 import { type TestDatabase, useTestDatabase } from '../../support/test-database';
 import { testSecretBox } from '../../support/test-server';
@@ -342,21 +343,72 @@ describe('DPO-2: the DPO reviews flags', () => {
     expect(outcome).toBe('NOT_FOUND');
   });
 
-  it('DPO-2: keyset paging walks every flag once, newest first', async () => {
+  /** Every page of a list, following the cursor to the end. */
+  async function allPages(s: Awaited<ReturnType<typeof setting>>, input: Omit<FlagListInput, 'cursor'>) {
+    const pages: Awaited<ReturnType<typeof s.dpo.dpo.flags.list>>[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof s.dpo.dpo.flags.list>> = await s.dpo.dpo.flags.list({ ...input, ...(cursor ? { cursor } : {}) });
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < 100);
+    return pages;
+  }
+
+  it('DPO-2: keyset paging returns every flag exactly once across pages, newest event first, the id breaking ties (flags of one instant, microseconds apart)', async () => {
     const s = await setting(database.current);
     const user = await s.clinician('Dr. Side Bla');
     const patient = await newPatient(s.db, s.organisation.id, 'Ås');
-    for (let index = 0; index < 5; index++) await s.access(user, patient.id, { basis: null, at: new Date(TUESDAY_10.getTime() - index * 60_000) });
+    // Through the job: five accesses without a basis, three of them in the same millisecond.
+    for (const minutes of [0, 0, 0, 1, 2]) await s.access(user, patient.id, { basis: null, at: new Date(TUESDAY_10.getTime() - minutes * 60_000) });
     await s.judge();
-    const seen: string[] = [];
-    let cursor: { occurredAt: string; id: string } | null = null;
-    do {
-      const page: Awaited<ReturnType<typeof s.dpo.dpo.flags.list>> = await s.dpo.dpo.flags.list({ limit: 2, ...(cursor ? { after: cursor } : {}) });
-      seen.push(...page.rows.map((row) => row.occurredAt));
-      cursor = page.next;
-    } while (cursor);
-    expect(seen).toHaveLength(5);
-    expect([...seen].sort().reverse()).toEqual(seen);
+    // Straight into the table: flags whose events lie microseconds apart (as the database's own clock writes them), and two in one microsecond.
+    for (const [index, micros] of ['000001', '000002', '000002', '999999'].entries()) {
+      await sql`
+        insert into audit_flag (organisation_id, rule, event_id, user_id, patient_id, occurred_at, raised_at)
+        values (${s.organisation.id}, 'outside_hours', ${String(9_000_000_000 + index)}, ${user.id}, ${patient.id}, ${`2026-11-24T08:30:00.${micros}Z`}::timestamptz, now())`.execute(s.db);
+    }
+    const expected = await sql<{ id: string }>`select id from audit_flag where organisation_id = ${s.organisation.id} order by occurred_at desc, id desc`.execute(s.db);
+    expect(expected.rows).toHaveLength(9);
+    for (const limit of [1, 2, 4]) {
+      const pages = await allPages(s, { status: 'all', limit });
+      const seen = pages.flatMap((page) => page.rows.map((row) => row.id));
+      expect(seen, `pages of ${limit}`).toEqual(expected.rows.map((row) => row.id));
+      expect(pages.at(-1)?.nextCursor).toBeNull();
+    }
+    // The open list pages the same way, and each page logged the patients it showed.
+    const openPages = await allPages(s, { limit: 3 });
+    expect(openPages.flatMap((page) => page.rows)).toHaveLength(9);
+    const reads = await s.db.selectFrom('audit_event').select('details').where('action', '=', 'dpo.flags.read').where('user_id', '=', s.dpoUser.id).orderBy('id', 'desc').limit(openPages.length).execute();
+    expect(reads.every((read) => JSON.stringify(read.details.shownPatientIds) === JSON.stringify([patient.id]))).toBe(true);
+  });
+
+  it('DPO-2: a cursor that is not one the server handed out is refused, naming the field (also one past the years a timestamp holds)', async () => {
+    const s = await setting(database.current);
+    for (const made of ['not-a-keyset', '9999999999999999999:6f1c2b1e-0000-4000-8000-000000000000']) {
+      const error = await errorOf(s.dpo.dpo.flags.list({ cursor: Buffer.from(made).toString('base64url') }));
+      expect(fieldErrorsFrom(error)).toEqual([expect.objectContaining({ field: 'cursor', messageKey: 'validation.invalid_value' })]);
+    }
+  });
+
+  it('DPO-2: the closed filter shows a closed flag with its outcome, comment, who closed it and when; "all" shows open and closed; another organisation sees none', async () => {
+    const s = await setting(database.current);
+    const { flag } = await withFlag(s);
+    const other = await s.clinician('Dr. Annen Åpen');
+    await s.access(other, (await newPatient(s.db, s.organisation.id, 'Vik')).id, { basis: null });
+    await s.judge();
+    const comment = 'Fulgt opp med leder.';
+    await s.dpo.dpo.flags.close({ flagId: flag.id, outcome: 'followed_up', comment, expectedVersion: flag.version });
+
+    const closed = await s.dpo.dpo.flags.list({ status: 'closed' });
+    expect(closed.rows.map((row) => row.id)).toEqual([flag.id]);
+    expect(closed.rows[0]).toMatchObject({ status: 'closed', outcome: 'followed_up', comment, closedByName: 'Petter Personvern', closedAt: s.clock.now().toISOString() });
+    const open = await s.dpo.dpo.flags.list({ status: 'open' });
+    expect(open.rows.map((row) => row.id)).not.toContain(flag.id);
+    expect(open.rows.length).toBeGreaterThan(0);
+    const all = await s.dpo.dpo.flags.list({ status: 'all' });
+    expect(all.rows.map((row) => row.id).sort()).toEqual([...open.rows.map((row) => row.id), flag.id].sort());
+    for (const status of ['open', 'closed', 'all'] as const) expect((await s.otherDpo.dpo.flags.list({ status })).rows).toEqual([]);
   });
 
   it('DPO-2: only the DPO may call dpo.flags.*', async () => {

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Loader, Modal, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, Modal, NativeSelect, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
@@ -10,7 +10,7 @@ import { useStepUpMutation } from '../auth/step-up';
 import { osloToday, parseDateInput, toDateInput } from './dates';
 import { noteLabel } from './note-label';
 import { diffWords } from './text-diff';
-import type { NoteSummary } from './types';
+import type { CorrectionRequest, NoteSummary } from './types';
 
 /** Field errors of a form: what the form found before sending wins over what the server said. */
 function useFormErrors(error: unknown, labels: Record<string, string>, clientErrors: Record<string, string>) {
@@ -28,20 +28,33 @@ function required(value: string, label: string, minimum = 3): string | undefined
  * JRN-4: amending a signed note adds a new signed version with the reason; the original stays in
  * the history, with who amended it and when. Signed, so step-up (AUTH-5).
  */
-export function AmendModal({ note, onClose, onDone }: { note: NoteSummary | null; onClose: () => void; onDone: () => void }) {
+export function AmendModal({
+  note,
+  correctionRequests,
+  onClose,
+  onDone,
+}: {
+  note: NoteSummary | null;
+  /** The DPO's open correction requests: the amendment may answer one (JRN-4, DPO-4). */
+  correctionRequests: readonly CorrectionRequest[];
+  onClose: () => void;
+  onDone: (answeredRequestId: string | null) => void;
+}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const [body, setBody] = useState<string | null>(null);
   const [reason, setReason] = useState('');
+  const [requestId, setRequestId] = useState('');
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const amend = useStepUpMutation(trpc.journal.amend.mutationOptions());
-  const labels = { body: t('journal.amend.text'), reason: t('journal.amend.reason') };
+  const labels = { body: t('journal.amend.text'), reason: t('journal.amend.reason'), correctionRequestId: t('journal.amend.answers') };
   const { errors, general } = useFormErrors(amend.error, labels, clientErrors);
   const text = body ?? note?.body ?? '';
 
   const close = () => {
     setBody(null);
     setReason('');
+    setRequestId('');
     setClientErrors({});
     amend.reset();
     onClose();
@@ -54,12 +67,13 @@ export function AmendModal({ note, onClose, onDone }: { note: NoteSummary | null
     );
     setClientErrors(found);
     if (Object.keys(found).length > 0) return;
+    const answers = correctionRequests.some((request) => request.id === requestId) ? requestId : null;
     amend.mutate(
-      { noteId: note.id, body: text, reason },
+      { noteId: note.id, body: text, reason, ...(answers ? { correctionRequestId: answers } : {}) },
       {
         onSuccess: () => {
           notifications.show({ color: 'teal', message: t('journal.amend.done') });
-          onDone();
+          onDone(answers);
           close();
         },
       },
@@ -67,7 +81,7 @@ export function AmendModal({ note, onClose, onDone }: { note: NoteSummary | null
   };
 
   return (
-    <Modal opened={note !== null} onClose={close} title={t('journal.amend.title')} size="xl" data-testid="amend-modal">
+    <Modal opened={note !== null} onClose={close} title={t('journal.amend.title')} size="xl" closeButtonProps={{ 'aria-label': t('app.close') }} data-testid="amend-modal">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           {note && (
@@ -80,6 +94,20 @@ export function AmendModal({ note, onClose, onDone }: { note: NoteSummary | null
           </Alert>
           <Textarea label={labels.body} required autosize minRows={6} maxRows={20} maxLength={100_000} value={text} onChange={(event) => setBody(event.currentTarget.value)} error={errors.body} />
           <Textarea label={labels.reason} required description={t('journal.amend.reasonHint')} autosize minRows={2} maxLength={2000} value={reason} onChange={(event) => setReason(event.currentTarget.value)} error={errors.reason} data-autofocus />
+          {correctionRequests.length > 0 && (
+            <NativeSelect
+              label={t('journal.amend.answers')}
+              description={t('journal.amend.answersHint')}
+              value={requestId}
+              onChange={(event) => setRequestId(event.currentTarget.value)}
+              data={[
+                { value: '', label: t('journal.amend.answersNone') },
+                ...correctionRequests.map((request) => ({ value: request.id, label: t('journal.amend.answersOption', { reference: request.caseReference, date: formatDateTime(request.requestedAt) }) })),
+              ]}
+              error={errors.correctionRequestId}
+              data-testid="amend-answers"
+            />
+          )}
           {general && (
             <Alert color="red" role="alert">
               {general}
@@ -213,11 +241,24 @@ export function HistoryModal({ noteId, onClose }: { noteId: string | null; onClo
  * JRN-4: a patient's request to correct the journal, refused — recorded in the journal itself,
  * with what was asked and why it was refused, as a signed note (so step-up, AUTH-5).
  */
-export function CorrectionRefusalModal({ opened, patientId, onClose, onDone }: { opened: boolean; patientId: string; onClose: () => void; onDone: () => void }) {
+export function CorrectionRefusalModal({
+  opened,
+  patientId,
+  request,
+  onClose,
+  onDone,
+}: {
+  opened: boolean;
+  patientId: string;
+  /** The DPO's correction request this refusal answers (JRN-4, DPO-4): what was asked and when are filled in from it. */
+  request: CorrectionRequest | null;
+  onClose: () => void;
+  onDone: (answeredRequestId: string | null) => void;
+}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const [requestedAt, setRequestedAt] = useState(() => toDateInput(osloToday()));
-  const [requestedChange, setRequestedChange] = useState('');
+  const [requestedAt, setRequestedAt] = useState(() => toDateInput(osloToday(request ? new Date(request.requestedAt) : undefined)));
+  const [requestedChange, setRequestedChange] = useState(request?.requestedChange ?? '');
   const [reasons, setReasons] = useState('');
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const refuse = useStepUpMutation(trpc.journal.recordCorrectionRefusal.mutationOptions());
@@ -245,11 +286,11 @@ export function CorrectionRefusalModal({ opened, patientId, onClose, onDone }: {
     setClientErrors(found);
     if (!date || Object.keys(found).length > 0) return;
     refuse.mutate(
-      { patientId, requestedAt: date, requestedChange, reasons },
+      { patientId, requestedAt: date, requestedChange, reasons, ...(request ? { correctionRequestId: request.id } : {}) },
       {
         onSuccess: () => {
           notifications.show({ color: 'teal', message: t('journal.refusal.done') });
-          onDone();
+          onDone(request?.id ?? null);
           close();
         },
       },
@@ -257,12 +298,17 @@ export function CorrectionRefusalModal({ opened, patientId, onClose, onDone }: {
   };
 
   return (
-    <Modal opened={opened} onClose={close} title={t('journal.refusal.title')} size="lg" data-testid="refusal-modal">
+    <Modal opened={opened} onClose={close} title={t('journal.refusal.title')} size="lg" closeButtonProps={{ 'aria-label': t('app.close') }} data-testid="refusal-modal">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text size="sm" c="dimmed">
             {t('journal.refusal.intro')}
           </Text>
+          {request && (
+            <Alert color="violet" variant="light" data-testid="refusal-answers">
+              {t('journal.refusal.answers', { reference: request.caseReference })}
+            </Alert>
+          )}
           <TextInput label={labels.requestedAt} required placeholder={t('journal.datePlaceholder')} value={requestedAt} onChange={(event) => setRequestedAt(event.currentTarget.value)} error={errors.requestedAt} w={200} />
           <Textarea label={labels.requestedChange} required autosize minRows={3} maxLength={5000} value={requestedChange} onChange={(event) => setRequestedChange(event.currentTarget.value)} error={errors.requestedChange} data-autofocus />
           <Textarea label={labels.reasons} required autosize minRows={3} maxLength={5000} value={reasons} onChange={(event) => setReasons(event.currentTarget.value)} error={errors.reasons} />

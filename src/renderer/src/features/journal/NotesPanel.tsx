@@ -12,7 +12,7 @@ import { AmendModal, CorrectionRefusalModal, HistoryModal } from './NoteModals';
 import { NO_NOTE_FILTER, NoteFilters, type NoteFilterValue, toServerFilter } from './NoteFilters';
 import { indexesToMount } from './note-list-range';
 import { previewOf } from './preview';
-import type { AccessBasis, NoteCursor, NoteSummary } from './types';
+import type { AccessBasis, CorrectionRequest, NoteCursor, NoteSummary } from './types';
 
 const PAGE_SIZE = 25;
 const STATUS_COLOURS: Record<NoteSummary['status'], string> = { draft: 'yellow', signed: 'teal', amended: 'violet' };
@@ -30,7 +30,19 @@ const OVERSCAN = 4;
  * shows a short preview until opened, and of the notes fetched only those near the window are
  * mounted (NoteList), so a journal of thousands of notes stays light (issue 4).
  */
-export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { patientId: string; basis: AccessBasis; onPrintNote: (noteId: string) => void; printingNoteId: string | null }) {
+export function NotesPanel({
+  patientId,
+  basis,
+  correctionRequests,
+  onPrintNote,
+  printingNoteId,
+}: {
+  patientId: string;
+  basis: AccessBasis;
+  correctionRequests: readonly CorrectionRequest[];
+  onPrintNote: (noteId: string) => void;
+  printingNoteId: string | null;
+}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -42,6 +54,13 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
   const [amending, setAmending] = useState<NoteSummary | null>(null);
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [isRefusalOpen, setIsRefusalOpen] = useState(false);
+  // JRN-4, DPO-4: the DPO's open correction requests; one answered here leaves the list at once.
+  const [refusing, setRefusing] = useState<CorrectionRequest | null>(null);
+  const [answeredIds, setAnsweredIds] = useState<readonly string[]>([]);
+  const openRequests = useMemo(() => (canWrite ? correctionRequests.filter((request) => !answeredIds.includes(request.id)) : []), [canWrite, correctionRequests, answeredIds]);
+  const onAnswered = useCallback((requestId: string | null) => {
+    if (requestId !== null) setAnsweredIds((current) => [...current, requestId]);
+  }, []);
   // JRN-2: narrowed on the server (type, author, period, words); a new filter starts from the first page.
   const [filter, setFilter] = useState<NoteFilterValue>(NO_NOTE_FILTER);
   const serverFilter = useMemo(() => toServerFilter(filter), [filter]);
@@ -125,6 +144,7 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
           }}
         />
       )}
+      {openRequests.length > 0 && <CorrectionRequests requests={openRequests} canRecordRefusal={canRecordRefusal} onRefuse={setRefusing} />}
       <NoteFilters value={filter} authors={authorOptions} onChange={changeFilter} />
       {first?.isPending && <Loader size="sm" />}
       {failed?.error && (
@@ -146,10 +166,70 @@ export function NotesPanel({ patientId, basis, onPrintNote, printingNoteId }: { 
           )}
         </Group>
       )}
-      <AmendModal note={amending} onClose={() => setAmending(null)} onDone={refresh} />
+      <AmendModal
+        note={amending}
+        correctionRequests={openRequests}
+        onClose={() => setAmending(null)}
+        onDone={(requestId) => {
+          onAnswered(requestId);
+          refresh();
+        }}
+      />
       <HistoryModal noteId={historyOf} onClose={() => setHistoryOf(null)} />
-      {canRecordRefusal && <CorrectionRefusalModal opened={isRefusalOpen} patientId={patientId} onClose={() => setIsRefusalOpen(false)} onDone={refresh} />}
+      {canRecordRefusal && (
+        <CorrectionRefusalModal
+          // A new form for each request answered (its text filled in), and for one without a request.
+          key={refusing?.id ?? 'none'}
+          opened={isRefusalOpen || refusing !== null}
+          patientId={patientId}
+          request={refusing}
+          onClose={() => {
+            setIsRefusalOpen(false);
+            setRefusing(null);
+          }}
+          onDone={(requestId) => {
+            onAnswered(requestId);
+            refresh();
+          }}
+        />
+      )}
     </Stack>
+  );
+}
+
+/**
+ * JRN-4, DPO-4: what the data protection officer asks to have corrected in this journal (a
+ * rectification request). The DPO does not write the journal: a clinician answers by amending the
+ * note (choosing the request in the amendment) or by recording the refusal in the journal.
+ */
+function CorrectionRequests({ requests, canRecordRefusal, onRefuse }: { requests: readonly CorrectionRequest[]; canRecordRefusal: boolean; onRefuse: (request: CorrectionRequest) => void }) {
+  const { t } = useTranslation();
+  return (
+    <Alert color="violet" variant="light" title={t('journal.correctionRequests.title', { count: requests.length })} data-testid="correction-requests">
+      <Stack gap="sm">
+        <Text size="sm">{t('journal.correctionRequests.intro')}</Text>
+        {requests.map((request) => (
+          <Paper key={request.id} withBorder p="xs" data-testid="correction-request" data-request-id={request.id}>
+            <Stack gap={4}>
+              <Text size="sm" fw={600}>
+                {t('journal.correctionRequests.from', { reference: request.caseReference, by: request.requestedByName ?? '', date: formatDateTime(request.requestedAt) })}
+                {request.isMine ? ` – ${t('journal.correctionRequests.toYou')}` : request.assignedToName ? ` – ${t('journal.correctionRequests.to', { name: request.assignedToName })}` : ''}
+              </Text>
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                {request.requestedChange}
+              </Text>
+              {canRecordRefusal && (
+                <Group>
+                  <Button size="xs" variant="default" onClick={() => onRefuse(request)} data-testid="correction-refuse">
+                    {t('journal.correctionRequests.refuse')}
+                  </Button>
+                </Group>
+              )}
+            </Stack>
+          </Paper>
+        ))}
+      </Stack>
+    </Alert>
   );
 }
 

@@ -130,7 +130,7 @@ function OpenRecord({ record }: { record: OpenedRecord }) {
   const [tab, setTab] = useState<'notes' | 'sharing'>('notes');
   const isTreating = basis === 'treatment_relationship';
   const canWrite = basis !== 'read_share';
-  const notes = <NotesPanel patientId={patient.id} basis={basis} onPrintNote={(noteId) => print(noteId)} printingNoteId={printingNoteId ?? null} />;
+  const notes = <NotesPanel patientId={patient.id} basis={basis} correctionRequests={record.correctionRequests} onPrintNote={(noteId) => print(noteId)} printingNoteId={printingNoteId ?? null} />;
 
   return (
     // JRN-4: deleting a note by decision is for a clinician who treats the patient.

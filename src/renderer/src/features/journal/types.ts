@@ -3,6 +3,8 @@ import type { RouterOutputs as Outputs } from '../../lib/api-types';
 export type OpenedRecord = Outputs['journal']['open'];
 export type PatientDetails = OpenedRecord['patient'];
 export type AccessBasis = OpenedRecord['basis'];
+/** JRN-4, DPO-4: a correction of the journal the DPO asks for (a rectification request), open until answered. */
+export type CorrectionRequest = OpenedRecord['correctionRequests'][number];
 export type NoteSummary = Outputs['journal']['notes']['notes'][number];
 export type NoteCursor = NonNullable<Outputs['journal']['notes']['next']>;
 export type NoteHistory = Outputs['journal']['history'];

@@ -179,5 +179,11 @@ export const errors: Pick<Messages, 'error' | 'validation'> = {
     dsr_restriction_in_force: 'The case already has a restriction in force. Lift it first.',
     dsr_no_identifier: 'The case has no patient, national identity number, e-mail or phone to restrict processing by.',
     dsr_module_twice: 'The same module is chosen more than once.',
+    dsr_wrong_kind: 'This does not apply to a request of this kind.',
+    dsr_no_patient_linked: 'Link the case to the patient in the journal first.',
+    dsr_assignee_not_clinician: 'Only clinicians write the journal. Choose a clinician.',
+    dsr_contact_not_of_person: 'The contact is not among those the case found for the person.',
+    correction_request_answered: 'The correction request has already been answered.',
+    correction_request_other_patient: 'The correction request is about another patient.',
   },
 };

@@ -175,6 +175,10 @@ export const journal: Pick<Messages, 'journal'> = {
       reasonHint: 'What was wrong, and why is it corrected?',
       submit: 'Amend and sign',
       done: 'The note has been amended.',
+      answers: 'Answers a correction request',
+      answersHint: 'Choose the data protection officer’s request this amendment answers, and the case gets the answer.',
+      answersNone: 'No request',
+      answersOption: '{{reference}}, sent {{date}}',
     },
     history: {
       open: 'History',
@@ -202,6 +206,17 @@ export const journal: Pick<Messages, 'journal'> = {
       reasons: 'Reasons for the refusal',
       submit: 'Record and sign',
       done: 'The refused request has been recorded in the journal.',
+      answers: 'The refusal answers the correction request in case {{reference}} from the data protection officer.',
+    },
+    correctionRequests: {
+      title_one: 'Correction request from the data protection officer',
+      title_other: '{{count}} correction requests from the data protection officer',
+      intro:
+        'The patient has asked for the journal to be corrected. Amend the note concerned (Amend note in the note’s menu, and choose the request), or record that the correction is refused and why. The answer goes to the data protection officer’s case.',
+      from: '{{reference}}, sent {{date}} by {{by}}',
+      toYou: 'to you',
+      to: 'to {{name}}',
+      refuse: 'Record refused correction',
     },
     deletion: {
       open: 'Delete by decision (§ 43)',

@@ -177,5 +177,11 @@ export const errors = {
     dsr_restriction_in_force: 'Saken har allerede en begrensning som gjelder. Opphev den først.',
     dsr_no_identifier: 'Saken har verken pasient, fødselsnummer, e-post eller telefon å begrense behandlingen på.',
     dsr_module_twice: 'Samme modul er valgt flere ganger.',
+    dsr_wrong_kind: 'Dette gjelder ikke for en begjæring av denne typen.',
+    dsr_no_patient_linked: 'Koble saken til pasienten i journalen først.',
+    dsr_assignee_not_clinician: 'Bare behandlere skriver i journalen. Velg en behandler.',
+    dsr_contact_not_of_person: 'Kontaktpersonen er ikke blant dem saken fant for personen.',
+    correction_request_answered: 'Anmodningen om retting er allerede besvart.',
+    correction_request_other_patient: 'Anmodningen om retting gjelder en annen pasient.',
   },
 };

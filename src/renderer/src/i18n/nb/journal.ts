@@ -173,6 +173,10 @@ export const journal = {
       reasonHint: 'Hva var feil, og hvorfor rettes det?',
       submit: 'Rett og signer',
       done: 'Notatet er rettet.',
+      answers: 'Svarer på anmodning om retting',
+      answersHint: 'Velg anmodningen fra personvernombudet som denne rettingen svarer på, så får saken svaret.',
+      answersNone: 'Ingen anmodning',
+      answersOption: '{{reference}}, sendt {{date}}',
     },
     history: {
       open: 'Historikk',
@@ -200,6 +204,17 @@ export const journal = {
       reasons: 'Begrunnelse for avslaget',
       submit: 'Registrer og signer',
       done: 'Den avslåtte anmodningen er ført i journalen.',
+      answers: 'Avslaget svarer på anmodningen om retting i sak {{reference}} fra personvernombudet.',
+    },
+    correctionRequests: {
+      title_one: 'Anmodning om retting fra personvernombudet',
+      title_other: '{{count}} anmodninger om retting fra personvernombudet',
+      intro:
+        'Pasienten har bedt om retting av journalen. Rett notatet det gjelder (Rett notat i notatets meny, og velg anmodningen), eller registrer at rettingen er avslått og hvorfor. Svaret går til personvernombudets sak.',
+      from: '{{reference}}, sendt {{date}} av {{by}}',
+      toYou: 'til deg',
+      to: 'til {{name}}',
+      refuse: 'Registrer avslått retting',
     },
     deletion: {
       open: 'Slett etter vedtak (§ 43)',

@@ -25,11 +25,15 @@ import { hashOf } from '../../shell/routes';
 import { AccessPackagePanel } from '../exports/AccessPackagePanel';
 import { ErasurePanel } from '../erasure/ErasurePanel';
 import { DeadlineCell, DsrStatusBadge } from './case-format';
+import { ObjectionPanel } from './ObjectionPanel';
+import { RectificationPanel } from './RectificationPanel';
 
 function stepText(status: string, reason: string | null): string {
   const statusText = translateCode(`dpoCases.status.${status}`);
   if (reason === null) return statusText;
-  if (reason === 'identity_verified' || reason === 'deadline_extended') return translateCode(`dpoCases.stepReason.${reason}`);
+  // A step that is an action rather than a status (identity verified, a correction asked or answered, an objection registered).
+  const action = translateCode(`dpoCases.stepReason.${reason}`, {}, '');
+  if (action !== '') return action;
   const reasonText = translateCode(`dpoCases.holdReason.${reason}`, {}, translateCode(`dpoCases.denialReason.${reason}`, {}, reason));
   return `${statusText}: ${reasonText}`;
 }
@@ -38,8 +42,9 @@ const moduleNames = (modules: readonly string[]) => modules.map((module) => tran
 
 /**
  * DPO-4, DPO-5: one data-subject request — its deadline, the person, the identity check, the status
- * changes the shared table allows, the one extension, the history, where the person's data went,
- * restriction of processing, and the erasure and access-package panels.
+ * changes the shared table allows, the one extension, restriction of processing, a rectification's
+ * correction asked of the clinician (JRN-4), an objection registered in the CRM, the history, where
+ * the person's data went, and the erasure and access-package panels.
  */
 export function DsrCasePage({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
@@ -282,6 +287,20 @@ export function DsrCasePage({ caseId }: { caseId: string }) {
           )}
         </Paper>
       )}
+
+      {(dsr.kind === 'rectification' || dsr.corrections.length > 0) && (
+        <RectificationPanel
+          caseId={caseId}
+          corrections={dsr.corrections}
+          candidates={dsr.correctionCandidates}
+          isClosed={isClosed}
+          hasPatient={dsr.patient !== null}
+          isIdentityVerified={dsr.identity !== null}
+          onSaved={() => void refresh()}
+        />
+      )}
+
+      {dsr.kind === 'objection' && <ObjectionPanel caseId={caseId} isClosed={isClosed} isIdentityVerified={dsr.identity !== null} onSaved={() => void refresh()} />}
 
       {dsr.duplicates.length > 0 && (
         <Paper withBorder p="md">

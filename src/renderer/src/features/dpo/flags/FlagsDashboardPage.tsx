@@ -1,16 +1,19 @@
 import { BarChart } from '@mantine/charts';
-import { Alert, Button, Card, Group, Loader, NativeSelect, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Alert, Badge, Button, Card, Group, Loader, NativeSelect, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FLAG_RULE_CODES, type FlagRuleCode } from '../../../../../shared/dpo-flags-schemas';
+import { API_ERROR_MESSAGES } from '../../../../../shared/api-errors';
+import { FLAG_LIST_STATUSES, FLAG_RULE_CODES, type FlagListStatus, type FlagRuleCode } from '../../../../../shared/dpo-flags-schemas';
+import { apiErrorCode } from '../../../lib/api-error';
 import { formatDateTime } from '../../../lib/format';
 import { errorText } from '../../../lib/translate';
 import { useTRPC } from '../../../lib/trpc';
 import { CloseFlagModal, type FlagToClose } from './CloseFlagModal';
 
-/** The newest open flags shown at once (the server pages by keyset; this is the first page). */
-const LIST_LIMIT = 100;
+/** Flags per page; "Vis flere" fetches the next page by keyset (newest event first, the id breaking ties). */
+const PAGE_SIZE = 50;
 
 /** One colour per rule for the chart (the legend and the table name each). */
 const RULE_COLOURS: Record<FlagRuleCode, string> = {
@@ -25,17 +28,39 @@ const RULE_COLOURS: Record<FlagRuleCode, string> = {
 
 /**
  * DPO-2: the DPO's landing page. Open flags per rule, the weekly trend (a chart, and the same
- * figures in a table for screen readers), and the open flags, each closed in a modal with an
- * outcome and a comment. The flags come from the job over the sealed log, never from this page.
+ * figures in a table for screen readers), and the flags — open, closed (with outcome, comment, who
+ * closed them and when) or all — a page at a time ("Vis flere"), newest event first. An open flag
+ * is closed in a modal with an outcome and a comment; a closed one can be opened again. The flags
+ * come from the job over the sealed log, never from this page.
  */
 export function FlagsDashboardPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [rule, setRule] = useState<FlagRuleCode | ''>('');
+  const [status, setStatus] = useState<FlagListStatus>('open');
   const [closing, setClosing] = useState<FlagToClose | null>(null);
   const dashboard = useQuery(trpc.dpo.flags.dashboard.queryOptions());
-  const list = useQuery(trpc.dpo.flags.list.queryOptions({ status: 'open', limit: LIST_LIMIT, ...(rule ? { rule } : {}) }));
+  const list = useInfiniteQuery(
+    trpc.dpo.flags.list.infiniteQueryOptions(
+      { status, limit: PAGE_SIZE, ...(rule ? { rule } : {}) },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined, refetchOnWindowFocus: false },
+    ),
+  );
+  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.rows) ?? [], [list.data]);
+  const refreshFlags = () => queryClient.invalidateQueries({ queryKey: trpc.dpo.flags.pathKey() });
+  const reopen = useMutation(
+    trpc.dpo.flags.reopen.mutationOptions({
+      onSuccess: () => {
+        notifications.show({ color: 'teal', message: t('dpoFlags.reopened') });
+        void refreshFlags();
+      },
+      onError: (error) => {
+        notifications.show({ color: apiErrorCode(error) === API_ERROR_MESSAGES.recordChanged ? 'orange' : 'red', message: apiErrorCode(error) === API_ERROR_MESSAGES.recordChanged ? t('dpoFlags.closeModal.changed') : errorText(error) });
+        void refreshFlags();
+      },
+    }),
+  );
 
   return (
     <Stack gap="lg" data-testid="flags-dashboard">
@@ -47,7 +72,7 @@ export function FlagsDashboardPage() {
           </Text>
         </div>
         {/* The job raises new flags every few minutes: fetch them again without leaving the page. */}
-        <Button variant="default" size="xs" onClick={() => void queryClient.invalidateQueries({ queryKey: trpc.dpo.flags.pathKey() })} data-testid="flags-refresh">
+        <Button variant="default" size="xs" onClick={() => void refreshFlags()} data-testid="flags-refresh">
           {t('dpoFlags.refresh')}
         </Button>
       </Group>
@@ -84,19 +109,32 @@ export function FlagsDashboardPage() {
       <section aria-labelledby="flag-list">
         <Group justify="space-between" align="flex-end" mb="xs">
           <Title order={3} size="h4" id="flag-list">
-            {t('dpoFlags.list')}
+            {t(`dpoFlags.listTitle.${status}`)}
           </Title>
-          <NativeSelect
-            label={t('dpoFlags.filterLabel')}
-            value={rule}
-            onChange={(event) => {
-              const value = event.currentTarget.value;
-              setRule((FLAG_RULE_CODES as readonly string[]).includes(value) ? (value as FlagRuleCode) : '');
-            }}
-            data={[{ value: '', label: t('dpoFlags.allRules') }, ...FLAG_RULE_CODES.map((code) => ({ value: code, label: t(`dpoFlags.rule.${code}`) }))]}
-            data-testid="flag-rule-filter"
-            w={260}
-          />
+          <Group gap="sm" align="flex-end">
+            <NativeSelect
+              label={t('dpoFlags.statusLabel')}
+              value={status}
+              onChange={(event) => {
+                const value = event.currentTarget.value;
+                setStatus((FLAG_LIST_STATUSES as readonly string[]).includes(value) ? (value as FlagListStatus) : 'open');
+              }}
+              data={FLAG_LIST_STATUSES.map((code) => ({ value: code, label: t(`dpoFlags.statusFilter.${code}`) }))}
+              data-testid="flag-status-filter"
+              w={180}
+            />
+            <NativeSelect
+              label={t('dpoFlags.filterLabel')}
+              value={rule}
+              onChange={(event) => {
+                const value = event.currentTarget.value;
+                setRule((FLAG_RULE_CODES as readonly string[]).includes(value) ? (value as FlagRuleCode) : '');
+              }}
+              data={[{ value: '', label: t('dpoFlags.allRules') }, ...FLAG_RULE_CODES.map((code) => ({ value: code, label: t(`dpoFlags.rule.${code}`) }))]}
+              data-testid="flag-rule-filter"
+              w={260}
+            />
+          </Group>
         </Group>
         {list.isError && (
           <Alert color="red" role="alert">
@@ -104,41 +142,88 @@ export function FlagsDashboardPage() {
           </Alert>
         )}
         {list.isPending && <Loader size="sm" aria-label={t('dpoFlags.loading')} />}
-        {list.data && list.data.rows.length === 0 && <Text c="dimmed">{t('dpoFlags.none')}</Text>}
-        {list.data && list.data.rows.length > 0 && (
+        {list.data && rows.length === 0 && <Text c="dimmed">{t(`dpoFlags.noneOf.${status}`)}</Text>}
+        {rows.length > 0 && (
           <Table striped fz="sm" data-testid="flag-list">
-            <Table.Caption>{t('dpoFlags.listCaption')}</Table.Caption>
+            <Table.Caption>{t(`dpoFlags.listCaptionOf.${status}`)}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">{t('dpoFlags.columns.occurredAt')}</Table.Th>
                 <Table.Th scope="col">{t('dpoFlags.columns.rule')}</Table.Th>
                 <Table.Th scope="col">{t('dpoFlags.columns.user')}</Table.Th>
                 <Table.Th scope="col">{t('dpoFlags.columns.patient')}</Table.Th>
+                <Table.Th scope="col">{t('dpoFlags.columns.status')}</Table.Th>
                 <Table.Th scope="col">{t('dpoFlags.columns.actions')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {list.data.rows.map((flag) => (
-                <Table.Tr key={flag.id} data-testid="flag-row" data-rule={flag.rule} data-flag-id={flag.id}>
-                  <Table.Td>{formatDateTime(flag.occurredAt)}</Table.Td>
+              {rows.map((flag) => (
+                <Table.Tr key={flag.id} data-testid="flag-row" data-rule={flag.rule} data-status={flag.status} data-flag-id={flag.id}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(flag.occurredAt)}</Table.Td>
                   <Table.Td>{t(`dpoFlags.rule.${flag.rule}`)}</Table.Td>
                   <Table.Td>{flag.user.name}</Table.Td>
                   <Table.Td>{flag.patient.name}</Table.Td>
                   <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="light"
-                      onClick={() => setClosing(flag)}
-                      aria-label={t('dpoFlags.closeFor', { user: flag.user.name, patient: flag.patient.name })}
-                      data-testid="flag-close"
-                    >
-                      {t('dpoFlags.close')}
-                    </Button>
+                    {flag.status === 'open' ? (
+                      <Badge variant="light" color="orange">
+                        {t('dpoFlags.state.open')}
+                      </Badge>
+                    ) : (
+                      <Stack gap={2} data-testid="flag-closing">
+                        <Group gap={6}>
+                          <Badge variant="light" color={flag.outcome === 'followed_up' ? 'violet' : 'teal'}>
+                            {flag.outcome ? t(`dpoFlags.outcome.${flag.outcome}`) : t('dpoFlags.state.closed')}
+                          </Badge>
+                        </Group>
+                        <Text size="xs">{t('dpoFlags.closedBy', { name: flag.closedByName ?? '', at: flag.closedAt ? formatDateTime(flag.closedAt) : '' })}</Text>
+                        {flag.comment && (
+                          <Text size="xs" style={{ whiteSpace: 'pre-wrap' }}>
+                            {flag.comment}
+                          </Text>
+                        )}
+                      </Stack>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {flag.status === 'open' ? (
+                      <Button
+                        size="xs"
+                        variant="light"
+                        onClick={() => setClosing(flag)}
+                        aria-label={t('dpoFlags.closeFor', { user: flag.user.name, patient: flag.patient.name })}
+                        data-testid="flag-close"
+                      >
+                        {t('dpoFlags.close')}
+                      </Button>
+                    ) : (
+                      <Button
+                        size="xs"
+                        variant="default"
+                        loading={reopen.isPending && reopen.variables.flagId === flag.id}
+                        onClick={() => reopen.mutate({ flagId: flag.id, expectedVersion: flag.version })}
+                        aria-label={t('dpoFlags.reopenFor', { user: flag.user.name, patient: flag.patient.name })}
+                        data-testid="flag-reopen"
+                      >
+                        {t('dpoFlags.reopen')}
+                      </Button>
+                    )}
                   </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
+        )}
+        {rows.length > 0 && (
+          <Group justify="space-between" mt="xs">
+            <Text size="sm" c="dimmed" aria-live="polite" data-testid="flag-shown">
+              {t('dpoFlags.shown', { count: rows.length })}
+            </Text>
+            {list.hasNextPage && (
+              <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid="flags-more">
+                {t('dpoFlags.more')}
+              </Button>
+            )}
+          </Group>
         )}
       </section>
       {closing && <CloseFlagModal flag={closing} onClose={() => setClosing(null)} />}
