@@ -50,8 +50,10 @@ export function DsrCasePage({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const view = useQuery(trpc.dpo.cases.get.queryOptions({ caseId }));
-  const trail = useQuery(trpc.dpo.cases.dataTrail.queryOptions({ caseId }));
+  // Fresh each time the case is opened: others change it meanwhile (a clinician answering a
+  // correction request in the journal), and the DPO acts on what the page shows.
+  const view = useQuery(trpc.dpo.cases.get.queryOptions({ caseId }, { staleTime: 0 }));
+  const trail = useQuery(trpc.dpo.cases.dataTrail.queryOptions({ caseId }, { staleTime: 0 }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.dpo.cases.pathKey() });
   const [statusTarget, setStatusTarget] = useState<DsrStatus | null>(null);
   const [isExtending, setIsExtending] = useState(false);
