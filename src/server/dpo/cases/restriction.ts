@@ -28,26 +28,26 @@ export interface RestrictedObject {
 
 const present = <T>(values: readonly (T | null | undefined)[]): T[] => values.filter((value): value is T => value !== null && value !== undefined && value !== '');
 
-/**
- * The restriction in force for this module on any of the subjects (the oldest, so the answer is
- * stable). Several subjects: a record's stored details and the new ones typed in, either restricted.
- */
-export async function restrictionInForce(
-  trx: Executor,
-  organisationId: string,
-  subjects: RestrictedSubject | readonly RestrictedSubject[],
-  module: RestrictionModule,
-): Promise<{ id: string; caseId: string } | undefined> {
-  const all: readonly RestrictedSubject[] = Array.isArray(subjects) ? subjects : [subjects as RestrictedSubject];
-  const patientIds = present(all.map((subject) => subject.patientId));
-  const hmacs = present(all.map((subject) => subject.nationalIdHmac));
-  const emails = present(all.map((subject) => subject.email?.trim().toLowerCase()));
-  // The case keeps the phone as the shared schema normalises it (+47…): a booking's typed number is brought to the same form.
-  const phones = present(all.map((subject) => (subject.phone ? (normalizePhoneNumber(subject.phone) ?? subject.phone.trim()) : null)));
-  if (patientIds.length + hmacs.length + emails.length + phones.length === 0) return undefined;
-  const row = await trx
+/** A subject's identifiers in the form the restriction stores them (the phone as the shared schema normalises it: +47…). */
+function normalisedSubject(subject: RestrictedSubject) {
+  return {
+    patientId: subject.patientId ?? null,
+    hmac: subject.nationalIdHmac ?? null,
+    email: subject.email?.trim().toLowerCase() || null,
+    phone: subject.phone ? (normalizePhoneNumber(subject.phone) ?? subject.phone.trim()) : null,
+  };
+}
+
+/** The restrictions in force for this module on any of the subjects, oldest first (one query; `limit` for the first only). */
+async function restrictionsMatching(trx: Executor, organisationId: string, subjects: readonly ReturnType<typeof normalisedSubject>[], module: RestrictionModule, limit?: number) {
+  const patientIds = present(subjects.map((subject) => subject.patientId));
+  const hmacs = present(subjects.map((subject) => subject.hmac));
+  const emails = present(subjects.map((subject) => subject.email));
+  const phones = present(subjects.map((subject) => subject.phone));
+  if (patientIds.length + hmacs.length + emails.length + phones.length === 0) return [];
+  return trx
     .selectFrom('processing_restriction')
-    .select(['id', 'case_id'])
+    .select(['id', 'case_id', 'patient_id', 'national_id_hmac', 'email', 'phone'])
     .where('organisation_id', '=', organisationId)
     .where('lifted_at', 'is', null)
     .where(sql<boolean>`${module} = any(modules)`)
@@ -61,8 +61,22 @@ export async function restrictionInForce(
     )
     .orderBy('set_at')
     .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+    .$if(limit !== undefined, (query) => query.limit(limit as number))
+    .execute();
+}
+
+/**
+ * The restriction in force for this module on any of the subjects (the oldest, so the answer is
+ * stable). Several subjects: a record's stored details and the new ones typed in, either restricted.
+ */
+export async function restrictionInForce(
+  trx: Executor,
+  organisationId: string,
+  subjects: RestrictedSubject | readonly RestrictedSubject[],
+  module: RestrictionModule,
+): Promise<{ id: string; caseId: string } | undefined> {
+  const all: readonly RestrictedSubject[] = Array.isArray(subjects) ? subjects : [subjects as RestrictedSubject];
+  const [row] = await restrictionsMatching(trx, organisationId, all.map(normalisedSubject), module, 1);
   return row ? { id: row.id, caseId: row.case_id } : undefined;
 }
 
@@ -101,40 +115,14 @@ export async function restrictionsOfEach(
   subjects: readonly RestrictedSubject[],
   module: RestrictionModule,
 ): Promise<({ id: string; caseId: string } | undefined)[]> {
-  const keyed = subjects.map((subject) => ({
-    hmac: subject.nationalIdHmac ? Buffer.from(subject.nationalIdHmac).toString('hex') : null,
-    email: subject.email?.trim().toLowerCase() || null,
-    phone: subject.phone ? (normalizePhoneNumber(subject.phone) ?? subject.phone.trim()) : null,
-    patientId: subject.patientId ?? null,
-  }));
-  const patientIds = present(keyed.map((subject) => subject.patientId));
-  const hmacs = present(subjects.map((subject) => subject.nationalIdHmac));
-  const emails = present(keyed.map((subject) => subject.email));
-  const phones = present(keyed.map((subject) => subject.phone));
-  if (patientIds.length + hmacs.length + emails.length + phones.length === 0) return subjects.map(() => undefined);
-  const rows = await trx
-    .selectFrom('processing_restriction')
-    .select(['id', 'case_id', 'patient_id', 'national_id_hmac', 'email', 'phone'])
-    .where('organisation_id', '=', organisationId)
-    .where('lifted_at', 'is', null)
-    .where(sql<boolean>`${module} = any(modules)`)
-    .where((eb) =>
-      eb.or([
-        ...(patientIds.length > 0 ? [eb('patient_id', 'in', patientIds)] : []),
-        ...(hmacs.length > 0 ? [eb('national_id_hmac', 'in', hmacs)] : []),
-        ...(emails.length > 0 ? [eb('email', 'in', emails)] : []),
-        ...(phones.length > 0 ? [eb('phone', 'in', phones)] : []),
-      ]),
-    )
-    .orderBy('set_at')
-    .orderBy('id')
-    .execute();
+  const keyed = subjects.map(normalisedSubject);
+  const rows = await restrictionsMatching(trx, organisationId, keyed, module);
   return keyed.map((subject) => {
     const row = rows.find(
       (candidate) =>
         (subject.patientId !== null && candidate.patient_id === subject.patientId) ||
-        // PGlite hands bytea back as a plain Uint8Array, pg as a Buffer: compared as hex.
-        (subject.hmac !== null && candidate.national_id_hmac !== null && Buffer.from(candidate.national_id_hmac).toString('hex') === subject.hmac) ||
+        // PGlite hands bytea back as a plain Uint8Array, pg as a Buffer: both wrapped to compare bytes.
+        (subject.hmac !== null && candidate.national_id_hmac !== null && Buffer.from(candidate.national_id_hmac).equals(Buffer.from(subject.hmac))) ||
         (subject.email !== null && candidate.email === subject.email) ||
         (subject.phone !== null && candidate.phone === subject.phone),
     );
