@@ -12,7 +12,7 @@ import { AmendModal, CorrectionRefusalModal, HistoryModal } from './NoteModals';
 import { NO_NOTE_FILTER, NoteFilters, type NoteFilterValue, toServerFilter } from './NoteFilters';
 import { indexesToMount } from './note-list-range';
 import { previewOf } from './preview';
-import type { AccessBasis, CorrectionRequest, NoteCursor, NoteSummary } from './types';
+import type { AccessBasis, CorrectionRequest, NoteCursor, NotesPage, NoteSummary } from './types';
 
 const PAGE_SIZE = 25;
 const STATUS_COLOURS: Record<NoteSummary['status'], string> = { draft: 'yellow', signed: 'teal', amended: 'violet' };
@@ -34,12 +34,15 @@ export function NotesPanel({
   patientId,
   basis,
   correctionRequests,
+  firstPage,
   onPrintNote,
   printingNoteId,
 }: {
   patientId: string;
   basis: AccessBasis;
   correctionRequests: readonly CorrectionRequest[];
+  /** The first page, as journal.open brought it with the header (one request, issue 13). */
+  firstPage: NotesPage;
   onPrintNote: (noteId: string) => void;
   printingNoteId: string | null;
 }) {
@@ -68,13 +71,19 @@ export function NotesPanel({
   const [authors, setAuthors] = useState<ReadonlyMap<string, string>>(() => new Map());
   // A refused correction is recorded by a clinician who treats the patient (JRN-4).
   const canRecordRefusal = basis === 'treatment_relationship';
+  // The unfiltered first page came with the header (and was logged with it): shown as it is until the
+  // list starts over (a change, a filter), after which journal.notes fetches pages afresh.
+  const [isOpenedPageCurrent, setIsOpenedPageCurrent] = useState(true);
   const pages = useQueries({
-    queries: [undefined, ...afters].map((after) =>
-      trpc.journal.notes.queryOptions(
+    queries: [undefined, ...afters].map((after) => {
+      const isOpenedPage = after === undefined && serverFilter === undefined && isOpenedPageCurrent;
+      return trpc.journal.notes.queryOptions(
         { patientId, limit: PAGE_SIZE, ...(after ? { after } : {}), ...(serverFilter ? { filter: serverFilter } : {}) },
-        { staleTime: Infinity, gcTime: 0, retry: false, refetchOnMount: after === undefined ? 'always' : false },
-      ),
-    ),
+        isOpenedPage
+          ? { staleTime: Infinity, gcTime: 0, retry: false, initialData: firstPage, refetchOnMount: false }
+          : { staleTime: Infinity, gcTime: 0, retry: false, refetchOnMount: after === undefined ? 'always' : false },
+      );
+    }),
   });
   const first = pages[0];
   const last = pages.at(-1);
@@ -85,6 +94,7 @@ export function NotesPanel({
   if (unseenAuthor) setAuthors(new Map([...authors, ...notes.map((note) => [note.authorId, note.authorName] as const)]));
   const authorOptions = useMemo(() => [...authors].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'nb')), [authors]);
   const changeFilter = useCallback((next: NoteFilterValue) => {
+    setIsOpenedPageCurrent(false);
     setAfters([]);
     setFilter(next);
   }, []);
@@ -94,6 +104,7 @@ export function NotesPanel({
    * the pages still shown are fetched again (and logged as read).
    */
   const refresh = useCallback(() => {
+    setIsOpenedPageCurrent(false);
     setAfters([]);
     setTimeout(() => {
       void queryClient.invalidateQueries(trpc.journal.notes.pathFilter());

@@ -25,6 +25,8 @@ import { API_ERROR_MESSAGES } from '../../../../shared/api-errors';
 export function PatientRecord({ patientId }: { patientId: string }) {
   const trpc = useTRPC();
   // Asked anew on every visit, and forgotten when the page goes: access may have ended meanwhile.
+  // One request brings the header, the basis and the first page of notes (the server's default page
+  // size is the notes panel's, 25).
   const open = useQuery(trpc.journal.open.queryOptions({ patientId }, { staleTime: 0, gcTime: 0, retry: false }));
 
   if (open.isError) return <DeniedAccess patientId={patientId} error={open.error} onRetry={() => void open.refetch()} />;
@@ -130,7 +132,7 @@ function OpenRecord({ record }: { record: OpenedRecord }) {
   const [tab, setTab] = useState<'notes' | 'sharing'>('notes');
   const isTreating = basis === 'treatment_relationship';
   const canWrite = basis !== 'read_share';
-  const notes = <NotesPanel patientId={patient.id} basis={basis} correctionRequests={record.correctionRequests} onPrintNote={(noteId) => print(noteId)} printingNoteId={printingNoteId ?? null} />;
+  const notes = <NotesPanel patientId={patient.id} basis={basis} correctionRequests={record.correctionRequests} firstPage={record.notes} onPrintNote={(noteId) => print(noteId)} printingNoteId={printingNoteId ?? null} />;
 
   return (
     // JRN-4: deleting a note by decision is for a clinician who treats the patient.

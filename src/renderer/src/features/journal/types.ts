@@ -6,6 +6,8 @@ export type AccessBasis = OpenedRecord['basis'];
 /** JRN-4, DPO-4: a correction of the journal the DPO asks for (a rectification request), open until answered. */
 export type CorrectionRequest = OpenedRecord['correctionRequests'][number];
 export type NoteSummary = Outputs['journal']['notes']['notes'][number];
+/** A page of notes: the first comes with journal.open, the next ones from journal.notes. */
+export type NotesPage = Outputs['journal']['notes'];
 export type NoteCursor = NonNullable<Outputs['journal']['notes']['next']>;
 export type NoteHistory = Outputs['journal']['history'];
 export type PatientSummary = Outputs['patients']['search'][number];
