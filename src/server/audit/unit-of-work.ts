@@ -14,7 +14,8 @@ import { AuditedDenial, AuditRecorder } from './recorder';
  *   events): the work runs on the pool, then its events are written in one statement that commits
  *   before the answer leaves; an event that cannot be written makes the unit throw, so nothing is
  *   returned — fail closed, without the begin and commit round trips on every journal read
- *   (ADR 0003, measured with `npm run bench -- --only=journal`);
+ *   (ADR 0003, measured with `npm run bench -- --only=journal`); the journal read goes further and
+ *   writes its events in the very statement that reads (ADR 0017, `recordedByStatement`);
  * - a refusal the log must hear about (an AuditedDenial anywhere in the error's cause chain) rolls
  *   the work back and is written on its own, with where it happened (ACC-5).
  */
