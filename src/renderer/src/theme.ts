@@ -1,4 +1,4 @@
-import { Badge, Button, createTheme, type CSSVariablesResolver, DEFAULT_THEME, type MantineColorsTuple, type MantineThemeOverride, mergeThemeOverrides, Notification } from '@mantine/core';
+import { Badge, Button, createTheme, type CSSVariablesResolver, DEFAULT_THEME, type MantineColorsTuple, type MantineThemeOverride, mergeThemeOverrides, Modal, Notification } from '@mantine/core';
 
 /**
  * Mantine's palette with its two darkest shades darker, for the colours whose defaults are too
@@ -51,11 +51,17 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
 
 /**
  * The theme with the words Mantine's own controls need, in the current language: a notification's
- * close button (the new-device notice, say) has no text of its own, so it gets a name (PLAT-11).
+ * close button (the new-device notice, say) has no text of its own, so it gets a name (PLAT-11); so
+ * does every dialog's close button (a modal that names its own keeps it).
  */
 export function localizedTheme(closeLabel: string): MantineThemeOverride {
   return mergeThemeOverrides(
     theme,
-    createTheme({ components: { Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }) } }),
+    createTheme({
+      components: {
+        Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
+        Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
+      },
+    }),
   );
 }

@@ -167,7 +167,7 @@ export function HistoryModal({ noteId, onClose }: { noteId: string | null; onClo
   const history = useQuery(trpc.journal.history.queryOptions({ noteId: noteId ?? '' }, { enabled: noteId !== null, staleTime: 0, gcTime: 0, retry: false }));
   const versions = history.data?.versions ?? [];
   return (
-    <Modal opened={noteId !== null} onClose={onClose} title={t('journal.history.title')} size="80rem" data-testid="history-modal">
+    <Modal opened={noteId !== null} onClose={onClose} title={t('journal.history.title')} size="80rem" closeButtonProps={{ 'aria-label': t('app.close') }} data-testid="history-modal">
       {history.isPending && <Loader size="sm" />}
       {history.isError && (
         <Alert color="red" role="alert">
