@@ -53,7 +53,7 @@ export class AuditRecorder {
   constructor(
     readonly defaultActor: AuditActor,
     readonly declaredActions: readonly AuditAction[],
-    private readonly origin = 'this unit of work',
+    readonly origin = 'this unit of work',
   ) {}
 
   /** May this unit write `action`? (A denial may also always be the generic access.denied.) */
@@ -85,8 +85,23 @@ export class AuditRecorder {
     return undefined as never;
   }
 
+  /**
+   * The unit's events are written by the work's own statement (a data-modifying CTE: the journal
+   * read, ADR 0017), not by flush: checks that each action is declared, and marks the unit as having
+   * recorded, so no default event is added. The statement is then the whole truth of its events:
+   * one statement is atomic, so the data it returns exists only if its events were written.
+   */
+  recordedByStatement(actions: readonly AuditAction[]): void {
+    for (const action of actions) {
+      if (!this.isDeclared(action, true)) throw new UndeclaredAuditActionError(action, this.origin);
+    }
+    this.writtenByStatement = true;
+  }
+
+  private writtenByStatement = false;
+
   get hasRecorded(): boolean {
-    return this.pending.length > 0;
+    return this.pending.length > 0 || this.writtenByStatement;
   }
 
   /** Writes every pending event in one statement (all or none). */

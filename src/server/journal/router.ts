@@ -15,6 +15,9 @@ const uuid = z.uuid('validation.id');
 const noteBody = text({ max: 100_000, multiline: true, trim: false });
 
 /** The page cursor the server handed out: the same ranges as the values it was made from. */
+/** Notes per page: the app asks for 25. */
+const pageLimit = z.number().int().min(1).max(100).default(25);
+
 const cursor = z.object({ consultationDate: consultationDateSchema, createdAt: instant(), id: uuid }).strict();
 
 /** Narrowing the journal: by type, author, consultation period and words in the current text. */
@@ -30,14 +33,15 @@ const noteListFilter = z
   .refine((filter) => !filter.from || !filter.to || filter.from <= filter.to, { message: 'validation.period_order', path: ['to'] });
 
 export const journalRouter = router({
+  /** The header, the basis and the first page of notes: one request, one statement with its events (ADR 0017). */
   open: clinicianProcedure
-    .meta({ audit: ['journal.record.opened'] })
-    .input(z.object({ patientId: uuid }).strict())
-    .query(({ ctx, input }) => openRecord(ctx.deps, ctx.session, input.patientId)),
+    .meta({ audit: ['journal.record.opened', 'journal.notes.read'] })
+    .input(z.object({ patientId: uuid, limit: pageLimit }).strict())
+    .query(({ ctx, input }) => openRecord(ctx.deps, ctx.session, input)),
 
   notes: clinicianProcedure
     .meta({ audit: ['journal.notes.read'] })
-    .input(z.object({ patientId: uuid, limit: z.number().int().min(1).max(100).default(25), after: cursor.optional(), filter: noteListFilter.optional() }).strict())
+    .input(z.object({ patientId: uuid, limit: pageLimit, after: cursor.optional(), filter: noteListFilter.optional() }).strict())
     .query(({ ctx, input }) => listNotes(ctx.deps, ctx.session, input)),
 
   history: clinicianProcedure

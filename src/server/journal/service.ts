@@ -5,10 +5,11 @@ import type { Executor } from '../db/database';
 import { fieldError } from '../errors';
 import { requireJournalAccess, requireTreatingClinician } from '../access/gates';
 import { AuditedDenial } from '../audit/recorder';
-import { answerCorrectionRequest, openCorrectionRequestFor, openCorrectionRequests } from '../dpo/cases/corrections';
+import { answerCorrectionRequest, openCorrectionRequestFor } from '../dpo/cases/corrections';
 import type { ServiceDeps } from '../context';
 import { signatureAnchor, signedContentHash } from './content-hash';
 import type { PrintRequest } from './print';
+import { type NotePageJsonRow, readJournalInOneStatement } from './read-statement';
 
 type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
 
@@ -74,17 +75,16 @@ function noteFilter(decision: Allowed) {
   return { only: decision.onlyNoteIds, blocked: decision.blockedNoteIds };
 }
 
-/** The header of an opened record (logged as "open record" with its basis). */
-export async function openRecord(deps: Deps, user: SessionUser, patientId: string) {
-  const decision = await requireJournalAccess(deps, user, patientId);
-  const patient = await deps.trx
-    .selectFrom('patient')
-    .select(['id', 'national_id', 'given_name', 'family_name', 'date_of_birth', 'gender', 'address', 'phone', 'email', 'next_of_kin'])
-    .where('id', '=', patientId)
-    .where('organisation_id', '=', user.organisationId)
-    .executeTakeFirstOrThrow();
-  deps.audit.record({ patientId, objectType: 'patient', objectId: patientId, basis: decision.basis, details: { grantId: decision.grantId } });
-  const accessEndsAt = await accessEnd(deps.trx, decision);
+/**
+ * Opening a record (JRN-1, ACC-2…5): the header, the basis and the first page of notes in one request
+ * and one statement with its audit events (read-statement.ts, ADR 0017), logged as "open record" with
+ * its basis and as the notes shown.
+ */
+export async function openRecord(deps: Deps, user: SessionUser, input: { patientId: string; limit: number }) {
+  const read = await readJournalInOneStatement(deps, user, { patientId: input.patientId, limit: input.limit }, { withRecord: true, filterCodes: {} });
+  const patient = read.patient;
+  // The decision admitted and the header comes from the same snapshot; a missing one is a broken invariant.
+  if (!patient) throw new Error('an admitted journal read returned no patient header');
   return {
     patient: {
       id: patient.id,
@@ -92,34 +92,47 @@ export async function openRecord(deps: Deps, user: SessionUser, patientId: strin
       givenName: patient.given_name,
       familyName: patient.family_name,
       dateOfBirth: patient.date_of_birth,
-      gender: patient.gender,
+      gender: patient.gender as 'female' | 'male' | 'other' | 'unknown',
       address: patient.address,
       phone: patient.phone,
       email: patient.email,
       nextOfKin: patient.next_of_kin,
     },
-    basis: decision.basis,
+    basis: read.decision.basis,
     /** When a read-share or break-glass ends (the banner shows it); null for a treatment relationship. */
-    accessEndsAt: accessEndsAt?.toISOString() ?? null,
+    accessEndsAt: read.accessEndsAt?.toISOString() ?? null,
     // ACC-4: the clinician is told that blocked information exists, never what it is.
-    hasBlockedNotes: decision.blockedNoteIds.length > 0,
-    isLimitedToSharedNotes: decision.onlyNoteIds !== null,
+    hasBlockedNotes: read.decision.blockedNoteIds.length > 0,
+    isLimitedToSharedNotes: read.decision.onlyNoteIds !== null,
     // JRN-4, DPO-4: what the DPO asks to have corrected, for those who write the journal (a read-share only reads).
-    correctionRequests: decision.basis === 'read_share' ? [] : await openCorrectionRequests(deps, user, patientId),
+    correctionRequests: read.correctionRequests,
+    /** The first page of notes, as `journal.notes` gives the next ones. */
+    notes: notesPage(read.rows, input.limit),
   };
 }
 
-/** The end of a time-limited basis: the share's end date, or when break-glass expires (ACC-3, SHR-1). */
-async function accessEnd(trx: Executor, decision: Allowed): Promise<Date | null> {
-  if (decision.basis === 'read_share') {
-    const share = await trx.selectFrom('read_share').select('ends_at').where('id', '=', decision.grantId).executeTakeFirst();
-    return share?.ends_at ?? null;
-  }
-  if (decision.basis === 'break_glass') {
-    const grant = await trx.selectFrom('break_glass_access').select('expires_at').where('id', '=', decision.grantId).executeTakeFirst();
-    return grant?.expires_at ?? null;
-  }
-  return null;
+/** A page as the client gets it: at most `limit` notes, and the cursor of the next page if there is one. */
+function notesPage(rows: NotePageJsonRow[], limit: number): { notes: NoteSummary[]; next: { consultationDate: string; createdAt: string; id: string } | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const iso = (value: string) => new Date(value).toISOString();
+  return {
+    notes: page.map((row) => ({
+      id: row.id,
+      noteType: row.note_type,
+      consultationDate: row.consultation_date,
+      status: row.status,
+      authorId: row.author_id,
+      authorName: row.author_name,
+      currentVersion: row.current_version,
+      createdAt: iso(row.created_at),
+      updatedAt: iso(row.updated_at),
+      body: row.body,
+      signedAt: row.signed_at === null ? null : iso(row.signed_at),
+      signedByName: row.signer_name,
+    })),
+    next: rows.length > limit && last ? { consultationDate: last.consultation_date, createdAt: iso(last.created_at), id: last.id } : null,
+  };
 }
 
 /**
@@ -130,8 +143,29 @@ async function accessEnd(trx: Executor, decision: Allowed): Promise<Date | null>
 export function selectNotesPage(
   trx: Executor,
   user: Pick<SessionUser, 'organisationId' | 'userId'>,
-  input: { patientId: string; limit: number; after?: { consultationDate: string; createdAt: string; id: string }; filter?: NoteListFilter },
+  input: NotesPageInput,
   filter: { only: string[] | null; blocked: string[] },
+) {
+  return notesPageQuery(trx, user, input, filter).execute();
+}
+
+export interface NotesPageInput {
+  patientId: string;
+  limit: number;
+  after?: { consultationDate: string; createdAt: string; id: string };
+  filter?: NoteListFilter;
+}
+
+/**
+ * The page query itself, unexecuted: with the decision's filter given as ids, or — inside the journal
+ * read statement (read-statement.ts) — taken from that statement's `decision` row, so the page and the
+ * decision are one statement.
+ */
+export function notesPageQuery(
+  trx: Executor,
+  user: Pick<SessionUser, 'organisationId' | 'userId'>,
+  input: NotesPageInput,
+  filter: { only: string[] | null; blocked: string[] } | 'from_decision_row',
 ) {
   const chosen = input.filter ?? {};
   const terms = searchTerms(chosen.text);
@@ -158,8 +192,16 @@ export function selectNotesPage(
     .where('n.organisation_id', '=', user.organisationId)
     // Another clinician's drafts are not part of the journal yet (JRN-2).
     .where((eb) => eb.or([eb('n.status', '!=', 'draft'), eb('n.author_id', '=', user.userId)]))
-    .$if(filter.blocked.length > 0, (query) => query.where('n.id', 'not in', filter.blocked))
-    .$if(filter.only !== null, (query) => query.where('n.id', 'in', filter.only && filter.only.length > 0 ? filter.only : ['00000000-0000-0000-0000-000000000000']))
+    .$if(filter !== 'from_decision_row' && filter.blocked.length > 0, (query) => query.where('n.id', 'not in', (filter as { blocked: string[] }).blocked))
+    .$if(filter !== 'from_decision_row' && filter.only !== null, (query) => {
+      const only = (filter as { only: string[] }).only;
+      return query.where('n.id', 'in', only.length > 0 ? only : ['00000000-0000-0000-0000-000000000000']);
+    })
+    .$if(filter === 'from_decision_row', (query) =>
+      query.where(
+        sql<boolean>`exists (select 1 from decision where decision.is_allowed and not (n.id = any(decision.blocked_note_ids)) and (decision.only_note_ids is null or n.id = any(decision.only_note_ids)))`,
+      ),
+    )
     .$if(chosen.noteTypes !== undefined && chosen.noteTypes.length > 0, (query) => query.where('n.note_type', 'in', chosen.noteTypes!))
     .$if(chosen.authorId !== undefined, (query) => query.where('n.author_id', '=', chosen.authorId!))
     .$if(chosen.from !== undefined, (query) => query.where('n.consultation_date', '>=', chosen.from!))
@@ -174,46 +216,21 @@ export function selectNotesPage(
     .orderBy('n.consultation_date', 'desc')
     .orderBy('n.created_at', 'desc')
     .orderBy('n.id', 'desc')
-    .limit(input.limit + 1)
-    .execute();
+    .limit(input.limit + 1);
 }
 
 /**
- * The journal, newest first, keyset-paged (fast with thousands of notes). Every note shown is
- * logged as read in one event (AUD-6 style: which notes, one event).
+ * The journal, newest first, keyset-paged (fast with thousands of notes): the pages after the first,
+ * and any page of a filtered journal. One statement with its event, like opening (read-statement.ts):
+ * every note shown is logged as read in one event (AUD-6 style: which notes, one event).
  */
 export async function listNotes(
   deps: Deps,
   user: SessionUser,
-  input: { patientId: string; limit: number; after?: { consultationDate: string; createdAt: string; id: string }; filter?: NoteListFilter },
+  input: NotesPageInput,
 ): Promise<{ notes: NoteSummary[]; next: { consultationDate: string; createdAt: string; id: string } | null }> {
-  const decision = await requireJournalAccess(deps, user, input.patientId);
-  const rows = await selectNotesPage(deps.trx, user, input, noteFilter(decision));
-  const page = rows.slice(0, input.limit);
-  deps.audit.record({
-    patientId: input.patientId,
-    objectType: 'journal_note',
-    basis: decision.basis,
-    details: { noteIds: page.map((row) => row.id), grantId: decision.grantId, ...filterCodes(input.filter) },
-  });
-  const last = page.at(-1);
-  return {
-    notes: page.map((row) => ({
-      id: row.id,
-      noteType: row.note_type,
-      consultationDate: row.consultation_date,
-      status: row.status,
-      authorId: row.author_id,
-      authorName: row.author_name,
-      currentVersion: row.current_version,
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
-      body: row.body,
-      signedAt: row.signed_at?.toISOString() ?? null,
-      signedByName: row.signer_name,
-    })),
-    next: rows.length > input.limit && last ? { consultationDate: last.consultation_date, createdAt: last.created_at.toISOString(), id: last.id } : null,
-  };
+  const read = await readJournalInOneStatement(deps, user, input, { withRecord: false, filterCodes: filterCodes(input.filter) });
+  return notesPage(read.rows, input.limit);
 }
 
 async function loadNote(deps: Deps, user: SessionUser, noteId: string, options: { forUpdate?: boolean } = {}) {

@@ -24,9 +24,9 @@ export interface OpenCorrectionRequest {
   isMine: boolean;
 }
 
-/** The patient's open correction requests, oldest first. */
-export async function openCorrectionRequests(deps: Pick<Deps, 'trx'>, user: SessionUser, patientId: string): Promise<OpenCorrectionRequest[]> {
-  const rows = await deps.trx
+/** The patient's open correction requests, oldest first: the query, for the journal read statement to embed. */
+export function openCorrectionRequestsQuery(trx: Deps['trx'], user: Pick<SessionUser, 'organisationId'>, patientId: string) {
+  return trx
     .selectFrom('dsr_correction_request as request')
     .innerJoin('dsr_case', (join) => join.onRef('dsr_case.organisation_id', '=', 'request.organisation_id').onRef('dsr_case.id', '=', 'request.case_id'))
     .leftJoin('app_user as requester', (join) => join.onRef('requester.organisation_id', '=', 'request.organisation_id').onRef('requester.id', '=', 'request.requested_by'))
@@ -36,17 +36,29 @@ export async function openCorrectionRequests(deps: Pick<Deps, 'trx'>, user: Sess
     .where('request.patient_id', '=', patientId)
     .where('request.status', '=', 'open')
     .orderBy('request.requested_at')
-    .orderBy('request.id')
-    .execute();
-  return rows.map((row) => ({
+    .orderBy('request.id');
+}
+
+/** A row of that query (read directly, or as JSON from the statement that embeds it) as the journal shows it. */
+export function toOpenCorrectionRequest(
+  row: { id: string; reference: string; requested_change: string; requested_at: Date | string; assigned_to: string | null; requested_by_name: string | null; assigned_to_name: string | null },
+  user: Pick<SessionUser, 'userId'>,
+): OpenCorrectionRequest {
+  return {
     id: row.id,
     caseReference: row.reference,
     requestedChange: row.requested_change,
-    requestedAt: row.requested_at,
+    requestedAt: new Date(row.requested_at),
     requestedByName: row.requested_by_name,
     assignedToName: row.assigned_to_name,
     isMine: row.assigned_to === user.userId,
-  }));
+  };
+}
+
+/** The patient's open correction requests, oldest first. */
+export async function openCorrectionRequests(deps: Pick<Deps, 'trx'>, user: SessionUser, patientId: string): Promise<OpenCorrectionRequest[]> {
+  const rows = await openCorrectionRequestsQuery(deps.trx, user, patientId).execute();
+  return rows.map((row) => toOpenCorrectionRequest(row, user));
 }
 
 /**
