@@ -80,8 +80,8 @@ export interface HttpBenchReport {
   secondsPerMode: number;
   levels: HttpLevelResult[];
   targets: { ratioAt32: number; ratioMet: boolean; p95MsAt32: number; p95Met: boolean };
-  /** Totals over every measured open window: reads answered and their events. */
-  correctness: { reads: number; events: number };
+  /** Totals over every measured open window: 200 answers by procedure, and the read events of the same windows by action. */
+  correctness: { answered: Record<string, number>; events: Record<string, number> };
 }
 
 interface ProcStat {
@@ -471,8 +471,7 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
     };
 
     const levels: HttpLevelResult[] = [];
-    let correctReads = 0;
-    let correctEvents = 0;
+    const correctness: HttpBenchReport['correctness'] = { answered: {}, events: {} };
     for (const clientCount of options.clientCounts) {
       const active = calls.slice(0, clientCount);
       for (const mode of ['me', 'open', 'page'] as const) await runSegment(active.map((call) => call[mode]), options.warmupSeconds);
@@ -483,8 +482,9 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
       level.ratio = round(level.open.opsPerSecond / level.page.opsPerSecond, 3);
       const [pageCpu, openCpu] = [level.page.cpuPerOp.totalMicros, level.open.cpuPerOp.totalMicros];
       level.cpuRatio = pageCpu !== null && openCpu !== null && openCpu > 0 ? round(pageCpu / openCpu, 3) : null;
-      correctReads += Object.values(level.open.reads.answered).reduce((sum, value) => sum + value, 0);
-      correctEvents += Object.values(level.open.reads.events).reduce((sum, value) => sum + value, 0);
+      for (const key of ['answered', 'events'] as const) {
+        for (const [name, value] of Object.entries(level.open.reads[key])) correctness[key][name] = (correctness[key][name] ?? 0) + value;
+      }
       levels.push(level);
       const figures = (mode: HttpModeResult) =>
         `${mode.opsPerSecond} ops/s, p50/p95/p99 ${mode.latency.p50Ms}/${mode.latency.p95Ms}/${mode.latency.p99Ms} ms, CPU µs/op Node+PG ${mode.cpuPerOp.nodeMicros}+${mode.cpuPerOp.postgresMicros ?? '?'}` +
@@ -516,7 +516,7 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
       secondsPerMode: options.secondsPerMode,
       levels,
       targets: { ratioAt32: top.ratio, ratioMet: top.ratio >= 0.7, p95MsAt32: top.open.latency.p95Ms, p95Met: top.open.latency.p95Ms <= 30 },
-      correctness: { reads: correctReads, events: correctEvents },
+      correctness,
     };
   } finally {
     await server?.stop();
@@ -557,6 +557,7 @@ export function httpSummary(report: HttpBenchReport): string {
       ),
     ),
   );
-  lines.push(`   correctness: ${report.correctness.reads} journal reads answered, ${report.correctness.events} read events in the same windows (each read its event, each event its read).`);
+  const list = (counts: Record<string, number>) => Object.entries(counts).map(([name, value]) => `${name} ${value}`).join(', ');
+  lines.push(`   correctness, the open's windows together: answered ${list(report.correctness.answered)}; events ${list(report.correctness.events)} (each read its event, each event its read).`);
   return lines.join('\n');
 }
