@@ -8,7 +8,7 @@
 // matched with its audit event, and every event with a read.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createServer } from 'node:net';
@@ -313,11 +313,12 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
   // checkout may not know this tree's newest ones) and makes the application's login.
   const database = await createBenchDatabase('http', undefined, { isMigrated: false });
   let server: RunningServer | undefined;
+  // The seal witness (AUD-4) outside the database, as production keeps it: a throw-away folder.
+  const witnessDir = join(tmpdir(), `jk-bench-http-${randomBytes(4).toString('hex')}`);
   try {
     const appUrl = new URL(database.url);
     appUrl.username = APPLICATION_LOGIN;
     appUrl.password = '';
-    const witnessDir = join(tmpdir(), `jk-bench-http-${randomBytes(4).toString('hex')}`);
     mkdirSync(witnessDir, { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -521,6 +522,7 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
   } finally {
     await server?.stop();
     await database.drop();
+    rmSync(witnessDir, { recursive: true, force: true });
   }
 }
 
