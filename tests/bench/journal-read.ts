@@ -22,7 +22,7 @@ import { type AccessPair, admittedPairs, AUDIT_HISTORY, EXPECTED_BASIS, generate
 import { combine, type ModeResult, runSegment, type Segment } from './support/load';
 import { log, round } from './support/stats';
 
-const PAGE_SIZE = 25;
+export const PAGE_SIZE = 25;
 
 /**
  * Diagnostic middle step, never mounted in the app: the same procedure base as `journal.notes`
@@ -122,7 +122,7 @@ function md5Uuid(text: string): string {
 }
 
 /** A small seeded generator, so runs pick the same sequence of pairs. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -133,13 +133,13 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function expectedNoteCount(pair: AccessPair, notesPerPatient: number): number {
+export function expectedNoteCount(pair: AccessPair, notesPerPatient: number): number {
   if (pair.kind === 'read_share_selected') return 3;
   return Math.min(PAGE_SIZE, notesPerPatient - (pair.hasPartialBlock ? 2 : 0) + pair.ownDrafts);
 }
 
 /** Rows of the page query without a decision's filter: the signed notes and the user's own drafts, one more than the page. */
-function expectedPageRows(pair: AccessPair, notesPerPatient: number): number {
+export function expectedPageRows(pair: AccessPair, notesPerPatient: number): number {
   return Math.min(PAGE_SIZE + 1, notesPerPatient + pair.ownDrafts);
 }
 

@@ -14,6 +14,7 @@ import { benchBundle, type BundleReport, bundleSummary } from './bundle';
 import { benchCrmImport, type CrmImportReport } from './crm-import';
 import { benchCrmSearch, type CrmSearchReport } from './crm-search';
 import { benchDpoLog, type DpoLogReport } from './dpo-log';
+import { benchHttp, type HttpBenchReport, httpSummary } from './http';
 import { benchJournalRead, type JournalReadReport } from './journal-read';
 import { benchJournalRender, type JournalRenderReport, renderSummary } from './journal-render';
 import { type LoginLatencyReport, benchLoginLatency } from './login-latency';
@@ -24,7 +25,7 @@ import { type LatencySummary, log, round, table } from './support/stats';
 import { benchVerifySpeed, type VerifySpeedReport } from './verify-speed';
 import { benchVisitIntake, type VisitIntakeReport } from './visit-intake';
 
-const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'intake', 'board', 'retention', 'crm-import', 'crm-search', 'dpo'] as const;
+const BENCHMARKS = ['pgbench', 'writes', 'verify', 'login', 'journal', 'render', 'bundle', 'intake', 'board', 'retention', 'crm-import', 'crm-search', 'dpo', 'http'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const args = process.argv.slice(2);
@@ -97,6 +98,7 @@ interface Results {
   crmImport?: CrmImportReport;
   crmSearch?: CrmSearchReport;
   dpo?: DpoLogReport;
+  http?: HttpBenchReport;
 }
 
 async function postgresVersion(): Promise<string> {
@@ -344,6 +346,7 @@ function summary(results: Results): string {
       );
     }
   }
+  if (results.http) parts.push(httpSummary(results.http));
   return parts.join('\n');
 }
 
@@ -415,6 +418,17 @@ async function main(): Promise<void> {
   if (selected.has('dpo')) {
     log(`\n[dpo] ${settings.dpo.events} audit events, ${settings.dpo.users} users, ${settings.dpo.patients} patients`);
     results.dpo = await benchDpoLog(settings.dpo);
+  }
+  if (selected.has('http')) {
+    log(`\n[http] the journal open over HTTP, the server in a process of its own, at ${settings.journal.patients} patients`);
+    results.http = await benchHttp({
+      patients: settings.journal.patients,
+      notesPerPatient: settings.journal.notesPerPatient,
+      clinicians: settings.journal.clinicians,
+      clientCounts: settings.journal.clientCounts,
+      secondsPerMode: settings.journal.secondsPerMode,
+      warmupSeconds: settings.warmupSeconds,
+    });
   }
   results.machine.loadAverageAtEnd = loads();
   results.durationSeconds = round((performance.now() - started) / 1000, 1);

@@ -45,9 +45,11 @@ export async function dropLiveBenchDatabases(): Promise<void> {
 
 /**
  * A fresh database `jk_bench_<label>_<random>`, migrated as the owner with migrateToLatest. With
- * `existing`, a database a kept earlier run left (its name): opened and migrated, not created.
+ * `existing`, a database a kept earlier run left (its name): opened and migrated, not created. With
+ * `isMigrated: false` it is left empty, for a server of another checkout to migrate with its own
+ * migrations (the `http` benchmark).
  */
-export async function createBenchDatabase(label: string, existing?: string): Promise<BenchDatabase> {
+export async function createBenchDatabase(label: string, existing?: string, options: { isMigrated?: boolean } = {}): Promise<BenchDatabase> {
   const name = existing ?? `jk_bench_${label}_${randomBytes(4).toString('hex')}`;
   if (!/^jk_bench_[a-z0-9_]+$/.test(name)) throw new Error(`not a bench database name: ${name}`);
   if (!existing) await withServer((admin) => sql`create database ${sql.id(name)}`.execute(admin));
@@ -58,7 +60,7 @@ export async function createBenchDatabase(label: string, existing?: string): Pro
   try {
     owner = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 2 });
     handles.push(owner);
-    await migrateToLatest(owner.db);
+    if (options.isMigrated !== false) await migrateToLatest(owner.db);
   } catch (error) {
     for (const handle of handles) await handle.close().catch(() => {});
     if (!existing) await dropDatabase(name);

@@ -16,7 +16,9 @@ import { DevelopmentMailbox } from '../../../src/server/outbox/outbox';
 // Copied in spirit from tests/integration/support/identity.ts, without vitest (the bench is a plain script).
 
 export const BENCH_PASSWORD = 'korrekt-hest-batteri-stift';
-export const benchSecretBox = new SecretBox(randomBytes(32));
+/** The key second-factor secrets are encrypted with; a server started by a benchmark gets it as JK_SECRET_KEY. */
+export const BENCH_SECRET_KEY = randomBytes(32);
+export const benchSecretBox = new SecretBox(BENCH_SECRET_KEY);
 const config = loadConfig({ JK_LOG_LEVEL: 'silent' });
 
 /** A controllable server clock: logins move it instead of sleeping. */
