@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { CarriedStatement } from '../db/commit-carrying-driver';
 import type { Executor } from '../db/database';
 import { ACTIONS_THAT_RECORD_CLIENT_IP, type AuditAction } from './actions';
 
@@ -98,18 +99,21 @@ export async function writeAuditEvents(db: Executor, events: EventsToWrite, cont
 /** A lone UTF-16 surrogate (no pair): JSON.stringify keeps it as \udxxx, which PostgreSQL's json refuses. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** The events' INSERT as a prepared statement's text: its $1 is the events as a JSON array. */
+const INSERT_FROM_JSON = `insert into audit_event (${COLUMNS}) select ${COLUMNS} from json_populate_recordset(null::audit_event, $1)`;
+
 /**
- * The same INSERT as writeAuditEvents as one complete statement with no parameters, to be sent in
- * the message that commits the transaction (sendWithCommit, docs/adr/0019). The events travel as one
- * JSON array in a string literal escaped by pg's own escapeLiteral (quotes doubled; with a backslash
- * it writes an E'' literal and doubles backslashes, so its meaning does not depend on
- * standard_conforming_strings), and json_populate_recordset turns it into rows of audit_event's own
- * type: arrays, uuid, inet, timestamptz and jsonb are parsed by PostgreSQL from the JSON values, as
- * a bound parameter would be. A value the table refuses fails the statement as it would fail the
- * INSERT. A lone surrogate becomes U+FFFD, as pg's UTF-8 encoding of a parameter makes it.
+ * The same INSERT as writeAuditEvents, to be run in the message that commits the transaction
+ * (sendWithCommit, docs/adr/0019). The events travel as one JSON array in a string literal escaped
+ * by pg's own escapeLiteral (quotes doubled; with a backslash it writes an E'' literal and doubles
+ * backslashes, so its meaning does not depend on standard_conforming_strings), and
+ * json_populate_recordset turns it into rows of audit_event's own type: arrays, uuid, inet,
+ * timestamptz and jsonb are parsed by PostgreSQL from the JSON values, as a bound parameter would
+ * be. A value the table refuses fails the statement as it would fail the INSERT. A lone surrogate
+ * becomes U+FFFD, as pg's UTF-8 encoding of a bound parameter makes it.
  */
-export function auditEventsInsertStatement(events: EventsToWrite, context: AuditWriteContext): string | undefined {
+export function auditEventsInsertStatement(events: EventsToWrite, context: AuditWriteContext): CarriedStatement | undefined {
   if (events.length === 0) return undefined;
   const json = JSON.stringify(eventRows(events, context), (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\uFFFD') : value));
-  return `insert into audit_event (${COLUMNS}) select ${COLUMNS} from json_populate_recordset(null::audit_event, ${escapeLiteral(json)})`;
+  return { name: 'jk_audit_events', parameterType: 'json', text: INSERT_FROM_JSON, argumentLiteral: escapeLiteral(json) };
 }
