@@ -82,6 +82,7 @@ function eventRows(events: EventsToWrite, context: AuditWriteContext) {
   }));
 }
 
+/** The columns both statements set, in eventRows' order (taken from it, so the two cannot drift apart). */
 const COLUMNS = Object.keys(eventRows([{ actor: ANONYMOUS_ACTOR, event: { action: 'access.denied' } }], { now: new Date(0), clientIp: undefined })[0]!).join(', ');
 
 /**
