@@ -163,12 +163,20 @@ function summary(results: Results): string {
   }
   const bench = results.pgbench;
   if (bench) {
-    parts.push(`\n1b. PostgreSQL alone (pgbench, -j ≤ 2; insert -T ${bench.seconds}, the unlock transactions ABBA in ${Math.max(1, Math.floor(bench.seconds / 2))} s halves), for scale:\n`);
+    parts.push(`\n1b. PostgreSQL alone (pgbench, -j ≤ 2; insert -T ${bench.seconds}, the unlock transactions ABCCBA in ${Math.max(1, Math.floor(bench.seconds / 2))} s halves), for scale; @commit = the insert sent in the COMMIT's message (\\;):\n`);
     const tps = (name: string, clients: number) => bench.scripts.find((script) => script.name === name)?.levels.find((level) => level.clients === clients)?.tps ?? '–';
     parts.push(
       table(
-        ['clients', 'single-row inserts/s', 'unlock tx/s', 'unlock+audit tx/s', 'ratio'],
-        bench.auditRatio.map((entry) => [String(entry.clients), tps('insert', entry.clients), tps('unlock', entry.clients), tps('unlock+audit', entry.clients), entry.ratio.toFixed(2)]),
+        ['clients', 'single-row inserts/s', 'unlock tx/s', 'unlock+audit tx/s', 'ratio', 'unlock+audit@commit tx/s', 'ratio'],
+        bench.auditRatio.map((entry) => [
+          String(entry.clients),
+          tps('insert', entry.clients),
+          tps('unlock', entry.clients),
+          tps('unlock+audit', entry.clients),
+          entry.ratio.toFixed(2),
+          tps('unlock+audit@commit', entry.clients),
+          bench.auditWithCommitRatio.find((other) => other.clients === entry.clients)?.ratio.toFixed(2) ?? '–',
+        ]),
       ),
     );
   }
