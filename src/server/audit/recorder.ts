@@ -1,10 +1,10 @@
+import type { Transaction } from 'kysely';
 import { API_ERROR_MESSAGES } from '../../shared/api-errors';
+import { sendWithCommit } from '../db/commit-carrying-driver';
 import type { Executor } from '../db/database';
+import type { DB } from '../db/schema';
 import { DomainError, fieldError } from '../errors';
 import type { AuditAction } from './actions';
-import type { Transaction } from 'kysely';
-import { sendWithCommit } from '../db/commit-carrying-driver';
-import type { DB } from '../db/schema';
 import { type AuditActor, type AuditEventInput, auditEventsInsertStatement, writeAuditEvents } from './record';
 
 /** A refusal's event may always be the generic one, whatever the procedure declares. */

@@ -68,8 +68,13 @@ class CommitCarryingPostgresDriver extends PostgresDriver {
     if (name === undefined) return;
     // Only after a failed commit that prepared: did the PREPARE run before the error?
     perhapsPrepared.delete(connection);
-    const { rows } = await connection.executeQuery<{ name: string }>(CompiledQuery.raw('select name from pg_prepared_statements where name = $1', [name]));
-    if (rows.length > 0) preparedOn.get(connection)?.add(name);
+    try {
+      const { rows } = await connection.executeQuery<{ name: string }>(CompiledQuery.raw('select name from pg_prepared_statements where name = $1', [name]));
+      if (rows.length > 0) preparedOn.get(connection)?.add(name);
+    } catch {
+      // The commit's own error is the one to report. Left unknown, the next carrying commit here
+      // prepares again; should that meet "already exists", it fails closed and we look again.
+    }
   }
 }
 
