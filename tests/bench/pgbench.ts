@@ -35,6 +35,8 @@ export interface PgbenchReport {
   scripts: PgbenchScriptResult[];
   /** unlock+audit tps ÷ unlock tps per client count: the audit insert's cost to the database alone. */
   auditRatio: { clients: number; ratio: number }[];
+  /** unlock+audit@commit tps ÷ unlock tps: the same with the insert sent in the COMMIT's message. */
+  auditWithCommitRatio: { clients: number; ratio: number }[];
 }
 
 function pgbenchBinary(): string {
@@ -75,6 +77,14 @@ const SCRIPTS = [
     name: 'unlock+audit',
     description: "users.unlock's transaction with its audit_event insert (as the application role)",
     script: `${UNLOCK}${AUDIT_INSERT}commit;\n`,
+    asApplication: true,
+  },
+  {
+    name: 'unlock+audit@commit',
+    // pgbench's `\;` joins statements into one message: the insert is sent with the COMMIT, as the
+    // server sends an audited write's events (docs/adr/0019; the server's insert is prepared, this is not).
+    description: "users.unlock's transaction with its audit_event insert sent in the COMMIT's message (as the application role)",
+    script: `${UNLOCK}${AUDIT_INSERT.trimEnd().replace(/;$/, '')}\\;\ncommit;\n`,
     asApplication: true,
   },
 ] as const;
@@ -141,17 +151,20 @@ export async function benchPgbench(options: { clientCounts: readonly number[]; s
       };
     };
 
-    const [insert, unlock, audited] = SCRIPTS;
+    const [insert, unlock, audited, carried] = SCRIPTS;
     const levels = new Map<string, PgbenchLevel[]>(SCRIPTS.map((definition) => [definition.name, []]));
     // pgbench takes whole seconds: the two unlock scripts run ABBA in halves, like the write benchmark.
     const half = Math.max(1, Math.floor(options.seconds / 2));
     for (const clients of options.clientCounts) {
       levels.get(insert.name)?.push(await runScript(insert, clients, options.seconds));
       const plain = [await runScript(unlock, clients, half)];
-      const withAudit = [await runScript(audited, clients, half), await runScript(audited, clients, half)];
+      const withAudit = [await runScript(audited, clients, half)];
+      const withCommit = [await runScript(carried, clients, half), await runScript(carried, clients, half)];
+      withAudit.push(await runScript(audited, clients, half));
       plain.push(await runScript(unlock, clients, half));
       levels.get(unlock.name)?.push(merge(plain));
       levels.get(audited.name)?.push(merge(withAudit));
+      levels.get(carried.name)?.push(merge(withCommit));
     }
     const scripts: PgbenchScriptResult[] = SCRIPTS.map((definition) => ({
       name: definition.name,
@@ -162,10 +175,12 @@ export async function benchPgbench(options: { clientCounts: readonly number[]; s
     for (const script of scripts) log(`  ${script.name.padEnd(12)} ${script.levels.map((level) => `${level.clients} clients ${level.tps} tps`).join(', ')}`);
     const tpsOf = (name: string, clients: number) => scripts.find((script) => script.name === name)?.levels.find((level) => level.clients === clients)?.tps ?? Number.NaN;
     const auditRatio = options.clientCounts.map((clients) => ({ clients, ratio: round(tpsOf('unlock+audit', clients) / tpsOf('unlock', clients), 3) }));
+    const auditWithCommitRatio = options.clientCounts.map((clients) => ({ clients, ratio: round(tpsOf('unlock+audit@commit', clients) / tpsOf('unlock', clients), 3) }));
     log(`  unlock+audit ÷ unlock: ${auditRatio.map((entry) => `${entry.clients} clients ${entry.ratio.toFixed(2)}`).join(', ')}`);
+    log(`  unlock+audit@commit ÷ unlock: ${auditWithCommitRatio.map((entry) => `${entry.clients} clients ${entry.ratio.toFixed(2)}`).join(', ')}`);
     const events = await sql<{ count: string }>`select count(*)::text as count from audit_event`.execute(owner);
     if (Number(events.rows[0]?.count) === 0) throw new Error('pgbench unlock+audit wrote no audit events');
-    return { binary, seconds: options.seconds, scripts, auditRatio };
+    return { binary, seconds: options.seconds, scripts, auditRatio, auditWithCommitRatio };
   } finally {
     await rm(folder, { recursive: true, force: true });
     await database.drop();

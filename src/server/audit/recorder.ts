@@ -1,8 +1,11 @@
+import type { Transaction } from 'kysely';
 import { API_ERROR_MESSAGES } from '../../shared/api-errors';
+import { sendWithCommit } from '../db/commit-carrying-driver';
 import type { Executor } from '../db/database';
+import type { DB } from '../db/schema';
 import { DomainError, fieldError } from '../errors';
 import type { AuditAction } from './actions';
-import { type AuditActor, type AuditEventInput, writeAuditEvents } from './record';
+import { type AuditActor, type AuditEventInput, auditEventsInsertStatement, writeAuditEvents } from './record';
 
 /** A refusal's event may always be the generic one, whatever the procedure declares. */
 const GENERIC_DENIAL: AuditAction = 'access.denied';
@@ -107,6 +110,19 @@ export class AuditRecorder {
   /** Writes every pending event in one statement (all or none). */
   async flush(db: Executor, context: { now: Date; clientIp: string | undefined }): Promise<void> {
     await writeAuditEvents(db, this.pending.splice(0), context);
+  }
+
+  /**
+   * Has every pending event written by the message that commits `trx` (one statement, all or none,
+   * no round trip of its own: docs/adr/0019); where the connection cannot carry it (PGlite), writes
+   * them now in the transaction. If the events cannot be written, the commit fails and nothing of
+   * the transaction remains.
+   */
+  async flushWithCommit(trx: Transaction<DB>, context: { now: Date; clientIp: string | undefined }): Promise<void> {
+    const events = this.pending.splice(0);
+    const statement = auditEventsInsertStatement(events, context);
+    if (statement === undefined) return;
+    if (!(await sendWithCommit(trx, statement))) await writeAuditEvents(trx, events, context);
   }
 
   /** Forgets what was recorded: the call was refused, so its events never happened. */

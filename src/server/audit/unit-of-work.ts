@@ -10,6 +10,7 @@ import { AuditedDenial, AuditRecorder } from './recorder';
  * that accepts only the declared actions, and it guarantees:
  *
  * - write: the work and its events run in one transaction — all of it or nothing (AUD-3, PLAT-6);
+ *   on PostgreSQL the events' INSERT is sent in the same message as the COMMIT (docs/adr/0019);
  * - read: no transaction of its own (by the rule of this codebase a read writes nothing but its
  *   events): the work runs on the pool, then its events are written in one statement that commits
  *   before the answer leaves; an event that cannot be written makes the unit throw, so nothing is
@@ -52,9 +53,8 @@ export async function runAuditedUnit<T>(options: AuditedUnitOptions, work: (scop
   const recorder = new AuditRecorder(options.actor, options.actions, options.origin);
   if (options.actions.length === 0) return work({ trx: options.db as Executor, audit: recorder });
   const context = { now: options.now, clientIp: options.clientIp };
-  const finish = async (db: Executor) => {
+  const recordRequired = () => {
     if (!recorder.hasRecorded && options.isEventRequired) recorder.record({});
-    await recorder.flush(db, context);
   };
   try {
     let result: T;
@@ -65,12 +65,16 @@ export async function runAuditedUnit<T>(options: AuditedUnitOptions, work: (scop
         recorder.discard();
         throw error;
       }
-      await finish(options.db as Executor);
+      recordRequired();
+      await recorder.flush(options.db as Executor, context);
     } else {
-      // Throwing inside rolls the transaction back: nothing half-written remains (PLAT-6).
+      // Throwing inside rolls the transaction back: nothing half-written remains (PLAT-6). The
+      // events go with the COMMIT, so a write costs no round trip more than without them; if they
+      // cannot be written the commit fails and Kysely rolls back and rethrows (docs/adr/0019).
       result = await options.db.transaction().execute(async (trx) => {
         const value = await work({ trx: trx as Executor, audit: recorder });
-        await finish(trx as Executor);
+        recordRequired();
+        await recorder.flushWithCommit(trx, context);
         return value;
       });
     }

@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { CommitCarryingPostgresDialect } from './commit-carrying-driver';
 import { PreparedStatementClient } from './prepared-statements';
 import type { DB } from './schema';
 
@@ -65,7 +66,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     });
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on('error', () => {});
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    // Kysely's dialect, whose COMMIT can carry a unit's audit events (docs/adr/0019).
+    const db = new Kysely<DB>({ dialect: new CommitCarryingPostgresDialect({ pool }) });
     const listeners = new Set<() => Promise<void>>();
     return {
       db,
