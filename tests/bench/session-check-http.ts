@@ -44,8 +44,12 @@ function cpuMsOf(pids: readonly number[]): number {
 }
 
 function childrenOf(pid: number): number[] {
-  const output = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
-  return output.split('\n').map((line) => Number(line.trim())).filter((value) => value > 0);
+  try {
+    const output = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+    return output.split('\n').map((line) => Number(line.trim())).filter((value) => value > 0);
+  } catch {
+    return []; // ps exits 1 when there are none (one process, no workers)
+  }
 }
 
 async function startServer(env: Record<string, string>, base: string, workers: number): Promise<{ pids(): number[]; stop(): Promise<void> }> {
