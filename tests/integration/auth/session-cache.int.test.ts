@@ -116,12 +116,18 @@ describe.skipIf(!isPostgres)('PLAT-10, AUTH-5: sessions cached per worker, refus
     return { admin, adminToken: (await login(database.current, admin, clock)).token, user };
   }
 
-  /** Two answered requests on B: the second comes from B's cache (the test fails if the cache is not warm). */
+  /**
+   * Answered requests on B until one comes from B's cache (the test fails if none does). Not just
+   * two: the set-up's own notifications (the user's roles, the login) may reach a slow B after its
+   * first read and rightly drop what it had just cached.
+   */
   async function warm(instance: Instance, token: string): Promise<void> {
-    expect((await me(instance, token)).status).toBe(200);
     const hits = instance.sessions?.stats.hits ?? 0;
-    expect((await me(instance, token)).status).toBe(200);
-    expect(instance.sessions?.stats.hits).toBe(hits + 1);
+    for (let attempt = 0; attempt < 10 && (instance.sessions?.stats.hits ?? 0) === hits; attempt += 1) {
+      expect((await me(instance, token)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(instance.sessions?.stats.hits).toBeGreaterThan(hits);
   }
 
   it('PLAT-10, AUTH-5: a session revoked through one worker is refused on the other at the next request', async () => {
@@ -215,6 +221,25 @@ describe.skipIf(!isPostgres)('PLAT-10, AUTH-5: sessions cached per worker, refus
     expect(uncached.queries.sessionTable).toBe(1);
     // The rest of the request is the same on both.
     expect(uncached.queries.all - cached.queries.all).toBe(1);
+  });
+
+  it('AUTH-5: requests that arrive together share one barrier instead of each paying its own', async () => {
+    clock.set(new Date());
+    const instance = await startInstance(database.current, clock);
+    instances.push(instance);
+    const { user } = await people();
+    const { token } = await login(database.current, user, clock);
+    await warm(instance, token);
+    const sessions = instance.sessions;
+    if (!sessions) throw new Error('no cache');
+    const before = { ...sessions.stats };
+    // 32 checks at once, as 32 clients' requests arriving together (straight on the cache: over HTTP
+    // whether they overlap depends on the machine's load).
+    const answers = await Promise.all(Array.from({ length: 32 }, () => sessions.resolve(database.current.db, token, clock.now())));
+    expect(answers.every((answer) => answer.status === 'active')).toBe(true);
+    expect(sessions.stats.hits - before.hits).toBe(32);
+    // The first sends one; the 31 that came while it was on its way share the next.
+    expect(sessions.stats.barriers - before.barriers).toBe(2);
   });
 
   it('PLAT-10, AUTH-5: a worker whose LISTEN connection drops reads the database until it is back, then starts afresh', async () => {
