@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createOrganisation, createUser, login, TestClock } from '../support/identity';
@@ -20,6 +21,18 @@ async function freePort(): Promise<number> {
 function workersOf(pid: number): number[] {
   const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n');
   return lines.filter((line) => line.includes('src/server/main.ts')).map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+/** One request on a connection of its own (no keep-alive), so consecutive requests reach the workers in turn. */
+function statusOn(url: string, options: { method?: string; token: string; body?: string }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const call = request(url, { method: options.method ?? 'GET', agent: false, headers: { authorization: `Bearer ${options.token}`, ...(options.body ? { 'content-type': 'application/json' } : {}) } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    call.on('error', reject);
+    call.end(options.body);
+  });
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {
@@ -75,15 +88,10 @@ describe.skipIf(!isPostgres)('PLAT-10: npm run server runs one worker per core',
     const organisation = await createOrganisation(database.current.db);
     const user = await createUser(database.current.db, organisation.id, { roles: ['clinician'] });
     const { token } = await login(database.current, user, clock);
-    const me = () => fetch(`${base}/trpc/auth.session.me`, { headers: { authorization: `Bearer ${token}`, connection: 'close' } });
-    for (let index = 0; index < 4; index += 1) expect((await me()).status).toBe(200);
-    const logout = await fetch(`${base}/trpc/auth.session.logout`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', connection: 'close' },
-      body: '{}',
-    });
-    expect(logout.status).toBe(200);
-    for (let index = 0; index < 4; index += 1) expect((await me()).status).toBe(401);
+    const me = () => statusOn(`${base}/trpc/auth.session.me`, { token });
+    for (let index = 0; index < 4; index += 1) expect(await me()).toBe(200);
+    expect(await statusOn(`${base}/trpc/auth.session.logout`, { method: 'POST', token, body: '{}' })).toBe(200);
+    for (let index = 0; index < 4; index += 1) expect(await me()).toBe(401);
 
     // A worker that dies is replaced.
     process.kill(workers[0] ?? 0, 'SIGKILL');
