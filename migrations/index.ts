@@ -26,6 +26,7 @@ import * as bookingNationalIdHmac from './2026-12-09T11-00_booking_national_id_h
 import * as customerErasureConfirmation from './2026-12-09T12-00_customer_erasure_confirmation';
 import * as packageSections from './2026-12-09T13-00_package_sections';
 import * as journalAccessFunction from './2026-12-10T10-00_journal_access_function';
+import * as sessionInvalidation from './2026-12-10T11-00_session_invalidation';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-09T12-00_customer_erasure_confirmation': customerErasureConfirmation,
   '2026-12-09T13-00_package_sections': packageSections,
   '2026-12-10T10-00_journal_access_function': journalAccessFunction,
+  '2026-12-10T11-00_session_invalidation': sessionInvalidation,
 };

@@ -60,6 +60,10 @@ const environmentSchema = z.object({
   JK_ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   JK_ARGON2_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
   JK_ARGON2_PER_ADDRESS: z.coerce.number().int().min(1).max(64).default(2),
+  // PLAT-10: backend processes `npm run server` starts on PostgreSQL (default: one per core); PGlite is always one.
+  JK_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
+  // AUTH-5, docs/adr/0018: the per-process session cache; off only to measure what it saves.
+  JK_SESSION_CACHE: booleanFlag.default(true),
 });
 
 /**
@@ -119,6 +123,10 @@ export interface ServerConfig {
   /** DPO-2: the flags job's interval; five minutes when not given. */
   dpoFlagsEveryMs?: number | undefined;
   limits: LimitsConfig;
+  /** PLAT-10: how many worker processes `npm run server` forks on PostgreSQL; undefined means one per core. */
+  workers?: number | undefined;
+  /** AUTH-5, docs/adr/0018: whether sessions are cached per process (PostgreSQL only). */
+  isSessionCacheEnabled?: boolean;
 }
 
 /** PLAT-9: attack limits (docs/adr/0005). */
@@ -178,6 +186,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicAppUrl: e.JK_PUBLIC_APP_URL?.replace(/\/+$/, ''),
     auditWitnessPath: e.JK_AUDIT_WITNESS_FILE ? resolve(e.JK_AUDIT_WITNESS_FILE) : e.DATABASE_URL ? undefined : join(dirname(resolve(e.JK_DATA_DIR)), 'audit-witness.jsonl'),
     dpoFlagsEveryMs: e.JK_DPO_FLAGS_EVERY_SECONDS * 1000,
+    workers: e.JK_WORKERS,
+    isSessionCacheEnabled: e.JK_SESSION_CACHE,
     limits: {
       windowMs: e.JK_RATE_LIMIT_WINDOW_SECONDS * 1000,
       authPerAddress: e.JK_RATE_LIMIT_AUTH_PER_ADDRESS,

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { AuditRecorder } from './audit/recorder';
 import type { SecretBox } from './auth/secret-box';
+import type { SessionCache } from './auth/session-cache';
 import type { ServerConfig } from './config';
 import type { Database, DatabaseKind, Executor } from './db/database';
 import type { WorkGate } from './limits/work-gate';
@@ -23,6 +24,8 @@ export interface ServerDependencies {
   mailbox: DevelopmentMailbox;
   /** This instance's LISTEN (PLAT-10): live subscriptions hear changes through it. Absent in direct-caller tests. */
   live?: LiveHub;
+  /** This process's session cache (AUTH-5, PLAT-10, docs/adr/0018); absent on PGlite, in direct-caller tests, or switched off. */
+  sessions?: SessionCache;
 }
 
 /**

@@ -1,18 +1,29 @@
 // The backend on its own: `npm run server` (production sets DATABASE_URL, the application's login, and
-// DATABASE_OWNER_URL to migrate at start; without them, PGlite).
+// DATABASE_OWNER_URL to migrate at start; without them, PGlite). On PostgreSQL it runs one worker
+// process per core (JK_WORKERS to choose), see workers.ts.
 import { ConfigError, loadConfig } from './config';
 import { DatabaseSetupError } from './db/boundary';
 import { InstallationModeError } from './db/installation';
 import { MigrationError } from './db/migrate';
 import { formatDemoLogins } from './demo/print';
 import { describeErrorForLog } from './log';
-import { startServer } from './start';
+import cluster from 'node:cluster';
+import { prepareInstallation, startServer } from './start';
+import { JOBS_SLOT, runPrimary, WORKER_SLOT_VARIABLE, workerCountOf } from './workers';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const server = await startServer(config);
+  const workers = workerCountOf(config);
+  if (cluster.isPrimary && workers > 1) {
+    // PLAT-10, docs/adr/0018: migrations and the installation's mode once, then one worker per core.
+    await prepareInstallation(config);
+    runPrimary(workers);
+    return;
+  }
+  const slot = cluster.isWorker ? Number(process.env[WORKER_SLOT_VARIABLE]) : undefined;
+  const server = await startServer(config, cluster.isWorker ? { isPrepared: true, runsJobs: slot === JOBS_SLOT } : {});
   server.app.log.info(
-    { url: server.url, database: server.database.kind, demo: config.isDemo },
+    { url: server.url, database: server.database.kind, demo: config.isDemo, ...(slot === undefined ? {} : { worker: slot }) },
     'Journalkontor backend listening',
   );
   // Demo credentials go to standard output for the person at the terminal, never into the log.

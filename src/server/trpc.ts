@@ -145,13 +145,17 @@ const withAuditedUnitOfWork = t.middleware(async ({ ctx, meta, next, path, type 
 const requireSession = t.middleware(async ({ ctx, meta, next }) => {
   if (!ctx.bearerToken) throw new TRPCError({ code: 'UNAUTHORIZED', message: AUTH_ERRORS.sessionRequired });
   const now = ctx.now();
-  const lookup = await resolveSession(ctx.db, ctx.bearerToken, now);
+  // The process's session cache when there is one (docs/adr/0018): the same answer, without a query on the hot path.
+  const lookup = ctx.sessions ? await ctx.sessions.resolve(ctx.db, ctx.bearerToken, now) : await resolveSession(ctx.db, ctx.bearerToken, now);
   if (lookup.status === 'invalid') throw new TRPCError({ code: 'UNAUTHORIZED', message: AUTH_ERRORS.sessionRequired });
   if (lookup.status === 'expired') throw new TRPCError({ code: 'UNAUTHORIZED', message: AUTH_ERRORS.sessionExpired });
   if (lookup.status === 'locked' && !meta?.allowLockedSession) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: AUTH_ERRORS.sessionLocked });
   }
-  if (lookup.status === 'active') await touchSession(ctx.db, lookup.session, now);
+  if (lookup.status === 'active') {
+    if (ctx.sessions) await ctx.sessions.touch(ctx.db, ctx.bearerToken, lookup.session, now);
+    else await touchSession(ctx.db, lookup.session, now);
+  }
   return next({ ctx: { session: lookup.session, isSessionLocked: lookup.status === 'locked' } });
 });
 

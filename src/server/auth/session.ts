@@ -9,7 +9,7 @@ import { hashToken, newToken } from './tokens';
 export const IDLE_TIMEOUT_MS = 15 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 /** last_seen_at is written at most this often, so reads do not each cost a write. */
-const TOUCH_INTERVAL_MS = 15 * 1000;
+export const TOUCH_INTERVAL_MS = 15 * 1000;
 
 export type AuthMethod = 'password+totp' | 'password+recovery_code';
 
@@ -147,13 +147,22 @@ export async function resolveSession(db: Database, token: string, now: Date): Pr
 /** Marks the session used now; skipped (no round trip) when it was marked within the last 15 s. */
 export async function touchSession(db: Executor, session: { sessionId: string; lastSeenAt: Date }, now: Date): Promise<void> {
   if (now.getTime() - session.lastSeenAt.getTime() < TOUCH_INTERVAL_MS) return;
-  const sessionId = session.sessionId;
-  await db
+  await touchSessionRow(db, session.sessionId, now);
+}
+
+/**
+ * Moves last_seen_at to now unless it is already within the last 15 s. Returns whether the row
+ * moved: when it did not, another process touched it lately (or it ended), so the stored value is
+ * at least now − 15 s (the session cache keeps that as its lower bound, docs/adr/0018).
+ */
+export async function touchSessionRow(db: Executor, sessionId: string, now: Date): Promise<boolean> {
+  const result = await db
     .updateTable('session')
     .set({ last_seen_at: now })
     .where('id', '=', sessionId)
     .where('last_seen_at', '<', new Date(now.getTime() - TOUCH_INTERVAL_MS))
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Ends one session or all of a user's open sessions at once (logout, revoke, reset). Returns how many. */

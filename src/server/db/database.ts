@@ -18,6 +18,20 @@ export interface ListenHandlers {
   onPayload(payload: string): void;
   /** Called after a dropped LISTEN connection is back: notifications sent in between were lost. */
   onReconnect?(): void;
+  /** Called when the LISTEN connection is lost (before the reconnect): from now on nothing is heard. */
+  onDisconnect?(): void;
+}
+
+/** A LISTEN that can also NOTIFY on its own connection (the session cache's barrier, docs/adr/0018). */
+export interface ListenConnection {
+  /** Whether the LISTEN is in place right now (false between a drop and the reconnect). */
+  readonly isConnected: boolean;
+  /**
+   * Sends `pg_notify(channel, payload)` on the listening connection itself. Resolves when the
+   * statement is done; the notification comes back through `onPayload` like any other.
+   */
+  notify(payload: string): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export interface DatabaseHandle {
@@ -29,6 +43,8 @@ export interface DatabaseHandle {
    * once the LISTEN is in place; the returned function stops it.
    */
   listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
+  /** The same LISTEN with a NOTIFY on its own connection; PostgreSQL only (PGlite has no second process to hear). */
+  listenConnection?(channel: string, handlers: ListenHandlers): Promise<ListenConnection>;
   close(): Promise<void>;
 }
 
@@ -73,13 +89,28 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       db,
       kind: 'postgres',
       listen: async (channel, handlers) => {
-        const stop = await listenOnPostgres({ url: target.url, role: target.role }, channel, handlers);
+        const connection = await listenOnPostgres({ url: target.url, role: target.role }, channel, handlers);
         const remove = async () => {
           listeners.delete(remove);
-          await stop();
+          await connection.stop();
         };
         listeners.add(remove);
         return remove;
+      },
+      listenConnection: async (channel, handlers) => {
+        const connection = await listenOnPostgres({ url: target.url, role: target.role }, channel, handlers);
+        const remove = async () => {
+          listeners.delete(remove);
+          await connection.stop();
+        };
+        listeners.add(remove);
+        return {
+          get isConnected() {
+            return connection.isConnected;
+          },
+          notify: (payload) => connection.notify(payload),
+          stop: remove,
+        };
       },
       close: async () => {
         await Promise.all([...listeners].map((stop) => stop()));
@@ -117,7 +148,7 @@ const LISTEN_RETRY_MS = [100, 250, 500, 1000, 2000, 5000] as const;
  * the network drops it, it reconnects with backoff, LISTENs again and says so (`onReconnect`), since
  * PostgreSQL does not replay what was sent while nobody listened.
  */
-async function listenOnPostgres(target: { url: string; role?: string | undefined }, channel: string, handlers: ListenHandlers): Promise<() => Promise<void>> {
+async function listenOnPostgres(target: { url: string; role?: string | undefined }, channel: string, handlers: ListenHandlers): Promise<ListenConnection> {
   let client: pg.Client | undefined;
   let isStopped = false;
   let attempt = 0;
@@ -136,7 +167,9 @@ async function listenOnPostgres(target: { url: string; role?: string | undefined
     // A lost connection emits 'error' then 'end': 'end' schedules the reconnect.
     next.on('error', () => {});
     next.on('end', () => {
-      if (client === next) client = undefined;
+      const wasCurrent = client === next;
+      if (wasCurrent) client = undefined;
+      if (wasCurrent && !isStopped) handlers.onDisconnect?.();
       if (!isStopped) scheduleReconnect();
     });
     try {
@@ -173,12 +206,22 @@ async function listenOnPostgres(target: { url: string; role?: string | undefined
 
   // The first LISTEN must work: a wrong URL or role should stop the server's start, not retry forever.
   await connect();
-  return async () => {
-    isStopped = true;
-    if (retryTimer) clearTimeout(retryTimer);
-    retryTimer = undefined;
-    const current = client;
-    client = undefined;
-    await current?.end().catch(() => {});
+  return {
+    get isConnected() {
+      return client !== undefined;
+    },
+    notify: async (payload) => {
+      const current = client;
+      if (!current) throw new Error('LISTEN connection is down');
+      await current.query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    stop: async () => {
+      isStopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = undefined;
+      const current = client;
+      client = undefined;
+      await current?.end().catch(() => {});
+    },
   };
 }
