@@ -11,7 +11,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +24,7 @@ import { BENCH_PASSWORD, BENCH_SECRET_KEY, type BenchUser, createOrganisation, c
 import { type AccessPair, admittedPairs, generateJournalData } from './support/journal-data';
 import { combine, type ModeResult, runSegment, type Segment } from './support/load';
 import { log, round, table } from './support/stats';
+import { freePort } from '../integration/support/free-port';
 
 /** The login the server runs as (DATABASE_URL): a member of journalkontor_app only, made by the server tree's db:provision. */
 const APPLICATION_LOGIN = 'jk_bench_http_app';
@@ -128,17 +128,6 @@ async function treeCpu(root: number): Promise<{ cpuMicros: number; nodeProcesses
   return { cpuMicros, nodeProcesses };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
 
 /**
  * How the server tree starts its backend: `npm run server`'s script when it is `tsx <entry>`, run

@@ -9,24 +9,16 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { createServer } from 'node:net';
 import { APPLICATION_ROLE, openDatabase } from '../../src/server/db/database';
 import { createSession } from '../../src/server/auth/session';
 import { createOrganisation, createUser } from './support/identity';
+import { freePort } from '../integration/support/free-port';
 
 function option(name: string, fallback: string): string {
   const prefix = `--${name}=`;
   return process.argv.find((argument) => argument.startsWith(prefix))?.slice(prefix.length) ?? fallback;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** User + system CPU of these processes so far, in ms (/proc; a process gone meanwhile counts 0). */
 function cpuMsOf(pids: readonly number[]): number {

@@ -1,21 +1,13 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createOrganisation, createUser, login, TestClock } from '../support/identity';
 import { useTestDatabase } from '../support/test-database';
+import { freePort } from '../support/free-port';
 
 const isPostgres = inject('testDatabaseKind') === 'postgres';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The worker processes of a primary: its children running the server (tsx's own helpers are not). */
 function workersOf(pid: number): number[] {
