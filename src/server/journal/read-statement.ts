@@ -20,9 +20,10 @@ import { type NotesPageInput, notesPageQuery } from './service';
  * its event not yet written. And it is the decision of the same snapshot that chose both the rows and
  * the event's basis.
  *
- * Events: allowed, `journal.record.opened` (when the header is read) and `journal.notes.read` with
- * the ids of the notes shown; refused, one event under the procedure's action with the coded reason,
- * as every denial (ACC-5), and the caller gets the error and nothing about the patient.
+ * Events: one per read. Allowed, `journal.record.opened` for the open (header and first page) or
+ * `journal.notes.read` for a later page or a filter, each with the ids of the notes shown; refused,
+ * the same action with the coded reason, as every denial (ACC-5), and the caller gets the error and
+ * nothing about the patient.
  */
 
 type Deps = Pick<ServiceDeps, 'trx' | 'audit' | 'now'>;
@@ -88,8 +89,10 @@ export async function readJournalInOneStatement(
   options: { withRecord: boolean; filterCodes: Record<string, unknown> },
 ): Promise<JournalRead> {
   const actor = deps.audit.defaultActor;
-  const deniedAction = options.withRecord ? RECORD_OPENED : NOTES_READ;
-  const actions = options.withRecord ? [RECORD_OPENED, NOTES_READ] : [NOTES_READ];
+  // One event per read, allowed or refused: the open's names the notes it showed (issue 13: half the
+  // rows to insert, index and seal of the two events it wrote before, with the same facts in them).
+  const action = options.withRecord ? RECORD_OPENED : NOTES_READ;
+  const actions = [action];
   // These reads never hold the client's address (AUD-2: only prints, exports, security events do).
   if (actions.some((action) => ACTIONS_THAT_RECORD_CLIENT_IP.has(action))) throw new Error('a journal read does not record the client address');
   const patientId = input.patientId;
@@ -113,22 +116,21 @@ export async function readJournalInOneStatement(
              ${actor.profession}::text, ${actor.sessionId}::uuid, ${actor.authMethod}::text, ${actor.deviceId}::text,
              e.action, e.outcome, e.reason, e.patient_id, e.object_type, e.object_id, e.basis, e.details
         from (
-          select ${RECORD_OPENED}::text as action, 'allowed'::text as outcome, null::text as reason, d.patient_id, 'patient'::text as object_type,
-                 d.patient_id::text as object_id, d.basis, jsonb_build_object('grantId', d.grant_id) as details
-            from decision d
-           where d.is_allowed and ${options.withRecord}::boolean
-          union all
-          select ${NOTES_READ}::text, 'allowed'::text, null::text, d.patient_id, 'journal_note'::text, null::text, d.basis,
+          -- Allowed: one event. The open names the notes it showed (journal.record.opened); a later page,
+          -- a filter, names its own (journal.notes.read).
+          select ${action}::text as action, 'allowed'::text as outcome, null::text as reason, d.patient_id,
+                 ${options.withRecord ? 'patient' : 'journal_note'}::text as object_type,
+                 case when ${options.withRecord}::boolean then d.patient_id::text end as object_id, d.basis,
                  jsonb_build_object(
                    'noteIds', (select coalesce(jsonb_agg(shown.id order by shown.consultation_date desc, shown.created_at desc, shown.id desc), '[]'::jsonb)
                                  from (select id, consultation_date, created_at from page
                                         order by consultation_date desc, created_at desc, id desc limit ${input.limit}::integer) as shown),
-                   'grantId', d.grant_id) || ${JSON.stringify(options.filterCodes)}::jsonb
+                   'grantId', d.grant_id) || ${JSON.stringify(options.filterCodes)}::jsonb as details
             from decision d
            where d.is_allowed
           union all
           -- ACC-5: a refusal is logged with its coded reason; an unknown id names no patient.
-          select ${deniedAction}::text, 'denied'::text, d.reason,
+          select ${action}::text, 'denied'::text, d.reason,
                  case when d.reason = 'patient_not_found' then null else d.patient_id end, 'patient'::text, ${patientId}::text, null::text,
                  jsonb_build_object('hasBreakGlassOption', d.has_break_glass_option, 'procedure', ${deps.audit.origin}::text)
             from decision d

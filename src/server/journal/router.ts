@@ -35,7 +35,7 @@ const noteListFilter = z
 export const journalRouter = router({
   /** The header, the basis and the first page of notes: one request, one statement with its events (ADR 0017). */
   open: clinicianProcedure
-    .meta({ audit: ['journal.record.opened', 'journal.notes.read'] })
+    .meta({ audit: ['journal.record.opened'] })
     .input(z.object({ patientId: uuid, limit: pageLimit }).strict())
     .query(({ ctx, input }) => openRecord(ctx.deps, ctx.session, input)),
 
