@@ -51,6 +51,9 @@ export function procedureAccessOf(router: AnyTRPCRouter): (path: string) => stri
   };
 }
 
+/** A tRPC router the server can serve (the app's own, or one with extra procedures for a test or benchmark). */
+export type ServedRouter = AnyTRPCRouter;
+
 type BuildServerDependencies = Omit<ServerDependencies, 'log' | 'passwordGate' | 'mailbox'> & {
   /** The API to serve: the app's own unless a test mounts extra procedures beside it. */
   router?: AnyTRPCRouter;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from './app';
+import { buildServer, type ServedRouter } from './app';
 import { SecretBox } from './auth/secret-box';
 import { SessionCache } from './auth/session-cache';
 import { resolveSecretKey } from './auth/secret-key';
@@ -35,6 +35,8 @@ export interface StartOptions {
   isPrepared?: boolean;
   /** Whether this process runs the background jobs and sweeps (one worker per host does; they are safe on several anyway). */
   runsJobs?: boolean;
+  /** The API to serve: the app's own unless a benchmark mounts a diagnostic procedure beside it. */
+  router?: ServedRouter;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     // notifications (PostgreSQL only: undefined on PGlite).
     sessions = config.isSessionCacheEnabled === false ? undefined : await SessionCache.start(database);
     const sessionCache = sessions;
-    const app = await buildServer({ db: database.db, databaseKind: database.kind, config, now: () => new Date(), secretBox, mailbox, live, ...(sessionCache ? { sessions: sessionCache } : {}) });
+    const app = await buildServer({ ...(options.router ? { router: options.router } : {}), db: database.db, databaseKind: database.kind, config, now: () => new Date(), secretBox, mailbox, live, ...(sessionCache ? { sessions: sessionCache } : {}) });
     app.addHook('preClose', () => live.stop());
     if (sessionCache) app.addHook('onClose', () => sessionCache.stop());
     await app.listen({ host: config.host, port: config.port });

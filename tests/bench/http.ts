@@ -26,6 +26,9 @@ import { combine, type ModeResult, runSegment, type Segment } from './support/lo
 import { log, round, table } from './support/stats';
 import { freePort } from '../integration/support/free-port';
 
+/** `npm run server`'s process plus the diagnostic `bench.page` (the page query over HTTP, no decision, no event). */
+const BENCH_SERVER_ENTRY = 'tests/bench/support/http-server.ts';
+
 /** The login the server runs as (DATABASE_URL): a member of journalkontor_app only, made by the server tree's db:provision. */
 const APPLICATION_LOGIN = 'jk_bench_http_app';
 
@@ -53,6 +56,13 @@ export interface HttpLevelResult {
   ratio: number;
   /** Page ÷ open CPU per op (Node + PostgreSQL): the ratio to expect when CPU-bound. */
   cpuRatio: number | null;
+  /**
+   * `bench.page` over HTTP: the same page query behind the same session and role check, without the
+   * access decision and the event (null when the server is another checkout, which lacks it).
+   */
+  pageHttp: HttpModeResult | null;
+  /** open ops/s ÷ pageHttp ops/s: what the decision and the audit event cost over HTTP. */
+  httpRatio: number | null;
 }
 
 export interface HttpBenchReport {
@@ -79,7 +89,7 @@ export interface HttpBenchReport {
   pairs: number;
   secondsPerMode: number;
   levels: HttpLevelResult[];
-  targets: { ratioAt32: number; ratioMet: boolean; p95MsAt32: number; p95Met: boolean };
+  targets: { ratioAt32: number; ratioMet: boolean; p95MsAt32: number; p95Met: boolean; httpRatioAt32: number | null };
   /** Totals over every measured open window: 200 answers by procedure, and the read events of the same windows by action. */
   correctness: { answered: Record<string, number>; events: Record<string, number> };
 }
@@ -204,7 +214,9 @@ async function startServerProcess(options: { dir: string; entry: string; env: No
   const logFd = openSync(options.logPath, 'w');
   // The server's log (pino, one line per request at "info" as in production) goes to a file, not
   // through this process: reading it here would put its cost on the load generator.
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
+  // BENCH_HTTP_NODE_ARGS: extra flags for the server's node (e.g. `--cpu-prof --cpu-prof-dir=…` to profile it).
+  const extraArgs = (process.env.BENCH_HTTP_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const child = spawn(process.execPath, [...extraArgs, '--import', 'tsx', options.entry], {
     cwd: options.dir,
     env: { ...options.env, JK_HOST: '127.0.0.1', JK_PORT: String(port) },
     stdio: ['ignore', logFd, logFd],
@@ -293,7 +305,10 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
   if (maxClients > options.clinicians) throw new Error('http: each client is a clinician of its own: more clinicians than clients needed');
   const serverDir = resolve(process.env.BENCH_HTTP_SERVER_DIR || process.cwd());
   if (!existsSync(join(serverDir, 'node_modules', 'tsx'))) throw new Error(`BENCH_HTTP_SERVER_DIR ${serverDir}: no node_modules/tsx there (cp -al the node_modules)`);
-  const entry = serverEntry(serverDir);
+  // This checkout's server is started through the bench entry: `npm run server`'s process with the
+  // diagnostic `bench.page` beside the app (support/http-server.ts); another checkout's as it is.
+  const isThisCheckout = serverDir === resolve(process.cwd());
+  const entry = isThisCheckout ? BENCH_SERVER_ENTRY : serverEntry(serverDir);
   const commit = await promisify(execFile)('git', ['-C', serverDir, 'rev-parse', '--short', 'HEAD']).then(
     ({ stdout }) => stdout.trim(),
     () => null,
@@ -405,6 +420,11 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
         count('journal.notes');
         if (page.notes.length !== expected) throw new Error(`journal.notes (${pair.kind}) returned ${page.notes.length} notes, expected ${expected}`);
       },
+      pageHttp: async () => {
+        const pair = pick(client);
+        const rows = await ok<unknown[]>(trpc(client.agent, port, 'bench.page', { patientId: pair.patientId }, client.headers), 'bench.page');
+        if (rows.length !== expectedPageRows(pair, options.notesPerPatient)) throw new Error(`bench.page returned ${rows.length} rows`);
+      },
       page: async () => {
         const pair = pick(client);
         const rows = await selectNotesPage(app.db, { organisationId: organisation.id, userId: pair.userId }, { patientId: pair.patientId, limit: PAGE_SIZE }, { only: null, blocked: [] });
@@ -412,7 +432,8 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
       },
     }));
 
-    type Mode = 'me' | 'open' | 'page';
+    type Mode = 'me' | 'open' | 'page' | 'pageHttp';
+    const modes: Mode[] = isThisCheckout ? ['me', 'open', 'page', 'pageHttp'] : ['me', 'open', 'page'];
     let nodeProcesses = 0;
     const measure = async (mode: Mode, active: typeof calls, seconds: number): Promise<HttpSegment> => {
       answered = {};
@@ -464,12 +485,23 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
     const correctness: HttpBenchReport['correctness'] = { answered: {}, events: {} };
     for (const clientCount of options.clientCounts) {
       const active = calls.slice(0, clientCount);
-      for (const mode of ['me', 'open', 'page'] as const) await runSegment(active.map((call) => call[mode]), options.warmupSeconds);
-      // A B C C B A: a drift in the shared machine's load weighs on every mode alike.
-      const halves: Record<Mode, HttpSegment[]> = { me: [], open: [], page: [] };
-      for (const mode of ['me', 'open', 'page', 'page', 'open', 'me'] as const) halves[mode].push(await measure(mode, active, options.secondsPerMode / 2));
-      const level: HttpLevelResult = { clients: clientCount, me: result('me', halves.me), open: result('open', halves.open), page: result('page', halves.page), ratio: 0, cpuRatio: null };
+      for (const mode of modes) await runSegment(active.map((call) => call[mode]), options.warmupSeconds);
+      // A B C D D C B A: a drift in the shared machine's load weighs on every mode alike.
+      const halves: Record<Mode, HttpSegment[]> = { me: [], open: [], page: [], pageHttp: [] };
+      for (const mode of [...modes, ...[...modes].reverse()]) halves[mode].push(await measure(mode, active, options.secondsPerMode / 2));
+      const pageHttp = isThisCheckout ? result('pageHttp', halves.pageHttp) : null;
+      const level: HttpLevelResult = {
+        clients: clientCount,
+        me: result('me', halves.me),
+        open: result('open', halves.open),
+        page: result('page', halves.page),
+        pageHttp,
+        ratio: 0,
+        cpuRatio: null,
+        httpRatio: null,
+      };
       level.ratio = round(level.open.opsPerSecond / level.page.opsPerSecond, 3);
+      if (pageHttp) level.httpRatio = round(level.open.opsPerSecond / pageHttp.opsPerSecond, 3);
       const [pageCpu, openCpu] = [level.page.cpuPerOp.totalMicros, level.open.cpuPerOp.totalMicros];
       level.cpuRatio = pageCpu !== null && openCpu !== null && openCpu > 0 ? round(pageCpu / openCpu, 3) : null;
       for (const key of ['answered', 'events'] as const) {
@@ -482,6 +514,7 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
       log(`  ${String(clientCount).padStart(2)} clients: auth.session.me ${figures(level.me)}`);
       log(`              journal open      ${figures(level.open)}; ratio to the page query ${level.ratio.toFixed(2)}, CPU ratio ${level.cpuRatio?.toFixed(2) ?? '?'}`);
       log(`              page query alone  ${figures(level.page)}`);
+      if (level.pageHttp) log(`              page over HTTP    ${figures(level.pageHttp)}; the open's ratio to it ${level.httpRatio?.toFixed(2) ?? '?'}`);
       log(`              reads answered ${JSON.stringify(level.open.reads.answered)}, events ${JSON.stringify(level.open.reads.events)}`);
     }
     log(`  server process tree: ${nodeProcesses} node process(es) seen under load`);
@@ -505,7 +538,7 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
       pairs: pairs.length,
       secondsPerMode: options.secondsPerMode,
       levels,
-      targets: { ratioAt32: top.ratio, ratioMet: top.ratio >= 0.7, p95MsAt32: top.open.latency.p95Ms, p95Met: top.open.latency.p95Ms <= 30 },
+      targets: { ratioAt32: top.ratio, ratioMet: top.ratio >= 0.7, p95MsAt32: top.open.latency.p95Ms, p95Met: top.open.latency.p95Ms <= 30, httpRatioAt32: top.httpRatio },
       correctness,
     };
   } finally {
@@ -524,7 +557,8 @@ export function httpSummary(report: HttpBenchReport): string {
       ` ${server.nodeProcesses} node process(es) in its tree under load; log level ${server.logLevel}, pool ${server.poolSize}), keep-alive HTTP from this process, each client a session of its own (login over HTTP).` +
       `\n   ${report.scale.patients.toLocaleString('en')} patients, ${report.scale.notes.toLocaleString('en')} notes, ${report.pairs.toLocaleString('en')} pairs with a basis; ${report.secondsPerMode} s per mode (A B C C B A halves).` +
       `\n   The open measured: ${open}; events per open: ${report.eventsPerOpen.join(', ')}. CPU per op: Node = the server's process tree (the page query: this process), PG = the database's backends.` +
-      `\n   Targets at 32 clients: open ≥ 0.70 of the page query's ops/s (${report.targets.ratioAt32}: ${report.targets.ratioMet ? 'met' : 'NOT met'}), p95 ≤ 30 ms (${report.targets.p95MsAt32} ms: ${report.targets.p95Met ? 'met' : 'NOT met'}).\n`,
+      `\n   Targets at 32 clients: open ≥ 0.70 of the page query's ops/s (${report.targets.ratioAt32}: ${report.targets.ratioMet ? 'met' : 'NOT met'}), p95 ≤ 30 ms (${report.targets.p95MsAt32} ms: ${report.targets.p95Met ? 'met' : 'NOT met'}).` +
+      `\n   The open against the page query over HTTP (bench.page: the same request without the decision and the event): ${report.targets.httpRatioAt32 ?? 'not measured (another checkout)'}.\n`,
   ];
   lines.push(
     table(
@@ -535,6 +569,7 @@ export function httpSummary(report: HttpBenchReport): string {
             ['auth.session.me', level.me],
             [`journal open (ratio ${level.ratio}, CPU ratio ${level.cpuRatio ?? '?'})`, level.open],
             ['page query alone', level.page],
+            ...(level.pageHttp ? ([[`page over HTTP (open's ratio ${level.httpRatio ?? '?'})`, level.pageHttp]] as const) : []),
           ] as const
         ).map(([label, mode]) => [
           String(level.clients),
