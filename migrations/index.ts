@@ -27,6 +27,7 @@ import * as customerErasureConfirmation from './2026-12-09T12-00_customer_erasur
 import * as packageSections from './2026-12-09T13-00_package_sections';
 import * as journalAccessFunction from './2026-12-10T10-00_journal_access_function';
 import * as sessionInvalidation from './2026-12-10T11-00_session_invalidation';
+import * as journalAccessFunctionInline from './2026-12-11T10-00_journal_access_function_inline';
 
 /**
  * Every migration, by name, in the order they run. A static list rather than Kysely's
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-09T13-00_package_sections': packageSections,
   '2026-12-10T10-00_journal_access_function': journalAccessFunction,
   '2026-12-10T11-00_session_invalidation': sessionInvalidation,
+  '2026-12-11T10-00_journal_access_function_inline': journalAccessFunctionInline,
 };

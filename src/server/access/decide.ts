@@ -59,7 +59,7 @@ export interface AccessDecisionRow {
 }
 
 /**
- * The rules themselves are one PL/pgSQL function in the database, `journal_access_decisions`
+ * The rules themselves are one SQL function in the database, `journal_access_decisions`
  * (ADR 0017): opening a journal runs it inside the statement that reads the record and writes the
  * read's event (journal/read-statement.ts), and everything else that decides — a list that names
  * patients (start page, calendar, search, Min aktivitet), break-glass, the gates of every journal
