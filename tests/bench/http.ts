@@ -2,9 +2,10 @@
 // process, started the way production starts it (`npm run server`'s entry under `node --import tsx`,
 // DATABASE_URL the application's login, DATABASE_OWNER_URL to migrate); this process is the load
 // generator: keep-alive HTTP, 1 and 32 closed-loop clients, each with its own session from a real
-// login over HTTP (password, then a TOTP code). Modes per client count, in A B C C B A halves: the
-// cheapest authenticated request (`auth.session.me`), the journal open as the app does it, and the
-// bare first-page query in this process (the target's denominator). Every journal read answered is
+// login over HTTP (password, then a TOTP code). Modes per client count, in halves there and back
+// (A B C D D C B A): the cheapest authenticated request (`auth.session.me`), the journal open as the
+// app does it, the bare first-page query in this process (the target's denominator), and the same
+// page query over HTTP (`bench.page`, only when the server is this checkout). Every journal read answered is
 // matched with its audit event, and every event with a read.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -551,11 +552,13 @@ export async function benchHttp(options: { patients: number; notesPerPatient: nu
 /** The summary's section for `npm run bench`. */
 export function httpSummary(report: HttpBenchReport): string {
   const { server } = report;
+  // me, open, page (and the page over HTTP for this checkout), then back in the reverse order.
+  const modesLabel = report.targets.httpRatioAt32 === null ? 'A B C C B A' : 'A B C D D C B A';
   const open = report.openShape === 'one-request' ? 'journal.open (one request: header, basis and first page)' : 'journal.open, then journal.notes (the old two-request open)';
   const lines = [
     `\nThe journal open over HTTP (issue 13): the server a process of its own (${server.command} in ${server.dir} at ${server.commit ?? '?'}; JK_WORKERS ${server.workersRequested ?? 'unset'},` +
       ` ${server.nodeProcesses} node process(es) in its tree under load; log level ${server.logLevel}, pool ${server.poolSize}), keep-alive HTTP from this process, each client a session of its own (login over HTTP).` +
-      `\n   ${report.scale.patients.toLocaleString('en')} patients, ${report.scale.notes.toLocaleString('en')} notes, ${report.pairs.toLocaleString('en')} pairs with a basis; ${report.secondsPerMode} s per mode (A B C C B A halves).` +
+      `\n   ${report.scale.patients.toLocaleString('en')} patients, ${report.scale.notes.toLocaleString('en')} notes, ${report.pairs.toLocaleString('en')} pairs with a basis; ${report.secondsPerMode} s per mode (halves there and back: ${modesLabel}).` +
       `\n   The open measured: ${open}; events per open: ${report.eventsPerOpen.join(', ')}. CPU per op: Node = the server's process tree (the page query: this process), PG = the database's backends.` +
       `\n   Targets at 32 clients: open ≥ 0.70 of the page query's ops/s (${report.targets.ratioAt32}: ${report.targets.ratioMet ? 'met' : 'NOT met'}), p95 ≤ 30 ms (${report.targets.p95MsAt32} ms: ${report.targets.p95Met ? 'met' : 'NOT met'}).` +
       `\n   The open against the page query over HTTP (bench.page: the same request without the decision and the event): ${report.targets.httpRatioAt32 ?? 'not measured (another checkout)'}.\n`,
