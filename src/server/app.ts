@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import { buildContentSecurityPolicy } from '../shared/content-security-policy';
 import { createRequestContext, type ServerDependencies } from './context';
@@ -38,6 +38,23 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
       res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
     },
   };
+}
+
+/**
+ * tRPC answers with a web Response, whose body Fastify streams through web streams with chunked
+ * encoding: two writes to the socket and a stream's bookkeeping for an answer that is already
+ * whole. A plain JSON answer (every query and mutation batch) is sent as one string instead, with
+ * its status and headers and a Content-Length: one write (issue 13: measured in `npm run bench --
+ * --only=http`). Anything streamed (the live updates' event stream, a JSON-lines batch, which
+ * tRPC marks Transfer-Encoding: chunked) is left to Fastify as it is.
+ */
+export async function sendWholeJsonAnswer(reply: FastifyReply, payload: unknown): Promise<unknown> {
+  if (!(payload instanceof Response)) return payload;
+  const isWholeJson = payload.headers.get('content-type') === 'application/json' && !payload.headers.has('transfer-encoding');
+  if (!isWholeJson || payload.bodyUsed) return payload;
+  reply.code(payload.status);
+  for (const [name, value] of payload.headers) reply.header(name, value);
+  return payload.text();
 }
 
 /** What each procedure declares about who may call it (PLAT-9: public ones are rate-limited). */
@@ -124,6 +141,7 @@ export async function buildServer(deps: BuildServerDependencies): Promise<Fastif
   await app.register(async (scope) => {
     // Before tRPC reads the body: the batch cap, each call's rate limit, the argon2 gate (PLAT-9).
     scope.addHook('onRequest', limits.trpcHook);
+    scope.addHook('onSend', async (_request, reply, payload) => sendWholeJsonAnswer(reply, payload));
     await scope.register(fastifyTRPCPlugin, {
       prefix: TRPC_PREFIX,
       trpcOptions: {

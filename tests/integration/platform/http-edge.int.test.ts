@@ -16,6 +16,8 @@ const probeRouter = router({
     echoLength: publicProcedure
       .input(z.object({ name: z.string().min(1).max(100), national: nationalIdentityNumberSchema(), count: z.number().int() }))
       .mutation(({ input }) => ({ length: input.name.length })),
+    // Big enough for more than one chunk of a stream, with letters of more than one byte.
+    bigAnswer: publicProcedure.query(() => ({ items: Array.from({ length: 400 }, (_, index) => ({ index, text: `Ærlig Øystein Åsen ${index} `.repeat(4) })) })),
     explode: publicProcedure.query(() => {
       throw new Error('duplicate key value violates unique constraint: Key (name)=(Kari Nordmann)');
     }),
@@ -103,6 +105,41 @@ describe('HTTP edge (PLAT-6, DESK-1)', () => {
     expect(response.json().error.message).toBe('error.internal');
     expect(response.body).not.toContain('Kari');
     expect(response.body).not.toContain('duplicate');
+  });
+
+  it('issue 13: a whole JSON answer goes out in one piece, with its Content-Length, status and headers', async () => {
+    const response = await app.inject({ method: 'GET', url: `/trpc/probe.bigAnswer,system.health?batch=1&input=${encodeURIComponent('{}')}` });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['transfer-encoding']).toBeUndefined();
+    expect(response.headers['content-length']).toBe(String(Buffer.byteLength(response.body, 'utf8')));
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.headers['vary']).toContain('trpc-accept');
+    expect(response.headers['cache-control']).toBe('no-store');
+    const [big, health] = response.json();
+    expect(big.result.data.items).toHaveLength(400);
+    expect(big.result.data.items[399]).toEqual({ index: 399, text: 'Ærlig Øystein Åsen 399 '.repeat(4) });
+    expect(health.result.data).toBeDefined();
+  });
+
+  it('issue 13: an error answer keeps its status when sent whole', async () => {
+    const response = await app.inject({ method: 'GET', url: `/trpc/probe.explode,probe.bigAnswer?batch=1&input=${encodeURIComponent('{}')}` });
+    expect(response.statusCode).toBe(207);
+    expect(response.headers['content-length']).toBe(String(Buffer.byteLength(response.body, 'utf8')));
+    const [failed, answered] = response.json();
+    expect(failed.error.message).toBe('error.internal');
+    expect(answered.result.data.items).toHaveLength(400);
+  });
+
+  it('issue 13: a JSON-lines batch is still streamed (only whole answers are sent as one string)', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: `/trpc/probe.bigAnswer?batch=1&input=${encodeURIComponent('{}')}`,
+      headers: { 'trpc-accept': 'application/jsonl' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['transfer-encoding']).toBe('chunked');
+    expect(response.headers['content-length']).toBeUndefined();
+    expect(response.body).toContain('Ærlig Øystein Åsen 399');
   });
 
   it('DESK-1: every response carries a strict CSP, nosniff and no-store', async () => {
