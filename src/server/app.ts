@@ -42,10 +42,11 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 
 /**
  * tRPC answers with a web Response, whose body Fastify streams through web streams with chunked
- * encoding, chunk by chunk, with a stream's bookkeeping, for an answer that is already whole. A plain JSON answer (every query and mutation batch) is sent as one string instead, with
- * its status and headers and a Content-Length: one write (issue 13: measured in `npm run bench --
- * --only=http`). Anything streamed (the live updates' event stream, a JSON-lines batch, which
- * tRPC marks Transfer-Encoding: chunked) is left to Fastify as it is.
+ * encoding, chunk by chunk, with a stream's bookkeeping, for an answer that is already whole. A
+ * plain JSON answer (every query and mutation batch) is sent as one string instead, with its status
+ * and headers and a Content-Length: one write (issue 13: measured in `npm run bench --
+ * --only=http`). Anything streamed (the live updates' event stream, a JSON-lines batch, which tRPC
+ * marks Transfer-Encoding: chunked) is left to Fastify as it is.
  */
 export async function sendWholeJsonAnswer(reply: FastifyReply, payload: unknown): Promise<unknown> {
   if (!(payload instanceof Response)) return payload;
